@@ -1,0 +1,56 @@
+/*
+ * What the CLI's subcommands share: global options, the stderr log sink, the
+ * terminal progress bar, and the mapping from px_status to exit codes.
+ * Uses only the public headers.
+ *
+ * Exit codes: 0 success, 1 runtime error, 2 usage error.
+ */
+#ifndef PX_CLI_H
+#define PX_CLI_H
+
+#include "proxima/proxima.h"
+
+#define PX_EXIT_OK 0
+#define PX_EXIT_RUNTIME 1
+#define PX_EXIT_USAGE 2
+
+typedef struct px_cli {
+    px_ctx *ctx;
+    int quiet;   /* --quiet: errors only */
+    int verbose; /* --verbose: debug messages */
+    int tty;     /* stderr is a terminal: progress bar allowed */
+} px_cli;
+
+/* A subcommand: argv[0] is the command name. Returns an exit code. */
+typedef int (*px_cmd_fn)(px_cli *cli, int argc, char **argv);
+
+typedef struct px_command {
+    const char *name;
+    px_cmd_fn run;
+    const char *summary; /* one line for `proxima --help` */
+    const char *usage;   /* full text for `proxima help NAME` */
+} px_command;
+
+/* Print "proxima: MESSAGE" for the context's last error and return 1. */
+int px_cli_fail(px_cli *cli, px_status status);
+
+/* Print "proxima: <cmd>: <fmt...>" and the hint to `proxima help <cmd>`; return 2. */
+int px_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Informational line on stderr unless --quiet. */
+void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Match option `name` ("--minutes") at argv[*i]: accepts "--minutes 15" and
+ * "--minutes=15". On a match returns 1 and sets *value (borrowed), advancing
+ * *i past a separate value; returns -1 if the value is missing, 0 otherwise. */
+int px_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Parse a whole decimal integer / number; 0 on success, -1 on bad text. */
+int px_cli_parse_int(const char *s, long *out);
+int px_cli_parse_double(const char *s, double *out);
+
+/* Open the project at `path` (read_only as px_store_open). Prints the error
+ * and returns NULL on failure. */
+px_store *px_cli_open_store(px_cli *cli, const char *path, int read_only);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * `proxima` entry point: global options, the table of subcommands, and help.
+ * Each subcommand lives in its own cmd_<name>.c.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_init(px_cli *cli, int argc, char **argv);
+int cmd_load(px_cli *cli, int argc, char **argv);
+int cmd_layers(px_cli *cli, int argc, char **argv);
+int cmd_export(px_cli *cli, int argc, char **argv);
+/* network and accessibility: declarations */
+
+/* equity, brownfields, flood: declarations */
+
+/* cycle network: declarations */
+
+/* tiles: declarations */
+
+extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
+
+static const px_command commands[] = {
+    {"init", cmd_init, "create a project store in a metric CRS", px_usage_init},
+    {"load", cmd_load, "load the layers a layer definition describes", px_usage_load},
+    {"layers", cmd_layers, "list the layers and results in a project", px_usage_layers},
+    {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
+    /* network and accessibility: commands */
+
+    /* equity, brownfields, flood: commands */
+
+    /* cycle network: commands */
+
+    /* tiles: commands */
+
+};
+static const size_t n_commands = sizeof commands / sizeof commands[0];
+
+static px_ctx *g_ctx; /* for the SIGINT handler only: it sets a flag */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (g_ctx) px_ctx_cancel(g_ctx);
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "Usage: proxima [--quiet|--verbose] COMMAND [ARGS...]\n"
+               "       proxima help COMMAND | --help | --version\n\n"
+               "Proxima " PX_VERSION_STRING ", a spatial planning engine.\n\nCommands:\n");
+    for (size_t i = 0; i < n_commands; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nExit status: 0 success, 1 runtime error, 2 usage error.\n");
+}
+
+static const px_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < n_commands; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    px_cli cli = {0};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            print_help(stdout);
+            return PX_EXIT_OK;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("proxima %s\n", PX_VERSION_STRING);
+            return PX_EXIT_OK;
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+            cli.quiet = 1;
+        } else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+            cli.verbose = 1;
+        } else {
+            fprintf(stderr, "proxima: unknown option '%s'\nTry 'proxima --help'.\n", argv[i]);
+            return PX_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        print_help(stderr);
+        return PX_EXIT_USAGE;
+    }
+    if (!strcmp(argv[i], "help")) {
+        if (i + 1 >= argc) {
+            print_help(stdout);
+            return PX_EXIT_OK;
+        }
+        const px_command *c = find_command(argv[i + 1]);
+        if (!c) {
+            fprintf(stderr, "proxima: help: unknown command '%s'\n", argv[i + 1]);
+            return PX_EXIT_USAGE;
+        }
+        fputs(c->usage, stdout);
+        return PX_EXIT_OK;
+    }
+    const px_command *cmd = find_command(argv[i]);
+    if (!cmd) {
+        fprintf(stderr, "proxima: unknown command '%s'\nTry 'proxima --help'.\n", argv[i]);
+        return PX_EXIT_USAGE;
+    }
+    /* `proxima CMD --help` prints the command's usage. */
+    for (int j = i + 1; j < argc; j++)
+        if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h")) {
+            fputs(cmd->usage, stdout);
+            return PX_EXIT_OK;
+        }
+
+    px_status st = px_ctx_new(&cli.ctx);
+    if (st != PX_OK) {
+        fprintf(stderr, "proxima: cannot start: %s\n", px_strerror(st));
+        return PX_EXIT_RUNTIME;
+    }
+    cli.tty = isatty(STDERR_FILENO);
+    px_cli_progress bar = {.enabled = cli.tty && !cli.quiet};
+    px_ctx_set_log(cli.ctx, px_cli_log, &bar,
+                   cli.quiet ? PX_LOG_ERROR : cli.verbose ? PX_LOG_DEBUG : PX_LOG_WARN);
+    px_ctx_set_progress(cli.ctx, px_cli_progress_cb, &bar);
+    g_ctx = cli.ctx;
+    signal(SIGINT, on_sigint);
+
+    int rc = cmd->run(&cli, argc - i, argv + i);
+
+    px_cli_progress_end(&bar);
+    g_ctx = NULL;
+    px_ctx_free(cli.ctx);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * Proxima I/O: reading layer definitions, loading sources into the project
+ * store through GDAL, and exporting tables to standard vector formats.
+ *
+ * All GDAL use lives behind this header. A load is one transaction: either
+ * every layer of the definition is replaced, or the project is unchanged.
+ */
+#ifndef PROXIMA_IO_H
+#define PROXIMA_IO_H
+
+#include "proxima/core.h"
+#include "proxima/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The canonical layers a definition may fill. */
+typedef enum px_layer_id {
+    PX_LAYER_COMMUNES = 0,
+    PX_LAYER_BROWNFIELDS,
+    PX_LAYER_CYCLE_ROUTES,
+    PX_LAYER_FLOOD_ZONES,
+    PX_LAYER_ROADS,
+    PX_LAYER_SERVICES,
+    PX_LAYER_POPULATION,
+    PX_LAYER_COUNT
+} px_layer_id;
+
+/* Table name of a canonical layer ("communes"); static. */
+const char *px_layer_name(px_layer_id id);
+/* Look up a canonical layer by table name; PX_ENOTFOUND if unknown. */
+px_status px_layer_lookup(const char *name, px_layer_id *out);
+/* Schema of a canonical layer (static, never freed). */
+const px_table_schema *px_layer_schema(px_layer_id id);
+
+typedef struct px_layerdef px_layerdef;
+
+/* Parse a layer definition (YAML, or JSON by extension .json). Relative source
+ * paths resolve against the definition's folder. On success *out is
+ * caller-frees with px_layerdef_free. PX_EPARSE names the file and line,
+ * PX_EDOMAIN an unknown key or layer, PX_EIO an unreadable file. */
+px_status px_layerdef_read(px_ctx *ctx, const char *path, px_layerdef **out);
+void px_layerdef_free(px_layerdef *def);
+
+/* Per-layer outcome of a load. */
+typedef struct px_load_report {
+    char layer[32];
+    int64_t n_read;      /* features read from the sources (after filters) */
+    int64_t n_loaded;    /* rows written */
+    int64_t n_repaired;  /* invalid geometries made valid */
+    int64_t n_rejected;  /* not loaded; reasons were logged as warnings */
+} px_load_report;
+
+typedef struct px_load_options {
+    int strict;          /* non-zero: any rejection fails the whole load (PX_EREJECTED) */
+} px_load_options;
+
+/* Load every layer of `def` into `store`, replacing those layers in one
+ * transaction. On success *reports (caller-frees, free()) gets one entry per
+ * loaded layer and *n_reports their count. On failure the store is unchanged. */
+px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def,
+                  const px_load_options *opts, px_load_report **reports, size_t *n_reports);
+
+typedef struct px_export_options {
+    const char *format;  /* "GeoJSON", "GeoJSONSeq", "GPKG", "FlatGeobuf", or NULL: by extension */
+    int precision;       /* GeoJSON decimals; 0 means the default 7 */
+} px_export_options;
+
+/* Write table `table` of `store` to `path`: GeoJSON is RFC 7946 (WGS84
+ * lon/lat, right-hand rule, no crs member). Written to a temporary file in the
+ * same folder and renamed: an interrupted export leaves no partial file.
+ * Returns PX_ENOTFOUND (no table), PX_EIO (folder not writable), PX_EGDAL. */
+px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
+                    const px_export_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+/*
+ * Proxima, a spatial planning engine: the umbrella header. Include this one;
+ * it pulls in every public module header. See each header for ownership
+ * rules and the statuses each call returns.
+ */
+#ifndef PROXIMA_H
+#define PROXIMA_H
+
+#include "proxima/core.h"
+#include "proxima/store.h"
+#include "proxima/io.h"
+/* module headers are added below as modules land */
+
+#endif

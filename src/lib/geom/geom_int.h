@@ -1,0 +1,45 @@
+/*
+ * GEOS and PROJ wrappers shared inside the library: WKB <-> GEOS, CRS
+ * parsing, and reprojection of whole geometries. Library-internal.
+ *
+ * Ownership: every GEOSGeometry returned here is caller-frees with
+ * GEOSGeom_destroy_r(px__geos(ctx), g); WKB buffers with px__wkb_free.
+ */
+#ifndef PX_GEOM_INT_H
+#define PX_GEOM_INT_H
+
+#include "../core/core_int.h"
+#include "proxima/store.h"
+
+/* Parse WKB; NULL (error set on ctx, PX_EGEOS) when it is not valid WKB. */
+GEOSGeometry *px__geom_from_wkb(px_ctx *ctx, const unsigned char *wkb, size_t len);
+
+/* ISO WKB of `g` (2D), caller-frees with px__wkb_free; NULL on failure. */
+unsigned char *px__geom_to_wkb(px_ctx *ctx, const GEOSGeometry *g, size_t *len);
+void px__wkb_free(px_ctx *ctx, unsigned char *wkb);
+
+/* Box of a geometry; PX_EDOMAIN for an empty one. */
+px_status px__geom_bbox(px_ctx *ctx, const GEOSGeometry *g, px_bbox *out);
+
+/* A coordinate transformation between two CRSs, with axis order normalised
+ * to x=easting/longitude, y=northing/latitude. */
+typedef struct px__xform px__xform;
+
+/* `from` and `to` are any PROJ definitions ("EPSG:4326", WKT, PROJJSON).
+ * Returns PX_ECRS naming the definition that PROJ refused. */
+px_status px__xform_new(px_ctx *ctx, const char *from, const char *to, px__xform **out);
+void px__xform_free(px__xform *xf);
+
+/* Transform one point in place. */
+px_status px__xform_point(px__xform *xf, double *x, double *y);
+
+/* New geometry: `g` transformed (borrowed). NULL with PX_EPROJ set on failure. */
+GEOSGeometry *px__xform_geom(px_ctx *ctx, px__xform *xf, const GEOSGeometry *g);
+
+/* EPSG code of "EPSG:nnnn" (case-insensitive); 0 if not of that form. */
+int px__epsg_code(const char *crs);
+
+/* Is `crs` a projected CRS whose axes are in metres? */
+int px__crs_is_metric(px_ctx *ctx, const char *crs);
+
+#endif

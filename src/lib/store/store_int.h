@@ -1,0 +1,45 @@
+/*
+ * What the store's files share: the store struct and small SQLite helpers.
+ * All SQL in Proxima lives in this module. Library-internal.
+ */
+#ifndef PX_STORE_INT_H
+#define PX_STORE_INT_H
+
+#include "../core/core_int.h"
+#include "proxima/store.h"
+
+#include <sqlite3.h>
+
+#define PX_STORE_FORMAT "proxima-project-1"
+
+struct px_store {
+    px_ctx *ctx;
+    sqlite3 *db;
+    void *spatialite_cache;
+    char *path;
+    char *crs;
+    int srid;
+    int read_only;
+    int in_txn;
+};
+
+/* Set a PX_ESQLITE error naming the store and what was being done. */
+px_status px__store_sqlerr(px_store *s, const char *what);
+
+/* Run SQL with no result rows. */
+px_status px__store_exec(px_store *s, const char *sql);
+
+/* Prepare; on failure sets the error and returns PX_ESQLITE. */
+px_status px__store_prepare(px_store *s, const char *sql, sqlite3_stmt **out);
+
+/* Is `name` a safe SQL identifier for a table or column ([A-Za-z0-9_], not empty)? */
+int px__store_ident_ok(const char *name);
+
+/* Update the px_tables row of `name` after a write: kind, geometry type,
+ * count and extent (recomputed), updated_at and version. */
+px_status px__store_touch_table(px_store *s, const char *name, const char *kind,
+                                px_geom_type geom_type);
+
+px_geom_type px__geom_type_from_name(const char *name);
+
+#endif

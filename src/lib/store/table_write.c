@@ -1,0 +1,237 @@
+/*
+ * Creating and dropping tables, and the row writer. Rows are inserted with a
+ * prepared statement; the spatial index is built once at the end, which is
+ * much faster than maintaining it row by row.
+ */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct px_table_writer {
+    px_store *store;
+    char *name;
+    char *kind;
+    px_geom_type geom_type;
+    size_t n_columns;
+    px_col_type *types;
+    sqlite3_stmt *insert;
+    int own_txn;
+    int64_t n_rows;
+};
+
+static const char *col_sql_type(px_col_type t)
+{
+    return t == PX_COL_INT ? "INTEGER" : t == PX_COL_REAL ? "REAL" : "TEXT";
+}
+
+const char *px_geom_type_name(px_geom_type t)
+{
+    switch (t) {
+    case PX_GEOM_NONE: return "NONE";
+    case PX_GEOM_POINT: return "POINT";
+    case PX_GEOM_LINESTRING: return "LINESTRING";
+    case PX_GEOM_POLYGON: return "POLYGON";
+    case PX_GEOM_MULTIPOINT: return "MULTIPOINT";
+    case PX_GEOM_MULTILINESTRING: return "MULTILINESTRING";
+    case PX_GEOM_MULTIPOLYGON: return "MULTIPOLYGON";
+    case PX_GEOM_ANY: return "GEOMETRY";
+    }
+    return "NONE";
+}
+
+px_geom_type px__geom_type_from_name(const char *name)
+{
+    for (int t = PX_GEOM_NONE; t <= PX_GEOM_ANY; t++)
+        if (name && !strcmp(name, px_geom_type_name((px_geom_type)t))) return (px_geom_type)t;
+    return PX_GEOM_NONE;
+}
+
+int px_store_has_table(px_store *s, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+px_status px_store_drop_table(px_store *s, const char *name)
+{
+    if (!px__store_ident_ok(name)) return px__error(s->ctx, PX_EINVAL, "bad table name '%s'", name ? name : "");
+    if (!strncmp(name, "px_", 3) || !strcmp(name, "spatial_ref_sys") || !strcmp(name, "geometry_columns"))
+        return px__error(s->ctx, PX_EINVAL, "%s: '%s' is an internal table", s->path, name);
+    if (!px_store_has_table(s, name)) return PX_OK;
+    char *sql = px__asprintf(
+        "SELECT DisableSpatialIndex('%s', 'geom') WHERE EXISTS (SELECT 1 FROM geometry_columns"
+        " WHERE f_table_name = lower('%s') AND spatial_index_enabled = 1);"
+        "DROP TABLE IF EXISTS \"idx_%s_geom\";"
+        "SELECT DiscardGeometryColumn('%s', 'geom') WHERE EXISTS (SELECT 1 FROM geometry_columns"
+        " WHERE f_table_name = lower('%s'));"
+        "DROP TABLE \"%s\";"
+        "DELETE FROM px_tables WHERE name = '%s';",
+        name, name, name, name, name, name, name);
+    if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    px_status rc = px__store_exec(s, sql);
+    free(sql);
+    return rc;
+}
+
+static px_status build_insert(px_table_writer *w, const px_table_schema *schema)
+{
+    size_t cap = 256 + 80 * (schema->n_columns + 1);
+    char *sql = malloc(cap);
+    if (!sql) return PX_ENOMEM;
+    size_t n = (size_t)snprintf(sql, cap, "INSERT INTO \"%s\"(", schema->name);
+    for (size_t i = 0; i < schema->n_columns; i++)
+        n += (size_t)snprintf(sql + n, cap - n, "%s\"%s\"", i ? ", " : "", schema->columns[i].name);
+    if (schema->geom_type != PX_GEOM_NONE)
+        n += (size_t)snprintf(sql + n, cap - n, "%sgeom", schema->n_columns ? ", " : "");
+    n += (size_t)snprintf(sql + n, cap - n, ") VALUES(");
+    for (size_t i = 0; i < schema->n_columns; i++) n += (size_t)snprintf(sql + n, cap - n, "%s?", i ? ", " : "");
+    if (schema->geom_type != PX_GEOM_NONE)
+        n += (size_t)snprintf(sql + n, cap - n, "%sGeomFromWKB(?, %d)", schema->n_columns ? ", " : "",
+                              w->store->srid);
+    snprintf(sql + n, cap - n, ")");
+    px_status rc = px__store_prepare(w->store, sql, &w->insert);
+    free(sql);
+    return rc;
+}
+
+px_status px_store_table_create(px_store *s, const px_table_schema *schema, px_table_writer **out)
+{
+    if (!s || !schema || !out) return px__error(s ? s->ctx : NULL, PX_EINVAL, "px_store_table_create: NULL argument");
+    if (s->read_only) return px__error(s->ctx, PX_EIO, "%s: opened read-only", s->path);
+    if (!px__store_ident_ok(schema->name))
+        return px__error(s->ctx, PX_EINVAL, "bad table name '%s'", schema->name ? schema->name : "");
+    for (size_t i = 0; i < schema->n_columns; i++)
+        if (!px__store_ident_ok(schema->columns[i].name) || !strcmp(schema->columns[i].name, "fid") ||
+            !strcmp(schema->columns[i].name, "geom"))
+            return px__error(s->ctx, PX_EINVAL, "%s: bad column name '%s'", schema->name,
+                             schema->columns[i].name ? schema->columns[i].name : "");
+
+    px_table_writer *w = calloc(1, sizeof *w);
+    if (!w) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    w->store = s;
+    w->name = px__strdup(schema->name);
+    w->kind = px__strdup(schema->kind ? schema->kind : "result");
+    w->geom_type = schema->geom_type;
+    w->n_columns = schema->n_columns;
+    w->types = calloc(schema->n_columns + 1, sizeof *w->types);
+    if (!w->name || !w->kind || !w->types) {
+        px_table_writer_abort(w);
+        return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < schema->n_columns; i++) w->types[i] = schema->columns[i].type;
+
+    px_status rc = PX_OK;
+    if (!s->in_txn) {
+        rc = px_store_begin(s);
+        if (rc != PX_OK) {
+            px_table_writer_abort(w);
+            return rc;
+        }
+        w->own_txn = 1;
+    }
+    rc = px_store_drop_table(s, schema->name);
+    size_t cap = 128 + 80 * (schema->n_columns + 1);
+    char *sql = malloc(cap);
+    if (rc == PX_OK && !sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+    if (rc == PX_OK) {
+        size_t n = (size_t)snprintf(sql, cap, "CREATE TABLE \"%s\"(fid INTEGER PRIMARY KEY", schema->name);
+        for (size_t i = 0; i < schema->n_columns; i++)
+            n += (size_t)snprintf(sql + n, cap - n, ", \"%s\" %s", schema->columns[i].name,
+                                  col_sql_type(schema->columns[i].type));
+        snprintf(sql + n, cap - n, ")");
+        rc = px__store_exec(s, sql);
+    }
+    if (rc == PX_OK && schema->geom_type != PX_GEOM_NONE) {
+        snprintf(sql, cap, "SELECT AddGeometryColumn('%s', 'geom', %d, '%s', 'XY')", schema->name, s->srid,
+                 px_geom_type_name(schema->geom_type));
+        sqlite3_stmt *st = NULL;
+        rc = px__store_prepare(s, sql, &st);
+        if (rc == PX_OK) {
+            if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
+                rc = px__error(s->ctx, PX_ESQLITE, "%s: cannot add a geometry column to '%s'", s->path, schema->name);
+            sqlite3_finalize(st);
+        }
+    }
+    free(sql);
+    if (rc == PX_OK) rc = build_insert(w, schema);
+    if (rc != PX_OK) {
+        px_table_writer_abort(w);
+        return rc;
+    }
+    *out = w;
+    return PX_OK;
+}
+
+px_status px_table_writer_add(px_table_writer *w, const px_value *values, const unsigned char *wkb,
+                              size_t wkb_len, int64_t *fid_out)
+{
+    sqlite3_stmt *st = w->insert;
+    for (size_t i = 0; i < w->n_columns; i++) {
+        const px_value *v = &values[i];
+        int col = (int)i + 1;
+        if (v->is_null) sqlite3_bind_null(st, col);
+        else if (v->type == PX_COL_INT) sqlite3_bind_int64(st, col, v->v.i);
+        else if (v->type == PX_COL_REAL) sqlite3_bind_double(st, col, v->v.d);
+        else if (!v->v.s) sqlite3_bind_null(st, col);
+        else sqlite3_bind_text(st, col, v->v.s, -1, SQLITE_STATIC);
+    }
+    if (w->geom_type != PX_GEOM_NONE) {
+        if (wkb) sqlite3_bind_blob(st, (int)w->n_columns + 1, wkb, (int)wkb_len, SQLITE_STATIC);
+        else sqlite3_bind_null(st, (int)w->n_columns + 1);
+    }
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (r != SQLITE_DONE) {
+        const char *why = sqlite3_errmsg(w->store->db);
+        if ((r & 0xff) == SQLITE_CONSTRAINT && w->geom_type != PX_GEOM_NONE)
+            return px__error(w->store->ctx, PX_EDOMAIN, "%s: row %lld: geometry is not a %s (%s)", w->name,
+                             (long long)w->n_rows + 1, px_geom_type_name(w->geom_type), why);
+        return px__error(w->store->ctx, PX_ESQLITE, "%s: %s: insert row %lld: %s", w->store->path, w->name,
+                         (long long)w->n_rows + 1, why);
+    }
+    w->n_rows++;
+    if (fid_out) *fid_out = sqlite3_last_insert_rowid(w->store->db);
+    return PX_OK;
+}
+
+px_status px_table_writer_finish(px_table_writer *w)
+{
+    if (!w) return PX_EINVAL;
+    px_store *s = w->store;
+    sqlite3_finalize(w->insert);
+    w->insert = NULL;
+    px_status rc = PX_OK;
+    if (w->geom_type != PX_GEOM_NONE) {
+        char *sql = px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name);
+        if (!sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+        else rc = px__store_exec(s, sql);
+        free(sql);
+    }
+    if (rc == PX_OK) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
+    if (rc == PX_OK && w->own_txn) {
+        w->own_txn = 0;
+        rc = px_store_commit(s);
+    }
+    px_table_writer_abort(w);
+    return rc;
+}
+
+void px_table_writer_abort(px_table_writer *w)
+{
+    if (!w) return;
+    if (w->insert) sqlite3_finalize(w->insert);
+    if (w->own_txn) px_store_rollback(w->store);
+    free(w->name);
+    free(w->kind);
+    free(w->types);
+    free(w);
+}

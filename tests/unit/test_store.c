@@ -1,0 +1,202 @@
+/* Unit tests of the project store: create/open, tables, readers, metadata. */
+#include "helpers/px_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const px_column cols[] = {{"name", PX_COL_TEXT}, {"n", PX_COL_INT}, {"x", PX_COL_REAL}};
+static const px_table_schema schema = {"things", "result", PX_GEOM_POINT, 3, cols};
+
+/* WKB of POINT(x y), little-endian. */
+static void point_wkb(unsigned char out[21], double x, double y)
+{
+    out[0] = 1;
+    uint32_t type = 1;
+    memcpy(out + 1, &type, 4);
+    memcpy(out + 5, &x, 8);
+    memcpy(out + 13, &y, 8);
+}
+
+static void test_px_store_create_then_open(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_OK);
+    assert_string_equal(px_store_crs(s), "EPSG:2154");
+    assert_int_equal(px_store_srid(s), 2154);
+    px_store_close(s);
+    assert_int_equal(px_store_open(ctx, path, 1, &s), PX_OK);
+    assert_int_equal(px_store_srid(s), 2154);
+    px_store_close(s);
+    /* Creating over an existing file is refused. */
+    assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_EIO);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+static void test_px_store_create_geographic_crs_refused(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:4326", &s), PX_ECRS);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "not a projected CRS in metres"));
+    assert_int_equal(px_store_create(ctx, path, "Lambert", &s), PX_ECRS);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+static void test_px_store_open_not_a_project(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "junk.sqlite");
+    FILE *f = fopen(path, "w");
+    fputs("this is not sqlite", f);
+    fclose(f);
+    px_store *s = NULL;
+    assert_int_equal(px_store_open(ctx, path, 0, &s), PX_ENOTPROJECT);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "junk.sqlite: not a Proxima project"));
+    char *missing = px_test_path(dir, "missing.sqlite");
+    assert_int_equal(px_store_open(ctx, missing, 0, &s), PX_EIO);
+    free(missing);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+static void test_px_table_writer_roundtrip(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:32632", &s), PX_OK);
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, &schema, &w), PX_OK);
+    unsigned char wkb[21];
+    for (int i = 0; i < 10; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i);
+        px_value v[3] = {PX_VALUE_TEXT(name), PX_VALUE_INT(i), PX_VALUE_REAL(i * 0.5)};
+        point_wkb(wkb, 1000.0 + i * 100, 2000.0);
+        assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    }
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+
+    px_table_info *info = NULL;
+    assert_int_equal(px_store_table_info(s, "things", &info), PX_OK);
+    assert_int_equal(info->n_rows, 10);
+    assert_int_equal(info->geom_type, PX_GEOM_POINT);
+    assert_true(info->has_extent);
+    assert_float_equal(info->extent.minx, 1000.0, 1e-3);
+    assert_float_equal(info->extent.maxx, 1900.0, 1e-3);
+    px_table_info_free(info, 1);
+
+    /* Box query through the spatial index: x in [1250, 1550] -> p3, p4, p5. */
+    px_bbox box = {1250, 1900, 1550, 2100};
+    const char *want[] = {"name", "n", NULL};
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, "things", want, 1, &box, &r), PX_OK);
+    assert_int_equal(px_table_reader_n_columns(r), 2);
+    int has = 0, count = 0;
+    int64_t sum = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        size_t len = 0;
+        assert_non_null(px_table_reader_wkb(r, &len));
+        assert_int_equal(len, 21);
+        sum += px_table_reader_int(r, 1);
+        count++;
+    }
+    px_table_reader_close(r);
+    assert_int_equal(count, 3);
+    assert_int_equal(sum, 3 + 4 + 5);
+
+    /* Unknown columns and tables are named in the error. */
+    const char *bad[] = {"nope", NULL};
+    assert_int_equal(px_store_reader_open(s, "things", bad, 0, NULL, &r), PX_ENOTFOUND);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "no column 'nope'"));
+    assert_int_equal(px_store_reader_open(s, "ghost", NULL, 0, NULL, &r), PX_ENOTFOUND);
+    px_store_close(s);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+static void test_px_table_writer_abort_leaves_previous(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:32632", &s), PX_OK);
+    px_table_writer *w = NULL;
+    unsigned char wkb[21];
+    point_wkb(wkb, 1, 2);
+    px_value v[3] = {PX_VALUE_TEXT("a"), PX_VALUE_INT(1), PX_VALUE_REAL(1)};
+    assert_int_equal(px_store_table_create(s, &schema, &w), PX_OK);
+    assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    /* Replace, add two rows, abort: the one-row table must still be there. */
+    assert_int_equal(px_store_table_create(s, &schema, &w), PX_OK);
+    assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    px_table_writer_abort(w);
+    int64_t n = 0;
+    assert_int_equal(px_store_count(s, "things", &n), PX_OK);
+    assert_int_equal(n, 1);
+    px_store_close(s);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+static void test_px_store_settings(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("store");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:3812", &s), PX_OK);
+    assert_int_equal(px_store_set_setting(s, "region", "Bruxelles"), PX_OK);
+    char *v = NULL;
+    assert_int_equal(px_store_get_setting(s, "region", &v), PX_OK);
+    assert_string_equal(v, "Bruxelles");
+    free(v);
+    assert_int_equal(px_store_get_setting(s, "nothing", &v), PX_ENOTFOUND);
+    px_store_close(s);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_px_store_create_then_open),
+        cmocka_unit_test(test_px_store_create_geographic_crs_refused),
+        cmocka_unit_test(test_px_store_open_not_a_project),
+        cmocka_unit_test(test_px_table_writer_roundtrip),
+        cmocka_unit_test(test_px_table_writer_abort_leaves_previous),
+        cmocka_unit_test(test_px_store_settings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
