@@ -1,0 +1,38 @@
+# Shared by the CLI tests. Each test script sources this file; ctest sets
+# PROXIMA (the binary), PX_SOURCE_DIR (the source tree) and PX_TEST_TMP (a
+# scratch folder for this test, emptied here).
+set -euo pipefail
+: "${PROXIMA:?}" "${PX_SOURCE_DIR:?}" "${PX_TEST_TMP:?}"
+rm -rf "$PX_TEST_TMP"
+mkdir -p "$PX_TEST_TMP"
+cd "$PX_TEST_TMP"
+PX_FAILS=0
+
+fail() { echo "FAIL: $*" >&2; PX_FAILS=$((PX_FAILS + 1)); }
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; }
+
+# expect_near WHAT EXPECTED ACTUAL REL_TOLERANCE
+expect_near() {
+  awk -v e="$2" -v a="$3" -v t="$4" 'BEGIN { d = e - a; if (d < 0) d = -d; s = e < 0 ? -e : e;
+    exit !(d <= t * s) }' || fail "$1: expected $2 (±$4 relative), got $3"
+}
+
+# expect_fail CODE STDERR_SUBSTRING CMD...: the command exits CODE and its
+# stderr contains the substring.
+expect_fail() {
+  local code=$1 want=$2; shift 2
+  local rc=0
+  "$@" >"$PX_TEST_TMP/out.txt" 2>"$PX_TEST_TMP/err.txt" || rc=$?
+  [ "$rc" = "$code" ] || fail "$*: exit $rc, expected $code (stderr: $(head -c 300 "$PX_TEST_TMP/err.txt"))"
+  grep -qF -- "$want" "$PX_TEST_TMP/err.txt" || fail "$*: stderr lacks '$want': $(head -c 300 "$PX_TEST_TMP/err.txt")"
+}
+
+# Feature count of a vector file, as GDAL sees it.
+ogr_count() { ogrinfo -ro -so -al "$1" 2>/dev/null | awk -F': ' '/^Feature Count/ {s += $2} END {print s + 0}'; }
+
+finish() {
+  if [ "$PX_FAILS" -gt 0 ]; then echo "$PX_FAILS check(s) failed" >&2; exit 1; fi
+  echo "all checks passed"
+}
