@@ -10,5 +10,7 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/mbtiles.h"
+#include "proxima/tiles.h"
 
 #endif
