@@ -245,7 +245,7 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
         if (!g->n_parts) continue;
         size_t before = cmds.n;
         double imp = 0;
-        int r = px__tgeom_encode(g, job->z, tx, ty, job->extent, job->buffer, &cb, &cmds, &imp);
+        int r = px__tgeom_encode(g, job->z, tx, ty, job->extent, job->buffer, job->keep_tiny, &cb, &cmds, &imp);
         if (r < 0) goto fail;
         if (r == 0) continue;
         items[n_items++] = (item){entries[i].layer, entries[i].feat, before, cmds.n - before, imp, 0};

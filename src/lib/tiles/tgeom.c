@@ -126,7 +126,7 @@ static int dp_mark(const double *xy, size_t n, double tol2, uint8_t *keep)
     return 0;
 }
 
-int px__tgeom_simplify(const px__tgeom *in, double tol, px__tgeom *out)
+int px__tgeom_simplify(const px__tgeom *in, double tol, int keep_all, px__tgeom *out)
 {
     memset(out, 0, sizeof *out);
     if (!in->n_parts) return 0;
@@ -155,6 +155,13 @@ int px__tgeom_simplify(const px__tgeom *in, double tol, px__tgeom *out)
             for (size_t i = 0; i < n; i++) kept += keep[i];
         }
         int ok = in->type == PX__GEOM_POINT ? kept >= 1 : in->type == PX__GEOM_LINE ? kept >= 2 : kept >= 4;
+        if (!ok && keep_all && n >= 2) {
+            /* Max zoom keeps every feature: the part goes through as is and,
+             * if it quantises to nothing, encode() stands in a 1-unit mark. */
+            memset(keep, 1, n);
+            kept = n;
+            ok = 1;
+        }
         if (in->type == PX__GEOM_POLY && in->outer[p]) skip_holes = !ok;
         if (!ok) continue;
         for (size_t i = 0; i < n; i++)
@@ -242,13 +249,12 @@ typedef struct enc {
 
 static int emit_path(enc *e, const int32_t *q, size_t n, int close)
 {
-    size_t n_line = close ? n - 1 : n - 1;
     if (px__u32buf_push(e->cmds, cmd(1, 1)) || px__u32buf_push(e->cmds, zz(q[0] - e->cx)) ||
         px__u32buf_push(e->cmds, zz(q[1] - e->cy)))
         return -1;
     e->cx = q[0];
     e->cy = q[1];
-    if (px__u32buf_push(e->cmds, cmd(2, (uint32_t)n_line))) return -1;
+    if (px__u32buf_push(e->cmds, cmd(2, (uint32_t)(n - 1)))) return -1;
     for (size_t i = 1; i < n; i++) {
         if (px__u32buf_push(e->cmds, zz(q[2 * i] - e->cx)) || px__u32buf_push(e->cmds, zz(q[2 * i + 1] - e->cy)))
             return -1;
@@ -267,9 +273,10 @@ static double area2(const int32_t *q, size_t n)
     return s;
 }
 
+/* Reverse the ring's direction, keeping its first point first. */
 static void reverse(int32_t *q, size_t n)
 {
-    for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+    for (size_t i = 1, j = n - 1; i < j; i++, j--) {
         int32_t x = q[2 * i], y = q[2 * i + 1];
         q[2 * i] = q[2 * j];
         q[2 * i + 1] = q[2 * j + 1];
@@ -278,7 +285,19 @@ static void reverse(int32_t *q, size_t n)
     }
 }
 
-int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer,
+/* A 1-unit square (polygon) or segment (line) at the feature's box centre,
+ * when that centre is inside the tile proper (so only one tile gets it). */
+static int tiny_mark(const px__tgeom *g, double scale, double ox, double oy, int extent, enc *e)
+{
+    double cx = floor((g->minx + g->maxx) / 2 * scale - ox), cy = floor((g->miny + g->maxy) / 2 * scale - oy);
+    if (cx < 0 || cy < 0 || cx >= extent || cy >= extent) return 0;
+    int32_t x = (int32_t)cx, y = (int32_t)cy;
+    int32_t sq[8] = {x, y, x + 1, y, x + 1, y + 1, x, y + 1};
+    if (g->type == PX__GEOM_POLY) return emit_path(e, sq, 4, 1) ? -1 : 1;
+    return emit_path(e, sq, 2, 0) ? -1 : 1;
+}
+
+int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer, int keep_tiny,
                      px__clipbuf *c, px__u32buf *cmds, double *importance)
 {
     double scale = ldexp((double)extent, z);
@@ -397,5 +416,6 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
         }
     }
     *importance = imp;
+    if (cmds->n == start && keep_tiny) return tiny_mark(g, scale, ox, oy, extent, &e);
     return cmds->n > start;
 }

@@ -78,8 +78,10 @@ void px__lonlat_to_world(double lon, double lat, double *wx, double *wy);
 
 /* Douglas-Peucker simplification of `in` with tolerance `tol` (world units)
  * into `out` (cleared first). Rings that collapse below 4 points are dropped
- * with their holes; lines keep their end points. 0 or -1 (out of memory). */
-int px__tgeom_simplify(const px__tgeom *in, double tol, px__tgeom *out);
+ * with their holes, lines below 2, unless `keep_all` (the max zoom, where
+ * every source feature must stay): then the part is kept unsimplified.
+ * 0 or -1 (out of memory). */
+int px__tgeom_simplify(const px__tgeom *in, double tol, int keep_all, px__tgeom *out);
 
 /* A growable uint32 array for MVT command streams. */
 typedef struct px__u32buf {
@@ -101,9 +103,11 @@ void px__clipbuf_free(px__clipbuf *c);
  * polygon winding (exterior positive area with y down), drop degenerate
  * parts and append the MVT command stream to `cmds`. *importance gets the
  * clipped area (polygons, extent units^2) or length (lines); 0 for points.
+ * With `keep_tiny` (max zoom), a line or polygon that quantises to nothing
+ * becomes a 1-unit segment or square in the tile holding its box centre.
  * Returns 1 if something was emitted, 0 if the feature misses the tile, -1 on
  * allocation failure. */
-int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer,
+int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer, int keep_tiny,
                      px__clipbuf *scratch, px__u32buf *cmds, double *importance);
 
 /* ---- one MVT tile (mvt_encode.c) ---------------------------------------- */
@@ -126,6 +130,7 @@ typedef struct px__vt_job {
     size_t n_layers;
     px__tgeom **zgeoms;  /* per layer: the zoom's simplified geometries */
     int z, extent, buffer, gzip;
+    int keep_tiny;       /* max zoom: no feature may vanish */
     size_t max_bytes;
 } px__vt_job;
 

@@ -51,7 +51,7 @@ static void simplify_one(void *user, size_t i, int thread)
     size_t k = i - w->first[l];
     const px__tgeom *src = &w->job.layers[l]->geoms[k];
     if (!src->n_parts) return;
-    if (px__tgeom_simplify(src, w->tol, &w->job.zgeoms[l][k])) atomic_store(&w->failed, 1);
+    if (px__tgeom_simplify(src, w->tol, w->job.keep_tiny, &w->job.zgeoms[l][k])) atomic_store(&w->failed, 1);
 }
 
 static void encode_one(void *user, size_t i, int thread)
@@ -271,7 +271,7 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
     if ((rc = px__tsink_open(ctx, out_path, "pbf", &sink)) != PX_OK) goto done;
     for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
         zwork w = {.job = {.layers = ls, .n_layers = n_layers, .zgeoms = zg, .z = z, .extent = o.extent,
-                           .buffer = o.buffer, .gzip = sink ? 1 : 0, .max_bytes = o.max_tile_bytes},
+                           .buffer = o.buffer, .max_bytes = o.max_tile_bytes, .keep_tiny = z == o.maxzoom},
                    .first = first, .n_total = first[n_layers], .tol = o.simplify / ldexp((double)o.extent, z)};
         /* Folder tiles are served as is: leave them uncompressed, as
          * GDAL's and most servers' XYZ readers expect. */
