@@ -105,7 +105,8 @@ void px_rtiles_options_default(px_rtiles_options *o);
 
 /* Render one tile of `store` styled by `style` (both borrowed) to PNG.
  * *png is caller-frees (free()), *len its size. Style zoom is
- * z + log2(tile_size / 512), as MapLibre sees a tile of that size. Returns
+ * max(0, z + log2(tile_size / 512)), as MapLibre sees a tile of that size.
+ * Returns
  * PX_EINVAL, PX_ENOTFOUND (a style's table is missing), PX_EIO, PX_ENOMEM. */
 px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *style, px_tile tile,
                               const px_rtiles_options *opts, unsigned char **png, size_t *len);
