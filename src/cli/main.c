@@ -17,7 +17,8 @@ int cmd_export(px_cli *cli, int argc, char **argv);
 /* network and accessibility: declarations */
 int cmd_network(px_cli *cli, int argc, char **argv);
 int cmd_synth(px_cli *cli, int argc, char **argv);
-extern const char px_usage_network[], px_usage_synth[];
+int cmd_access(px_cli *cli, int argc, char **argv);
+extern const char px_usage_network[], px_usage_synth[], px_usage_access[];
 
 /* equity, brownfields, flood: declarations */
 
@@ -34,6 +35,7 @@ static const px_command commands[] = {
     {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
+    {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */

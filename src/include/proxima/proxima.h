@@ -12,5 +12,6 @@
 /* module headers are added below as modules land */
 #include "proxima/net.h"
 #include "proxima/synth.h"
+#include "proxima/access.h"
 
 #endif
