@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct shared {
     px_ctx *ctx;
@@ -103,6 +104,14 @@ static px_status run_job(shared *sh, int j, double *cost, int32_t *src)
     }
     free(srcs);
     return rc;
+}
+
+/* Seconds since `t0`, for the timing lines logged at debug level (--verbose). */
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 static void fail(shared *sh, px_status rc)
@@ -214,10 +223,15 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     px__dests dests = {0};
     shared *sh = NULL;
     px_access_report rep = {0};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if ((rc = px_graph_load(ctx, store, &g)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_DEBUG, "access: graph loaded at %.3f s", since(&t0));
     if ((rc = px__access_read_communes(ctx, store, &com)) != PX_OK) goto done;
     if ((rc = px__access_read_origins(ctx, store, res.o.origins, &com, &orig)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s", since(&t0));
     if ((rc = px__access_read_dests(ctx, store, res.o.layers, res.o.categories, &dests)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_DEBUG, "access: destinations read at %.3f s", since(&t0));
     if (dests.n_cat == 0) {
         rc = px__error(ctx, PX_ENOTFOUND, "%s: no destination in the opportunity layers", px_store_path(store));
         goto done;
@@ -269,8 +283,10 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     /* Phase 1 snaps the origins in chunks, phase 2 runs the searches: the
      * searches read every origin's snap, hence two phases. */
     run_phase(sh, res.o.n_threads, thread_snap, snap_origins);
+    px__log(ctx, PX_LOG_DEBUG, "access: origins snapped at %.3f s", since(&t0));
     int n_threads = res.o.n_threads < sh->n_jobs ? res.o.n_threads : sh->n_jobs;
     run_phase(sh, n_threads, thread_search, work_main);
+    px__log(ctx, PX_LOG_DEBUG, "access: %d searches done at %.3f s", sh->n_jobs, since(&t0));
     rc = (px_status)atomic_load(&sh->status);
     if (rc == PX_ECANCELLED) rc = px__error(ctx, PX_ECANCELLED, "access: cancelled");
     else if (rc != PX_OK) rc = px__error(ctx, rc, "access: search failed: %s", px_strerror(rc));
@@ -290,6 +306,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     }
     for (size_t i = 0; i < orig.n; i++) rep.residents += orig.count[i];
     rc = px__access_write(ctx, store, &orig, &com, &dests, &res, &rep);
+    px__log(ctx, PX_LOG_DEBUG, "access: tables written at %.3f s", since(&t0));
     if (rc == PX_OK && out) *out = rep;
 done:
     if (sh)
