@@ -12,3 +12,5 @@
 /* module headers are added below as modules land */
 
 #endif
+
+#include "proxima/equity.h"
