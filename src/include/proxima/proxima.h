@@ -11,5 +11,6 @@
 #include "proxima/io.h"
 /* module headers are added below as modules land */
 #include "proxima/equity.h"
+#include "proxima/brownfield.h"
 
 #endif
