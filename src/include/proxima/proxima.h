@@ -12,5 +12,6 @@
 /* module headers are added below as modules land */
 #include "proxima/equity.h"
 #include "proxima/brownfield.h"
+#include "proxima/flood.h"
 
 #endif
