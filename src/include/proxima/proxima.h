@@ -10,6 +10,7 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/net.h"
 #include "proxima/equity.h"
 #include "proxima/brownfield.h"
 #include "proxima/flood.h"

@@ -14,9 +14,3 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     (void)store; (void)def; (void)opts; (void)reports; (void)n_reports;
     return px__error(ctx, PX_EUNSUPPORTED, "load is not implemented yet");
 }
-px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
-                    const px_export_options *opts)
-{
-    (void)store; (void)table; (void)opts;
-    return px__error(ctx, PX_EUNSUPPORTED, "%s: export is not implemented yet", path);
-}
