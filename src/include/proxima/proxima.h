@@ -11,6 +11,7 @@
 #include "proxima/io.h"
 /* module headers are added below as modules land */
 #include "proxima/net.h"
+#include "proxima/synth.h"
 #include "proxima/equity.h"
 #include "proxima/brownfield.h"
 #include "proxima/flood.h"
