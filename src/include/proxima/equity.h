@@ -17,6 +17,7 @@
 #define PROXIMA_EQUITY_H
 
 #include "proxima/core.h"
+#include "proxima/net.h"
 #include "proxima/store.h"
 
 #ifdef __cplusplus
@@ -131,6 +132,62 @@ typedef struct px_group_stats {
  * (n_groups entries, caller-provided) is filled on success. */
 px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double *weights, const uint32_t *groups,
                                  size_t n_groups, size_t n, px_group_stats *out);
+
+/* ---- the analysis on a project ------------------------------------------- */
+
+/* Options of px_equity_run; zero / NULL fields take the defaults. */
+typedef struct px_equity_options {
+    double threshold_min;           /* catchment of 2SFCA, minutes; 0 means 15 */
+    const px_decay_band *bands;     /* E2SFCA bands (borrowed); NULL means px_fca_default_bands */
+    size_t n_bands;
+    const char *const *categories;  /* service categories (borrowed); NULL means every category in `services` */
+    size_t n_categories;
+    unsigned modes;                 /* bit (1u << px_mode) per mode; 0 means walk and bike */
+    double underserved_share;       /* underserved below this share of the regional mean; 0 means 0.5 */
+    double snap_max_m;              /* farthest a point may be from the network; 0 means 500 */
+} px_equity_options;
+
+typedef struct px_equity_report {
+    size_t n_origins;          /* population units read */
+    size_t n_unsnapped;        /* of those, off the network for at least one mode */
+    size_t n_communes;
+    size_t n_categories;
+    size_t n_services;
+    size_t n_pairs;            /* (origin, service) pairs inside catchments, all runs */
+    double population;
+    double underserved_population; /* walk, E2SFCA, summed over categories */
+} px_equity_report;
+
+/* Service coverage equity on a project: for each mode and category, 2SFCA
+ * and E2SFCA from supply-side catchments on `graph` (borrowed; from
+ * px_graph_load on the same store) with supply = services.capacity (1 when
+ * NULL or <= 0) and demand = population.count; then per commune and overall
+ * the indicators and inequality measures. Accessibility ratios are written
+ * as supply per 1,000 residents. Replaces, in one transaction, the tables
+ *   equity_origins  (POINT) one row per population unit, a column
+ *                   MODE_CATEGORY_2sfca / _e2sfca per run;
+ *   equity_communes (MULTIPOLYGON) per commune, mode, category and method:
+ *                   population, mean, median, share with no service,
+ *                   ratio to the regional mean, underserved flag and
+ *                   population, rank_least_served (1 = least served);
+ *   equity_summary  per mode, category and method: Gini, Theil T (between,
+ *                   within), Palma (NULL when the bottom 40% have nothing),
+ *                   FGT 0/1/2 against the standard underserved_share x the
+ *                   regional mean, underserved communes and population;
+ *   equity_lorenz   101 Lorenz points per mode, category and method.
+ * `opts` may be NULL; `report` may be NULL. Returns PX_ENOTFOUND (a layer
+ * missing: population, services or communes), PX_EINVAL / PX_EDOMAIN (bad
+ * options), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED; on error the
+ * store is unchanged. */
+px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_equity_options *opts,
+                        px_equity_report *report);
+
+/* Write table `table` of `store` to `path` as CSV: a header of column names,
+ * rows in fid order, commas, double quotes around text that needs them,
+ * reals as %.10g, NULL as an empty field, no geometry. Written to a
+ * temporary file in the same folder and renamed. Returns PX_ENOTFOUND (no
+ * table), PX_EIO (cannot write), PX_ESQLITE. */
+px_status px_csv_write_table(px_ctx *ctx, px_store *store, const char *table, const char *path);
 
 #ifdef __cplusplus
 }
