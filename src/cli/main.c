@@ -21,6 +21,8 @@ int cmd_access(px_cli *cli, int argc, char **argv);
 extern const char px_usage_network[], px_usage_synth[], px_usage_access[];
 
 /* equity, brownfields, flood: declarations */
+int cmd_equity(px_cli *cli, int argc, char **argv);
+extern const char px_usage_equity[];
 
 /* cycle network: declarations */
 
@@ -39,6 +41,7 @@ static const px_command commands[] = {
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
+    {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
 
     /* cycle network: commands */
 

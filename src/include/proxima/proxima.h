@@ -13,5 +13,8 @@
 #include "proxima/net.h"
 #include "proxima/synth.h"
 #include "proxima/access.h"
+#include "proxima/equity.h"
+#include "proxima/brownfield.h"
+#include "proxima/flood.h"
 
 #endif
