@@ -10,5 +10,6 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/cycle.h"
 
 #endif
