@@ -73,6 +73,56 @@ px_status px_lts_classify(px_ctx *ctx, const px_lts_tags *tags, px_lts_result *o
 size_t px_lts_n_rules(void);
 px_status px_lts_rule_describe(px_ctx *ctx, size_t i, char *buf, size_t size);
 
+/* ---- the analyses ----------------------------------------------------- */
+
+/* Settings of `px_cycle_run`. Zero fields take the default in brackets. */
+typedef struct px_cycle_options {
+    double coverage_m;      /* network distance to a cycle route that counts as covered [300] */
+    double bike_distance_m; /* biking distance for connectivity [2680] */
+    double detour_ratio;    /* low-stress route may be this many times the shortest [1.25] */
+    int max_low_stress;     /* highest LTS counted as low stress, 1..4 [2] */
+    double gap_m;           /* longest straight gap between islands proposed as a link [200] */
+    int top_links;          /* missing links to rank [20] */
+    double snap_m;          /* farthest a population unit or service may be from the network [500] */
+    int threads;            /* worker threads for connectivity [2] */
+    /* Category weights of the connectivity score ("school" -> 2); a category
+     * not listed weighs 1. Arrays of n_weights entries, borrowed. */
+    size_t n_weights;
+    const char *const *weight_names;
+    const double *weight_values;
+    /* Planned links (a GeoJSON or any GDAL vector file of lines), or NULL:
+     * the analyses run twice, without and with them, and the per-commune
+     * deltas are written. Borrowed. */
+    const char *add_links;
+} px_cycle_options;
+
+/* Headline figures of a run (region-wide). */
+typedef struct px_cycle_report {
+    int64_t n_edges;          /* bikeable edges classified */
+    int64_t n_lts[5];         /* edges per class: [0] not bikeable, [1..4] LTS */
+    int64_t n_islands;        /* low-stress islands */
+    double population;        /* residents placed on the network */
+    double covered_population;/* within coverage_m of a cycle route */
+    double score;             /* region connectivity score 0..100, -1 if no destination */
+    int64_t n_links;          /* missing links ranked */
+    int64_t n_added;          /* planned links snapped (what-if), 0 without add_links */
+    double score_whatif;      /* region score with the planned links, -1 without */
+    double covered_whatif;    /* covered residents with the planned links, -1 without */
+} px_cycle_report;
+
+/* Run the cycle network analyses on the project's network (built by
+ * `proxima net`: tables net_nodes and net_edges), its roads (for the tags),
+ * population, services and communes layers. Writes, in one transaction:
+ * net_edge_lts (LTS per edge), cycle_islands, cycle_coverage,
+ * cycle_connectivity (per commune and a "region" row),
+ * cycle_connectivity_origins, cycle_missing_links and, with add_links,
+ * cycle_whatif. `opts` may be NULL (defaults); *report (may be NULL) is
+ * filled on success.
+ * Returns PX_OK; PX_EINVAL (bad option), PX_ENOTFOUND (no network or layer),
+ * PX_EIO/PX_EGDAL (planned links unreadable), PX_EDOMAIN (planned link away
+ * from the network), PX_ECANCELLED, PX_ENOMEM, PX_ESQLITE. */
+px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opts, px_cycle_report *report);
+
 #ifdef __cplusplus
 }
 #endif
