@@ -15,6 +15,9 @@ int cmd_load(px_cli *cli, int argc, char **argv);
 int cmd_layers(px_cli *cli, int argc, char **argv);
 int cmd_export(px_cli *cli, int argc, char **argv);
 /* network and accessibility: declarations */
+int cmd_network(px_cli *cli, int argc, char **argv);
+int cmd_synth(px_cli *cli, int argc, char **argv);
+extern const char px_usage_network[], px_usage_synth[];
 
 /* equity, brownfields, flood: declarations */
 
@@ -30,6 +33,8 @@ static const px_command commands[] = {
     {"layers", cmd_layers, "list the layers and results in a project", px_usage_layers},
     {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
     /* network and accessibility: commands */
+    {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
+    {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
 

@@ -10,6 +10,8 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/net.h"
+#include "proxima/synth.h"
 #include "proxima/cycle.h"
 
 #endif
