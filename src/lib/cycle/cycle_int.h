@@ -223,3 +223,41 @@ typedef struct px__clinks {
 px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, const px__cislands *isl,
                           px__clinks *out);
 void px__clinks_clear(px__clinks *l);
+
+/* ---- reading the project (cycle_load.c, cycle_communes.c) --------------- */
+
+/* Everything px_cycle_run reads from the store, owned together. */
+typedef struct px__cproject {
+    px__cinput in;
+    uint8_t *e_rule;      /* per graph edge: index of the LTS rule row, 255 for a cycle route */
+    int64_t n_unplaced;   /* population units farther than snap_m from the network */
+    double pop_unplaced;
+    int64_t n_dest_unplaced;
+    int has_communes;
+} px__cproject;
+
+/* Read the network, LTS tags, population, services and communes. Origins and
+ * destinations are attached to the nearest node of the nearest bikeable edge
+ * within p->snap_m. Returns PX_ENOTFOUND without a network or a layer the
+ * analyses need (population, services), PX_ENOMEM, PX_ESQLITE, PX_EGEOS. */
+px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, const px_cycle_options *o,
+                            px__cproject *out);
+void px__cproject_clear(px__cproject *pr);
+
+/* Communes for point-in-polygon look-ups (GEOS STRtree over prepared
+ * polygons). */
+typedef struct px__ccommunes px__ccommunes;
+/* Read the communes layer; *out is NULL (and PX_OK) when the project has none. */
+px_status px__ccommunes_read(px_ctx *ctx, px_store *store, px__ccommunes **out);
+/* Index of the commune containing (x, y), -1 if none. */
+int32_t px__ccommunes_find(px__ccommunes *cs, double x, double y);
+/* Number, id and name of commune i, and a point inside it (for commune centres). */
+size_t px__ccommunes_count(const px__ccommunes *cs);
+const char *px__ccommunes_id(const px__ccommunes *cs, size_t i);
+const char *px__ccommunes_name(const px__ccommunes *cs, size_t i);
+void px__ccommunes_centre(const px__ccommunes *cs, size_t i, double *x, double *y);
+void px__ccommunes_free(px__ccommunes *cs);
+
+/* A point standing for a geometry of any type (the point itself, else a
+ * point on its surface). PX_EGEOS for bad WKB. */
+px_status px__cycle_wkb_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y);
