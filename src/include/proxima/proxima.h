@@ -16,5 +16,6 @@
 #include "proxima/equity.h"
 #include "proxima/brownfield.h"
 #include "proxima/flood.h"
+#include "proxima/cycle.h"
 
 #endif
