@@ -27,6 +27,8 @@ extern const char px_usage_equity[];
 /* cycle network: declarations */
 
 /* tiles: declarations */
+int cmd_tiles(px_cli *cli, int argc, char **argv);
+extern const char px_usage_tiles[];
 
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
@@ -46,6 +48,7 @@ static const px_command commands[] = {
     /* cycle network: commands */
 
     /* tiles: commands */
+    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

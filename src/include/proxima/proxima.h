@@ -17,5 +17,7 @@
 #include "proxima/brownfield.h"
 #include "proxima/flood.h"
 #include "proxima/cycle.h"
+#include "proxima/mbtiles.h"
+#include "proxima/tiles.h"
 
 #endif
