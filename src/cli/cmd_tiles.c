@@ -31,6 +31,7 @@ const char px_usage_tiles[] =
     "  --buffer U            vector: clip buffer in tile units (default 64)\n"
     "  --max-tile-kb N       vector: cap per stored tile (default 500); features\n"
     "                        are dropped, smallest first, to fit; the count is reported\n"
+    "  --no-ids              vector: do not write feature ids (the store fid)\n"
     "  --tile-size 256|512   raster: CSS pixels per tile (default 256)\n"
     "  --2x                  raster: @2x tiles (twice the pixels)\n"
     "  --tile Z/X/Y          raster: render this one tile (XYZ numbering) to OUT\n"
@@ -45,7 +46,7 @@ typedef struct targs {
     const char *project, *out, *style, *tile, *name, *attribution;
     long minzoom, maxzoom, threads, tile_size, max_kb, buffer;
     double simplify;
-    int retina;
+    int retina, no_ids;
     int n_layers;
     char **layer_args;
 } targs;
@@ -89,6 +90,9 @@ static int parse_args(int argc, char **argv, targs *a)
             if (m > 0) a->name = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--attribution", &v))) {
             if (m > 0) a->attribution = v;
+        } else if (!strcmp(argv[i], "--no-ids")) {
+            a->no_ids = 1;
+            continue;
         } else if (!strcmp(argv[i], "--2x")) {
             a->retina = 1;
             continue;
@@ -182,6 +186,7 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
     if (a->simplify >= 0) o.simplify = a->simplify;
     if (a->buffer >= 0) o.buffer = (int)a->buffer;
     if (a->max_kb > 0) o.max_tile_bytes = (size_t)a->max_kb * 1024;
+    o.feature_ids = !a->no_ids;
     o.name = a->name;
     o.attribution = a->attribution;
     px_tiles_report r;

@@ -42,6 +42,8 @@ typedef struct px_vtiles_options {
                                   default 4 (a quarter pixel of a 256 px tile) */
     size_t max_tile_bytes;     /* cap on a stored (gzipped) tile, default 500 KiB */
     int threads;               /* worker threads, default 2 */
+    int feature_ids;           /* write the store fid as the MVT feature id
+                                  (default 1; web maps use it for feature-state) */
     const char *name;          /* tileset name; default: the output's base name */
     const char *attribution;   /* default: the project's "attribution" setting */
 } px_vtiles_options;
