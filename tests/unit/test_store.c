@@ -79,9 +79,9 @@ static void test_px_store_open_not_a_project(void **state)
     px_ctx *ctx = f->ctx;
     const char *dir = f->dir;
     char *path = px_test_path(dir, "junk.sqlite");
-    FILE *f = fopen(path, "w");
-    fputs("this is not sqlite", f);
-    fclose(f);
+    FILE *fp = fopen(path, "w");
+    fputs("this is not sqlite", fp);
+    fclose(fp);
     px_store *s = NULL;
     assert_int_equal(px_store_open(ctx, path, 0, &s), PX_ENOTPROJECT);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "junk.sqlite: not a Proxima project"));
