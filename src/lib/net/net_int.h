@@ -1,0 +1,76 @@
+/*
+ * What the network module's files share, and what library-internal callers
+ * (analysis, cycle) may use for direct, fast access to the graph arrays.
+ * Library-internal: never included by the CLI.
+ *
+ * The graph keeps, per mode and per search direction, a CSR adjacency
+ * (offsets per node, then target node, edge index and cost per entry) so that
+ * the Dijkstra inner loop reads three contiguous arrays and never tests
+ * direction flags. Costs are floats: every cost written by px_net_build is
+ * rounded to a float first, so the float is exact and sums in double agree
+ * with other tools reading the stored cost.
+ */
+#ifndef PX_NET_INT_H
+#define PX_NET_INT_H
+
+#include "../core/core_int.h"
+#include "proxima/net.h"
+
+/* Adjacency of one mode and direction. Entries of node u are
+ * [off[u], off[u+1]). dir PX_DIR_FROM_SOURCES: u -> to[i] allowed;
+ * PX_DIR_TO_SOURCES: to[i] -> u allowed (the reverse graph). */
+typedef struct px__csr {
+    int32_t *off;  /* n_nodes + 1 */
+    int32_t *to;
+    int32_t *edge;
+    float *cost;
+} px__csr;
+
+/* Uniform grid over the edges' boxes, for snapping: cell c holds the edges
+ * items[start[c] .. start[c+1]). */
+typedef struct px__grid {
+    double x0, y0, cell;
+    int32_t nx, ny;
+    int32_t *start; /* nx*ny + 1 */
+    int32_t *items;
+} px__grid;
+
+struct px_graph {
+    int32_t n_nodes, n_edges;
+    double *xy;         /* 2 * n_nodes */
+    int32_t *comp;      /* component per node, 0 = largest */
+    int32_t n_comp;
+    int32_t *efrom, *eto;
+    double *elen;       /* length_m */
+    float *ecost[PX_MODE_COUNT];
+    uint8_t *eflags;
+    int64_t *efid;
+    px__csr csr[PX_MODE_COUNT][2];
+    px__grid grid;
+};
+
+/* Allocate a graph with n_nodes / n_edges of per-node and per-edge arrays
+ * (zeroed), to be filled by the caller then finished by px__graph_finish. */
+px_status px__graph_alloc(px_ctx *ctx, size_t n_nodes, size_t n_edges, px_graph **out);
+
+/* Build the CSR arrays, the components and the snapping grid from the edge
+ * arrays. Returns PX_ENOMEM or PX_EINVAL (endpoint out of range). */
+px_status px__graph_finish(px_ctx *ctx, px_graph *g);
+
+/* Union-find components over edges taken undirected; comp[] gets ids sorted
+ * by decreasing size (0 = largest). Returns the number of components, or -1
+ * on allocation failure. `efrom`/`eto` borrowed. */
+int32_t px__components(int32_t n_nodes, int32_t n_edges, const int32_t *efrom, const int32_t *eto,
+                       int32_t *comp);
+
+/* Build the snapping grid. */
+px_status px__grid_build(px_ctx *ctx, px_graph *g);
+void px__grid_free(px__grid *grid);
+
+/* Is edge e usable by mode in at least one direction? */
+static inline int px__edge_usable(const px_graph *g, int32_t e, px_mode mode)
+{
+    return (g->eflags[e] & (PX_EDGE_FWD(mode) | PX_EDGE_BWD(mode))) != 0;
+}
+
+#endif
