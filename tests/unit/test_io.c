@@ -645,6 +645,89 @@ static void test_px_load_buffer_dissolve_and_point_on_surface(void **state)
     px_store_close(s);
 }
 
+static void test_px_layerdef_read_json_unknown_key_names_file(void **state)
+{
+    fx *f = *state;
+    char *path = write_def(f, "typo.json", "{\"layers\": {\"roads\": {\"source\": \"a\", \"filter\": \"x\"}}}\n");
+    px_layerdef *def = NULL;
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
+    /* jansson keeps no value positions: the file, not a line, is named. */
+    char want[600];
+    snprintf(want, sizeof want, "%s: unknown key 'filter' in a source of layer 'roads'", path);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), want));
+    free(path);
+}
+
+static void test_px_load_shapefile_encoding_known_to_gdal(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    /* places.dbf holds Latin-1 bytes and places.cpg says ISO-8859-1: GDAL
+     * recodes, no `encoding:` needed, nothing rejected. */
+    assert_int_equal(load_text(f, s,
+                               "layers:\n  services:\n    source: @F/latin1-shp/places.shp\n"
+                               "    fields: {category: {value: test}}\n",
+                               0, &rep, &n),
+                     PX_OK);
+    assert_int_equal(rep[0].n_loaded, 2);
+    assert_int_equal(rep[0].n_rejected, 0);
+    free(rep);
+    char text[64];
+    double area;
+    assert_true(find_row(f, s, "services", "id", "1", "name", text, sizeof text, &area));
+    assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f" "e");
+    px_store_close(s);
+}
+
+static void test_px_load_sql_with_sqlite_dialect(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    /* pop >= 100: A (100), B (200), F (300); pop * 2 lands in population. */
+    assert_int_equal(load_text(f, s,
+                               "layers:\n  communes:\n    source: @F/zones.geojson\n"
+                               "    sql: \"SELECT code AS id, name, pop * 2 AS population, geometry FROM zones"
+                               " WHERE pop >= 100\"\n"
+                               "    dialect: SQLite\n",
+                               0, &rep, &n),
+                     PX_OK);
+    assert_int_equal(rep[0].n_read, 3);
+    assert_int_equal(rep[0].n_loaded, 3);
+    free(rep);
+    px_table_reader *r = NULL;
+    const char *cols[] = {"id", "population", NULL};
+    assert_int_equal(px_store_reader_open(s, "communes", cols, 0, NULL, &r), PX_OK);
+    int has = 0;
+    double sum = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) sum += px_table_reader_real(r, 1);
+    px_table_reader_close(r);
+    assert_true(fabs(sum - 1200) < 1e-9);
+    px_table_info *info = NULL;
+    assert_int_equal(px_store_table_info(s, "communes", &info), PX_OK);
+    assert_non_null(strstr(info->filter, "WHERE pop >= 100"));
+    px_table_info_free(info, 1);
+    px_store_close(s);
+}
+
+static void test_px_load_cancelled_leaves_store_unchanged(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n), PX_OK);
+    free(rep);
+    px_ctx_cancel(f->ctx);
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n", 0, &rep, &n),
+                     PX_ECANCELLED);
+    assert_int_equal(count(s, "communes"), 3);
+    px_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_unknown_key_named_with_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_unknown_layer_and_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_layerdef_read_json_unknown_key_names_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_repairs_and_rejects_with_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_value_map_rejects_unmapped_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_strict_leaves_store_unchanged, setup, teardown),
@@ -666,6 +750,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_load_population_proxy_sums_to_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_reprojects_with_proj, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_buffer_dissolve_and_point_on_surface, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_shapefile_encoding_known_to_gdal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_sql_with_sqlite_dialect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_cancelled_leaves_store_unchanged, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,7 +165,9 @@ static px_status read_features(reader *r, OGRLayerH lyr)
     uint64_t total = OGR_L_TestCapability(lyr, OLCFastFeatureCount) ? (uint64_t)OGR_L_GetFeatureCount(lyr, 0) : 0;
     uint64_t done = 0;
     char why[320];
-    px_status rc = PX_OK;
+    /* Checked once before reading too, so that a cancel is seen even for a
+     * source smaller than the progress step. */
+    px_status rc = px__progress(ctx, r->stage, 0, total);
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
     while (rc == PX_OK && (f = OGR_L_GetNextFeature(lyr))) {
@@ -201,6 +203,7 @@ static px_status read_features(reader *r, OGRLayerH lyr)
         px__row_reset(ctx, &r->row);
         OGR_F_Destroy(f);
     }
+    if (rc == PX_OK) rc = px__progress(ctx, r->stage, done, total ? total : done);
     if (rc == PX_OK && r->src->dissolve && !r->dist) rc = write_dissolved(r);
     if (rc == PX_OK && r->dist) rc = px__dist_finish(r->dist);
     return rc;
