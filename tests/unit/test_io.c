@@ -728,6 +728,43 @@ static void test_px_load_cancelled_leaves_store_unchanged(void **state)
     px_store_close(s);
 }
 
+static void test_px_load_population_proxy_totals_from_earlier_load(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    const char *pop = "layers:\n  population:\n    source: @F/buildings.geojson\n"
+                      "    distribute: {total: communes.population}\n";
+    /* No communes yet: the proxy has nothing to share out. */
+    assert_int_equal(load_text(f, s, pop, 0, &rep, &n), PX_ENOTFOUND);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "buildings.geojson: distribute: layer 'communes' is not loaded"));
+    assert_false(px_store_has_table(s, "population"));
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n"
+                                     "    fields: {population: pop}\n", 0, &rep, &n), PX_OK);
+    free(rep);
+    /* Now a population-only definition uses the stored totals. Without a
+     * factor every footprint weighs its area: North (1000) over house 100,
+     * apartments 200, church 900, yes 200 m2 = 1400 m2. */
+    assert_int_equal(load_text(f, s, pop, 0, &rep, &n), PX_OK);
+    assert_int_equal(rep[0].n_loaded, 6); /* 4 in North, 1 in South, E's single point */
+    free(rep);
+    const char *cols[] = {"count", NULL};
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, "population", cols, 0, NULL, &r), PX_OK);
+    int has = 0;
+    double sum = 0, church = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        double c = px_table_reader_real(r, 0);
+        sum += c;
+        if (fabs(c - 1000.0 * 900 / 1400) < 1e-9) church = c;
+    }
+    px_table_reader_close(r);
+    assert_true(church > 0);
+    assert_true(fabs(sum - 1097) < 1e-9);
+    px_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +785,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_load_non_utf8_rejected_or_recoded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_join_fills_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_population_proxy_sums_to_totals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_population_proxy_totals_from_earlier_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_reprojects_with_proj, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_buffer_dissolve_and_point_on_surface, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_shapefile_encoding_known_to_gdal, setup, teardown),

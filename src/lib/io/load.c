@@ -37,19 +37,28 @@ static char *joined(const px__source *srcs, size_t n, size_t offset)
     return out;
 }
 
-static px_status describe(px_ctx *ctx, px_store *store, px_layer_id id, const px__source *srcs, size_t n)
+static px_status describe(px_store *store, px_layer_id id, const px__source *srcs, size_t n)
 {
     char *source = joined(srcs, n, offsetof(px__source, source_text));
     char *layer = joined(srcs, n, offsetof(px__source, layer));
-    char *where = joined(srcs, n, offsetof(px__source, where));
-    char *sql = joined(srcs, n, offsetof(px__source, sql));
     char *note = joined(srcs, n, offsetof(px__source, note));
-    px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, where ? where : sql, note);
-    (void)ctx;
+    /* Each source's filter: its `where`, else its `sql`. */
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *f = srcs[i].where ? srcs[i].where : srcs[i].sql;
+        if (f) len += strlen(f) + 2;
+    }
+    char *filter = len > 1 ? calloc(1, len) : NULL;
+    for (size_t i = 0; filter && i < n; i++) {
+        const char *f = srcs[i].where ? srcs[i].where : srcs[i].sql;
+        if (!f) continue;
+        if (*filter) strcat(filter, "; ");
+        strcat(filter, f);
+    }
+    px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, filter, note);
     free(source);
     free(layer);
-    free(where);
-    free(sql);
+    free(filter);
     free(note);
     return rc;
 }
@@ -64,7 +73,7 @@ static px_status load_layer(px__layer_load *ll)
         rc = px_table_writer_finish(ll->writer);
         ll->writer = NULL;
     }
-    if (rc == PX_OK) rc = describe(ll->ctx, ll->store, ll->id, def->sources[ll->id], def->n_sources[ll->id]);
+    if (rc == PX_OK) rc = describe(ll->store, ll->id, def->sources[ll->id], def->n_sources[ll->id]);
     px_table_writer_abort(ll->writer);
     ll->writer = NULL;
     return rc;

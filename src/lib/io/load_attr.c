@@ -294,21 +294,44 @@ static px_status props_add(px__plan *p, OGRFeatureH f, json_t *props, char *why,
     for (int i = 0; i < p->n_fields; i++) {
         if (!p->in_props[i] || !OGR_F_IsFieldSetAndNotNull(f, i)) continue;
         const char *name = OGR_Fld_GetNameRef(p->defs[i]);
+        char *recoded = NULL;
+        if (!px__utf8_valid(name)) {
+            /* Field names come from the source too (a CSV header...). */
+            if (!p->recode) {
+                snprintf(why, why_len, "field name '%.40s' is not valid UTF-8 and the source declares no encoding",
+                         name);
+                return PX_EDOMAIN;
+            }
+            char *rec = CPLRecode(name, p->src->encoding, CPL_ENC_UTF8);
+            recoded = px__strdup(rec);
+            CPLFree(rec);
+            if (!recoded) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+            name = recoded;
+        }
         json_t *v = NULL;
+        double d;
         switch (OGR_Fld_GetType(p->defs[i])) {
         case OFTInteger: v = json_integer(OGR_F_GetFieldAsInteger(f, i)); break;
         case OFTInteger64: v = json_integer(OGR_F_GetFieldAsInteger64(f, i)); break;
-        case OFTReal: v = json_real(OGR_F_GetFieldAsDouble(f, i)); break;
+        case OFTReal:
+            /* JSON has no NaN or infinity: such a value is kept as null. */
+            d = OGR_F_GetFieldAsDouble(f, i);
+            v = isfinite(d) ? json_real(d) : json_null();
+            break;
         default: {
             char *t = NULL;
             px_status rc = field_text(p, f, i, &t, why, why_len);
-            if (rc != PX_OK) return rc;
+            if (rc != PX_OK) {
+                free(recoded);
+                return rc;
+            }
             v = json_string(t);
             free(t);
         }
         }
-        if (!v || json_object_set_new(props, name, v) != 0)
-            return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+        int bad = !v || json_object_set_new(props, name, v) != 0;
+        free(recoded);
+        if (bad) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
     }
     return PX_OK;
 }
