@@ -19,6 +19,8 @@ bad() { # bad NAME EXIT MESSAGE [--strict]
 }
 
 bad syntax-error 1 "syntax-error.yaml:6: YAML syntax error"
+expect_fail 1 "syntax-error.json:4: JSON syntax error" "$PROXIMA" load p.sqlite "$D/syntax-error.json"
+unchanged syntax-error.json
 bad unknown-key 1 "unknown-key.yaml:4: unknown key 'fileds' in a source of layer 'communes'"
 bad unknown-layer 1 "unknown-layer.yaml:2: unknown layer 'parks'"
 bad missing-source 1 "../no-such-file.geojson: cannot open: No such file or directory"
@@ -32,6 +34,11 @@ unchanged "missing definition"
 echo "not a database" >junk.sqlite
 expect_fail 1 "junk.sqlite: not a Proxima project" "$PROXIMA" load junk.sqlite "$D/good.yaml"
 expect_fail 2 "expected PROJECT DEFINITION" "$PROXIMA" load p.sqlite
+
+# The JSON form of the baseline definition loads the same rows.
+"$PROXIMA" init pj.sqlite --crs EPSG:32632 2>/dev/null
+"$PROXIMA" load pj.sqlite "$D/good.json" >report.txt || fail "JSON definition"
+expect_eq "JSON definition: communes" "3 3 0 0" "$(awk '$1 == "communes" {print $2, $3, $4, $5}' report.txt)"
 
 # Geometry problems are per feature: repaired or rejected, counted, named.
 # zones.geojson: bowtie (2) and unclosed ring (6) repaired; point (3), NULL (4),
