@@ -102,8 +102,8 @@ static px_status load_text(fx *f, px_store *s, const char *text, int strict, px_
 }
 
 /* Text column `col` and area of the row whose `key_col` is `key`. */
-static int find_row(fx *f, px_store *s, const char *table, const char *key_col, const char *key, const char *col,
-                    char *text_out, size_t text_len, double *area)
+static int find_row(fx *f, px_store *s, const char *table, const char *key_col, const char *key,
+                    const char *col, char *text_out, size_t text_len, double *area)
 {
     const char *cols[] = {key_col, col, NULL};
     px_table_reader *r = NULL;
@@ -285,12 +285,15 @@ static void test_px_layerdef_read_unknown_layer_and_column(void **state)
     assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), ":2: unknown layer 'comunes'"));
     free(path);
-    path = write_def(f, "c.yaml", "layers:\n  communes:\n    source: a.geojson\n    fields:\n      nme: nom\n");
+    path =
+        write_def(f, "c.yaml", "layers:\n  communes:\n    source: a.geojson\n    fields:\n      nme: nom\n");
     assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), ":5: unknown column 'nme' for layer 'communes'"));
     free(path);
     /* A map that is not a mapping, and a bad geometry transform. */
-    path = write_def(f, "m.yaml", "layers:\n  flood_zones:\n    source: a\n    fields:\n      hazard: {field: x, map: [a]}\n");
+    path = write_def(
+        f, "m.yaml",
+        "layers:\n  flood_zones:\n    source: a\n    fields:\n      hazard: {field: x, map: [a]}\n");
     assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), "'map' must map source values to values"));
     free(path);
@@ -335,7 +338,8 @@ static void test_px_load_repairs_and_rejects_with_reasons(void **state)
     assert_int_equal(rep[0].n_repaired, 2);
     assert_int_equal(rep[0].n_rejected, 4);
     free(rep);
-    assert_non_null(strstr(f->log, "zones.geojson:zones:3: geometry is a point, layer 'communes' takes a polygon"));
+    assert_non_null(
+        strstr(f->log, "zones.geojson:zones:3: geometry is a point, layer 'communes' takes a polygon"));
     assert_non_null(strstr(f->log, "zones.geojson:zones:4: no geometry (NULL)"));
     assert_non_null(strstr(f->log, "zones.geojson:zones:5: empty geometry"));
     assert_non_null(strstr(f->log, "zones.geojson:zones:7: unusable after repair: no area left"));
@@ -375,7 +379,8 @@ static void test_px_load_value_map_rejects_unmapped_value(void **state)
     assert_int_equal(rep[0].n_loaded, 3);
     assert_int_equal(rep[0].n_rejected, 1);
     free(rep);
-    assert_non_null(strstr(f->log, ":8: column 'hazard': value 'X' of field 'level' is not in the map and there is no default"));
+    assert_non_null(strstr(
+        f->log, ":8: column 'hazard': value 'X' of field 'level' is not in the map and there is no default"));
     char text[64];
     double area;
     assert_true(find_row(f, s, "flood_zones", "id", "A", "hazard", text, sizeof text, &area));
@@ -385,12 +390,13 @@ static void test_px_load_value_map_rejects_unmapped_value(void **state)
     assert_true(find_row(f, s, "flood_zones", "id", "F", "hazard", text, sizeof text, &area));
     assert_string_equal(text, "low");
     /* With a default, H loads with it. */
-    assert_int_equal(load_text(f, s,
-                               "layers:\n  flood_zones:\n    source: @F/zones.geojson\n"
-                               "    where: \"code = 'H'\"\n"
-                               "    fields: {id: code, hazard: {field: level, map: {F: high}, default: unknown}}\n",
-                               0, &rep, &n),
-                     PX_OK);
+    assert_int_equal(
+        load_text(f, s,
+                  "layers:\n  flood_zones:\n    source: @F/zones.geojson\n"
+                  "    where: \"code = 'H'\"\n"
+                  "    fields: {id: code, hazard: {field: level, map: {F: high}, default: unknown}}\n",
+                  0, &rep, &n),
+        PX_OK);
     assert_int_equal(rep[0].n_loaded, 1);
     free(rep);
     assert_true(find_row(f, s, "flood_zones", "id", "H", "hazard", text, sizeof text, &area));
@@ -404,7 +410,8 @@ static void test_px_load_strict_leaves_store_unchanged(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n), PX_OK);
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n),
+                     PX_OK);
     free(rep);
     assert_int_equal(count(s, "communes"), 3);
     assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n", 1, &rep, &n),
@@ -421,12 +428,14 @@ static void test_px_load_missing_field_is_an_error(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n    fields: {name: nom}\n", 0,
-                               &rep, &n),
-                     PX_ENOTFOUND);
-    assert_non_null(strstr(px_ctx_errmsg(f->ctx),
-                           "zones.geojson:zones: field 'nom' (mapped to communes.name) does not exist; the source has: "
-                           "code, name, level, pop, extra"));
+    assert_int_equal(
+        load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n    fields: {name: nom}\n", 0,
+                  &rep, &n),
+        PX_ENOTFOUND);
+    assert_non_null(
+        strstr(px_ctx_errmsg(f->ctx),
+               "zones.geojson:zones: field 'nom' (mapped to communes.name) does not exist; the source has: "
+               "code, name, level, pop, extra"));
     assert_false(px_store_has_table(s, "communes"));
     px_store_close(s);
 }
@@ -437,17 +446,21 @@ static void test_px_load_source_errors(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/missing.geojson\n", 0, &rep, &n), PX_EIO);
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/missing.geojson\n", 0, &rep, &n),
+                     PX_EIO);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), "missing.geojson: cannot open: No such file or directory"));
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/pop.csv\n    layer: nope\n", 0, &rep, &n),
-                     PX_ENOTFOUND);
+    assert_int_equal(
+        load_text(f, s, "layers:\n  communes:\n    source: @F/pop.csv\n    layer: nope\n", 0, &rep, &n),
+        PX_ENOTFOUND);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), "pop.csv: no layer 'nope' (layers: pop)"));
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n    where: \"nosuch = 1\"\n",
-                               0, &rep, &n),
-                     PX_EGDAL);
+    assert_int_equal(
+        load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n    where: \"nosuch = 1\"\n", 0,
+                  &rep, &n),
+        PX_EGDAL);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx), "zones.geojson:zones: bad where filter \"nosuch = 1\""));
     /* A CSV with WKT has no CRS: without `srs:` the whole load fails. */
-    assert_int_equal(load_text(f, s, "layers:\n  services:\n    source: @F/latin1.csv\n", 0, &rep, &n), PX_ECRS);
+    assert_int_equal(load_text(f, s, "layers:\n  services:\n    source: @F/latin1.csv\n", 0, &rep, &n),
+                     PX_ECRS);
     assert_non_null(strstr(px_ctx_errmsg(f->ctx),
                            "latin1.csv:latin1: the source has no CRS and the definition gives no 'srs:'"));
     assert_int_equal(count(s, "services"), -1);
@@ -460,8 +473,8 @@ static void test_px_load_non_utf8_rejected_or_recoded(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  services:\n    source: @F/latin1.csv\n    srs: EPSG:32632\n", 0, &rep,
-                               &n),
+    assert_int_equal(load_text(f, s, "layers:\n  services:\n    source: @F/latin1.csv\n    srs: EPSG:32632\n",
+                               0, &rep, &n),
                      PX_OK);
     /* Row 1 holds "Z\xfcrich Stra\xdfe" in Latin-1: not UTF-8, no encoding given. */
     assert_int_equal(rep[0].n_loaded, 1);
@@ -478,7 +491,8 @@ static void test_px_load_non_utf8_rejected_or_recoded(void **state)
     char text[64];
     double area;
     assert_true(find_row(f, s, "services", "id", "1", "name", text, sizeof text, &area));
-    assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f" "e");
+    assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f"
+                              "e");
     px_store_close(s);
 }
 
@@ -488,11 +502,13 @@ static void test_px_load_join_fills_columns(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s,
-                               "layers:\n  communes:\n    source: @F/zones.geojson\n    fields: {id: code}\n"
-                               "    join: {source: @F/pop.csv, field: name, key: name, fields: {population: inhabitants}}\n",
-                               0, &rep, &n),
-                     PX_OK);
+    assert_int_equal(
+        load_text(
+            f, s,
+            "layers:\n  communes:\n    source: @F/zones.geojson\n    fields: {id: code}\n"
+            "    join: {source: @F/pop.csv, field: name, key: name, fields: {population: inhabitants}}\n",
+            0, &rep, &n),
+        PX_OK);
     free(rep);
     px_table_reader *r = NULL;
     const char *cols[] = {"id", "population", NULL};
@@ -500,9 +516,12 @@ static void test_px_load_join_fills_columns(void **state)
     int has = 0, seen = 0;
     while (px_table_reader_next(r, &has) == PX_OK && has) {
         const char *id = px_table_reader_text(r, 0);
-        if (!strcmp(id, "A")) assert_true(fabs(px_table_reader_real(r, 1) - 1234) < 1e-9), seen++;
-        else if (!strcmp(id, "B")) assert_true(fabs(px_table_reader_real(r, 1) - 55) < 1e-9), seen++;
-        else assert_true(px_table_reader_is_null(r, 1)), seen++;
+        if (!strcmp(id, "A"))
+            assert_true(fabs(px_table_reader_real(r, 1) - 1234) < 1e-9), seen++;
+        else if (!strcmp(id, "B"))
+            assert_true(fabs(px_table_reader_real(r, 1) - 55) < 1e-9), seen++;
+        else
+            assert_true(px_table_reader_is_null(r, 1)), seen++;
     }
     px_table_reader_close(r);
     assert_int_equal(seen, 4);
@@ -517,16 +536,17 @@ static void test_px_load_population_proxy_sums_to_totals(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s,
-                               "layers:\n"
-                               "  communes:\n    source: @F/communes2.geojson\n"
-                               "    fields: {id: code, population: pop}\n"
-                               "  population:\n    source: @F/buildings.geojson\n"
-                               "    fields: {id: building}\n"
-                               "    distribute:\n      total: communes.population\n"
-                               "      factor: {field: building, map: {house: 1, apartments: 1, yes: 0.5}, default: 0}\n",
-                               0, &rep, &n),
-                     PX_OK);
+    assert_int_equal(
+        load_text(f, s,
+                  "layers:\n"
+                  "  communes:\n    source: @F/communes2.geojson\n"
+                  "    fields: {id: code, population: pop}\n"
+                  "  population:\n    source: @F/buildings.geojson\n"
+                  "    fields: {id: building}\n"
+                  "    distribute:\n      total: communes.population\n"
+                  "      factor: {field: building, map: {house: 1, apartments: 1, yes: 0.5}, default: 0}\n",
+                  0, &rep, &n),
+        PX_OK);
     assert_int_equal(n, 2);
     assert_string_equal(rep[1].layer, "population");
     /* 6 buildings: the church has weight 0 (not loaded, not rejected), 31 is
@@ -547,11 +567,16 @@ static void test_px_load_population_proxy_sums_to_totals(void **state)
         const char *id = px_table_reader_text(r, 0);
         double c = px_table_reader_real(r, 1);
         sum += c;
-        if (!strcmp(id, "house") && c > 100) house_n = c;
-        else if (!strcmp(id, "house")) house_s = c;
-        else if (!strcmp(id, "apartments")) apart = c;
-        else if (!strcmp(id, "yes")) yes = c;
-        else if (!strcmp(id, "E")) e = c;
+        if (!strcmp(id, "house") && c > 100)
+            house_n = c;
+        else if (!strcmp(id, "house"))
+            house_s = c;
+        else if (!strcmp(id, "apartments"))
+            apart = c;
+        else if (!strcmp(id, "yes"))
+            yes = c;
+        else if (!strcmp(id, "E"))
+            e = c;
         assert_non_null(strstr(px_table_reader_text(r, 2), "proxy: "));
     }
     px_table_reader_close(r);
@@ -571,7 +596,8 @@ static void test_px_load_reprojects_with_proj(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/wgs84.geojson\n", 0, &rep, &n), PX_OK);
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/wgs84.geojson\n", 0, &rep, &n),
+                     PX_OK);
     free(rep);
     px_table_reader *r = NULL;
     assert_int_equal(px_store_reader_open(s, "communes", NULL, 1, NULL, &r), PX_OK);
@@ -607,20 +633,21 @@ static void test_px_load_buffer_dissolve_and_point_on_surface(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s,
-                               "layers:\n"
-                               "  flood_zones:\n"
-                               "    - source: @F/latin1.csv\n      srs: EPSG:32632\n      encoding: ISO-8859-1\n"
-                               "      where: \"id = '2'\"\n      buffer_m: 10\n"
-                               "      fields: {id: {value: one}, hazard: {value: high}}\n"
-                               "    - source: @F/latin1.csv\n      srs: EPSG:32632\n      encoding: ISO-8859-1\n"
-                               "      buffer_m: 10\n      dissolve: true\n"
-                               "      fields: {id: {value: both}, hazard: {value: medium}}\n"
-                               "  services:\n"
-                               "    source: @F/zones.geojson\n    where: \"code = 'A'\"\n"
-                               "    geometry: point_on_surface\n    fields: {id: code, category: {value: test}}\n",
-                               0, &rep, &n),
-                     PX_OK);
+    assert_int_equal(
+        load_text(f, s,
+                  "layers:\n"
+                  "  flood_zones:\n"
+                  "    - source: @F/latin1.csv\n      srs: EPSG:32632\n      encoding: ISO-8859-1\n"
+                  "      where: \"id = '2'\"\n      buffer_m: 10\n"
+                  "      fields: {id: {value: one}, hazard: {value: high}}\n"
+                  "    - source: @F/latin1.csv\n      srs: EPSG:32632\n      encoding: ISO-8859-1\n"
+                  "      buffer_m: 10\n      dissolve: true\n"
+                  "      fields: {id: {value: both}, hazard: {value: medium}}\n"
+                  "  services:\n"
+                  "    source: @F/zones.geojson\n    where: \"code = 'A'\"\n"
+                  "    geometry: point_on_surface\n    fields: {id: code, category: {value: test}}\n",
+                  0, &rep, &n),
+        PX_OK);
     assert_int_equal(rep[0].n_loaded, 2); /* flood_zones: one band + one dissolved */
     assert_int_equal(rep[1].n_loaded, 1); /* services */
     free(rep);
@@ -648,7 +675,8 @@ static void test_px_load_buffer_dissolve_and_point_on_surface(void **state)
 static void test_px_layerdef_read_json_unknown_key_names_file(void **state)
 {
     fx *f = *state;
-    char *path = write_def(f, "typo.json", "{\"layers\": {\"roads\": {\"source\": \"a\", \"filter\": \"x\"}}}\n");
+    char *path =
+        write_def(f, "typo.json", "{\"layers\": {\"roads\": {\"source\": \"a\", \"filter\": \"x\"}}}\n");
     px_layerdef *def = NULL;
     assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
     /* jansson keeps no value positions: the file, not a line, is named. */
@@ -677,7 +705,8 @@ static void test_px_load_shapefile_encoding_known_to_gdal(void **state)
     char text[64];
     double area;
     assert_true(find_row(f, s, "services", "id", "1", "name", text, sizeof text, &area));
-    assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f" "e");
+    assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f"
+                              "e");
     px_store_close(s);
 }
 
@@ -688,13 +717,14 @@ static void test_px_load_sql_with_sqlite_dialect(void **state)
     px_load_report *rep = NULL;
     size_t n = 0;
     /* pop >= 100: A (100), B (200), F (300); pop * 2 lands in population. */
-    assert_int_equal(load_text(f, s,
-                               "layers:\n  communes:\n    source: @F/zones.geojson\n"
-                               "    sql: \"SELECT code AS id, name, pop * 2 AS population, geometry FROM zones"
-                               " WHERE pop >= 100\"\n"
-                               "    dialect: SQLite\n",
-                               0, &rep, &n),
-                     PX_OK);
+    assert_int_equal(
+        load_text(f, s,
+                  "layers:\n  communes:\n    source: @F/zones.geojson\n"
+                  "    sql: \"SELECT code AS id, name, pop * 2 AS population, geometry FROM zones"
+                  " WHERE pop >= 100\"\n"
+                  "    dialect: SQLite\n",
+                  0, &rep, &n),
+        PX_OK);
     assert_int_equal(rep[0].n_read, 3);
     assert_int_equal(rep[0].n_loaded, 3);
     free(rep);
@@ -703,7 +733,8 @@ static void test_px_load_sql_with_sqlite_dialect(void **state)
     assert_int_equal(px_store_reader_open(s, "communes", cols, 0, NULL, &r), PX_OK);
     int has = 0;
     double sum = 0;
-    while (px_table_reader_next(r, &has) == PX_OK && has) sum += px_table_reader_real(r, 1);
+    while (px_table_reader_next(r, &has) == PX_OK && has)
+        sum += px_table_reader_real(r, 1);
     px_table_reader_close(r);
     assert_true(fabs(sum - 1200) < 1e-9);
     px_table_info *info = NULL;
@@ -719,7 +750,8 @@ static void test_px_load_cancelled_leaves_store_unchanged(void **state)
     px_store *s = new_store(f, "EPSG:32632");
     px_load_report *rep = NULL;
     size_t n = 0;
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n), PX_OK);
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n),
+                     PX_OK);
     free(rep);
     px_ctx_cancel(f->ctx);
     assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n", 0, &rep, &n),
@@ -738,10 +770,14 @@ static void test_px_load_population_proxy_totals_from_earlier_load(void **state)
                       "    distribute: {total: communes.population}\n";
     /* No communes yet: the proxy has nothing to share out. */
     assert_int_equal(load_text(f, s, pop, 0, &rep, &n), PX_ENOTFOUND);
-    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "buildings.geojson: distribute: layer 'communes' is not loaded"));
+    assert_non_null(
+        strstr(px_ctx_errmsg(f->ctx), "buildings.geojson: distribute: layer 'communes' is not loaded"));
     assert_false(px_store_has_table(s, "population"));
-    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n"
-                                     "    fields: {population: pop}\n", 0, &rep, &n), PX_OK);
+    assert_int_equal(load_text(f, s,
+                               "layers:\n  communes:\n    source: @F/communes2.geojson\n"
+                               "    fields: {population: pop}\n",
+                               0, &rep, &n),
+                     PX_OK);
     free(rep);
     /* Now a population-only definition uses the stored totals. Without a
      * factor every footprint weighs its area: North (1000) over house 100,
@@ -785,7 +821,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_load_non_utf8_rejected_or_recoded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_join_fills_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_population_proxy_sums_to_totals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_px_load_population_proxy_totals_from_earlier_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_population_proxy_totals_from_earlier_load, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_px_load_reprojects_with_proj, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_buffer_dissolve_and_point_on_surface, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_shapefile_encoding_known_to_gdal, setup, teardown),

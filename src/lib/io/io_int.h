@@ -52,13 +52,13 @@ typedef struct px__fieldmap {
     px__fm_kind kind;
     int line;
     size_t n_fields;
-    char **fields;     /* source field names */
-    char *value;       /* PX__FM_VALUE: the constant; NULL for null */
+    char **fields; /* source field names */
+    char *value;   /* PX__FM_VALUE: the constant; NULL for null */
     size_t n_map;
-    char **map_from;   /* PX__FM_MAP: source values ... */
-    char **map_to;     /* ... and what each becomes (NULL entry: null) */
-    int has_default;   /* PX__FM_MAP: unmapped values take `deflt` */
-    char *deflt;       /* may be NULL (default: null) */
+    char **map_from; /* PX__FM_MAP: source values ... */
+    char **map_to;   /* ... and what each becomes (NULL entry: null) */
+    int has_default; /* PX__FM_MAP: unmapped values take `deflt` */
+    char *deflt;     /* may be NULL (default: null) */
 } px__fieldmap;
 
 /* Attribute join from another file: features whose `field` equals the join
@@ -71,8 +71,8 @@ typedef struct px__join {
     char *field;       /* field of the source being loaded */
     char *key;         /* field of the join file */
     size_t n_columns;
-    char **columns;    /* core columns to fill ... */
-    char **join_fields;/* ... from these join-file fields */
+    char **columns;     /* core columns to fill ... */
+    char **join_fields; /* ... from these join-file fields */
 } px__join;
 
 /* Population proxy: share each total over the source features inside it. */
@@ -93,8 +93,8 @@ typedef struct px__source {
     char *path;        /* resolved against the definition's folder */
     char *layer, *where, *sql, *dialect, *srs, *note, *encoding;
     px__geom_op geom_op;
-    double buffer_m;   /* 0: none */
-    int dissolve;      /* union every feature of this source into one */
+    double buffer_m; /* 0: none */
+    int dissolve;    /* union every feature of this source into one */
     size_t n_fields;
     px__fieldmap *fields;
     px__join *join;
@@ -153,8 +153,8 @@ typedef struct px__layer_load {
 typedef struct px__row {
     size_t n;
     px_value *values;
-    char **owned;      /* per column: text to free, or NULL */
-    json_t *props;     /* becomes the props column */
+    char **owned;  /* per column: text to free, or NULL */
+    json_t *props; /* becomes the props column */
     GEOSGeometry *geom;
     int64_t fid;
 } px__row;

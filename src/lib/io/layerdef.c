@@ -53,10 +53,11 @@ static px_status parse_top(px_ctx *ctx, px_layerdef *def, const px__node *root)
     for (size_t i = 0; i < root->n; i++) {
         const char *k = root->keys[i];
         if (strcmp(k, "layers") && strcmp(k, "description") && strcmp(k, "osm_config"))
-            return px__error(ctx, PX_EDOMAIN,
-                             "%s%s%.0d: unknown key '%s' at the top level (known keys: description, osm_config, "
-                             "layers)",
-                             def->path, root->key_lines[i] ? ":" : "", root->key_lines[i], k);
+            return px__error(
+                ctx, PX_EDOMAIN,
+                "%s%s%.0d: unknown key '%s' at the top level (known keys: description, osm_config, "
+                "layers)",
+                def->path, root->key_lines[i] ? ":" : "", root->key_lines[i], k);
     }
     const px__node *osm = px__node_get(root, "osm_config");
     if (osm && !osm->is_null) {
@@ -73,15 +74,16 @@ static px_status parse_top(px_ctx *ctx, px_layerdef *def, const px__node *root)
         px_layer_id id;
         int kl = layers->key_lines[i];
         if (px_layer_lookup(layers->keys[i], &id) != PX_OK)
-            return px__error(ctx, PX_EDOMAIN,
-                             "%s%s%.0d: unknown layer '%s' (canonical layers: communes, brownfields, cycle_routes, "
-                             "flood_zones, roads, services, population)",
-                             def->path, kl ? ":" : "", kl, layers->keys[i]);
+            return px__error(
+                ctx, PX_EDOMAIN,
+                "%s%s%.0d: unknown layer '%s' (canonical layers: communes, brownfields, cycle_routes, "
+                "flood_zones, roads, services, population)",
+                def->path, kl ? ":" : "", kl, layers->keys[i]);
         const px__node *v = layers->items[i];
         size_t count = v->kind == PX__NODE_SEQ ? v->n : 1;
         if (count == 0 || (v->kind == PX__NODE_SCALAR))
-            return px__error(ctx, PX_EDOMAIN, "%s%s%.0d: layer '%s' needs a source or a list of sources", def->path,
-                             kl ? ":" : "", kl, layers->keys[i]);
+            return px__error(ctx, PX_EDOMAIN, "%s%s%.0d: layer '%s' needs a source or a list of sources",
+                             def->path, kl ? ":" : "", kl, layers->keys[i]);
         def->sources[id] = calloc(count, sizeof *def->sources[id]);
         if (!def->sources[id]) return px__error(ctx, PX_ENOMEM, "out of memory");
         for (size_t s = 0; s < count; s++) {
@@ -109,8 +111,10 @@ px_status px_layerdef_read(px_ctx *ctx, const char *path, px_layerdef **out)
         goto done;
     }
     size_t len = strlen(path);
-    if (len > 5 && !strcasecmp(path + len - 5, ".json")) rc = px__json_parse(ctx, path, &root);
-    else rc = px__yaml_parse(ctx, path, &root);
+    if (len > 5 && !strcasecmp(path + len - 5, ".json"))
+        rc = px__json_parse(ctx, path, &root);
+    else
+        rc = px__yaml_parse(ctx, path, &root);
     if (rc == PX_OK) rc = parse_top(ctx, def, root);
 done:
     px__node_free(root);
@@ -126,7 +130,8 @@ void px_layerdef_free(px_layerdef *def)
 {
     if (!def) return;
     for (int l = 0; l < PX_LAYER_COUNT; l++) {
-        for (size_t s = 0; s < def->n_sources[l]; s++) px__source_clear(&def->sources[l][s]);
+        for (size_t s = 0; s < def->n_sources[l]; s++)
+            px__source_clear(&def->sources[l][s]);
         free(def->sources[l]);
     }
     free(def->path);

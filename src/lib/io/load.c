@@ -85,7 +85,8 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     if (!ctx) return PX_EINVAL;
     if (!store || !def || !reports || !n_reports) return px__error(ctx, PX_EINVAL, "px_load: NULL argument");
     size_t n_layers = 0;
-    for (int l = 0; l < PX_LAYER_COUNT; l++) n_layers += def->n_sources[l] > 0;
+    for (int l = 0; l < PX_LAYER_COUNT; l++)
+        n_layers += def->n_sources[l] > 0;
     px_load_report *rep = calloc(n_layers + 1, sizeof *rep);
     if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
 
@@ -105,17 +106,24 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         if (!def->n_sources[l]) continue;
         px_load_report *r = &rep[k++];
         snprintf(r->layer, sizeof r->layer, "%s", px_layer_name((px_layer_id)l));
-        px__layer_load ll = {.ctx = ctx, .store = store, .def = def, .id = (px_layer_id)l,
-                             .schema = px_layer_schema((px_layer_id)l), .report = r, .cache = cache};
+        px__layer_load ll = {.ctx = ctx,
+                             .store = store,
+                             .def = def,
+                             .id = (px_layer_id)l,
+                             .schema = px_layer_schema((px_layer_id)l),
+                             .report = r,
+                             .cache = cache};
         rc = load_layer(&ll);
         rejected += r->n_rejected;
         if (rc == PX_OK)
             px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,
-                    (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired, (long long)r->n_rejected);
+                    (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired,
+                    (long long)r->n_rejected);
     }
     if (rc == PX_OK && opts && opts->strict && rejected > 0)
-        rc = px__error(ctx, PX_EREJECTED, "%s: %lld feature(s) rejected and --strict was asked: nothing loaded",
-                       def->path, (long long)rejected);
+        rc = px__error(ctx, PX_EREJECTED,
+                       "%s: %lld feature(s) rejected and --strict was asked: nothing loaded", def->path,
+                       (long long)rejected);
     if (rc == PX_OK) {
         rc = px_store_commit(store);
         in_txn = rc != PX_OK;
