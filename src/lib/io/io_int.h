@@ -115,6 +115,11 @@ px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id laye
                            px__source *src);
 void px__source_clear(px__source *src);
 
+/* Set an error "file:line: message" (YAML), or "file: message" when the
+ * line is unknown (0: JSON), and return `status`. */
+px_status px__def_error(px_ctx *ctx, px_status status, const px_layerdef *def, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Resolve `text` against `dir`: GDAL connection strings ("PG:...", "/vsi...")
  * and absolute paths are kept. Caller-frees; NULL on allocation failure. */
 char *px__resolve_path(const char *dir, const char *text);
