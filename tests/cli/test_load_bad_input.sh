@@ -27,6 +27,7 @@ bad missing-source 1 "../no-such-file.geojson: cannot open: No such file or dire
 bad not-vector 1 "../junk.dat: GDAL cannot open it as a vector source"
 bad unknown-source-layer 1 "../communes2.geojson: no layer 'boundaries' (layers: communes2)"
 bad missing-field 1 "../communes2.geojson:communes2: field 'nom' (mapped to communes.name) does not exist"
+bad missing-osmconf 1 "osm_config $D/no-such-osmconf.ini: No such file or directory"
 bad no-crs 1 "../latin1.csv:latin1: the source has no CRS and the definition gives no 'srs:'"
 bad both-layers-one-bad 1 "field 'road_class' (mapped to roads.highway) does not exist"
 expect_fail 1 "nope.yaml: cannot open" "$PROXIMA" load p.sqlite "$D/nope.yaml"

@@ -11,26 +11,36 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* "a; b; c" of the non-NULL strings, caller-frees; NULL if none. */
+/* The string member at `offset` of each source (NULL: none). */
+static const char *member(const px__source *src, size_t offset)
+{
+    return *(char *const *)((const char *)src + offset);
+}
+
+/* "a; b" of the distinct non-NULL strings at `offset`, in source order
+ * (nine sources reading one PBF record it once). Caller-frees; NULL if none. */
 static char *joined(const px__source *srcs, size_t n, size_t offset)
 {
     size_t len = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
-        if (s) len += strlen(s) + 2;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (member(&srcs[i], offset)) len += strlen(member(&srcs[i], offset)) + 2;
     if (!len) return NULL;
     char *out = malloc(len + 1);
     if (!out) return NULL;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
-        if (!s) continue;
+        const char *s = member(&srcs[i], offset);
+        int seen = 0;
+        for (size_t j = 0; s && j < i; j++)
+            if (member(&srcs[j], offset) && !strcmp(member(&srcs[j], offset), s)) seen = 1;
+        if (!s || seen) continue;
         if (*out) strcat(out, "; ");
         strcat(out, s);
     }
@@ -97,7 +107,12 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
 
     px__dscache *cache = NULL;
-    px_status rc = px__dscache_new(ctx, def, &cache);
+    px_status rc = PX_OK;
+    struct stat st;
+    /* GDAL's OSM driver would only say it cannot open the file it was given. */
+    if (def->osm_config && stat(def->osm_config, &st) != 0)
+        rc = px__error(ctx, PX_EIO, "%s: osm_config %s: %s", def->path, def->osm_config, strerror(errno));
+    if (rc == PX_OK) rc = px__dscache_new(ctx, def, &cache);
     if (rc == PX_OK) rc = px_store_begin(store);
     int in_txn = rc == PX_OK;
     size_t k = 0;
