@@ -365,6 +365,14 @@ static void test_px_load_non_utf8_rejected_or_recoded(void **state)
     assert_true(find_row(f, s, "services", "id", "1", "name", text, sizeof text, &area));
     assert_string_equal(text, "Z\xc3\xbcrich Stra\xc3\x9f"
                               "e");
+    /* A misspelt encoding fails the load: stored text must be UTF-8. */
+    assert_int_equal(load_text(f, s,
+                               "layers:\n  services:\n    source: @F/latin1.csv\n    srs: EPSG:32632\n"
+                               "    encoding: LATIN-99\n",
+                               0, &rep, &n),
+                     PX_EDOMAIN);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "latin1.csv:latin1: encoding 'LATIN-99' is not one"));
+    assert_int_equal(count(s, "services"), 2);
     px_store_close(s);
 }
 

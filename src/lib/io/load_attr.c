@@ -9,6 +9,7 @@
  */
 #include "io_int.h"
 
+#include <cpl_error.h>
 #include <cpl_string.h>
 #include <errno.h>
 #include <math.h>
@@ -108,6 +109,19 @@ px_status px__plan_new(px__layer_load *ll, const px__source *src, OGRLayerH lyr,
     p->join = join;
     p->join_idx = -1;
     p->recode = src->encoding && strcasecmp(src->encoding, "UTF-8") && strcasecmp(src->encoding, "UTF8");
+    if (p->recode) {
+        /* Try the encoding once on a byte every 8-bit encoding has, so that a
+         * misspelt name fails the load instead of every feature. */
+        CPLErrorReset();
+        char *probe = CPLRecode("\xe9", src->encoding, CPL_ENC_UTF8);
+        int known = probe && CPLGetLastErrorType() == CE_None && px__utf8_valid(probe);
+        CPLFree(probe);
+        if (!known) {
+            free(p);
+            return px__error(ll->ctx, PX_EDOMAIN, "%s:%s: encoding '%s' is not one GDAL/iconv can convert from",
+                             src->source_text, layer_name, src->encoding);
+        }
+    }
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
     p->n_fields = OGR_FD_GetFieldCount(fd);
     p->n_cols = ll->schema->n_columns - 1; /* props is the last column */
@@ -189,6 +203,13 @@ static px_status field_text(px__plan *p, OGRFeatureH f, int idx, char **out, cha
     char *copy = NULL;
     if (is_text && p->recode) {
         char *rec = CPLRecode(s, p->src->encoding, CPL_ENC_UTF8);
+        /* An encoding iconv does not know leaves the bytes as they were. */
+        if (rec && !px__utf8_valid(rec)) {
+            CPLFree(rec);
+            snprintf(why, why_len, "field '%s': text is still not UTF-8 after recoding from '%s'",
+                     OGR_Fld_GetNameRef(p->defs[idx]), p->src->encoding);
+            return PX_EDOMAIN;
+        }
         copy = px__strdup(rec);
         CPLFree(rec);
     } else {
