@@ -68,7 +68,7 @@ typedef struct px__line {
     uint8_t flags;      /* PX_EDGE_* */
     int8_t layer;
     uint8_t bridge, tunnel;
-    float walk_kmh, bike_kmh;
+    double walk_kmh, bike_kmh;
 } px__line;
 
 #define PX__MAX_HIGHWAYS 1024

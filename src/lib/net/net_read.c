@@ -148,8 +148,8 @@ static px_status read_layer(px__netb *b, px_store *store, const char *name, int 
                                                 .layer = (int8_t)rule.layer,
                                                 .bridge = (uint8_t)rule.bridge,
                                                 .tunnel = (uint8_t)rule.tunnel,
-                                                .walk_kmh = (float)rule.walk_kmh,
-                                                .bike_kmh = (float)rule.bike_kmh};
+                                                .walk_kmh = rule.walk_kmh,
+                                                .bike_kmh = rule.bike_kmh};
         }
     }
     free(parts);
