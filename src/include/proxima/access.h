@@ -63,6 +63,12 @@ typedef struct px_access_report {
  * On error the store is unchanged. */
 px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *opts, px_access_report *out);
 
+/* Representative points of `layer`, in fid order: points as they are, any
+ * other geometry by its centroid; rows without geometry are skipped. On
+ * success *fids (n entries) and *xy (2n: x0, y0, x1, ...) are caller-frees
+ * (free()) and *n is set. Returns PX_ENOTFOUND (no layer), PX_EGEOS, PX_ENOMEM. */
+px_status px_layer_points(px_ctx *ctx, px_store *store, const char *layer, int64_t **fids, double **xy, size_t *n);
+
 /* ---- isochrones ------------------------------------------------------------ */
 
 /* One isochrone origin with a label (borrowed): x, y in the project CRS, or
