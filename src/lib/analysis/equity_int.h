@@ -25,6 +25,10 @@ typedef struct px__points {
     char **cat;      /* the category column when asked, else NULL */
 } px__points;
 
+/* Representative point of a WKB geometry: itself for a point, else a point
+ * on its surface. PX_EGEOS for bad or empty geometry. */
+px_status px__rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y);
+
 /* Read `table`. `weight_col` (may be NULL: all weights = default_weight) and
  * `cat_col` (may be NULL) name columns. Rows without geometry are skipped.
  * Returns PX_ENOTFOUND (no table/column), PX_EGEOS, PX_ENOMEM. */
