@@ -17,7 +17,8 @@ int cmd_export(px_cli *cli, int argc, char **argv);
 /* network and accessibility: declarations */
 int cmd_network(px_cli *cli, int argc, char **argv);
 int cmd_synth(px_cli *cli, int argc, char **argv);
-extern const char px_usage_network[], px_usage_synth[];
+int cmd_access(px_cli *cli, int argc, char **argv);
+extern const char px_usage_network[], px_usage_synth[], px_usage_access[];
 
 /* equity, brownfields, flood: declarations */
 int cmd_equity(px_cli *cli, int argc, char **argv);
@@ -28,6 +29,8 @@ extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
 /* cycle network: declarations */
 
 /* tiles: declarations */
+int cmd_tiles(px_cli *cli, int argc, char **argv);
+extern const char px_usage_tiles[];
 
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
@@ -38,6 +41,7 @@ static const px_command commands[] = {
     {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
+    {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
@@ -48,6 +52,7 @@ static const px_command commands[] = {
     /* cycle network: commands */
 
     /* tiles: commands */
+    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

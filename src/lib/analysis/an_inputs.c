@@ -151,7 +151,7 @@ px_status px__points_categories(px_ctx *ctx, const px__points *p, char ***out, s
 
 /* ---- communes ------------------------------------------------------------- */
 
-void px__communes_free(px__communes *c)
+void px__an_communes_free(px__an_communes *c)
 {
     if (!c || !c->ctx) return;
     GEOSContextHandle_t h = px__geos(c->ctx);
@@ -171,13 +171,13 @@ void px__communes_free(px__communes *c)
     memset(c, 0, sizeof *c);
 }
 
-px_status px__communes_load(px_ctx *ctx, px_store *store, px__communes *out)
+px_status px__an_communes_load(px_ctx *ctx, px_store *store, px__an_communes *out)
 {
     int64_t count = 0;
     px_status rc = px_store_count(store, "communes", &count);
     if (rc != PX_OK) return rc;
     size_t n = (size_t)count, n1 = n ? n : 1;
-    px__communes c = {.ctx = ctx};
+    px__an_communes c = {.ctx = ctx};
     c.fid = calloc(n1, sizeof *c.fid);
     c.id = calloc(n1, sizeof *c.id);
     c.name = calloc(n1, sizeof *c.name);
@@ -188,7 +188,7 @@ px_status px__communes_load(px_ctx *ctx, px_store *store, px__communes *out)
     GEOSContextHandle_t h = px__geos(ctx);
     c.tree = GEOSSTRtree_create_r(h, 10);
     if (!c.fid || !c.id || !c.name || !c.wkb || !c.wkb_len || !c.g || !c.pg || !c.tree) {
-        px__communes_free(&c);
+        px__an_communes_free(&c);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     static const char *const cols[] = {"id", "name", NULL};
@@ -225,7 +225,7 @@ px_status px__communes_load(px_ctx *ctx, px_store *store, px__communes *out)
     }
     px_table_reader_close(r);
     if (rc != PX_OK) {
-        px__communes_free(&c);
+        px__an_communes_free(&c);
         return rc;
     }
     *out = c;
@@ -233,7 +233,7 @@ px_status px__communes_load(px_ctx *ctx, px_store *store, px__communes *out)
 }
 
 typedef struct locate_q {
-    const px__communes *c;
+    const px__an_communes *c;
     GEOSGeometry *pt;
     int best;
 } locate_q;
@@ -246,7 +246,7 @@ static void locate_cb(void *item, void *user)
     if (GEOSPreparedCovers_r(px__geos(q->c->ctx), q->c->pg[i], q->pt) == 1) q->best = i;
 }
 
-int px__communes_locate(const px__communes *c, double x, double y)
+int px__communes_locate(const px__an_communes *c, double x, double y)
 {
     if (!c || c->n == 0) return -1;
     GEOSContextHandle_t h = px__geos(c->ctx);

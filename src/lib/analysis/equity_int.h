@@ -42,7 +42,7 @@ px_status px__points_categories(px_ctx *ctx, const px__points *p, char ***out, s
 void px__strings_free(char **v, size_t n);
 
 /* Commune polygons with an index for locating points. */
-typedef struct px__communes {
+typedef struct px__an_communes {
     px_ctx *ctx;
     size_t n;
     int64_t *fid;
@@ -52,14 +52,14 @@ typedef struct px__communes {
     GEOSGeometry **g;
     const GEOSPreparedGeometry **pg;
     GEOSSTRtree *tree;
-} px__communes;
+} px__an_communes;
 
 /* Read the `communes` layer (PX_ENOTFOUND if absent). */
-px_status px__communes_load(px_ctx *ctx, px_store *store, px__communes *out);
-void px__communes_free(px__communes *c);
+px_status px__an_communes_load(px_ctx *ctx, px_store *store, px__an_communes *out);
+void px__an_communes_free(px__an_communes *c);
 /* Index of the commune covering (x, y), the lowest index on shared borders;
  * -1 outside every commune. */
-int px__communes_locate(const px__communes *c, double x, double y);
+int px__communes_locate(const px__an_communes *c, double x, double y);
 
 /* ---- catchments (catchment.c) ---------------------------------------------- */
 

@@ -39,7 +39,7 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     px_ctx *ctx = run->ctx;
     px_status rc = px__points_load(ctx, run->store, "population", "count", 0.0, NULL, &run->pop);
     if (rc == PX_OK) rc = px__points_load(ctx, run->store, "services", "capacity", 1.0, "category", &run->svc);
-    if (rc == PX_OK) rc = px__communes_load(ctx, run->store, &run->com);
+    if (rc == PX_OK) rc = px__an_communes_load(ctx, run->store, &run->com);
     if (rc != PX_OK) return rc;
     if (o && o->categories) {
         run->cats = calloc(o->n_categories ? o->n_categories : 1, sizeof *run->cats);
@@ -157,7 +157,7 @@ static void run_free(px__eq_run *run)
 {
     px__points_free(&run->pop);
     px__points_free(&run->svc);
-    px__communes_free(&run->com);
+    px__an_communes_free(&run->com);
     px__strings_free(run->cats, run->n_cats);
     free(run->group);
     free(run->acc);

@@ -20,7 +20,7 @@ typedef struct px__eq_run {
     size_t n_modes;
     /* inputs */
     px__points pop, svc;
-    px__communes com;
+    px__an_communes com;
     uint32_t *group;   /* per origin: commune index, or com.n outside every commune */
     size_t n_groups;   /* com.n + 1 */
     char **cats;
