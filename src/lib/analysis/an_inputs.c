@@ -246,7 +246,7 @@ static void locate_cb(void *item, void *user)
     if (GEOSPreparedCovers_r(px__geos(q->c->ctx), q->c->pg[i], q->pt) == 1) q->best = i;
 }
 
-int px__communes_locate(const px__an_communes *c, double x, double y)
+int px__an_communes_locate(const px__an_communes *c, double x, double y)
 {
     if (!c || c->n == 0) return -1;
     GEOSContextHandle_t h = px__geos(c->ctx);

@@ -301,8 +301,8 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
 {
     int ce = crit(sc, "equity_deficit");
     if (ce < 0 || !px_store_has_table(store, "equity_communes") || !px_store_has_table(store, "communes")) return PX_OK;
-    px__communes com = {0};
-    px_status rc = px__communes_load(ctx, store, &com);
+    px__an_communes com = {0};
+    px_status rc = px__an_communes_load(ctx, store, &com);
     double *sum = calloc(com.n + 1, sizeof *sum), *cnt = calloc(com.n + 1, sizeof *cnt);
     if (rc == PX_OK && (!sum || !cnt)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     static const char *const cols[] = {"commune_id", "mode", "method", "ratio_to_regional", NULL};
@@ -322,12 +322,12 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
     }
     px_table_reader_close(r);
     for (size_t i = 0; rc == PX_OK && i < s->n; i++) {
-        int k = px__communes_locate(&com, s->x[i], s->y[i]);
+        int k = px__an_communes_locate(&com, s->x[i], s->y[i]);
         if (k >= 0 && cnt[k] > 0) s->num[i * s->nc + (size_t)ce] = sum[k] / cnt[k];
     }
     free(sum);
     free(cnt);
-    px__communes_free(&com);
+    px__an_communes_free(&com);
     return rc;
 }
 

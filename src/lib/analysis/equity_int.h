@@ -59,7 +59,7 @@ px_status px__an_communes_load(px_ctx *ctx, px_store *store, px__an_communes *ou
 void px__an_communes_free(px__an_communes *c);
 /* Index of the commune covering (x, y), the lowest index on shared borders;
  * -1 outside every commune. */
-int px__communes_locate(const px__an_communes *c, double x, double y);
+int px__an_communes_locate(const px__an_communes *c, double x, double y);
 
 /* ---- catchments (catchment.c) ---------------------------------------------- */
 

@@ -112,7 +112,7 @@ static px_status count_points(px_ctx *ctx, const px__flood_in *in, expo *e)
         int cls = -1, c = cat_index(in, in->svc.cat[j]);
         rc = px_flood_point_class(ctx, in->zones, in->svc.x[j], in->svc.y[j], &cls);
         if (rc != PX_OK || cls < 0 || c < 0) continue;
-        int k = px__communes_locate(&in->com, in->svc.x[j], in->svc.y[j]);
+        int k = px__an_communes_locate(&in->com, in->svc.x[j], in->svc.y[j]);
         size_t g = k >= 0 ? (size_t)k : in->com.n;
         e->svc[(g * NCLS + (size_t)cls) * e->nc + (size_t)c] += 1;
         e->svc[(g * NCLS + PX_HAZARD_ANY) * e->nc + (size_t)c] += 1;
@@ -133,7 +133,7 @@ static px_status brownfield_area(px_ctx *ctx, px_store *store, const px__flood_i
         double area = 0, sh[NCLS], x, y;
         if (!wkb || px__rep_point(ctx, wkb, len, &x, &y) != PX_OK) continue;
         if ((rc = px_flood_polygon_shares(ctx, in->zones, wkb, len, &area, sh)) != PX_OK) break;
-        int k = px__communes_locate(&in->com, x, y);
+        int k = px__an_communes_locate(&in->com, x, y);
         size_t g = k >= 0 ? (size_t)k : in->com.n;
         for (int c = 0; c < NCLS; c++) e->bf[g * NCLS + (size_t)c] += sh[c] * area;
     }
@@ -163,7 +163,7 @@ static px_status network_length(px_ctx *ctx, const px_graph *g, const px__flood_
         rc = px__flood_measure(ctx, in->zones, ln, 0, &len, inside);
         GEOSGeom_destroy_r(h, ln);
         if (rc != PX_OK || inside[PX_HAZARD_ANY] <= 0) continue;
-        int cm = px__communes_locate(&in->com, (x0 + x1) / 2, (y0 + y1) / 2);
+        int cm = px__an_communes_locate(&in->com, (x0 + x1) / 2, (y0 + y1) / 2);
         size_t gi = cm >= 0 ? (size_t)cm : in->com.n;
         unsigned fl = px_graph_edge_flags(g, k);
         for (int c = 0; c < NCLS; c++) {
@@ -243,7 +243,7 @@ static px_status read_inputs(px_ctx *ctx, px_store *store, const px_flood_option
                              px_flood_report *rep)
 {
     px_status rc = px_flood_zones_load(ctx, store, &in->zones, &rep->n_zones_skipped);
-    if (rc == PX_OK) rc = px__communes_load(ctx, store, &in->com);
+    if (rc == PX_OK) rc = px__an_communes_load(ctx, store, &in->com);
     in->has_pop = rc == PX_OK && px_store_has_table(store, "population");
     in->has_svc = rc == PX_OK && px_store_has_table(store, "services");
     if (in->has_pop) rc = px__points_load(ctx, store, "population", "count", 0.0, NULL, &in->pop);
@@ -262,7 +262,7 @@ static px_status read_inputs(px_ctx *ctx, px_store *store, const px_flood_option
     in->pop_group = malloc((in->pop.n ? in->pop.n : 1) * sizeof *in->pop_group);
     if (rc == PX_OK && !in->pop_group) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == PX_OK && i < in->pop.n; i++) {
-        int k = px__communes_locate(&in->com, in->pop.x[i], in->pop.y[i]);
+        int k = px__an_communes_locate(&in->com, in->pop.x[i], in->pop.y[i]);
         in->pop_group[i] = k >= 0 ? (uint32_t)k : (uint32_t)in->com.n;
     }
     return rc;
@@ -306,7 +306,7 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
 done:
     expo_free(&e);
     px_flood_zones_free(in.zones);
-    px__communes_free(&in.com);
+    px__an_communes_free(&in.com);
     px__points_free(&in.pop);
     px__points_free(&in.svc);
     px__strings_free(in.cats, in.n_cats);
