@@ -26,7 +26,9 @@ extern const char px_usage_network[], px_usage_synth[], px_usage_access[], px_us
 
 /* equity, brownfields, flood: declarations */
 int cmd_equity(px_cli *cli, int argc, char **argv);
-extern const char px_usage_equity[];
+int cmd_flood(px_cli *cli, int argc, char **argv);
+int cmd_brownfields(px_cli *cli, int argc, char **argv);
+extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
 
 /* cycle network: declarations */
 
@@ -51,6 +53,8 @@ static const px_command commands[] = {
 
     /* equity, brownfields, flood: commands */
     {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
+    {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", px_usage_flood},
+    {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", px_usage_brownfields},
 
     /* cycle network: commands */
 
