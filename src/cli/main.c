@@ -22,6 +22,8 @@ extern const char px_usage_network[], px_usage_synth[];
 /* equity, brownfields, flood: declarations */
 
 /* cycle network: declarations */
+int cmd_cycle(px_cli *cli, int argc, char **argv);
+extern const char px_usage_cycle[];
 
 /* tiles: declarations */
 
@@ -39,6 +41,7 @@ static const px_command commands[] = {
     /* equity, brownfields, flood: commands */
 
     /* cycle network: commands */
+    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
 
     /* tiles: commands */
 

@@ -108,6 +108,8 @@ typedef struct px_cycle_report {
     int64_t n_added;          /* planned links snapped (what-if), 0 without add_links */
     double score_whatif;      /* region score with the planned links, -1 without */
     double covered_whatif;    /* covered residents with the planned links, -1 without */
+    double seconds_connectivity; /* wall time of the connectivity score (without what-if) */
+    double seconds_links;        /* wall time of the missing-link ranking */
 } px_cycle_report;
 
 /* Run the cycle network analyses on the project's network (built by
