@@ -62,7 +62,9 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
     px__cproject pr = {0};
     px__cresults res = {0};
     px_cycle_report rep = {.score = -1, .score_whatif = -1, .covered_whatif = -1};
+    double tl = now_s();
     if ((rc = px__cproject_load(ctx, store, &p, opts, &pr)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_INFO, "cycle: read the project in %.2f s", now_s() - tl);
     if (pr.n_unplaced)
         px__log(ctx, PX_LOG_WARN, "cycle: %lld population units (%.0f residents) farther than %.0f m from the network",
                 (long long)pr.n_unplaced, pr.pop_unplaced, p.snap_m);
@@ -87,7 +89,9 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
         res.has_whatif = 1;
     }
 
+    double tw = now_s();
     if ((rc = px__cycle_write(ctx, store, &pr, &p, &res)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_INFO, "cycle: wrote the result tables in %.2f s", now_s() - tw);
 
     const px__cgraph *g = in->g;
     for (size_t e = 0; e < res.n_edges_before_whatif; e++) rep.n_lts[g->e_lts[e] <= 4 ? g->e_lts[e] : 0]++;

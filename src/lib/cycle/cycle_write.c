@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define COLS(a) (sizeof a / sizeof a[0]), a
 
@@ -272,9 +273,10 @@ static px_status write_connectivity(wctx *w)
     rc = finish(tw, rc);
     tw = NULL;
     if (rc != PX_OK) goto done;
-    px_table_schema oschema = {"cycle_connectivity_origins", "result", PX_GEOM_POINT, nk + 4, ocols};
+    /* No geometry: join population_fid to the population layer to map it.
+     * Writing a point per unit doubled the time of the whole write. */
+    px_table_schema oschema = {"cycle_connectivity_origins", "result", PX_GEOM_NONE, nk + 4, ocols};
     if ((rc = px_store_table_create(w->store, &oschema, &tw)) != PX_OK) goto done;
-    GEOSContextHandle_t h = px__geos(w->ctx);
     for (size_t o = 0; o < no && rc == PX_OK; o++) {
         if ((o & 65535) == 0 && (rc = px__progress(w->ctx, "cycle: write origins", o, no))) break;
         const px__corigin *og = &in->origins[o];
@@ -283,7 +285,7 @@ static px_status write_connectivity(wctx *w)
         v[2] = PX_VALUE_REAL(og->pop);
         v[3] = real_or_null(cc->score[o]);
         for (size_t k = 0; k < nk; k++) v[4 + k] = real_or_null(share(cc, o, k));
-        rc = add_geom_row(w, tw, v, GEOSGeom_createPointFromXY_r(h, in->g->x[og->node], in->g->y[og->node]));
+        rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
     rc = finish(tw, rc);
     tw = NULL;
@@ -385,11 +387,20 @@ px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, 
     GEOSWKBWriter_setByteOrder_r(h, w.wkbw, GEOS_WKB_NDR);
     GEOSWKBWriter_setFlavor_r(h, w.wkbw, GEOS_WKB_ISO);
     px_status rc = px_store_begin(store);
-    if (rc == PX_OK) rc = write_edge_lts(&w);
-    if (rc == PX_OK) rc = write_islands(&w);
-    if (rc == PX_OK) rc = write_coverage(&w);
-    if (rc == PX_OK) rc = write_connectivity(&w);
-    if (rc == PX_OK) rc = write_links(&w);
+    static const struct {
+        const char *name;
+        px_status (*fn)(wctx *);
+    } steps[] = {{"net_edge_lts", write_edge_lts},         {"cycle_islands", write_islands},
+                 {"cycle_coverage", write_coverage},       {"cycle_connectivity", write_connectivity},
+                 {"cycle_missing_links", write_links}};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == PX_OK; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rc = steps[i].fn(&w);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        px__log(ctx, PX_LOG_DEBUG, "cycle: wrote %s in %.2f s", steps[i].name,
+                (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+    }
     if (rc == PX_OK) rc = res->has_whatif ? write_whatif(&w) : px_store_drop_table(store, "cycle_whatif");
     if (rc == PX_OK) rc = px_store_commit(store);
     else px_store_rollback(store);
