@@ -149,6 +149,7 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
     printf("low-stress islands %lld\n", (long long)r.n_islands);
     printf("residents %.0f, covered %.0f (%.1f%%)\n", r.population, r.covered_population,
            r.population > 0 ? 100.0 * r.covered_population / r.population : 0.0);
+    printf("destinations %lld in %lld categories\n", (long long)r.n_destinations, (long long)r.n_categories);
     if (r.score >= 0) printf("connectivity score %.1f\n", r.score);
     else printf("connectivity score n/a (no destination within reach)\n");
     printf("missing links ranked %lld\n", (long long)r.n_links);

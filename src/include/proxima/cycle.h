@@ -102,6 +102,8 @@ typedef struct px_cycle_report {
     int64_t n_lts[5];         /* edges per class: [0] not bikeable, [1..4] LTS */
     int64_t n_islands;        /* low-stress islands */
     double population;        /* residents placed on the network */
+    int64_t n_destinations;   /* destinations placed on the network (services and commune centres) */
+    int64_t n_categories;     /* destination categories */
     double covered_population;/* within coverage_m of a cycle route */
     double score;             /* region connectivity score 0..100, -1 if no destination */
     int64_t n_links;          /* missing links ranked */

@@ -98,6 +98,8 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
     rep.n_edges = (int64_t)res.n_edges_before_whatif;
     rep.n_islands = (int64_t)res.isl.n;
     for (size_t o = 0; o < in->n_origins; o++) rep.population += in->origins[o].pop;
+    rep.n_destinations = (int64_t)in->n_dests;
+    rep.n_categories = (int64_t)in->n_cats;
     rep.covered_population = covered_pop(in, res.base.covered);
     double region;
     if ((rc = px__cycle_aggregate(ctx, in, res.base.conn.score, NULL, NULL, &region)) != PX_OK) goto done;
