@@ -17,15 +17,20 @@ int cmd_export(px_cli *cli, int argc, char **argv);
 /* network and accessibility: declarations */
 int cmd_network(px_cli *cli, int argc, char **argv);
 int cmd_synth(px_cli *cli, int argc, char **argv);
-extern const char px_usage_network[], px_usage_synth[];
+int cmd_access(px_cli *cli, int argc, char **argv);
+extern const char px_usage_network[], px_usage_synth[], px_usage_access[];
 
 /* equity, brownfields, flood: declarations */
+int cmd_equity(px_cli *cli, int argc, char **argv);
+extern const char px_usage_equity[];
 
 /* cycle network: declarations */
 int cmd_cycle(px_cli *cli, int argc, char **argv);
 extern const char px_usage_cycle[];
 
 /* tiles: declarations */
+int cmd_tiles(px_cli *cli, int argc, char **argv);
+extern const char px_usage_tiles[];
 
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
@@ -36,14 +41,17 @@ static const px_command commands[] = {
     {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
+    {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
+    {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
 
     /* cycle network: commands */
     {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
 
     /* tiles: commands */
+    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -12,6 +12,12 @@
 /* module headers are added below as modules land */
 #include "proxima/net.h"
 #include "proxima/synth.h"
+#include "proxima/access.h"
+#include "proxima/equity.h"
+#include "proxima/brownfield.h"
+#include "proxima/flood.h"
 #include "proxima/cycle.h"
+#include "proxima/mbtiles.h"
+#include "proxima/tiles.h"
 
 #endif

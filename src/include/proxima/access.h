@@ -1,0 +1,69 @@
+/*
+ * Proxima quarter-hour accessibility: for every population unit, mode and
+ * service category, the minutes to the nearest (and n-th nearest) service on
+ * the walk/bike network; per unit, the quarter-hour score; per commune and
+ * for the whole region, population-weighted shares and median minutes.
+ *
+ * One bounded multi-source search per (category, mode), seeded at the
+ * services on the reverse graph, gives every origin's minutes at once; the
+ * jobs are shared between threads. Origins and services are snapped to the
+ * nearest edge the mode may use (partial edges counted); anything farther
+ * than the snapping distance is unreachable (NULL minutes), never dropped.
+ */
+#ifndef PROXIMA_ACCESS_H
+#define PROXIMA_ACCESS_H
+
+#include "proxima/core.h"
+#include "proxima/net.h"
+#include "proxima/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct px_access_options {
+    unsigned modes;                 /* bit (1u << px_mode) per mode; 0 means walk and bike */
+    double minutes;                 /* quarter-hour threshold; 0 means 15 */
+    double cutoff_minutes;          /* searches stop here; beyond: NULL minutes. 0 means
+                                       max(2 * minutes, 30) */
+    int nth;                        /* also minutes to the n-th nearest (2..16); 0 or 1: not computed */
+    const char *const *categories;  /* NULL-terminated list to keep; NULL means every
+                                       category found. Borrowed. */
+    const char *const *layers;      /* opportunity layers, NULL-terminated; NULL means
+                                       {"services"}. A layer with a `category` column is split by
+                                       it; otherwise the layer name is its one category. Borrowed. */
+    const char *origins;            /* origin layer; NULL means "population" (column `count`:
+                                       residents; polygons use their centroid) */
+    double max_snap_m;              /* snapping distance; 0 means 300 m */
+    int n_threads;                  /* 0 means 2 */
+} px_access_options;
+
+typedef struct px_access_report {
+    int64_t n_origins;
+    double residents;                       /* sum of counts */
+    int64_t n_unsnapped[PX_MODE_COUNT];     /* origins beyond the snapping distance */
+    int64_t n_destinations;
+    int64_t n_dest_unsnapped[PX_MODE_COUNT];
+    int n_categories;
+    int n_communes;
+    /* Region-wide population-weighted share of residents with every category
+     * within the threshold, per mode (NaN for modes not run). */
+    double share_all[PX_MODE_COUNT];
+} px_access_report;
+
+/* Run the analysis on the network of `store` (px_graph_load) and write the
+ * tables `access_origins` (POINT: one row per origin) and `access_communes`
+ * (MULTIPOLYGON: one row per commune plus a row with commune_id "*" for the
+ * whole region, NULL geometry) in one transaction, replacing earlier ones.
+ * Column names: see README (accessibility section). `opts` may be NULL;
+ * `out` may be NULL. All pointers borrowed.
+ * Returns PX_EINVAL (bad option), PX_ENOTFOUND (no network, origin or
+ * opportunity layer, or a missing column), PX_EDOMAIN (a category name that
+ * cannot be a column), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED.
+ * On error the store is unchanged. */
+px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *opts, px_access_report *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,123 @@
+/*
+ * px_load: every layer a definition names, replaced in one store
+ * transaction. Layers are loaded in canonical order (communes first,
+ * population last) so that a population proxy can share out totals loaded
+ * just before in the same transaction. GDAL's messages are kept off stderr
+ * while loading (the library never prints) and the OSM configuration is set
+ * for this thread only. Reading sources is load_source.c's job.
+ */
+#include "io_int.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "a; b; c" of the non-NULL strings, caller-frees; NULL if none. */
+static char *joined(const px__source *srcs, size_t n, size_t offset)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
+        if (s) len += strlen(s) + 2;
+    }
+    if (!len) return NULL;
+    char *out = malloc(len + 1);
+    if (!out) return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
+        if (!s) continue;
+        if (*out) strcat(out, "; ");
+        strcat(out, s);
+    }
+    return out;
+}
+
+static px_status describe(px_ctx *ctx, px_store *store, px_layer_id id, const px__source *srcs, size_t n)
+{
+    char *source = joined(srcs, n, offsetof(px__source, source_text));
+    char *layer = joined(srcs, n, offsetof(px__source, layer));
+    char *where = joined(srcs, n, offsetof(px__source, where));
+    char *sql = joined(srcs, n, offsetof(px__source, sql));
+    char *note = joined(srcs, n, offsetof(px__source, note));
+    px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, where ? where : sql, note);
+    (void)ctx;
+    free(source);
+    free(layer);
+    free(where);
+    free(sql);
+    free(note);
+    return rc;
+}
+
+static px_status load_layer(px__layer_load *ll)
+{
+    const px_layerdef *def = ll->def;
+    px_status rc = px_store_table_create(ll->store, ll->schema, &ll->writer);
+    for (size_t s = 0; rc == PX_OK && s < def->n_sources[ll->id]; s++)
+        rc = px__load_source(ll, &def->sources[ll->id][s]);
+    if (rc == PX_OK) {
+        rc = px_table_writer_finish(ll->writer);
+        ll->writer = NULL;
+    }
+    if (rc == PX_OK) rc = describe(ll->ctx, ll->store, ll->id, def->sources[ll->id], def->n_sources[ll->id]);
+    px_table_writer_abort(ll->writer);
+    ll->writer = NULL;
+    return rc;
+}
+
+px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px_load_options *opts,
+                  px_load_report **reports, size_t *n_reports)
+{
+    if (!ctx) return PX_EINVAL;
+    if (!store || !def || !reports || !n_reports) return px__error(ctx, PX_EINVAL, "px_load: NULL argument");
+    size_t n_layers = 0;
+    for (int l = 0; l < PX_LAYER_COUNT; l++) n_layers += def->n_sources[l] > 0;
+    px_load_report *rep = calloc(n_layers + 1, sizeof *rep);
+    if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
+
+    if (GDALGetDriverCount() == 0) GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    const char *old_osm = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", NULL);
+    char *saved_osm = old_osm ? px__strdup(old_osm) : NULL;
+    if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
+
+    px_status rc = px_store_begin(store);
+    int in_txn = rc == PX_OK;
+    size_t k = 0;
+    int64_t rejected = 0;
+    for (int l = 0; rc == PX_OK && l < PX_LAYER_COUNT; l++) {
+        if (!def->n_sources[l]) continue;
+        px_load_report *r = &rep[k++];
+        snprintf(r->layer, sizeof r->layer, "%s", px_layer_name((px_layer_id)l));
+        px__layer_load ll = {.ctx = ctx, .store = store, .def = def, .id = (px_layer_id)l,
+                             .schema = px_layer_schema((px_layer_id)l), .report = r};
+        rc = load_layer(&ll);
+        rejected += r->n_rejected;
+        if (rc == PX_OK)
+            px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,
+                    (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired, (long long)r->n_rejected);
+    }
+    if (rc == PX_OK && opts && opts->strict && rejected > 0)
+        rc = px__error(ctx, PX_EREJECTED, "%s: %lld feature(s) rejected and --strict was asked: nothing loaded",
+                       def->path, (long long)rejected);
+    if (rc == PX_OK) {
+        rc = px_store_commit(store);
+        in_txn = rc != PX_OK;
+    }
+    if (in_txn) px_store_rollback(store);
+
+    CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", saved_osm);
+    free(saved_osm);
+    CPLPopErrorHandler();
+    if (rc != PX_OK) {
+        free(rep);
+        return rc;
+    }
+    *reports = rep;
+    *n_reports = n_layers;
+    return PX_OK;
+}
