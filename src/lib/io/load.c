@@ -85,7 +85,9 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     char *saved_osm = old_osm ? px__strdup(old_osm) : NULL;
     if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
 
-    px_status rc = px_store_begin(store);
+    px__dscache *cache = NULL;
+    px_status rc = px__dscache_new(ctx, def, &cache);
+    if (rc == PX_OK) rc = px_store_begin(store);
     int in_txn = rc == PX_OK;
     size_t k = 0;
     int64_t rejected = 0;
@@ -94,7 +96,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         px_load_report *r = &rep[k++];
         snprintf(r->layer, sizeof r->layer, "%s", px_layer_name((px_layer_id)l));
         px__layer_load ll = {.ctx = ctx, .store = store, .def = def, .id = (px_layer_id)l,
-                             .schema = px_layer_schema((px_layer_id)l), .report = r};
+                             .schema = px_layer_schema((px_layer_id)l), .report = r, .cache = cache};
         rc = load_layer(&ll);
         rejected += r->n_rejected;
         if (rc == PX_OK)
@@ -109,6 +111,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         in_txn = rc != PX_OK;
     }
     if (in_txn) px_store_rollback(store);
+    px__dscache_free(cache);
 
     CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", saved_osm);
     free(saved_osm);
