@@ -31,6 +31,8 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv);
 extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
 
 /* cycle network: declarations */
+int cmd_cycle(px_cli *cli, int argc, char **argv);
+extern const char px_usage_cycle[];
 
 /* tiles: declarations */
 int cmd_tiles(px_cli *cli, int argc, char **argv);
@@ -57,6 +59,7 @@ static const px_command commands[] = {
     {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", px_usage_brownfields},
 
     /* cycle network: commands */
+    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
