@@ -261,3 +261,32 @@ void px__ccommunes_free(px__ccommunes *cs);
 /* A point standing for a geometry of any type (the point itself, else a
  * point on its surface). PX_EGEOS for bad WKB. */
 px_status px__cycle_wkb_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y);
+
+/* ---- results and their tables (cycle_run.c, cycle_write.c) -------------- */
+
+/* One evaluation of the network: coverage and connectivity. */
+typedef struct px__ceval {
+    uint8_t *covered;  /* per origin */
+    px__cconn conn;
+} px__ceval;
+
+typedef struct px__cresults {
+    px__cislands isl;
+    px__ceval base;
+    px__clinks links;
+    int has_whatif;
+    px__ceval whatif;
+    size_t n_added;    /* planned links added */
+    size_t n_edges_before_whatif;
+} px__cresults;
+
+/* Write every result table in one transaction (begun and committed here;
+ * rolled back on failure). */
+px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
+                          const px__cresults *res);
+
+/* Add the planned links of `path` to the graph as two-way LTS 1 tracks
+ * between the nodes nearest their ends (within snap_m). *n_added gets the
+ * number of links. PX_EDOMAIN names a link whose end is too far. */
+px_status px__cycle_add_links(px_ctx *ctx, px_store *store, px__cinput *in, const char *path, double snap_m,
+                              size_t *n_added);
