@@ -25,10 +25,18 @@ extern const char px_usage_network[], px_usage_synth[], px_usage_access[], px_us
     px_usage_snap[];
 
 /* equity, brownfields, flood: declarations */
+int cmd_equity(px_cli *cli, int argc, char **argv);
+int cmd_flood(px_cli *cli, int argc, char **argv);
+int cmd_brownfields(px_cli *cli, int argc, char **argv);
+extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
 
 /* cycle network: declarations */
+int cmd_cycle(px_cli *cli, int argc, char **argv);
+extern const char px_usage_cycle[];
 
 /* tiles: declarations */
+int cmd_tiles(px_cli *cli, int argc, char **argv);
+extern const char px_usage_tiles[];
 
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
@@ -46,10 +54,15 @@ static const px_command commands[] = {
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
+    {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
+    {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", px_usage_flood},
+    {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", px_usage_brownfields},
 
     /* cycle network: commands */
+    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
 
     /* tiles: commands */
+    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -13,5 +13,11 @@
 #include "proxima/net.h"
 #include "proxima/synth.h"
 #include "proxima/access.h"
+#include "proxima/equity.h"
+#include "proxima/brownfield.h"
+#include "proxima/flood.h"
+#include "proxima/cycle.h"
+#include "proxima/mbtiles.h"
+#include "proxima/tiles.h"
 
 #endif

@@ -133,6 +133,7 @@ int px__layer_has_column(px_layer_id layer, const char *name);
 
 typedef struct px__dist px__dist;
 typedef struct px__join_table px__join_table;
+typedef struct px__dscache px__dscache;
 
 /* One canonical layer being loaded: the writer and the running report. */
 typedef struct px__layer_load {
@@ -143,6 +144,7 @@ typedef struct px__layer_load {
     const px_table_schema *schema;
     px_table_writer *writer;
     px_load_report *report;
+    px__dscache *cache;
 } px__layer_load;
 
 /* A row ready to be written: one value per schema column (props last, as
@@ -204,6 +206,13 @@ void px__join_free(px__join_table *t);
 
 /* Open a GDAL vector source read-only; PX_EIO / PX_EGDAL with the path. */
 px_status px__ogr_open(px_ctx *ctx, const char *path, const char *text, GDALDatasetH *out);
+
+/* Datasets opened once per load (load_cache.c); OSM files are read once,
+ * interleaved, into memory layers holding what the sources' filters keep. */
+px_status px__dscache_new(px_ctx *ctx, const px_layerdef *def, px__dscache **out);
+/* The dataset for `path` (borrowed from the cache). */
+px_status px__dscache_get(px__dscache *c, const char *path, const char *text, GDALDatasetH *out);
+void px__dscache_free(px__dscache *c);
 
 /* Population proxy (load_distribute.c): collect features, then share the
  * totals out and write them. */

@@ -7,6 +7,7 @@
  * for this thread only. Reading sources is load_source.c's job.
  */
 #include "io_int.h"
+#include "io_gdal.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -79,13 +80,15 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     px_load_report *rep = calloc(n_layers + 1, sizeof *rep);
     if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
 
-    if (GDALGetDriverCount() == 0) GDALAllRegister();
+    px__gdal_init();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     const char *old_osm = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", NULL);
     char *saved_osm = old_osm ? px__strdup(old_osm) : NULL;
     if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
 
-    px_status rc = px_store_begin(store);
+    px__dscache *cache = NULL;
+    px_status rc = px__dscache_new(ctx, def, &cache);
+    if (rc == PX_OK) rc = px_store_begin(store);
     int in_txn = rc == PX_OK;
     size_t k = 0;
     int64_t rejected = 0;
@@ -94,7 +97,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         px_load_report *r = &rep[k++];
         snprintf(r->layer, sizeof r->layer, "%s", px_layer_name((px_layer_id)l));
         px__layer_load ll = {.ctx = ctx, .store = store, .def = def, .id = (px_layer_id)l,
-                             .schema = px_layer_schema((px_layer_id)l), .report = r};
+                             .schema = px_layer_schema((px_layer_id)l), .report = r, .cache = cache};
         rc = load_layer(&ll);
         rejected += r->n_rejected;
         if (rc == PX_OK)
@@ -109,6 +112,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         in_txn = rc != PX_OK;
     }
     if (in_txn) px_store_rollback(store);
+    px__dscache_free(cache);
 
     CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", saved_osm);
     free(saved_osm);

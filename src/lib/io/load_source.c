@@ -214,18 +214,17 @@ px_status px__load_source(px__layer_load *ll, const px__source *src)
     int is_sql = 0;
     px__join_table *join = NULL;
     reader r = {.ll = ll, .src = src};
-    px_status rc = px__ogr_open(ctx, src->path, src->source_text, &ds);
+    px_status rc = px__dscache_get(ll->cache, src->path, src->source_text, &ds);
     if (rc == PX_OK) rc = pick_layer(ctx, src, ds, &lyr, &is_sql);
     if (rc != PX_OK) goto done;
     r.layer_name = OGR_L_GetName(lyr);
     snprintf(r.stage, sizeof r.stage, "load %s", ll->schema->name);
-    if (src->where) {
-        CPLErrorReset();
-        if (OGR_L_SetAttributeFilter(lyr, src->where) != OGRERR_NONE) {
-            rc = px__error(ctx, PX_EGDAL, "%s:%s: bad where filter \"%s\": %s", src->source_text, r.layer_name,
-                           src->where, CPLGetLastErrorMsg());
-            goto done;
-        }
+    /* Always set: a cached layer may still carry another source's filter. */
+    CPLErrorReset();
+    if (OGR_L_SetAttributeFilter(lyr, src->where) != OGRERR_NONE) {
+        rc = px__error(ctx, PX_EGDAL, "%s:%s: bad where filter \"%s\": %s", src->source_text, r.layer_name,
+                       src->where, CPLGetLastErrorMsg());
+        goto done;
     }
     rc = make_xform(ll, src, lyr, &r.xf);
     if (rc == PX_OK && src->join) rc = px__join_open(ctx, src->join, &join);
@@ -243,6 +242,6 @@ done:
     px__join_free(join);
     px__xform_free(r.xf);
     if (is_sql) GDALDatasetReleaseResultSet(ds, lyr);
-    if (ds) GDALClose(ds);
+    else if (lyr) OGR_L_SetAttributeFilter(lyr, NULL);
     return rc;
 }

@@ -1,0 +1,249 @@
+/*
+ * Unit tests of brownfield scoring: scenario parsing (good and bad files),
+ * index and reliability figures worked out by hand, exclusion with its rule
+ * named, a weight change that reorders two sites, and deterministic output.
+ */
+#include "helpers/px_test.h"
+#include "proxima/brownfield.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two uses, three criteria. flood_share_high bins: <=0 | <=0.5 | >0.5;
+ * walk_min_school bins: <=10 | <=15 | >15; pollution: none/suspected/proven. */
+#define SCENARIO(FLOOD_W, WALK_W)                                                                                   \
+    "name: test\n"                                                                                                  \
+    "uses: [housing, renaturation]\n"                                                                               \
+    "criteria:\n"                                                                                                   \
+    "  - id: flood_share_high\n"                                                                                    \
+    "    thresholds: [0, 0.5]\n"                                                                                    \
+    "    rate:\n"                                                                                                   \
+    "      housing: {weight: " FLOOD_W ", ratings: [+1, -1, -2]}\n"                                                 \
+    "      renaturation: {weight: 1, ratings: [0.5, +1, very_positive]}\n"                                          \
+    "  - id: walk_min_school\n"                                                                                     \
+    "    thresholds: [10, 15]\n"                                                                                    \
+    "    rate:\n"                                                                                                   \
+    "      housing: {weight: " WALK_W ", ratings: [2, 1, -1]}\n"                                                    \
+    "  - id: pollution\n"                                                                                           \
+    "    categories: [none, suspected, proven]\n"                                                                   \
+    "    rate:\n"                                                                                                   \
+    "      housing: {weight: 1, ratings: [1, -1, -2]}\n"                                                            \
+    "      renaturation: {weight: 1, ratings: [1, 0.5, -1]}\n"                                                      \
+    "exclusions:\n"                                                                                                 \
+    "  - id: housing-high-hazard\n"                                                                                 \
+    "    use: housing\n"                                                                                            \
+    "    criterion: flood_share_high\n"                                                                             \
+    "    above: 0.5\n"
+
+static px_bf_scenario *parse_ok(px_ctx *ctx, const char *text)
+{
+    px_bf_scenario *sc = NULL;
+    px_status st = px_bf_scenario_parse(ctx, text, strlen(text), "test.yaml", &sc);
+    if (st != PX_OK) fail_msg("parse: %s", px_ctx_errmsg(ctx));
+    return sc;
+}
+
+/* Sites A..D: (flood share, walk minutes, pollution). */
+static const px_bf_value vals[4][3] = {
+    {{0.0, NULL}, {14, NULL}, {NAN, "suspected"}},  /* A */
+    {{0.3, NULL}, {5, NULL}, {NAN, "none"}},        /* B */
+    {{1.0, NULL}, {5, NULL}, {NAN, "none"}},        /* C: wholly in high hazard */
+    {{NAN, NULL}, {NAN, NULL}, {NAN, NULL}},        /* D: nothing known */
+};
+static const px_bf_site sites[4] = {{"A", vals[0]}, {"B", vals[1]}, {"C", vals[2]}, {"D", vals[3]}};
+
+static void test_px_bf_score_hand_figures(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_bf_scenario *sc = parse_ok(ctx, SCENARIO("2", "1"));
+    assert_int_equal(px_bf_scenario_n_uses(sc), 2);
+    assert_int_equal(px_bf_scenario_n_criteria(sc), 3);
+    assert_true(px_bf_scenario_criterion_is_text(sc, 2));
+    px_bf_result *r = NULL;
+    assert_int_equal(px_bf_score(ctx, sc, sites, 4, &r), PX_OK);
+    /* Housing (flood x2, walk x1, pollution x1):
+     *   A: +1x2, +1x1, -1x1 -> adv 3, con 1 -> 75
+     *   B: -1x2, +2x1, +1x1 -> adv 3, con 2 -> 60
+     *   C: -2x2, +2x1, +1x1 -> adv 3, con 4 -> 42.857143, excluded
+     *   D: nothing filled -> 0, reliability 0 */
+    assert_float_equal(r->uses[0 * 2 + 0].index, 75.0, 1e-9);
+    assert_float_equal(r->uses[1 * 2 + 0].index, 60.0, 1e-9);
+    assert_float_equal(r->uses[2 * 2 + 0].index, 300.0 / 7.0, 1e-9);
+    assert_float_equal(r->uses[3 * 2 + 0].index, 0.0, 0);
+    assert_float_equal(r->uses[0].reliability, 10.0, 0);
+    assert_float_equal(r->uses[3 * 2 + 0].reliability, 0.0, 0);
+    assert_float_equal(r->uses[1 * 2 + 0].advantages, 3.0, 0);
+    assert_float_equal(r->uses[1 * 2 + 0].constraints, 2.0, 0);
+    /* Criterion breakdown of B for housing: flood rated -1, weight 2. */
+    const px_bf_crit_result *bf = &r->crit[(1 * 2 + 0) * 3 + 0];
+    assert_true(bf->applies && bf->filled);
+    assert_float_equal(bf->rating, -1.0, 0);
+    assert_float_equal(bf->weight, 2.0, 0);
+    assert_float_equal(bf->contribution, -2.0, 0);
+    /* Renaturation does not rate walking time. */
+    assert_false(r->crit[(1 * 2 + 1) * 3 + 1].applies);
+    /* Ranks for housing: A 1, B 2, D 3, C excluded. */
+    assert_int_equal(r->uses[0 * 2 + 0].rank, 1);
+    assert_int_equal(r->uses[1 * 2 + 0].rank, 2);
+    assert_int_equal(r->uses[3 * 2 + 0].rank, 3);
+    assert_int_equal(r->uses[2 * 2 + 0].rank, 0);
+    /* Renaturation: A (0.5 + 0.5), B (1 + 1), C (2 + 1) all at 100 with
+     * reliability 10, so the site id decides: A, B, C; D last at 0. */
+    for (int s = 0; s < 3; s++) assert_float_equal(r->uses[s * 2 + 1].index, 100.0, 0);
+    assert_int_equal(r->uses[0 * 2 + 1].rank, 1);
+    assert_int_equal(r->uses[1 * 2 + 1].rank, 2);
+    assert_int_equal(r->uses[2 * 2 + 1].rank, 3);
+    assert_int_equal(r->uses[3 * 2 + 1].rank, 4);
+    /* Best uses: A renaturation (100 > 75); C renaturation (housing excluded);
+     * D housing (a tie at 0 keeps the first use). */
+    assert_int_equal(r->best_use[0], 1);
+    assert_int_equal(r->best_use[2], 1);
+    assert_int_equal(r->best_use[3], 0);
+    px_bf_result_free(r);
+    px_bf_scenario_free(sc);
+    px_ctx_free(ctx);
+}
+
+static void test_px_bf_score_high_hazard_site_excluded_with_rule(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_bf_scenario *sc = parse_ok(ctx, SCENARIO("2", "1"));
+    px_bf_result *r = NULL;
+    assert_int_equal(px_bf_score(ctx, sc, sites, 4, &r), PX_OK);
+    int rule = r->uses[2 * 2 + 0].excluded_rule;
+    assert_int_equal(rule, 0);
+    assert_string_equal(px_bf_scenario_rule(sc, rule), "housing-high-hazard");
+    /* Not excluded for renaturation, and B (30% high hazard) not at all. */
+    assert_int_equal(r->uses[2 * 2 + 1].excluded_rule, -1);
+    assert_int_equal(r->uses[1 * 2 + 0].excluded_rule, -1);
+    px_bf_result_free(r);
+    px_bf_scenario_free(sc);
+    px_ctx_free(ctx);
+}
+
+static void test_px_bf_score_weight_change_reorders(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    /* Flood weight 2 -> 0.5 and walking weight 1 -> 2, for housing:
+     *   A: +1x0.5, +1x2, -1x1 -> adv 2.5, con 1   -> 250/3.5 = 71.428571
+     *   B: -1x0.5, +2x2, +1x1 -> adv 5,   con 0.5 -> 500/5.5 = 90.909091
+     * so B overtakes A (it was 60 against 75 with the first weights). */
+    px_bf_scenario *sc = parse_ok(ctx, SCENARIO("0.5", "2"));
+    px_bf_result *r = NULL;
+    assert_int_equal(px_bf_score(ctx, sc, sites, 4, &r), PX_OK);
+    assert_float_equal(r->uses[0 * 2 + 0].index, 250.0 / 3.5, 1e-9);
+    assert_float_equal(r->uses[1 * 2 + 0].index, 500.0 / 5.5, 1e-9);
+    assert_int_equal(r->uses[1 * 2 + 0].rank, 1);
+    assert_int_equal(r->uses[0 * 2 + 0].rank, 2);
+    px_bf_result_free(r);
+    px_bf_scenario_free(sc);
+    px_ctx_free(ctx);
+}
+
+static void test_px_bf_score_reliability_and_determinism(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_bf_scenario *sc = parse_ok(ctx, SCENARIO("2", "1"));
+    /* E: walking time unknown, pollution not a listed category: for housing
+     * 1 of 3 criteria filled -> reliability 3.333; flood 0 -> +1x2 only ->
+     * index 100. For renaturation 1 of 2 -> 5. */
+    const px_bf_value ve[3] = {{0.0, NULL}, {NAN, NULL}, {NAN, "unknown"}};
+    const px_bf_site one[1] = {{"E", ve}};
+    px_bf_result *r = NULL, *r2 = NULL;
+    assert_int_equal(px_bf_score(ctx, sc, one, 1, &r), PX_OK);
+    assert_float_equal(r->uses[0].reliability, 10.0 / 3.0, 1e-12);
+    assert_float_equal(r->uses[0].index, 100.0, 0);
+    assert_float_equal(r->uses[1].reliability, 5.0, 0);
+    px_bf_result_free(r);
+    /* Same input twice: identical results byte for byte. */
+    assert_int_equal(px_bf_score(ctx, sc, sites, 4, &r), PX_OK);
+    assert_int_equal(px_bf_score(ctx, sc, sites, 4, &r2), PX_OK);
+    assert_memory_equal(r->uses, r2->uses, 4 * 2 * sizeof *r->uses);
+    assert_memory_equal(r->crit, r2->crit, 4 * 2 * 3 * sizeof *r->crit);
+    px_bf_result_free(r);
+    px_bf_result_free(r2);
+    /* Duplicate ids are refused: ranks would not be reproducible. */
+    const px_bf_site dup[2] = {{"A", vals[0]}, {"A", vals[1]}};
+    assert_int_equal(px_bf_score(ctx, sc, dup, 2, &r), PX_EDOMAIN);
+    assert_string_equal(px_ctx_errmsg(ctx), "brownfields:A: site id used twice (ranks need unique ids)");
+    px_bf_scenario_free(sc);
+    px_ctx_free(ctx);
+}
+
+static void expect_parse_error(px_ctx *ctx, const char *text, px_status want, const char *msg)
+{
+    px_bf_scenario *sc = NULL;
+    assert_int_equal(px_bf_scenario_parse(ctx, text, strlen(text), "bad.yaml", &sc), want);
+    assert_null(sc);
+    if (!strstr(px_ctx_errmsg(ctx), msg)) fail_msg("message '%s' lacks '%s'", px_ctx_errmsg(ctx), msg);
+}
+
+static void test_px_bf_scenario_parse_bad_files(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    const char *head = "uses: [housing]\ncriteria:\n  - id: a\n    thresholds: [1]\n    rate:\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s      housing: {weight: 1, ratings: [3, 1]}\n", head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "bad.yaml:6: rating '3' is not one of +2, +1, +0.5, -1, -2");
+    snprintf(buf, sizeof buf, "%s      housing: {weight: 1.5, ratings: [2, 1]}\n", head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "weight of 'housing' must be 0.5, 1 or 2");
+    snprintf(buf, sizeof buf, "%s      housing: {weight: 1, ratings: [2]}\n", head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "criterion 'a': needs 2 ratings (one per bin)");
+    snprintf(buf, sizeof buf, "%s      offices: {weight: 1, ratings: [2, 1]}\n", head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "criterion 'a': unknown use 'offices'");
+    snprintf(buf, sizeof buf,
+             "%s      housing: {weight: 1, ratings: [2, 1]}\nexclusions:\n  - {id: x, use: farm, criterion: a, "
+             "above: 1}\n",
+             head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "exclusion 'x': unknown use 'farm'");
+    expect_parse_error(ctx, "uses: [housing]\ncritera: []\n", PX_EPARSE, "bad.yaml:2: unknown key 'critera'");
+    expect_parse_error(ctx, "uses: [housing\ncriteria: [\n", PX_EPARSE, "bad.yaml:");
+    /* A good file still parses after all that. */
+    snprintf(buf, sizeof buf, "%s      housing: {weight: 0.5, ratings: [negative, neutral]}\n", head);
+    px_bf_scenario *sc = parse_ok(ctx, buf);
+    assert_string_equal(px_bf_scenario_name(sc), "test.yaml"); /* no name: key */
+    px_bf_scenario_free(sc);
+    px_ctx_free(ctx);
+}
+
+static void test_px_bf_scenario_read_bundled(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *path = px_test_source_path("layers/scenarios/mutafriches-like.yaml");
+    px_bf_scenario *sc = NULL;
+    assert_int_equal(px_bf_scenario_read(ctx, path, &sc), PX_OK);
+    assert_int_equal(px_bf_scenario_n_uses(sc), 7);
+    assert_string_equal(px_bf_scenario_use(sc, 0), "housing");
+    assert_true(px_bf_scenario_n_criteria(sc) >= 10);
+    px_bf_scenario_free(sc);
+    free(path);
+    assert_int_equal(px_bf_scenario_read(ctx, "/nonexistent/s.yaml", &sc), PX_EIO);
+    px_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_px_bf_score_hand_figures),
+        cmocka_unit_test(test_px_bf_score_high_hazard_site_excluded_with_rule),
+        cmocka_unit_test(test_px_bf_score_weight_change_reorders),
+        cmocka_unit_test(test_px_bf_score_reliability_and_determinism),
+        cmocka_unit_test(test_px_bf_scenario_parse_bad_files),
+        cmocka_unit_test(test_px_bf_scenario_read_bundled),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
