@@ -9,12 +9,14 @@
 
 const char px_usage_equity[] =
     "Usage: proxima equity PROJECT [-o DIR] [--minutes M] [--bands B] [--mode walk|bike|both]\n"
-    "                      [--categories C1,C2,...] [--underserved-share S] [--snap-max M]\n\n"
+    "                      [--categories C1,C2,...] [--underserved-share S] [--snap-max M]\n"
+    "                      [--threads N]\n\n"
     "Service coverage equity for each mode and service category: two-step floating\n"
     "catchments (2SFCA, catchment --minutes, default 15) and the enhanced form\n"
     "(E2SFCA, distance-decay --bands, default 5:1,10:0.68,15:0.22 as MAX_MIN:WEIGHT),\n"
     "supply = services.capacity (1 when unknown), demand = population.count, on the\n"
-    "network built by `proxima network`. Ratios are supply per 1,000 residents.\n"
+    "network built by `proxima network` (one bounded search per service, shared\n"
+    "between --threads, default 2). Ratios are supply per 1,000 residents.\n"
     "Per commune: population-weighted mean and median, share with no service in\n"
     "reach, ratio to the regional mean, underserved flag (mean below S x the\n"
     "regional mean, default S = 0.5, or half the residents with nothing in reach).\n"
@@ -134,6 +136,11 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
             if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0 && d <= 1))
                 rc = px_cli_usage_error("equity", "--underserved-share needs a number in (0, 1]");
             o.underserved_share = d;
+        } else if ((m = px_cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
+            long t = 0;
+            if (m < 0 || px_cli_parse_int(v, &t) || t < 1 || t > 16)
+                rc = px_cli_usage_error("equity", "--threads needs a whole number from 1 to 16");
+            o.n_threads = (int)t;
         } else if ((m = px_cli_opt(argc, argv, &i, "--snap-max", &v)) != 0) {
             if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
                 rc = px_cli_usage_error("equity", "--snap-max needs metres > 0");

@@ -16,6 +16,7 @@ typedef struct px__eq_run {
     const px_decay_band *bands;
     size_t n_bands;
     unsigned modes;
+    int n_threads;
     int mode_list[PX_MODE_COUNT];
     size_t n_modes;
     /* inputs */
