@@ -170,8 +170,9 @@ typedef struct px_equity_report {
  * NULL or <= 0) and demand = population.count; then per commune and overall
  * the indicators and inequality measures. Accessibility ratios are written
  * as supply per 1,000 residents. Replaces, in one transaction, the tables
- *   equity_origins  (POINT) one row per population unit, a column
- *                   MODE_CATEGORY_2sfca / _e2sfca per run;
+ *   equity_origins  one row per population unit (no geometry: join on
+ *                   population_fid), a column MODE_CATEGORY_2sfca /
+ *                   _e2sfca per run;
  *   equity_communes (MULTIPOLYGON) per commune, mode, category and method:
  *                   population, mean, median, share with no service,
  *                   ratio to the regional mean, underserved flag and

@@ -13,6 +13,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 static px_status resolve_options(px_ctx *ctx, const px_equity_options *o, px__eq_run *run)
 {
@@ -250,7 +258,9 @@ px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, con
     if (!store || !graph) return px__error(ctx, PX_EINVAL, "px_equity_run: NULL argument");
     px__eq_run run = {.ctx = ctx, .store = store, .g = graph};
     px_status rc = resolve_options(ctx, opts, &run);
+    double t0 = seconds();
     if (rc == PX_OK) rc = read_inputs(&run, opts);
+    double t1 = seconds();
     if (rc != PX_OK) goto done;
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (run.modes & (1u << m)) run.mode_list[run.n_modes++] = m;
@@ -268,7 +278,11 @@ px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, con
     run.report.n_services = run.svc.n;
     for (size_t i = 0; i < run.pop.n; i++) run.report.population += run.pop.weight[i];
     rc = run_all(&run);
+    double t2 = seconds();
     if (rc == PX_OK) rc = px__equity_write(&run);
+    /* Phase timings for benchmarks (--verbose). */
+    px__log(ctx, PX_LOG_DEBUG, "equity: read and locate %.2f s, snap and catchments %.2f s, indicators and tables %.2f s",
+            t1 - t0, t2 - t1, seconds() - t2);
     if (rc == PX_OK && report) *report = run.report;
 done:
     run_free(&run);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const method_names[2] = {"2sfca", "e2sfca"};
 
@@ -25,7 +26,6 @@ static px_status write_origins(px__eq_run *run)
     char **names = calloc(nr ? nr : 1, sizeof *names);
     px_value *vals = calloc(nc, sizeof *vals);
     px_table_writer *w = NULL;
-    GEOSContextHandle_t h = px__geos(ctx);
     px_status rc = cols && names && vals ? PX_OK : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) {
         cols[0] = (px_column){"population_fid", PX_COL_INT};
@@ -44,7 +44,9 @@ static px_status write_origins(px__eq_run *run)
                 if (!names[k]) rc = px__error(ctx, PX_ENOMEM, "out of memory");
                 else cols[4 + k] = (px_column){names[k], PX_COL_REAL};
             }
-    px_table_schema schema = {"equity_origins", "result", PX_GEOM_POINT, nc, cols};
+    /* No geometry: population_fid joins the population layer, and a spatial
+     * index over every origin would cost more than the whole analysis. */
+    px_table_schema schema = {"equity_origins", "result", PX_GEOM_NONE, nc, cols};
     if (rc == PX_OK) rc = px_store_table_create(run->store, &schema, &w);
     for (size_t i = 0; rc == PX_OK && i < n; i++) {
         uint32_t gi = run->group[i];
@@ -53,13 +55,7 @@ static px_status write_origins(px__eq_run *run)
         vals[2] = gi < run->com.n ? PX_VALUE_TEXT(run->com.id[gi]) : PX_VALUE_NULL;
         vals[3] = PX_VALUE_REAL(run->pop.weight[i]);
         for (size_t k = 0; k < nr; k++) vals[4 + k] = PX_VALUE_REAL((double)run->acc[k * n + i]);
-        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, run->pop.x[i], run->pop.y[i]);
-        size_t len = 0;
-        unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
-        if (pt) GEOSGeom_destroy_r(h, pt);
-        if (!wkb) rc = px__error(ctx, PX_EGEOS, "equity_origins: cannot encode a point");
-        else rc = px_table_writer_add(w, vals, wkb, len, NULL);
-        if (wkb) px__wkb_free(ctx, wkb);
+        rc = px_table_writer_add(w, vals, NULL, 0, NULL);
         if (rc == PX_OK && (i & 0xffff) == 0) rc = px__progress(ctx, "write equity_origins", i, n);
     }
     if (w) {
@@ -249,12 +245,22 @@ static px_status write_indicators(px__eq_run *run)
     return rc;
 }
 
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 px_status px__equity_write(px__eq_run *run)
 {
     px_status rc = px_store_begin(run->store);
     if (rc != PX_OK) return rc;
+    double t0 = seconds();
     rc = write_origins(run);
+    double t1 = seconds();
     if (rc == PX_OK) rc = write_indicators(run);
+    px__log(run->ctx, PX_LOG_DEBUG, "equity: equity_origins %.2f s, indicators %.2f s", t1 - t0, seconds() - t1);
     if (rc == PX_OK) rc = px_store_set_source(run->store, "equity_communes", "proxima equity", NULL, NULL, NULL);
     if (rc == PX_OK) rc = px_store_commit(run->store);
     else px_store_rollback(run->store);
