@@ -40,8 +40,8 @@ static px_graph *street(px_ctx *ctx)
 {
     const double xy[8] = {0, 0, 600, 0, 1200, 0, 1800, 0};
     const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD | PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;
-    const px_graph_edge e[3] = {{0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2},
-                                {2, 3, 600, 300, 100, all, 3}};
+    const px_graph_edge e[3] = {
+        {0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2}, {2, 3, 600, 300, 100, all, 3}};
     px_graph *g = NULL;
     assert_int_equal(px_graph_from_edges(ctx, 4, xy, 3, e, &g), PX_OK);
     return g;
@@ -65,9 +65,11 @@ static px_store *project(px_ctx *ctx, char **dir_out)
     add_row(w, p2, "POINT(1800 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
-    px_value s0[5] = {PX_VALUE_TEXT("s0"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_REAL(10), PX_VALUE_NULL};
+    px_value s0[5] = {PX_VALUE_TEXT("s0"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_REAL(10),
+                      PX_VALUE_NULL};
     add_row(w, s0, "POINT(1200 0)");
-    px_value s1[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    px_value s1[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
     add_row(w, s1, "POINT(1200 5000)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
@@ -80,7 +82,8 @@ static px_store *project(px_ctx *ctx, char **dir_out)
 }
 
 /* Read column `col` of the equity_communes row for (commune, category, method), walk. */
-static double commune_value(px_store *s, const char *commune, const char *cat, const char *method, const char *col)
+static double commune_value(px_store *s, const char *commune, const char *cat, const char *method,
+                            const char *col)
 {
     const char *cols[] = {"commune_id", "mode", "category", "method", col, NULL};
     px_table_reader *r = NULL;
@@ -119,7 +122,8 @@ static void test_px_equity_run_street(void **state)
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "mean_access"), 28.0922, 1e-4);
     assert_float_equal(commune_value(s, "B", "health", "e2sfca", "mean_access"), 31.4465, 1e-4);
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "median_access"), 31.4465, 1e-4);
-    assert_float_equal(commune_value(s, "A", "health", "e2sfca", "ratio_to_regional"), 28.0922 / 28.5714, 1e-4);
+    assert_float_equal(commune_value(s, "A", "health", "e2sfca", "ratio_to_regional"), 28.0922 / 28.5714,
+                       1e-4);
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "rank_least_served"), 1, 0);
     assert_float_equal(commune_value(s, "B", "health", "e2sfca", "rank_least_served"), 2, 0);
     /* The school is 5 km off the network: nobody has it, every commune is
@@ -150,9 +154,10 @@ static void test_px_equity_run_street(void **state)
     FILE *f = fopen(csv, "r");
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
-                              "share_no_service,ratio_to_regional,underserved,underserved_population,"
-                              "rank_least_served\n");
+    assert_string_equal(line,
+                        "commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
+                        "share_no_service,ratio_to_regional,underserved,underserved_population,"
+                        "rank_least_served\n");
     fclose(f);
     free(csv);
     /* Bad input beside good: a missing layer, bad bands. */

@@ -33,15 +33,16 @@ static px_status resolve_options(px_ctx *ctx, const px_equity_options *o, px__eq
     run->underserved_share = o->underserved_share > 0 ? o->underserved_share : 0.5;
     run->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : 500.0;
     run->n_threads = o->n_threads > 0 ? (o->n_threads > 16 ? 16 : o->n_threads) : 2;
-    if (o->threshold_min < 0 || o->underserved_share < 0 || o->snap_max_m < 0 || !isfinite(o->threshold_min) ||
-        o->n_threads < 0)
+    if (o->threshold_min < 0 || o->underserved_share < 0 || o->snap_max_m < 0 ||
+        !isfinite(o->threshold_min) || o->n_threads < 0)
         return px__error(ctx, PX_EDOMAIN, "equity: threshold, share and snapping distance must be positive");
     if (run->modes >> PX_MODE_COUNT) return px__error(ctx, PX_EINVAL, "equity: unknown mode bit");
     if (run->n_bands == 0) return px__error(ctx, PX_EINVAL, "equity: no decay band");
     for (size_t b = 0; b < run->n_bands; b++)
         if (!(run->bands[b].weight >= 0 && run->bands[b].weight <= 1) || !(run->bands[b].max_minutes > 0) ||
             (b > 0 && run->bands[b].max_minutes <= run->bands[b - 1].max_minutes))
-            return px__error(ctx, PX_EDOMAIN, "equity: band %zu: maxima must ascend and weights lie in 0..1", b + 1);
+            return px__error(ctx, PX_EDOMAIN, "equity: band %zu: maxima must ascend and weights lie in 0..1",
+                             b + 1);
     run->cutoff_s = 60.0 * fmax(run->threshold_min, run->bands[run->n_bands - 1].max_minutes);
     return PX_OK;
 }
@@ -50,14 +51,16 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
 {
     px_ctx *ctx = run->ctx;
     px_status rc = px__points_load(ctx, run->store, "population", "count", 0.0, NULL, &run->pop);
-    if (rc == PX_OK) rc = px__points_load(ctx, run->store, "services", "capacity", 1.0, "category", &run->svc);
+    if (rc == PX_OK)
+        rc = px__points_load(ctx, run->store, "services", "capacity", 1.0, "category", &run->svc);
     if (rc == PX_OK) rc = px__an_communes_load(ctx, run->store, &run->com);
     if (rc != PX_OK) return rc;
     if (o && o->categories) {
         run->cats = calloc(o->n_categories ? o->n_categories : 1, sizeof *run->cats);
         if (!run->cats) return px__error(ctx, PX_ENOMEM, "out of memory");
         for (size_t i = 0; i < o->n_categories; i++) {
-            if (!(run->cats[i] = px__strdup(o->categories[i]))) return px__error(ctx, PX_ENOMEM, "out of memory");
+            if (!(run->cats[i] = px__strdup(o->categories[i])))
+                return px__error(ctx, PX_ENOMEM, "out of memory");
             run->n_cats = i + 1;
         }
     } else if ((rc = px__points_categories(ctx, &run->svc, &run->cats, &run->n_cats)) != PX_OK) {
@@ -73,7 +76,8 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     for (size_t i = 0; i < run->pop.n; i++) {
         int k = px__an_communes_locate(&run->com, run->pop.x[i], run->pop.y[i]);
         run->group[i] = k >= 0 ? (uint32_t)k : (uint32_t)run->com.n;
-        if ((i & 0x3fff) == 0 && (rc = px__progress(ctx, "locate origins in communes", i, run->pop.n)) != PX_OK)
+        if ((i & 0x3fff) == 0 &&
+            (rc = px__progress(ctx, "locate origins in communes", i, run->pop.n)) != PX_OK)
             return rc;
     }
     return PX_OK;
@@ -140,10 +144,11 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
     const px_decay_band one = {run->threshold_min, 1.0};
     size_t base = (m * run->n_cats + c) * 2;
     double *a2 = wb->acc, *ae = wb->acc + n;
-    rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1, NULL, a2, &unreached);
+    rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1, NULL, a2,
+                &unreached);
     if (rc == PX_OK)
-        rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, run->bands, run->n_bands,
-                    NULL, ae, NULL);
+        rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, run->bands,
+                    run->n_bands, NULL, ae, NULL);
     if (rc != PX_OK) return rc;
     for (size_t i = 0; i < n; i++) {
         /* Ratios per 1,000 residents read better than per resident. */
@@ -172,7 +177,8 @@ static void work(shared *sh, px_ctx *ctx)
         sh->job_rc[j] = rc;
         sh->job_pairs[j] = wb.pairs.n;
         size_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (ctx && px__progress(ctx, "equity catchments", done, sh->n_jobs) != PX_OK) sh->job_rc[j] = PX_ECANCELLED;
+        if (ctx && px__progress(ctx, "equity catchments", done, sh->n_jobs) != PX_OK)
+            sh->job_rc[j] = PX_ECANCELLED;
     }
     px__catch_free(wb.catchment);
     free(wb.sup_snap);
@@ -206,11 +212,13 @@ static px_status run_all(px__eq_run *run)
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     for (size_t m = 0; m < nm; m++) {
-        px__snap_points(run->g, (px_mode)run->mode_list[m], &run->pop, run->snap_max_m, &snaps[m * n], &ok[m * n],
-                        NULL);
-        for (size_t i = 0; i < n; i++) unsnapped[i] |= !ok[m * n + i];
+        px__snap_points(run->g, (px_mode)run->mode_list[m], &run->pop, run->snap_max_m, &snaps[m * n],
+                        &ok[m * n], NULL);
+        for (size_t i = 0; i < n; i++)
+            unsnapped[i] |= !ok[m * n + i];
     }
-    for (size_t i = 0; i < n; i++) run->report.n_unsnapped += unsnapped[i];
+    for (size_t i = 0; i < n; i++)
+        run->report.n_unsnapped += unsnapped[i];
     sh.snaps = snaps;
     sh.ok = ok;
     atomic_init(&sh.next, 0);
@@ -220,7 +228,8 @@ static px_status run_all(px__eq_run *run)
     for (int t = 1; t < run->n_threads && t < 16; t++)
         if (pthread_create(&th[n_started], NULL, helper, &sh) == 0) n_started++; /* fewer threads is fine */
     work(&sh, ctx);
-    for (int t = 0; t < n_started; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < n_started; t++)
+        pthread_join(th[t], NULL);
     px_status rc = PX_OK;
     for (size_t j = 0; j < sh.n_jobs; j++) {
         run->report.n_pairs += sh.job_pairs[j];
@@ -228,8 +237,9 @@ static px_status run_all(px__eq_run *run)
             rc = sh.job_rc[j];
             /* A helper's failure has no message yet: name the run. */
             if (px_ctx_errcode(ctx) != rc)
-                px__error(ctx, rc, "equity: %s, %s: %s", px_mode_name((px_mode)run->mode_list[j / run->n_cats]),
-                          run->cats[j % run->n_cats], px_strerror(rc));
+                px__error(ctx, rc, "equity: %s, %s: %s",
+                          px_mode_name((px_mode)run->mode_list[j / run->n_cats]), run->cats[j % run->n_cats],
+                          px_strerror(rc));
         }
     }
     free(snaps);
@@ -276,12 +286,14 @@ px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, con
     run.report.n_communes = run.com.n;
     run.report.n_categories = run.n_cats;
     run.report.n_services = run.svc.n;
-    for (size_t i = 0; i < run.pop.n; i++) run.report.population += run.pop.weight[i];
+    for (size_t i = 0; i < run.pop.n; i++)
+        run.report.population += run.pop.weight[i];
     rc = run_all(&run);
     double t2 = seconds();
     if (rc == PX_OK) rc = px__equity_write(&run);
     /* Phase timings for benchmarks (--verbose). */
-    px__log(ctx, PX_LOG_DEBUG, "equity: read and locate %.2f s, snap and catchments %.2f s, indicators and tables %.2f s",
+    px__log(ctx, PX_LOG_DEBUG,
+            "equity: read and locate %.2f s, snap and catchments %.2f s, indicators and tables %.2f s",
             t1 - t0, t2 - t1, seconds() - t2);
     if (rc == PX_OK && report) *report = run.report;
 done:
