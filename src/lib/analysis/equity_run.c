@@ -68,6 +68,9 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     }
     if (run->n_cats == 0) return px__error(ctx, PX_EDOMAIN, "services: no service has a category");
     if (run->pop.n == 0) return px__error(ctx, PX_EDOMAIN, "population: no population unit with a geometry");
+    double total = 0;
+    for (size_t i = 0; i < run->pop.n; i++) total += run->pop.weight[i];
+    if (!(total > 0)) return px__error(ctx, PX_EDOMAIN, "population: every count is zero or missing");
     /* Origins outside every commune form one extra group, so that Theil's
      * decomposition still covers everyone. */
     run->n_groups = run->com.n + 1;
