@@ -156,7 +156,8 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
     if (o.add_links)
         printf("what-if: %lld planned links, connectivity %.1f -> %.1f, covered %.0f -> %.0f\n", (long long)r.n_added,
                r.score, r.score_whatif, r.covered_population, r.covered_whatif);
-    px_cli_info(cli, "cycle: connectivity %.2f s, missing links %.2f s\n", r.seconds_connectivity, r.seconds_links);
+    px_cli_info(cli, "cycle: connectivity %.2f s (CPU %.2f s), missing links %.2f s (CPU %.2f s)\n",
+                r.seconds_connectivity, r.cpu_seconds_connectivity, r.seconds_links, r.cpu_seconds_links);
 done:
     for (size_t k = 0; k < o.n_weights; k++) free(wbuf[k]);
     return rc;

@@ -112,6 +112,8 @@ typedef struct px_cycle_report {
     double covered_whatif;    /* covered residents with the planned links, -1 without */
     double seconds_connectivity; /* wall time of the connectivity score (without what-if) */
     double seconds_links;        /* wall time of the missing-link ranking */
+    double cpu_seconds_connectivity; /* the same as CPU time, all threads */
+    double cpu_seconds_links;
 } px_cycle_report;
 
 /* Run the cycle network analyses on the project's network (built by

@@ -366,16 +366,18 @@ static px_status apply(state *S, const cand *c, uint8_t *saved, uint32_t pick)
 {
     px__cgraph *g = S->in->g;
     px_status rc = PX_OK;
+    int reindex = c->kind != 0; /* only new arcs need the adjacency rebuilt */
     if (c->kind == 0) {
         for (size_t k = 0; k < c->n_edges; k++) {
             uint32_t e = S->cedges[c->first_edge + k];
             saved[3 * e] = g->e_lts[e], saved[3 * e + 1] = g->e_fwd[e], saved[3 * e + 2] = g->e_bwd[e];
+            reindex |= !g->e_fwd[e] || !g->e_bwd[e];
             g->e_lts[e] = 1, g->e_fwd[e] = g->e_bwd[e] = 1;
         }
     } else {
         rc = px__cgraph_add_edge(S->ctx, g, c->a, c->b, c->len, 1, 1, 1, PX_CYCLE_TRACK, -1);
     }
-    if (rc == PX_OK) rc = px__cgraph_index(S->ctx, g);
+    if (rc == PX_OK && reindex) rc = px__cgraph_index(S->ctx, g);
     int32_t A = uf_find(S->uf, S->isl->node[c->a]), B = uf_find(S->uf, S->isl->node[c->b]);
     if (rc == PX_OK && A != B) {
         S->uf[B] = A;
@@ -489,8 +491,11 @@ done:
             }
         }
     }
+    int changed = g->n_edges != m0;
+    for (size_t i = 0; !changed && i < res.n; i++) changed = res.links[i].kind == 0;
+    for (size_t i = 0; !changed && rc == PX_OK && i < out->n; i++) changed = out->links[i].kind == 0;
     g->n_edges = m0;
-    if (S.n_c) {
+    if (changed) {
         px_status ri = px__cgraph_index(ctx, g);
         if (rc == PX_OK) rc = ri;
     }
