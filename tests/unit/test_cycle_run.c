@@ -5,6 +5,7 @@
  * planned track beside the road. */
 #include "helpers/px_test.h"
 #include "geom/geom_int.h"
+#include "io/lines_read.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -239,12 +240,48 @@ static void test_px_cycle_run_bad_input(void **state)
     free(dir);
 }
 
+static void test_px__io_read_lines_wgs84_multi(void **state)
+{
+    (void)state;
+    char *dir = px_test_tmpdir("cycle_run");
+    char *path = px_test_path(dir, "lines.geojson");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    /* No crs member: WGS84. (3, 46.5) is the origin of Lambert-93: (700000, 6600000). */
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+          "\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":[[[3,46.5],[3.001,46.5]],"
+          "[[3,46.5],[3,46.501],[3.001,46.501]]]}}]}\n",
+          f);
+    fclose(f);
+    px__io_lines l;
+    assert_int_equal(px__io_read_lines(ctx, path, "EPSG:2154", &l), PX_OK);
+    assert_int_equal(l.n, 2); /* one feature, two parts */
+    assert_int_equal(l.off[1], 2);
+    assert_int_equal(l.off[2], 5);
+    assert_float_equal(l.xy[0], 700000.0, 1e-3);
+    assert_float_equal(l.xy[1], 6600000.0, 1e-3);
+    assert_true(l.xy[2] > 700070 && l.xy[2] < 700080); /* 0.001 deg of longitude at 46.5 N: ~76.5 m */
+    px__io_lines_clear(&l);
+
+    /* A point is not a planned link. */
+    f = fopen(path, "w");
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+          "\"geometry\":{\"type\":\"Point\",\"coordinates\":[3,46.5]}}]}\n",
+          f);
+    fclose(f);
+    assert_int_equal(px__io_read_lines(ctx, path, "EPSG:2154", &l), PX_EDOMAIN);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "a planned link must be a line, not POINT"));
+    free(path);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_cycle_run_two_islands),
         cmocka_unit_test(test_px_cycle_run_whatif),
         cmocka_unit_test(test_px_cycle_run_bad_input),
+        cmocka_unit_test(test_px__io_read_lines_wgs84_multi),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

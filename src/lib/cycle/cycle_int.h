@@ -147,7 +147,7 @@ typedef struct px__cinput {
     size_t n_communes;
     char **commune_ids;
     char **commune_names;
-    int32_t *edge_commune; /* per edge (may be NULL): commune of its midpoint, -1 outside */
+    int32_t *edge_commune; /* per cycle-facility edge: commune of its midpoint, -1 outside or other edges */
 } px__cinput;
 
 /* Options with the defaults filled in. */

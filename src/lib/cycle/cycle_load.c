@@ -294,7 +294,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
     if (rc == PX_OK) rc = px__cgraph_index(ctx, pr.in.g);
     if (rc != PX_OK) goto done;
 
-    /* Communes, and the commune of every edge's midpoint. */
+    /* Communes, and the commune of the midpoint of every cycle-facility edge
+     * (route lengths per commune); other edges get -1. */
     size_t nc = px__ccommunes_count(cs);
     pr.has_communes = cs != NULL;
     pr.in.commune_ids = calloc(nc + 1, sizeof *pr.in.commune_ids);

@@ -88,13 +88,16 @@ static px_status add_geom_row(wctx *w, px_table_writer *tw, const px_value *v, G
     return rc;
 }
 
-static px_status finish(px_table_writer *tw, px_status rc)
+/* Finish a table (or abort it after an error) and record where it came from. */
+static px_status finish_named(wctx *w, px_table_writer *tw, const char *name, px_status rc)
 {
     if (rc != PX_OK) {
         px_table_writer_abort(tw);
         return rc;
     }
-    return px_table_writer_finish(tw);
+    rc = px_table_writer_finish(tw);
+    if (rc == PX_OK) rc = px_store_set_source(w->store, name, "proxima cycle", NULL, NULL, NULL);
+    return rc;
 }
 
 static px_status write_edge_lts(wctx *w)
@@ -116,7 +119,7 @@ static px_status write_edge_lts(wctx *w)
                          isl >= 0 ? PX_VALUE_INT(isl) : PX_VALUE_NULL};
         rc = add_geom_row(w, tw, v, segment(w, g->e_from[e], g->e_to[e]));
     }
-    return finish(tw, rc);
+    return finish_named(w, tw, "net_edge_lts", rc);
 }
 
 static px_status write_islands(wctx *w)
@@ -146,7 +149,7 @@ static px_status write_islands(wctx *w)
         }
     }
     free(start), free(order);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_islands", rc) : rc;
 }
 
 /* Per commune (and region): residents, covered residents, route length per class. */
@@ -200,7 +203,7 @@ static px_status write_coverage(wctx *w)
         }
     }
     free(pop), free(cov), free(len);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_coverage", rc) : rc;
 }
 
 /* "score_" + the category name with anything but [a-z0-9_] made '_'. */
@@ -270,7 +273,7 @@ static px_status write_connectivity(wctx *w)
         for (size_t k = 0; k < nk; k++) v[4 + k] = real_or_null(per[k * (nc + 1) + c]);
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
-    rc = finish(tw, rc);
+    rc = finish_named(w, tw, "cycle_connectivity", rc);
     tw = NULL;
     if (rc != PX_OK) goto done;
     /* No geometry: join population_fid to the population layer to map it.
@@ -287,7 +290,7 @@ static px_status write_connectivity(wctx *w)
         for (size_t k = 0; k < nk; k++) v[4 + k] = real_or_null(share(cc, o, k));
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
-    rc = finish(tw, rc);
+    rc = finish_named(w, tw, "cycle_connectivity_origins", rc);
     tw = NULL;
 done:
     for (size_t k = 0; names && k < nk; k++) free(names[k]);
@@ -321,7 +324,7 @@ static px_status write_links(wctx *w)
                          PX_VALUE_TEXT(fids)};
         rc = add_geom_row(w, tw, v, k->kind ? multi(w, NULL, 0, k->a, k->b) : multi(w, l->edges + k->first_edge, k->n_edges, 0, 0));
     }
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_missing_links", rc) : rc;
 }
 
 /* Mean number of low-stress reachable destinations per origin. */
@@ -374,7 +377,7 @@ static px_status write_whatif(wctx *w)
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
     free(m), free(vals), free(pop);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_whatif", rc) : rc;
 }
 
 px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
