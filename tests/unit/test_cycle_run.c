@@ -157,6 +157,9 @@ static void test_px_cycle_run_two_islands(void **state)
     assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "B", "score"), 200.0 / 3.0, 1e-9);
     assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "region", "score_shop"), 75.0, 1e-9);
     assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m"), 200.0, 1e-6);
+    /* 200 m of track for East's 300 residents: 666.7 m per 1,000. */
+    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0, 1e-6);
+    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "A", "route_m"), 0.0, 1e-9);
     assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "region", "covered_pct"), 75.0, 1e-9);
     /* The top missing link is the primary road: 200 -> 300 joins 100
      * residents to 3 destinations (school, shop, centre east), 300 -> 200

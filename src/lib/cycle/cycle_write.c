@@ -156,10 +156,11 @@ static px_status write_islands(wctx *w)
 static px_status write_coverage(wctx *w)
 {
     static const px_column cols[] = {
-        {"commune_id", PX_COL_TEXT}, {"commune", PX_COL_TEXT},     {"population", PX_COL_REAL},
-        {"covered", PX_COL_REAL},    {"covered_pct", PX_COL_REAL}, {"track_m", PX_COL_REAL},
-        {"lane_m", PX_COL_REAL},     {"shared_m", PX_COL_REAL},    {"path_m", PX_COL_REAL},
-        {"route_m", PX_COL_REAL},    {"route_m_per_1000", PX_COL_REAL}};
+        {"commune_id", PX_COL_TEXT},       {"commune", PX_COL_TEXT},          {"population", PX_COL_REAL},
+        {"covered", PX_COL_REAL},          {"covered_pct", PX_COL_REAL},      {"track_m", PX_COL_REAL},
+        {"lane_m", PX_COL_REAL},           {"shared_m", PX_COL_REAL},         {"path_m", PX_COL_REAL},
+        {"route_m", PX_COL_REAL},          {"track_m_per_1000", PX_COL_REAL}, {"lane_m_per_1000", PX_COL_REAL},
+        {"shared_m_per_1000", PX_COL_REAL}, {"path_m_per_1000", PX_COL_REAL}, {"route_m_per_1000", PX_COL_REAL}};
     static const px_table_schema schema = {"cycle_coverage", "result", PX_GEOM_NONE, COLS(cols)};
     const px__cinput *in = &w->pr->in;
     const px__cgraph *g = in->g;
@@ -188,17 +189,16 @@ static px_status write_coverage(wctx *w)
         for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
             double route = 0;
             for (int k = 1; k < PX_CYCLE_CLASS_COUNT; k++) route += len[c][k];
-            px_value v[11] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region"),
-                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region"),
-                              PX_VALUE_REAL(pop[c]),
-                              PX_VALUE_REAL(cov[c]),
-                              real_or_null(pop[c] > 0 ? 100.0 * cov[c] / pop[c] : NAN),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_TRACK]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_LANE]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_SHARED]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_PATH]),
-                              PX_VALUE_REAL(route),
-                              real_or_null(pop[c] > 0 ? route / (pop[c] / 1000.0) : NAN)};
+            /* Lengths in the order of the columns: track, lane, shared, path, all. */
+            double lens[5] = {len[c][PX_CYCLE_TRACK], len[c][PX_CYCLE_LANE], len[c][PX_CYCLE_SHARED],
+                              len[c][PX_CYCLE_PATH], route};
+            px_value v[15] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region"),
+                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region"), PX_VALUE_REAL(pop[c]),
+                              PX_VALUE_REAL(cov[c]), real_or_null(pop[c] > 0 ? 100.0 * cov[c] / pop[c] : NAN)};
+            for (int k = 0; k < 5; k++) {
+                v[5 + k] = PX_VALUE_REAL(lens[k]);
+                v[10 + k] = real_or_null(pop[c] > 0 ? lens[k] / (pop[c] / 1000.0) : NAN);
+            }
             rc = px_table_writer_add(tw, v, NULL, 0, NULL);
         }
     }
