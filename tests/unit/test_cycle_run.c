@@ -51,10 +51,12 @@ static void road(px_table_writer *w, const char *id, const char *highway, const 
 {
     char wkt[512];
     int k = snprintf(wkt, sizeof wkt, "MULTILINESTRING((");
-    for (int i = 0; i < n; i++) k += snprintf(wkt + k, sizeof wkt - (size_t)k, "%s%.1f %.1f", i ? ", " : "", X0 + xs[i], Y0);
+    for (int i = 0; i < n; i++)
+        k += snprintf(wkt + k, sizeof wkt - (size_t)k, "%s%.1f %.1f", i ? ", " : "", X0 + xs[i], Y0);
     snprintf(wkt + k, sizeof wkt - (size_t)k, "))");
     px_value v[20];
-    for (int i = 0; i < 20; i++) v[i] = PX_VALUE_NULL;
+    for (int i = 0; i < 20; i++)
+        v[i] = PX_VALUE_NULL;
     v[0] = PX_VALUE_TEXT(id);
     v[1] = PX_VALUE_TEXT(highway);
     add_wkt(w, v, wkt);
@@ -93,7 +95,8 @@ static px_store *make_project(const char *dir)
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
-    px_value sv[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    px_value sv[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
     point_row(w, sv, 100, 5);
     sv[0] = PX_VALUE_TEXT("s2");
     point_row(w, sv, 400, 5);
@@ -104,12 +107,12 @@ static px_store *make_project(const char *dir)
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
     char wkt[256];
     px_value cv[4] = {PX_VALUE_TEXT("A"), PX_VALUE_TEXT("West"), PX_VALUE_NULL, PX_VALUE_NULL};
-    snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 - 50, Y0 - 50, X0 + 250, Y0 - 50,
-             X0 + 250, Y0 + 50, X0 - 50, Y0 + 50, X0 - 50, Y0 - 50);
+    snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 - 50, Y0 - 50,
+             X0 + 250, Y0 - 50, X0 + 250, Y0 + 50, X0 - 50, Y0 + 50, X0 - 50, Y0 - 50);
     add_wkt(w, cv, wkt);
     cv[0] = PX_VALUE_TEXT("B"), cv[1] = PX_VALUE_TEXT("East");
-    snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 + 250, Y0 - 50, X0 + 550, Y0 - 50,
-             X0 + 550, Y0 + 50, X0 + 250, Y0 + 50, X0 + 250, Y0 - 50);
+    snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 + 250, Y0 - 50,
+             X0 + 550, Y0 - 50, X0 + 550, Y0 + 50, X0 + 250, Y0 + 50, X0 + 250, Y0 - 50);
     add_wkt(w, cv, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
@@ -158,7 +161,8 @@ static void test_px_cycle_run_two_islands(void **state)
     assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "region", "score_shop"), 75.0, 1e-9);
     assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m"), 200.0, 1e-6);
     /* 200 m of track for East's 300 residents: 666.7 m per 1,000. */
-    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0, 1e-6);
+    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0,
+                       1e-6);
     assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "A", "route_m"), 0.0, 1e-9);
     assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "region", "covered_pct"), 75.0, 1e-9);
     /* The top missing link is the primary road: 200 -> 300 joins 100
@@ -192,9 +196,10 @@ static void test_px_cycle_run_whatif(void **state)
     char *plan = px_test_path(dir, "plan.geojson");
     FILE *f = fopen(plan, "w");
     assert_non_null(f);
-    fprintf(f, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-               "\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},"
-               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}}]}\n",
+    fprintf(f,
+            "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+            "\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+            "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}}]}\n",
             X0 + 201, Y0 + 3, X0 + 299, Y0 + 3);
     fclose(f);
     px_cycle_report r;
@@ -214,9 +219,10 @@ static void test_px_cycle_run_whatif(void **state)
 
     /* A planned link far from the network is refused and the tables stay. */
     f = fopen(plan, "w");
-    fprintf(f, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-               "\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},"
-               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}}]}\n",
+    fprintf(f,
+            "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+            "\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+            "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}}]}\n",
             X0 + 200, Y0 + 5000, X0 + 300, Y0 + 5000);
     fclose(f);
     assert_int_equal(px_cycle_run(ctx, s, &o, &r), PX_EDOMAIN);
