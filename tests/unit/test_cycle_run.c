@@ -249,6 +249,39 @@ static void test_px_cycle_run_bad_input(void **state)
     free(dir);
 }
 
+/* Progress sink that asks to stop at the connectivity stage. */
+static int stop_at_connectivity(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)done, (void)total;
+    int *seen = user;
+    if (strcmp(stage, "cycle connectivity") != 0) return 0;
+    (*seen)++;
+    return 1;
+}
+
+static void test_px_cycle_run_cancelled(void **state)
+{
+    (void)state;
+    /* A context of its own: cancellation is sticky on a context. */
+    px_ctx *c2 = NULL;
+    assert_int_equal(px_ctx_new(&c2), PX_OK);
+    px_ctx *keep = ctx;
+    ctx = c2;
+    char *dir = px_test_tmpdir("cycle_run");
+    px_store *s = make_project(dir);
+    int seen = 0;
+    px_ctx_set_progress(c2, stop_at_connectivity, &seen);
+    assert_int_equal(px_cycle_run(c2, s, NULL, NULL), PX_ECANCELLED);
+    assert_true(seen > 0);
+    /* Nothing was written. */
+    assert_false(px_store_has_table(s, "net_edge_lts"));
+    assert_false(px_store_has_table(s, "cycle_connectivity"));
+    px_store_close(s);
+    free(dir);
+    ctx = keep;
+    px_ctx_free(c2);
+}
+
 static void test_px__io_read_lines_wgs84_multi(void **state)
 {
     (void)state;
@@ -287,9 +320,8 @@ static void test_px__io_read_lines_wgs84_multi(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_px_cycle_run_two_islands),
-        cmocka_unit_test(test_px_cycle_run_whatif),
-        cmocka_unit_test(test_px_cycle_run_bad_input),
+        cmocka_unit_test(test_px_cycle_run_two_islands),      cmocka_unit_test(test_px_cycle_run_whatif),
+        cmocka_unit_test(test_px_cycle_run_bad_input),        cmocka_unit_test(test_px_cycle_run_cancelled),
         cmocka_unit_test(test_px__io_read_lines_wgs84_multi),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

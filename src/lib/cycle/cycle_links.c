@@ -128,6 +128,7 @@ static px_status find_chains(state *S)
             inc[off[g->e_from[e] + 1]++] = (uint32_t)e, inc[off[g->e_to[e] + 1]++] = (uint32_t)e;
     /* off[v]..off[v+1] now spans v's higher-stress edges. */
     for (size_t e0 = 0; e0 < m && rc == PX_OK; e0++) {
+        if ((e0 & 65535) == 0 && (rc = px__progress(S->ctx, "cycle: link candidates", e0, m)) != PX_OK) break;
         if (!g->e_lts[e0] || !high(g, e0, ml) || used[e0]) continue;
         size_t first = S->n_ce;
         used[e0] = 1;
@@ -240,6 +241,7 @@ static px_status find_gaps(state *S)
     }
     qsort(cells, k, sizeof *cells, cmp_cell);
     for (size_t i = 0; i < k && rc == PX_OK; i++) {
+        if ((i & 65535) == 0 && (rc = px__progress(S->ctx, "cycle: gap candidates", i, k)) != PX_OK) break;
         int32_t u = (int32_t)cells[i][1];
         int64_t cx = (int64_t)floor(g->x[u] / gap), cy = (int64_t)floor(g->y[u] / gap);
         for (int dx = -1; dx <= 1; dx++)
