@@ -31,6 +31,7 @@ const char px_usage_tiles[] =
     "  --buffer U            vector: clip buffer in tile units (default 64)\n"
     "  --max-tile-kb N       vector: cap per stored tile (default 500); features\n"
     "                        are dropped, smallest first, to fit; the count is reported\n"
+    "  --no-ids              vector: do not write feature ids (the store fid)\n"
     "  --tile-size 256|512   raster: CSS pixels per tile (default 256)\n"
     "  --2x                  raster: @2x tiles (twice the pixels)\n"
     "  --tile Z/X/Y          raster: render this one tile (XYZ numbering) to OUT\n"
@@ -45,7 +46,7 @@ typedef struct targs {
     const char *project, *out, *style, *tile, *name, *attribution;
     long minzoom, maxzoom, threads, tile_size, max_kb, buffer;
     double simplify;
-    int retina;
+    int retina, no_ids;
     int n_layers;
     char **layer_args;
 } targs;
@@ -89,6 +90,9 @@ static int parse_args(int argc, char **argv, targs *a)
             if (m > 0) a->name = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--attribution", &v))) {
             if (m > 0) a->attribution = v;
+        } else if (!strcmp(argv[i], "--no-ids")) {
+            a->no_ids = 1;
+            continue;
         } else if (!strcmp(argv[i], "--2x")) {
             a->retina = 1;
             continue;
@@ -182,6 +186,7 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
     if (a->simplify >= 0) o.simplify = a->simplify;
     if (a->buffer >= 0) o.buffer = (int)a->buffer;
     if (a->max_kb > 0) o.max_tile_bytes = (size_t)a->max_kb * 1024;
+    o.feature_ids = !a->no_ids;
     o.name = a->name;
     o.attribution = a->attribution;
     px_tiles_report r;
@@ -203,6 +208,66 @@ done:
     return rc;
 }
 
+/* Write `len` bytes to `path` through a temporary file and a rename. */
+static int write_file(const char *path, const unsigned char *data, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok && rename(tmp, path) != 0) ok = 0;
+    if (!ok) {
+        fprintf(stderr, "proxima: %s: cannot write: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+static int run_raster(px_cli *cli, px_store *store, targs *a)
+{
+    px_style *style = NULL;
+    px_status st = px_style_read(cli->ctx, a->style, &style);
+    if (st != PX_OK) return px_cli_fail(cli, st);
+    px_rtiles_options o;
+    px_rtiles_options_default(&o);
+    o.minzoom = (int)a->minzoom;
+    o.maxzoom = (int)a->maxzoom;
+    o.tile_size = (int)a->tile_size;
+    o.pixel_ratio = a->retina ? 2 : 1;
+    o.threads = (int)a->threads;
+    o.name = a->name;
+    o.attribution = a->attribution;
+    int rc = PX_EXIT_OK;
+    if (a->tile) {
+        int z = -1;
+        unsigned x = 0, y = 0;
+        char tail = 0;
+        if (sscanf(a->tile, "%d/%u/%u%c", &z, &x, &y, &tail) != 3 || z < 0 || z > 22 || x >= (1u << z) ||
+            y >= (1u << z)) {
+            px_style_free(style);
+            return px_cli_usage_error("tiles", "--tile wants Z/X/Y of an existing tile, got '%s'", a->tile);
+        }
+        unsigned char *png = NULL;
+        size_t len = 0;
+        st = px_tiles_render_png(cli->ctx, store, style, (px_tile){z, x, y}, &o, &png, &len);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
+        else if (write_file(a->out, png, len)) rc = PX_EXIT_RUNTIME;
+        else px_cli_info(cli, "tiles: %s: tile %s, %zu bytes\n", a->out, a->tile, len);
+        free(png);
+    } else {
+        px_tiles_report r;
+        st = px_tiles_write_raster(cli->ctx, store, style, a->out, &o, &r);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
+        else print_report(cli, a->out, &r);
+    }
+    px_style_free(style);
+    return rc;
+}
+
 int cmd_tiles(px_cli *cli, int argc, char **argv)
 {
     targs a = {.minzoom = 0, .maxzoom = 14, .threads = 2, .tile_size = 256, .max_kb = 0, .buffer = -1,
@@ -219,7 +284,7 @@ int cmd_tiles(px_cli *cli, int argc, char **argv)
         free(a.layer_args);
         return PX_EXIT_RUNTIME;
     }
-    rc = run_vector(cli, store, &a);
+    rc = a.style ? run_raster(cli, store, &a) : run_vector(cli, store, &a);
     px_store_close(store);
     free(a.layer_args);
     return rc;

@@ -53,6 +53,12 @@ grep -q "flood_zones .*MULTIPOLYGON *2 " layers.txt || fail "layers lists flood_
 grep -q "note: proxy: bands along rivers" layers.txt || fail "layers shows the flood proxy note"
 grep -q "filter: boundary = 'administrative' AND admin_level = '8'" layers.txt || fail "layers shows the communes filter"
 
+# Every layer exports to GeoJSON and reads back through GDAL with its row count.
+for l in communes roads cycle_routes services brownfields flood_zones population; do
+  "$PROXIMA" export demo.sqlite "$l" -o "$l.geojson" 2>/dev/null || fail "export $l"
+  expect_eq "$l round-trip count" "$(sql "SELECT COUNT(*) FROM $l")" "$(ogr_count "$l.geojson")"
+done
+
 # Loading again replaces the layers (no duplicates).
 "$PROXIMA" --quiet load demo.sqlite "$L/demo-liechtenstein.yaml" 2>/dev/null || fail "second load"
 expect_eq "communes after a reload" 11 "$(sql 'SELECT COUNT(*) FROM communes')"

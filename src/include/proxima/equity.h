@@ -104,6 +104,11 @@ px_status px_lorenz(px_ctx *ctx, const double *values, const double *weights, si
  * linearly between points (a unit's population spread evenly). */
 double px_lorenz_at(const px_lorenz_point *points, size_t n_points, double p);
 
+/* Gini and Palma of an already computed Lorenz curve (`points` borrowed),
+ * so that a caller needing all three sorts the data once. */
+double px_lorenz_gini(const px_lorenz_point *points, size_t n_points);
+double px_lorenz_palma(const px_lorenz_point *points, size_t n_points);
+
 /* Palma ratio: value share of the top 10% over that of the bottom 40%.
  * +INFINITY when the bottom 40% hold nothing (documented, not an error). */
 px_status px_palma(px_ctx *ctx, const double *values, const double *weights, size_t n, double *out);

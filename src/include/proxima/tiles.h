@@ -42,6 +42,8 @@ typedef struct px_vtiles_options {
                                   default 4 (a quarter pixel of a 256 px tile) */
     size_t max_tile_bytes;     /* cap on a stored (gzipped) tile, default 500 KiB */
     int threads;               /* worker threads, default 2 */
+    int feature_ids;           /* write the store fid as the MVT feature id
+                                  (default 1; web maps use it for feature-state) */
     const char *name;          /* tileset name; default: the output's base name */
     const char *attribution;   /* default: the project's "attribution" setting */
 } px_vtiles_options;
@@ -105,7 +107,8 @@ void px_rtiles_options_default(px_rtiles_options *o);
 
 /* Render one tile of `store` styled by `style` (both borrowed) to PNG.
  * *png is caller-frees (free()), *len its size. Style zoom is
- * z + log2(tile_size / 512), as MapLibre sees a tile of that size. Returns
+ * max(0, z + log2(tile_size / 512)), as MapLibre sees a tile of that size.
+ * Returns
  * PX_EINVAL, PX_ENOTFOUND (a style's table is missing), PX_EIO, PX_ENOMEM. */
 px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *style, px_tile tile,
                               const px_rtiles_options *opts, unsigned char **png, size_t *len);

@@ -31,7 +31,7 @@ void px__points_free(px__points *p)
 
 /* Representative point of a WKB geometry: itself for a point, else a point
  * on its surface (inside a polygon, on a line). */
-static px_status rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y)
+px_status px__rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y)
 {
     GEOSContextHandle_t h = px__geos(ctx);
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
@@ -85,7 +85,7 @@ px_status px__points_load(px_ctx *ctx, px_store *store, const char *table, const
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
         if (!wkb) continue;
         double x, y;
-        if (rep_point(ctx, wkb, len, &x, &y) != PX_OK) {
+        if (px__rep_point(ctx, wkb, len, &x, &y) != PX_OK) {
             px__log(ctx, PX_LOG_WARN, "%s:%lld: geometry unreadable, row skipped", table,
                     (long long)px_table_reader_fid(r));
             continue;
@@ -246,7 +246,7 @@ static void locate_cb(void *item, void *user)
     if (GEOSPreparedCovers_r(px__geos(q->c->ctx), q->c->pg[i], q->pt) == 1) q->best = i;
 }
 
-int px__communes_locate(const px__an_communes *c, double x, double y)
+int px__an_communes_locate(const px__an_communes *c, double x, double y)
 {
     if (!c || c->n == 0) return -1;
     GEOSContextHandle_t h = px__geos(c->ctx);

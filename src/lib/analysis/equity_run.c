@@ -59,7 +59,7 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     run->group = malloc(run->pop.n * sizeof *run->group);
     if (!run->group) return px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < run->pop.n; i++) {
-        int k = px__communes_locate(&run->com, run->pop.x[i], run->pop.y[i]);
+        int k = px__an_communes_locate(&run->com, run->pop.x[i], run->pop.y[i]);
         run->group[i] = k >= 0 ? (uint32_t)k : (uint32_t)run->com.n;
         if ((i & 0x3fff) == 0 && (rc = px__progress(ctx, "locate origins in communes", i, run->pop.n)) != PX_OK)
             return rc;

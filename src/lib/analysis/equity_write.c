@@ -143,10 +143,12 @@ static px_status one_run(px__eq_run *run, size_t m, size_t c, int me, const doub
     px_lorenz_point *pts = NULL;
     size_t npts = 0;
     if (st.has_share) {
-        rc = px_gini(ctx, v, w, n, &st.gini);
-        if (rc == PX_OK) rc = px_palma(ctx, v, w, n, &st.palma);
-        if (rc == PX_OK) rc = px_theil_t(ctx, v, w, run->group, ng, n, &st.theil);
-        if (rc == PX_OK) rc = px_lorenz(ctx, v, w, n, &pts, &npts);
+        rc = px_lorenz(ctx, v, w, n, &pts, &npts);
+        if (rc == PX_OK) {
+            st.gini = px_lorenz_gini(pts, npts);
+            st.palma = px_lorenz_palma(pts, npts);
+            rc = px_theil_t(ctx, v, w, run->group, ng, n, &st.theil);
+        }
         for (int a = 0; rc == PX_OK && a < 3; a++) rc = px_fgt(ctx, v, w, n, st.z, a, &st.fgt[a]);
     }
     for (size_t g = 0; g < ng; g++) under_by_group[g] = 0;

@@ -7,8 +7,7 @@
  * finds them invalid. Hazard labels beyond the three classes are skipped and
  * counted, never guessed.
  */
-#include "proxima/flood.h"
-#include "../geom/geom_int.h"
+#include "flood_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -236,7 +235,7 @@ static px_status query(const px_flood_zones *z, const GEOSGeometry *g, hits *hs)
 }
 
 /* Measure (area or length) of g inside each class. */
-static px_status measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area, double *total,
+px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area, double *total,
                          double *inside)
 {
     GEOSContextHandle_t h = px__geos(ctx);
@@ -276,7 +275,7 @@ px_status px_flood_polygon_shares(px_ctx *ctx, const px_flood_zones *z, const un
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
     if (!g) return px__error(ctx, PX_EGEOS, "flood overlay: not a valid geometry");
     double area = 0, in[PX_HAZARD_COUNT + 1];
-    px_status rc = measure(ctx, z, g, 1, &area, in);
+    px_status rc = px__flood_measure(ctx, z, g, 1, &area, in);
     GEOSGeom_destroy_r(px__geos(ctx), g);
     if (rc != PX_OK) return rc;
     for (int c = 0; c <= PX_HAZARD_ANY; c++) {
@@ -293,7 +292,7 @@ px_status px_flood_line_lengths(px_ctx *ctx, const px_flood_zones *z, const unsi
     if (!z || !wkb || !length_m || !inside_m) return px__error(ctx, PX_EINVAL, "px_flood_line_lengths: NULL argument");
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
     if (!g) return px__error(ctx, PX_EGEOS, "flood overlay: not a valid geometry");
-    px_status rc = measure(ctx, z, g, 0, length_m, inside_m);
+    px_status rc = px__flood_measure(ctx, z, g, 0, length_m, inside_m);
     GEOSGeom_destroy_r(px__geos(ctx), g);
     return rc;
 }

@@ -102,6 +102,23 @@ double px_lorenz_at(const px_lorenz_point *pts, size_t n, double p)
     return pts[n - 1].value_share;
 }
 
+double px_lorenz_gini(const px_lorenz_point *pts, size_t m)
+{
+    /* G = 1 - sum of trapezoids under the curve times two. */
+    double area2 = 0;
+    for (size_t i = 1; pts && i < m; i++)
+        area2 += (pts[i].pop_share - pts[i - 1].pop_share) * (pts[i].value_share + pts[i - 1].value_share);
+    double g = 1.0 - area2;
+    return g < 0 ? 0.0 : g;
+}
+
+double px_lorenz_palma(const px_lorenz_point *pts, size_t m)
+{
+    double bottom40 = px_lorenz_at(pts, m, 0.4);
+    double top10 = 1.0 - px_lorenz_at(pts, m, 0.9);
+    return bottom40 > 0 ? top10 / bottom40 : INFINITY;
+}
+
 px_status px_gini(px_ctx *ctx, const double *values, const double *weights, size_t n, double *out)
 {
     if (!out) return px__error(ctx, PX_EINVAL, "px_gini: NULL argument");
@@ -109,13 +126,8 @@ px_status px_gini(px_ctx *ctx, const double *values, const double *weights, size
     size_t m = 0;
     px_status rc = px_lorenz(ctx, values, weights, n, &pts, &m);
     if (rc != PX_OK) return rc;
-    /* G = 1 - sum of trapezoids under the curve times two. */
-    double area2 = 0;
-    for (size_t i = 1; i < m; i++)
-        area2 += (pts[i].pop_share - pts[i - 1].pop_share) * (pts[i].value_share + pts[i - 1].value_share);
+    *out = px_lorenz_gini(pts, m);
     free(pts);
-    double g = 1.0 - area2;
-    *out = g < 0 ? 0.0 : g;
     return PX_OK;
 }
 
@@ -126,10 +138,8 @@ px_status px_palma(px_ctx *ctx, const double *values, const double *weights, siz
     size_t m = 0;
     px_status rc = px_lorenz(ctx, values, weights, n, &pts, &m);
     if (rc != PX_OK) return rc;
-    double bottom40 = px_lorenz_at(pts, m, 0.4);
-    double top10 = 1.0 - px_lorenz_at(pts, m, 0.9);
+    *out = px_lorenz_palma(pts, m);
     free(pts);
-    *out = bottom40 > 0 ? top10 / bottom40 : INFINITY;
     return PX_OK;
 }
 

@@ -503,7 +503,8 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     }
     for (size_t i = 0; i < res.n; i++) {
         px__clink *l = &res.links[i];
-        memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
+        /* Gap links have no network edges (and cedges may be NULL). */
+        if (l->n_edges) memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
         l->first_edge = res.n_edge_ids;
         res.n_edge_ids += l->n_edges;
     }

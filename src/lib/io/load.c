@@ -7,6 +7,7 @@
  * for this thread only. Reading sources is load_source.c's job.
  */
 #include "io_int.h"
+#include "io_gdal.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -79,7 +80,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     px_load_report *rep = calloc(n_layers + 1, sizeof *rep);
     if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
 
-    if (GDALGetDriverCount() == 0) GDALAllRegister();
+    px__gdal_init();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     const char *old_osm = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", NULL);
     char *saved_osm = old_osm ? px__strdup(old_osm) : NULL;

@@ -131,6 +131,7 @@ typedef struct px__vt_job {
     px__tgeom **zgeoms;  /* per layer: the zoom's simplified geometries */
     int z, extent, buffer, gzip;
     int keep_tiny;       /* max zoom: no feature may vanish */
+    int feature_ids;     /* write fids as MVT ids */
     size_t max_bytes;
 } px__vt_job;
 

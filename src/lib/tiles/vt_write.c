@@ -26,6 +26,7 @@ void px_vtiles_options_default(px_vtiles_options *o)
     o->simplify = 4;
     o->max_tile_bytes = 500 * 1024;
     o->threads = 2;
+    o->feature_ids = 1;
 }
 
 typedef struct zwork {
@@ -271,7 +272,8 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
     if ((rc = px__tsink_open(ctx, out_path, "pbf", &sink)) != PX_OK) goto done;
     for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
         zwork w = {.job = {.layers = ls, .n_layers = n_layers, .zgeoms = zg, .z = z, .extent = o.extent,
-                           .buffer = o.buffer, .max_bytes = o.max_tile_bytes, .keep_tiny = z == o.maxzoom},
+                           .buffer = o.buffer, .max_bytes = o.max_tile_bytes, .keep_tiny = z == o.maxzoom,
+                           .feature_ids = o.feature_ids},
                    .first = first, .n_total = first[n_layers], .tol = o.simplify / ldexp((double)o.extent, z)};
         /* Folder tiles are served as is: leave them uncompressed, as
          * GDAL's and most servers' XYZ readers expect. */

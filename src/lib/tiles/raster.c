@@ -1,0 +1,399 @@
+/*
+ * Styled raster tiles: each tile is drawn with cairo (antialiased) from the
+ * feature set of the style's tables, layer by layer in style order, paint
+ * values evaluated per feature at the style zoom, and encoded to PNG with
+ * cairo's PNG writer. Many tiles are drawn in parallel, one cairo surface per
+ * tile; the sink is written by the calling thread only.
+ *
+ * Style zoom: a tile of `tile_size` CSS pixels at zoom z is what MapLibre
+ * shows at zoom z + log2(tile_size / 512), so a style means the same here
+ * and in the browser (clamped at 0, as MapLibre has no negative zoom); @2x
+ * doubles the pixels, not the zoom.
+ * Left out: labels, patterns, line offsets/gaps, circles on line or polygon
+ * vertices (circle layers draw point features only).
+ */
+#include "style_int.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void px_rtiles_options_default(px_rtiles_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->minzoom = 0;
+    o->maxzoom = 14;
+    o->tile_size = 256;
+    o->pixel_ratio = 1;
+    o->threads = 2;
+}
+
+typedef struct rjob {
+    const px_style *style;
+    px__tlayer **tables; /* per style table */
+    int tile_size, ratio;
+} rjob;
+
+static const px__tlayer *table_of(const rjob *j, const char *name)
+{
+    for (size_t i = 0; i < j->style->n_tables; i++)
+        if (!strcmp(j->style->tables[i], name)) return j->tables[i];
+    return NULL;
+}
+
+static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, double ty, double size, int close)
+{
+    size_t off = 0;
+    for (uint32_t p = 0; p < g->n_parts; p++) {
+        const double *xy = g->xy + 2 * off;
+        off += g->part_n[p];
+        for (uint32_t i = 0; i < g->part_n[p]; i++) {
+            double x = (xy[2 * i] * n - tx) * size, y = (xy[2 * i + 1] * n - ty) * size;
+            if (i == 0) cairo_move_to(cr, x, y);
+            else cairo_line_to(cr, x, y);
+        }
+        if (close) cairo_close_path(cr);
+    }
+}
+
+static void set_rgba(cairo_t *cr, const double c[4], double opacity)
+{
+    cairo_set_source_rgba(cr, c[0], c[1], c[2], c[3] * opacity);
+}
+
+/* Draw one tile; *n_drawn counts features drawn (background excluded). */
+static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
+{
+    static const double black[4] = {0, 0, 0, 1}, transparent[4] = {0, 0, 0, 0};
+    double size = (double)j->tile_size * j->ratio;
+    double n = ldexp(1.0, t.z);
+    /* MapLibre never goes below zoom 0; a 256 px z0 tile would be zoom -1. */
+    double zoom = fmax(0, t.z + log2(j->tile_size / 512.0));
+    /* Box of the tile in world units, with a margin for wide lines and big circles. */
+    double m = 64.0 * j->ratio / size / n;
+    double bx0 = t.x / n - m, by0 = t.y / n - m, bx1 = (t.x + 1) / n + m, by1 = (t.y + 1) / n + m;
+    *n_drawn = 0;
+    for (size_t li = 0; li < j->style->n_layers; li++) {
+        const px__slayer *l = &j->style->layers[li];
+        if (zoom < l->minzoom || zoom >= l->maxzoom) continue;
+        px__sctx c = {.layer = NULL, .zoom = zoom};
+        double col[4];
+        if (l->type == PX__SL_BACKGROUND) {
+            px__style_color(l->paint[PX__P_BACKGROUND_COLOR], &c, black, col);
+            set_rgba(cr, col, px__style_number(l->paint[PX__P_BACKGROUND_OPACITY], &c, 1));
+            cairo_paint(cr);
+            continue;
+        }
+        const px__tlayer *tl = table_of(j, l->table);
+        if (!tl) continue;
+        c.layer = tl;
+        for (size_t k = 0; k < tl->n_feat; k++) {
+            const px__tgeom *g = &tl->geoms[k];
+            if (!g->n_parts || g->maxx < bx0 || g->minx > bx1 || g->maxy < by0 || g->miny > by1) continue;
+            if (l->type == PX__SL_FILL && g->type != PX__GEOM_POLY) continue;
+            if (l->type == PX__SL_LINE && g->type == PX__GEOM_POINT) continue;
+            if (l->type == PX__SL_CIRCLE && g->type != PX__GEOM_POINT) continue;
+            c.feat = k;
+            if (!px__style_filter(l->filter, &c)) continue;
+            cairo_new_path(cr);
+            if (l->type == PX__SL_FILL) {
+                px__style_color(l->paint[PX__P_FILL_COLOR], &c, black, col);
+                double op = px__style_number(l->paint[PX__P_FILL_OPACITY], &c, 1);
+                int aa = l->paint[PX__P_FILL_ANTIALIAS] ? json_is_true(l->paint[PX__P_FILL_ANTIALIAS]) : 1;
+                cairo_set_antialias(cr, aa ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE);
+                cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+                path_parts(cr, g, n, t.x, t.y, size, 1);
+                set_rgba(cr, col, op);
+                if (l->paint[PX__P_FILL_OUTLINE_COLOR]) {
+                    cairo_fill_preserve(cr);
+                    px__style_color(l->paint[PX__P_FILL_OUTLINE_COLOR], &c, transparent, col);
+                    set_rgba(cr, col, op);
+                    cairo_set_line_width(cr, 1.0 * j->ratio);
+                    cairo_stroke(cr);
+                } else {
+                    cairo_fill(cr);
+                }
+                cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+            } else if (l->type == PX__SL_LINE) {
+                double w = px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1) * j->ratio;
+                if (w <= 0) continue;
+                px__style_color(l->paint[PX__P_LINE_COLOR], &c, black, col);
+                double op = px__style_number(l->paint[PX__P_LINE_OPACITY], &c, 1);
+                path_parts(cr, g, n, t.x, t.y, size, g->type == PX__GEOM_POLY);
+                cairo_set_line_width(cr, w);
+                cairo_set_line_cap(cr, (cairo_line_cap_t)l->line_cap);
+                cairo_set_line_join(cr, (cairo_line_join_t)l->line_join);
+                const json_t *dash = l->paint[PX__P_LINE_DASHARRAY];
+                if (json_is_array(dash) && json_array_size(dash) && json_array_size(dash) <= 16) {
+                    double d[16];
+                    size_t nd = json_array_size(dash);
+                    for (size_t i = 0; i < nd; i++) d[i] = json_number_value(json_array_get(dash, i)) * w;
+                    cairo_set_dash(cr, d, (int)nd, 0);
+                }
+                set_rgba(cr, col, op);
+                cairo_stroke(cr);
+                cairo_set_dash(cr, NULL, 0, 0);
+            } else {
+                double r = px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5) * j->ratio;
+                double sw = px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0) * j->ratio;
+                double op = px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &c, 1);
+                double sop = px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], &c, 1);
+                double scol[4];
+                px__style_color(l->paint[PX__P_CIRCLE_COLOR], &c, black, col);
+                px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], &c, black, scol);
+                size_t off = 0;
+                for (uint32_t p = 0; p < g->n_parts; p++) {
+                    double x = (g->xy[2 * off] * n - t.x) * size, y = (g->xy[2 * off + 1] * n - t.y) * size;
+                    off += g->part_n[p];
+                    cairo_new_path(cr);
+                    cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+                    set_rgba(cr, col, op);
+                    if (sw > 0) {
+                        cairo_fill_preserve(cr);
+                        cairo_set_line_width(cr, sw);
+                        set_rgba(cr, scol, sop);
+                        cairo_stroke(cr);
+                    } else {
+                        cairo_fill(cr);
+                    }
+                }
+            }
+            (*n_drawn)++;
+        }
+    }
+}
+
+typedef struct membuf {
+    unsigned char *p;
+    size_t n, cap;
+    int failed;
+} membuf;
+
+static cairo_status_t png_write(void *user, const unsigned char *data, unsigned int len)
+{
+    membuf *b = user;
+    if (b->n + len > b->cap) {
+        size_t c = b->cap ? 2 * b->cap : 16384;
+        while (c < b->n + len) c *= 2;
+        unsigned char *p = realloc(b->p, c);
+        if (!p) {
+            b->failed = 1;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        b->p = p;
+        b->cap = c;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Render and encode one tile. 0 (with *png NULL if nothing was drawn and
+ * `skip_empty`), or -1 on failure. */
+static int render_png(const rjob *j, px_tile t, int skip_empty, unsigned char **png, size_t *len)
+{
+    int size = j->tile_size * j->ratio, drawn = 0, rc = -1;
+    *png = NULL;
+    *len = 0;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size, size);
+    cairo_t *cr = cairo_create(sf);
+    membuf b = {0};
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) goto done;
+    draw_tile(j, t, cr, &drawn);
+    if (skip_empty && drawn) {
+        /* Features near the tile are drawn (for wide lines), but may leave
+         * it blank: keep only tiles with a visible pixel. */
+        cairo_surface_flush(sf);
+        const unsigned char *d = cairo_image_surface_get_data(sf);
+        int stride = cairo_image_surface_get_stride(sf), any = 0;
+        for (int y = 0; !any && y < size; y++) {
+            const uint32_t *row = (const uint32_t *)(d + (size_t)y * stride);
+            for (int x = 0; x < size; x++)
+                if (row[x] >> 24) {
+                    any = 1;
+                    break;
+                }
+        }
+        drawn = any;
+    }
+    if (skip_empty && !drawn) {
+        rc = 0;
+        goto done;
+    }
+    cairo_surface_flush(sf);
+    if (cairo_surface_write_to_png_stream(sf, png_write, &b) != CAIRO_STATUS_SUCCESS || b.failed) {
+        free(b.p);
+        goto done;
+    }
+    *png = b.p;
+    *len = b.n;
+    rc = 0;
+done:
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    return rc;
+}
+
+static px_status check_ropts(px_ctx *ctx, const px_rtiles_options *o)
+{
+    if (o->tile_size != 256 && o->tile_size != 512)
+        return px__error(ctx, PX_EINVAL, "tiles: tile size %d is not 256 or 512", o->tile_size);
+    if (o->pixel_ratio != 1 && o->pixel_ratio != 2)
+        return px__error(ctx, PX_EINVAL, "tiles: pixel ratio %d is not 1 or 2", o->pixel_ratio);
+    if (o->minzoom < 0 || o->maxzoom > 22 || o->minzoom > o->maxzoom)
+        return px__error(ctx, PX_EINVAL, "tiles: zoom range %d..%d is not within 0..22", o->minzoom, o->maxzoom);
+    return PX_OK;
+}
+
+static px_status load_tables(px_ctx *ctx, px_store *store, const px_style *style, px__tlayer ***out)
+{
+    px__tlayer **t = calloc(style->n_tables + 1, sizeof *t);
+    if (!t) return px__error(ctx, PX_ENOMEM, "out of memory");
+    px_status rc = PX_OK;
+    for (size_t i = 0; i < style->n_tables && rc == PX_OK; i++) {
+        rc = px__tlayer_load(ctx, store, style->tables[i], NULL, &t[i]);
+        if (rc == PX_ENOTFOUND)
+            rc = px__error(ctx, PX_ENOTFOUND, "%s: the style draws source-layer '%s', which %s does not have",
+                           style->path, style->tables[i], px_store_path(store));
+    }
+    if (rc != PX_OK) {
+        for (size_t i = 0; i < style->n_tables; i++) px__tlayer_free(t[i]);
+        free(t);
+        return rc;
+    }
+    *out = t;
+    return PX_OK;
+}
+
+static void free_tables(px__tlayer **t, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++) px__tlayer_free(t[i]);
+    free(t);
+}
+
+px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *style, px_tile tile,
+                              const px_rtiles_options *opts, unsigned char **png, size_t *len)
+{
+    if (!ctx || !store || !style || !png || !len) return px__error(ctx, PX_EINVAL, "px_tiles_render_png: NULL argument");
+    px_rtiles_options o;
+    if (opts) o = *opts;
+    else px_rtiles_options_default(&o);
+    px_status rc = check_ropts(ctx, &o);
+    if (rc != PX_OK) return rc;
+    if (tile.z < 0 || tile.z > 22 || tile.x >= (1u << tile.z) || tile.y >= (1u << tile.z))
+        return px__error(ctx, PX_EINVAL, "tiles: %d/%u/%u is not a tile", tile.z, tile.x, tile.y);
+    px__tlayer **t = NULL;
+    if ((rc = load_tables(ctx, store, style, &t)) != PX_OK) return rc;
+    rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
+    if (render_png(&j, tile, 0, png, len)) rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", tile.z, tile.x, tile.y);
+    free_tables(t, style->n_tables);
+    return rc;
+}
+
+typedef struct rzoom {
+    const rjob *job;
+    int z;
+    uint32_t x0, y0, nx;
+    size_t offset; /* first tile of the running batch */
+    unsigned char **png;
+    size_t *len;
+    int *failed;
+} rzoom;
+
+static void render_one(void *user, size_t i, int thread)
+{
+    (void)thread;
+    rzoom *r = user;
+    i += r->offset;
+    px_tile t = {r->z, r->x0 + (uint32_t)(i % r->nx), r->y0 + (uint32_t)(i / r->nx)};
+    if (render_png(r->job, t, 1, &r->png[i], &r->len[i])) r->failed[i] = 1;
+}
+
+px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
+                                const px_rtiles_options *opts, px_tiles_report *report)
+{
+    if (!ctx || !store || !style || !out_path) return px__error(ctx, PX_EINVAL, "px_tiles_write_raster: NULL argument");
+    px_rtiles_options o;
+    if (opts) o = *opts;
+    else px_rtiles_options_default(&o);
+    px_status rc = check_ropts(ctx, &o);
+    if (rc != PX_OK) return rc;
+    px__tlayer **t = NULL;
+    px__tsink *sink = NULL;
+    char *name = NULL, *attribution = NULL;
+    px_tiles_report rep = {0};
+    if ((rc = load_tables(ctx, store, style, &t)) != PX_OK) return rc;
+    double b[4] = {1, 1, 0, 0};
+    for (size_t i = 0; i < style->n_tables; i++) {
+        rep.n_features += t[i]->n_feat;
+        if (!t[i]->has_extent) continue;
+        b[0] = fmin(b[0], t[i]->minx);
+        b[1] = fmin(b[1], t[i]->miny);
+        b[2] = fmax(b[2], t[i]->maxx);
+        b[3] = fmax(b[3], t[i]->maxy);
+    }
+    if (b[0] > b[2]) {
+        b[0] = b[1] = 0;
+        b[2] = b[3] = 1;
+    }
+    rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
+    if ((rc = px__tsink_open(ctx, out_path, o.pixel_ratio == 2 ? "@2x.png" : "png", &sink)) != PX_OK) goto done;
+    for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
+        double n = ldexp(1.0, z);
+        uint32_t x0 = (uint32_t)fmax(0, floor(b[0] * n)), x1 = (uint32_t)fmin(n - 1, floor(b[2] * n));
+        uint32_t y0 = (uint32_t)fmax(0, floor(b[1] * n)), y1 = (uint32_t)fmin(n - 1, floor(b[3] * n));
+        size_t count = (size_t)(x1 - x0 + 1) * (y1 - y0 + 1);
+        rzoom r = {.job = &j, .z = z, .x0 = x0, .y0 = y0, .nx = x1 - x0 + 1};
+        r.png = calloc(count, sizeof *r.png);
+        r.len = calloc(count, sizeof *r.len);
+        r.failed = calloc(count, sizeof *r.failed);
+        if (!r.png || !r.len || !r.failed) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        /* In batches, so that progress and cancellation stay responsive. */
+        for (size_t start = 0; rc == PX_OK && start < count; start += 512) {
+            r.offset = start;
+            px__parallel_for(count - start < 512 ? count - start : 512, o.threads, render_one, &r);
+            rc = px__progress(ctx, "tiles: raster tiles", start, count);
+        }
+        for (size_t i = 0; rc == PX_OK && i < count; i++) {
+            uint32_t x = x0 + (uint32_t)(i % r.nx), y = y0 + (uint32_t)(i / r.nx);
+            if (r.failed[i]) rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", z, x, y);
+            else if (r.png[i]) {
+                rc = px__tsink_put(sink, z, x, y, r.png[i], r.len[i]);
+                rep.n_tiles++;
+                rep.n_bytes += r.len[i];
+                if (r.len[i] > rep.max_tile_bytes) rep.max_tile_bytes = r.len[i];
+            }
+        }
+        for (size_t i = 0; r.png && i < count; i++) free(r.png[i]);
+        free(r.png);
+        free(r.len);
+        free(r.failed);
+        if (rc == PX_OK) rc = px__progress(ctx, "tiles: raster zooms", (uint64_t)(z - o.minzoom + 1),
+                                           (uint64_t)(o.maxzoom - o.minzoom + 1));
+    }
+    if (rc != PX_OK) goto done;
+    name = px__tiles_basename(out_path);
+    if (!o.attribution && px_store_get_setting(store, "attribution", &attribution) != PX_OK) {
+        px_ctx_clear_error(ctx);
+        attribution = NULL;
+    }
+    if (!name) {
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        goto done;
+    }
+    px__tmeta meta = {.name = o.name ? o.name : name, .format = "png",
+                      .attribution = o.attribution ? o.attribution : attribution,
+                      .description = "Proxima raster tiles", .minzoom = o.minzoom, .maxzoom = o.maxzoom};
+    px__world_to_lonlat(b[0], b[3], &meta.bounds[0], &meta.bounds[1]);
+    px__world_to_lonlat(b[2], b[1], &meta.bounds[2], &meta.bounds[3]);
+    rc = px__tsink_finish(sink, &meta);
+    sink = NULL;
+done:
+    px__tsink_abort(sink);
+    free(name);
+    free(attribution);
+    free_tables(t, style->n_tables);
+    if (rc == PX_OK && report) *report = rep;
+    return rc;
+}
