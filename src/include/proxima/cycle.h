@@ -98,20 +98,22 @@ typedef struct px_cycle_options {
 
 /* Headline figures of a run (region-wide). */
 typedef struct px_cycle_report {
-    int64_t n_edges;          /* bikeable edges classified */
-    int64_t n_lts[5];         /* edges per class: [0] not bikeable, [1..4] LTS */
-    int64_t n_islands;        /* low-stress islands */
-    double population;        /* residents placed on the network */
-    int64_t n_destinations;   /* destinations placed on the network (services and commune centres) */
-    int64_t n_categories;     /* destination categories */
-    double covered_population;/* within coverage_m of a cycle route */
-    double score;             /* region connectivity score 0..100, -1 if no destination */
-    int64_t n_links;          /* missing links ranked */
-    int64_t n_added;          /* planned links snapped (what-if), 0 without add_links */
-    double score_whatif;      /* region score with the planned links, -1 without */
-    double covered_whatif;    /* covered residents with the planned links, -1 without */
-    double seconds_connectivity; /* wall time of the connectivity score (without what-if) */
-    double seconds_links;        /* wall time of the missing-link ranking */
+    int64_t n_edges;                 /* bikeable edges classified */
+    int64_t n_lts[5];                /* edges per class: [0] not bikeable, [1..4] LTS */
+    int64_t n_islands;               /* low-stress islands */
+    double population;               /* residents placed on the network */
+    int64_t n_destinations;          /* destinations placed on the network (services and commune centres) */
+    int64_t n_categories;            /* destination categories */
+    double covered_population;       /* within coverage_m of a cycle route */
+    double score;                    /* region connectivity score 0..100, -1 if no destination */
+    int64_t n_links;                 /* missing links ranked */
+    int64_t n_added;                 /* planned links snapped (what-if), 0 without add_links */
+    double score_whatif;             /* region score with the planned links, -1 without */
+    double covered_whatif;           /* covered residents with the planned links, -1 without */
+    double seconds_connectivity;     /* wall time of the connectivity score (without what-if) */
+    double seconds_links;            /* wall time of the missing-link ranking */
+    double cpu_seconds_connectivity; /* the same as CPU time, all threads */
+    double cpu_seconds_links;
 } px_cycle_report;
 
 /* Run the cycle network analyses on the project's network (built by

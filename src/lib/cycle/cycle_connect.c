@@ -28,12 +28,12 @@
 typedef struct job {
     const px__cinput *in;
     const px__cparams *p;
-    const int32_t *dnodes;   /* distinct destination nodes */
-    const uint32_t *dcount;  /* [k * n_cats + c] destinations of c at dnodes[k] */
+    const int32_t *dnodes;  /* distinct destination nodes */
+    const uint32_t *dcount; /* [k * n_cats + c] destinations of c at dnodes[k] */
     size_t n_dnodes;
     const int32_t *onode_of; /* graph node -> origin-node slot, -1 if none */
     size_t n_onodes;
-    atomic_size_t next;      /* next destination node to take */
+    atomic_size_t next; /* next destination node to take */
     atomic_int stop;
 } job;
 
@@ -117,19 +117,23 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
         goto done;
     }
     /* Distinct destination nodes and how many of each category sit there. */
-    for (size_t i = 0; i < in->n_dests; i++) dsorted[i] = in->dests[i].node;
+    for (size_t i = 0; i < in->n_dests; i++)
+        dsorted[i] = in->dests[i].node;
     qsort(dsorted, in->n_dests, sizeof *dsorted, cmp_i32);
     size_t nd = 0;
     for (size_t i = 0; i < in->n_dests; i++)
         if (i == 0 || dsorted[i] != dsorted[i - 1]) dnodes[nd++] = dsorted[i];
-    for (size_t v = 0; v < nn; v++) dslot[v] = -1, onode_of[v] = -1;
-    for (size_t k = 0; k < nd; k++) dslot[dnodes[k]] = (int32_t)k;
+    for (size_t v = 0; v < nn; v++)
+        dslot[v] = -1, onode_of[v] = -1;
+    for (size_t k = 0; k < nd; k++)
+        dslot[dnodes[k]] = (int32_t)k;
     dcount = calloc(nd * nc + 1, sizeof *dcount);
     if (!dcount) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < in->n_dests; i++) dcount[(size_t)dslot[in->dests[i].node] * nc + in->dests[i].cat]++;
+    for (size_t i = 0; i < in->n_dests; i++)
+        dcount[(size_t)dslot[in->dests[i].node] * nc + in->dests[i].cat]++;
     size_t no = 0;
     for (size_t o = 0; o < in->n_origins; o++)
         if (onode_of[in->origins[o].node] < 0) onode_of[in->origins[o].node] = (int32_t)no++;
@@ -154,7 +158,8 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
         started++;
     }
     work(&ws[0]);
-    for (int t = 1; t < started; t++) pthread_join(tids[t], NULL);
+    for (int t = 1; t < started; t++)
+        pthread_join(tids[t], NULL);
     if (ws[0].rc != PX_OK) {
         rc = ws[0].rc;
         goto done;
@@ -162,7 +167,8 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
     /* A thread that could not start left its share to the others through
      * the shared `next` counter, so nothing is lost. Sum into worker 0. */
     for (int t = 1; t < nt; t++)
-        for (size_t i = 0; i < no * nc; i++) ws[0].n_all[i] += ws[t].n_all[i], ws[0].n_low[i] += ws[t].n_low[i];
+        for (size_t i = 0; i < no * nc; i++)
+            ws[0].n_all[i] += ws[t].n_all[i], ws[0].n_low[i] += ws[t].n_low[i];
 
     res.n_all = malloc((in->n_origins * nc + 1) * sizeof *res.n_all);
     res.n_low = malloc((in->n_origins * nc + 1) * sizeof *res.n_low);
@@ -197,8 +203,8 @@ done:
     return rc;
 }
 
-px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *origin_value, double *per_commune,
-                              double *pop_out, double *region)
+px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *origin_value,
+                              double *per_commune, double *pop_out, double *region)
 {
     size_t nc = in->n_communes;
     double *wsum = calloc(nc + 1, sizeof *wsum), *vsum = calloc(nc + 1, sizeof *vsum);
@@ -216,7 +222,8 @@ px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *o
         rw += og->pop, rv += og->pop * origin_value[o];
         if (in_commune) wsum[c] += og->pop, vsum[c] += og->pop * origin_value[o];
     }
-    for (size_t c = 0; per_commune && c < nc; c++) per_commune[c] = wsum[c] > 0 ? vsum[c] / wsum[c] : NAN;
+    for (size_t c = 0; per_commune && c < nc; c++)
+        per_commune[c] = wsum[c] > 0 ? vsum[c] / wsum[c] : NAN;
     *region = rw > 0 ? rv / rw : NAN;
     free(wsum), free(vsum);
     return PX_OK;

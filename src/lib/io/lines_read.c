@@ -39,7 +39,8 @@ static px_status add_part(px_ctx *ctx, acc *a, OGRGeometryH part, int64_t fid)
     size_t start = a->l.n ? a->l.off[a->l.n] : 0;
     if (start + (size_t)np > a->cap_xy) {
         size_t cap = a->cap_xy ? a->cap_xy : 256;
-        while (cap < start + (size_t)np) cap *= 2;
+        while (cap < start + (size_t)np)
+            cap *= 2;
         double *nx = realloc(a->l.xy, 2 * cap * sizeof *nx);
         if (!nx) return px__error(ctx, PX_ENOMEM, "out of memory");
         a->l.xy = nx, a->cap_xy = cap;
@@ -95,8 +96,8 @@ px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
         if (t != wkbLineString && t != wkbMultiLineString) {
-            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link must be a line, not %s", path, (long long)fid,
-                           g ? OGR_G_GetGeometryName(g) : "an empty geometry");
+            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link must be a line, not %s", path,
+                           (long long)fid, g ? OGR_G_GetGeometryName(g) : "an empty geometry");
         } else if (OGR_G_Transform(g, ct) != OGRERR_NONE) {
             rc = px__error(ctx, PX_ECRS, "%s:%lld: cannot transform to %s", path, (long long)fid, crs);
         } else if (t == wkbLineString) {

@@ -140,8 +140,9 @@ typedef struct px__vt_job {
 void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__tentry *entries, size_t n,
                   px__ttile_out *out);
 
-/* gzip `in` into a new buffer (*out malloc'd). 0 or -1. */
+/* gzip `in` into a new buffer (*out malloc'd), at level 9 or `level`. 0 or -1. */
 int px__gzip(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len);
+int px__gzip_level(const unsigned char *in, size_t len, int level, unsigned char **out, size_t *out_len);
 
 /* ---- tile sinks (tsink.c) ----------------------------------------------- */
 
