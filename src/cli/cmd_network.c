@@ -55,10 +55,10 @@ int cmd_network(px_cli *cli, int argc, char **argv)
     px_status st = px_net_build(cli->ctx, store, &o, &r);
     px_store_close(store);
     if (st != PX_OK) return px_cli_fail(cli, st);
-    printf("roads %" PRId64 "\ncycle_routes %" PRId64 "\nexcluded %" PRId64 "\nnodes %" PRId64 "\nedges %" PRId64
+    printf("roads %" PRId64 "\ncycle_routes %" PRId64 "\ncycle_routes_in_roads %" PRId64 "\nexcluded %" PRId64 "\nnodes %" PRId64 "\nedges %" PRId64
            "\nlength_km %.3f\nsnapped_ends %" PRId64 "\ncomponents %" PRId64 "\nlargest_component_nodes %" PRId64
            "\nislands %" PRId64 "\nisland_edges %" PRId64 "\n",
-           r.n_roads, r.n_cycle_routes, r.n_excluded, r.n_nodes, r.n_edges, r.total_length_m / 1000.0,
+           r.n_roads, r.n_cycle_routes, r.n_cycle_in_roads, r.n_excluded, r.n_nodes, r.n_edges, r.total_length_m / 1000.0,
            r.n_snapped_ends, r.n_components, r.largest_component_nodes, r.n_islands, r.n_island_edges);
     return PX_EXIT_OK;
 }

@@ -18,13 +18,21 @@ int cmd_export(px_cli *cli, int argc, char **argv);
 int cmd_network(px_cli *cli, int argc, char **argv);
 int cmd_synth(px_cli *cli, int argc, char **argv);
 int cmd_access(px_cli *cli, int argc, char **argv);
-extern const char px_usage_network[], px_usage_synth[], px_usage_access[];
+int cmd_isochrone(px_cli *cli, int argc, char **argv);
+int cmd_route(px_cli *cli, int argc, char **argv);
+int cmd_snap(px_cli *cli, int argc, char **argv);
+extern const char px_usage_network[], px_usage_synth[], px_usage_access[], px_usage_isochrone[], px_usage_route[],
+    px_usage_snap[];
 
 /* equity, brownfields, flood: declarations */
 int cmd_equity(px_cli *cli, int argc, char **argv);
-extern const char px_usage_equity[];
+int cmd_flood(px_cli *cli, int argc, char **argv);
+int cmd_brownfields(px_cli *cli, int argc, char **argv);
+extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
 
 /* cycle network: declarations */
+int cmd_cycle(px_cli *cli, int argc, char **argv);
+extern const char px_usage_cycle[];
 
 /* tiles: declarations */
 int cmd_tiles(px_cli *cli, int argc, char **argv);
@@ -40,12 +48,18 @@ static const px_command commands[] = {
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
     {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
+    {"isochrone", cmd_isochrone, "nested polygons reachable within N minutes, residents inside", px_usage_isochrone},
+    {"route", cmd_route, "travel time between two points on the network (checks)", px_usage_route},
+    {"snap", cmd_snap, "where each feature of a layer attaches to the network (CSV)", px_usage_snap},
     {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
 
     /* equity, brownfields, flood: commands */
     {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
+    {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", px_usage_flood},
+    {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", px_usage_brownfields},
 
     /* cycle network: commands */
+    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},

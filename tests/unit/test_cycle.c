@@ -52,17 +52,20 @@ static void fx_init(fx *f, size_t n_nodes)
 
 static void edge(fx *f, int a, int b, double len, int lts, int fac)
 {
-    assert_int_equal(px__cgraph_add_edge(ctx, f->in.g, a, b, len, 1, 1, lts, fac, (int64_t)f->in.g->n_edges + 1),
-                     PX_OK);
+    assert_int_equal(
+        px__cgraph_add_edge(ctx, f->in.g, a, b, len, 1, 1, lts, fac, (int64_t)f->in.g->n_edges + 1), PX_OK);
 }
 
 static void origin(fx *f, int node, double pop, double snap)
 {
-    f->origins[f->in.n_origins++] = (px__corigin){.fid = (int64_t)f->in.n_origins + 1, .node = node, .snap_m = snap,
-                                                  .pop = pop, .commune = -1};
+    f->origins[f->in.n_origins++] = (px__corigin){
+        .fid = (int64_t)f->in.n_origins + 1, .node = node, .snap_m = snap, .pop = pop, .commune = -1};
 }
 
-static void dest(fx *f, int node, int cat) { f->dests[f->in.n_dests++] = (px__cdest){node, cat}; }
+static void dest(fx *f, int node, int cat)
+{
+    f->dests[f->in.n_dests++] = (px__cdest){node, cat};
+}
 
 /* Nodes 0..5 on a line, 100 m apart. Island A = 0-1-2, island B = 3-4-5
  * (LTS 1), joined only by the LTS 4 road 2-3. 100 residents at node 0, 300
@@ -70,7 +73,8 @@ static void dest(fx *f, int node, int cat) { f->dests[f->in.n_dests++] = (px__cd
 static void two_islands(fx *f)
 {
     fx_init(f, 6);
-    for (int i = 0; i < 6; i++) f->in.g->x[i] = 100.0 * i;
+    for (int i = 0; i < 6; i++)
+        f->in.g->x[i] = 100.0 * i;
     edge(f, 0, 1, 100, 1, PX_CYCLE_PATH);
     edge(f, 1, 2, 100, 1, PX_CYCLE_PATH);
     edge(f, 2, 3, 100, 4, PX_CYCLE_NONE);
@@ -249,7 +253,8 @@ static void test_px__cycle_links_greedy_reevaluation(void **state)
     fx f;
     fx_init(&f, 6);
     f.in.n_cats = 1;
-    for (int i = 0; i < 6; i++) f.in.g->x[i] = 1000.0 * i; /* far apart: no gaps */
+    for (int i = 0; i < 6; i++)
+        f.in.g->x[i] = 1000.0 * i; /* far apart: no gaps */
     edge(&f, 0, 1, 100, 1, PX_CYCLE_TRACK);
     edge(&f, 2, 3, 100, 1, PX_CYCLE_TRACK);
     edge(&f, 4, 5, 100, 1, PX_CYCLE_TRACK);
@@ -290,7 +295,8 @@ static void test_px__cycle_links_gap(void **state)
     fx_init(&f, 5);
     f.in.n_cats = 1;
     double xs[5] = {0, 100, 250, 350, 700};
-    for (int i = 0; i < 5; i++) f.in.g->x[i] = xs[i];
+    for (int i = 0; i < 5; i++)
+        f.in.g->x[i] = xs[i];
     edge(&f, 0, 1, 100, 1, PX_CYCLE_TRACK);
     edge(&f, 2, 3, 100, 2, PX_CYCLE_NONE);
     edge(&f, 4, 4, 0, 1, PX_CYCLE_NONE); /* a lone node island */
@@ -330,16 +336,20 @@ static void test_px__cycle_coverage_grid(void **state)
     for (int r = 0; r < 5; r++)
         for (int c = 0; c < 5; c++) {
             f.in.g->x[r * 5 + c] = 100.0 * c, f.in.g->y[r * 5 + c] = 100.0 * r;
-            if (c < 4) edge(&f, r * 5 + c, r * 5 + c + 1, 100, r == 0 ? 1 : 2, r == 0 ? PX_CYCLE_TRACK : PX_CYCLE_NONE);
+            if (c < 4)
+                edge(&f, r * 5 + c, r * 5 + c + 1, 100, r == 0 ? 1 : 2,
+                     r == 0 ? PX_CYCLE_TRACK : PX_CYCLE_NONE);
             if (r < 4) edge(&f, r * 5 + c, (r + 1) * 5 + c, 100, 2, PX_CYCLE_NONE);
         }
     assert_int_equal(px__cgraph_index(ctx, f.in.g), PX_OK);
-    for (int v = 0; v < 25; v++) origin(&f, v, 10.0 * (v / 5 + 1), 0);
+    for (int v = 0; v < 25; v++)
+        origin(&f, v, 10.0 * (v / 5 + 1), 0);
     origin(&f, 17, 7, 50);
     uint8_t covered[26];
     assert_int_equal(px__cycle_coverage(ctx, &f.in, &f.p, covered), PX_OK);
     double pop = 0, cov = 0;
-    for (size_t o = 0; o < f.in.n_origins; o++) pop += f.origins[o].pop, cov += covered[o] ? f.origins[o].pop : 0;
+    for (size_t o = 0; o < f.in.n_origins; o++)
+        pop += f.origins[o].pop, cov += covered[o] ? f.origins[o].pop : 0;
     assert_float_equal(pop, 757.0, 1e-9);
     assert_float_equal(cov, 500.0, 1e-9);
     assert_false(covered[25]);
@@ -348,7 +358,8 @@ static void test_px__cycle_coverage_grid(void **state)
     f.p.coverage_m = 400;
     assert_int_equal(px__cycle_coverage(ctx, &f.in, &f.p, covered), PX_OK);
     cov = 0;
-    for (size_t o = 0; o < f.in.n_origins; o++) cov += covered[o] ? f.origins[o].pop : 0;
+    for (size_t o = 0; o < f.in.n_origins; o++)
+        cov += covered[o] ? f.origins[o].pop : 0;
     assert_float_equal(cov, 757.0, 1e-9);
     px__cgraph_free(f.in.g);
 }

@@ -8,6 +8,7 @@
 #include "proxima/flood.h"
 
 #include <geos_c.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,10 @@ static wkb from_wkt(const char *wkt)
     return out;
 }
 
-static void wkb_free(wkb *w) { GEOSFree_r(gh, w->b); }
+static void wkb_free(wkb *w)
+{
+    GEOSFree_r(gh, w->b);
+}
 
 static int setup(void **state)
 {
@@ -175,6 +179,131 @@ static void test_px_flood_zones_new_empty_and_bad(void **state)
     px_ctx_free(ctx);
 }
 
+static void add_row(px_table_writer *w, const px_value *v, const char *wkt)
+{
+    wkb b = from_wkt(wkt);
+    assert_int_equal(px_table_writer_add(w, v, b.b, b.n, NULL), PX_OK);
+    wkb_free(&b);
+}
+
+/* Street of three edges (x = 0, 600, 1200, 1800; 300 s each on foot); the
+ * middle one is a bridge over a high-hazard zone x 800..1000. The health
+ * service is at x = 0; p0 at 600 (100), p1 at 1200 (200), p2 at 1800 (50),
+ * p3 on the bridge at 950 (10). Communes A x < 1000, B x > 1000. A school
+ * stands in the zone; a brownfield x 700..900 is half in it. */
+static px_store *bridge_project(px_ctx *ctx, px_graph **g)
+{
+    char *dir = px_test_tmpdir("flood_run");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_OK);
+    free(path);
+    free(dir);
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_POPULATION), &w), PX_OK);
+    const char *ids[4] = {"p0", "p1", "p2", "p3"};
+    const double cnt[4] = {100, 200, 50, 10};
+    const char *pts[4] = {"POINT(600 0)", "POINT(1200 0)", "POINT(1800 0)", "POINT(950 40)"};
+    for (int i = 0; i < 4; i++) {
+        px_value v[4] = {PX_VALUE_TEXT(ids[i]), PX_VALUE_REAL(cnt[i]), PX_VALUE_NULL, PX_VALUE_NULL};
+        add_row(w, v, pts[i]);
+    }
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
+    px_value h[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL,
+                     PX_VALUE_NULL};
+    add_row(w, h, "POINT(0 0)");
+    px_value sc[5] = {PX_VALUE_TEXT("s"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
+    add_row(w, sc, "POINT(900 0)");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
+    px_value ca[4] = {PX_VALUE_TEXT("A"), PX_VALUE_TEXT("Aville"), PX_VALUE_NULL, PX_VALUE_NULL};
+    add_row(w, ca, "MULTIPOLYGON(((-100 -100,1000 -100,1000 100,-100 100,-100 -100)))");
+    px_value cb[4] = {PX_VALUE_TEXT("B"), PX_VALUE_TEXT("Bbourg"), PX_VALUE_NULL, PX_VALUE_NULL};
+    add_row(w, cb, "MULTIPOLYGON(((1000 -100,2000 -100,2000 100,1000 100,1000 -100)))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_FLOOD_ZONES), &w), PX_OK);
+    px_value z[4] = {PX_VALUE_TEXT("z"), PX_VALUE_TEXT("high"), PX_VALUE_NULL, PX_VALUE_NULL};
+    add_row(w, z, "MULTIPOLYGON(((800 -50,1000 -50,1000 50,800 50,800 -50)))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_BROWNFIELDS), &w), PX_OK);
+    px_value b[5] = {PX_VALUE_TEXT("b"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    add_row(w, b, "POLYGON((700 -50,900 -50,900 50,700 50,700 -50))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    const double xy[8] = {0, 0, 600, 0, 1200, 0, 1800, 0};
+    const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD | PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;
+    const px_graph_edge e[3] = {
+        {0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2}, {2, 3, 600, 300, 100, all, 3}};
+    assert_int_equal(px_graph_from_edges(ctx, 4, xy, 3, e, g), PX_OK);
+    return s;
+}
+
+static void test_px_flood_run_bridge_closed(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_graph *g = NULL;
+    px_store *s = bridge_project(ctx, &g);
+    px_flood_options o = {.scenario = 1, .level = PX_HAZARD_HIGH, .modes = 1u << PX_MODE_WALK};
+    px_flood_report rep = {0};
+    assert_int_equal(px_flood_run(ctx, s, g, &o, &rep), PX_OK);
+    /* Only the bridge (edge 1-2) touches the zone. */
+    assert_int_equal(rep.n_closed_edges, 1);
+    assert_float_equal(rep.residents[PX_HAZARD_HIGH], 10, 0);
+    /* Exposure of commune A, high: p3's 10 residents, the school, half the
+     * brownfield (200 x 100 m, 100 m of it in the zone: 10000 m2), and the
+     * 200 m of the bridge inside the zone (its midpoint x = 900 is in A). */
+    const char *cols[] = {"commune_id",         "hazard",         "residents", "services_school",
+                          "brownfield_area_m2", "walk_network_m", NULL};
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, "flood_exposure", cols, 0, NULL, &r), PX_OK);
+    int has = 0, seen = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        if (strcmp(px_table_reader_text(r, 0), "A") || strcmp(px_table_reader_text(r, 1), "high")) continue;
+        seen++;
+        assert_float_equal(px_table_reader_real(r, 2), 10, 0);
+        assert_int_equal(px_table_reader_int(r, 3), 1);
+        assert_float_equal(px_table_reader_real(r, 4), 10000, 1e-3);
+        assert_float_equal(px_table_reader_real(r, 5), 200, 1e-6);
+    }
+    px_table_reader_close(r);
+    assert_int_equal(seen, 1);
+    /* Scenario, health on foot: p0 (5 min, before the bridge) unchanged; p1
+     * (10 min), p2 (15 min) and p3 (on the bridge) are cut off and lose
+     * quarter-hour access: 10 in A, 250 in B. */
+    const char *oc[] = {"population_id", "category", "base_min", "cut_off", "lost_quarter_hour", NULL};
+    assert_int_equal(px_store_reader_open(s, "flood_scenario_origins", oc, 0, NULL, &r), PX_OK);
+    int n_health = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        if (strcmp(px_table_reader_text(r, 1), "health")) continue;
+        n_health++;
+        const char *id = px_table_reader_text(r, 0);
+        assert_string_not_equal(id, "p0");
+        assert_int_equal(px_table_reader_int(r, 3), 1);
+        assert_int_equal(px_table_reader_int(r, 4), 1);
+        if (!strcmp(id, "p2")) assert_float_equal(px_table_reader_real(r, 2), 15.0, 1e-9);
+    }
+    px_table_reader_close(r);
+    assert_int_equal(n_health, 3);
+    const char *cc[] = {"commune_id", "category", "residents_losing_qh", NULL};
+    assert_int_equal(px_store_reader_open(s, "flood_scenario_communes", cc, 0, NULL, &r), PX_OK);
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        if (strcmp(px_table_reader_text(r, 1), "health")) continue;
+        double want = !strcmp(px_table_reader_text(r, 0), "A") ? 10 : 250;
+        assert_float_equal(px_table_reader_real(r, 2), want, 0);
+    }
+    px_table_reader_close(r);
+    /* Without the flood_zones layer: not found, store unchanged. */
+    assert_int_equal(px_store_drop_table(s, "flood_zones"), PX_OK);
+    assert_int_equal(px_flood_run(ctx, s, g, &o, NULL), PX_ENOTFOUND);
+    assert_int_equal(px_flood_run(ctx, s, NULL, &o, NULL), PX_EINVAL);
+    px_graph_free(g);
+    px_store_close(s);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_px_flood_polygon_shares_half_inside),
         cmocka_unit_test(test_px_flood_line_lengths_and_points),
         cmocka_unit_test(test_px_flood_zones_new_empty_and_bad),
+        cmocka_unit_test(test_px_flood_run_bridge_closed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

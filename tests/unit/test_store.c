@@ -18,13 +18,38 @@ static void point_wkb(unsigned char out[21], double x, double y)
     memcpy(out + 13, &y, 8);
 }
 
+/* Per-test fixture: a context and a fresh project path in a new folder. */
+typedef struct fixture {
+    px_ctx *ctx;
+    char *dir;
+    char *path;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || px_ctx_new(&f->ctx) != PX_OK) return -1;
+    f->dir = px_test_tmpdir("store");
+    f->path = px_test_path(f->dir, "p.sqlite");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    px_ctx_free(f->ctx);
+    free(f->path);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
 static void test_px_store_create_then_open(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
-    char *path = px_test_path(dir, "p.sqlite");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *path = f->path;
     px_store *s = NULL;
     assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_OK);
     assert_string_equal(px_store_crs(s), "EPSG:2154");
@@ -35,37 +60,28 @@ static void test_px_store_create_then_open(void **state)
     px_store_close(s);
     /* Creating over an existing file is refused. */
     assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_EIO);
-    free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 static void test_px_store_create_geographic_crs_refused(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
-    char *path = px_test_path(dir, "p.sqlite");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *path = f->path;
     px_store *s = NULL;
     assert_int_equal(px_store_create(ctx, path, "EPSG:4326", &s), PX_ECRS);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "not a projected CRS in metres"));
     assert_int_equal(px_store_create(ctx, path, "Lambert", &s), PX_ECRS);
-    free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 static void test_px_store_open_not_a_project(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *dir = f->dir;
     char *path = px_test_path(dir, "junk.sqlite");
-    FILE *f = fopen(path, "w");
-    fputs("this is not sqlite", f);
-    fclose(f);
+    FILE *fp = fopen(path, "w");
+    fputs("this is not sqlite", fp);
+    fclose(fp);
     px_store *s = NULL;
     assert_int_equal(px_store_open(ctx, path, 0, &s), PX_ENOTPROJECT);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "junk.sqlite: not a Proxima project"));
@@ -73,17 +89,13 @@ static void test_px_store_open_not_a_project(void **state)
     assert_int_equal(px_store_open(ctx, missing, 0, &s), PX_EIO);
     free(missing);
     free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 static void test_px_table_writer_roundtrip(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
-    char *path = px_test_path(dir, "p.sqlite");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *path = f->path;
     px_store *s = NULL;
     assert_int_equal(px_store_create(ctx, path, "EPSG:32632", &s), PX_OK);
     px_table_writer *w = NULL;
@@ -132,18 +144,13 @@ static void test_px_table_writer_roundtrip(void **state)
     assert_non_null(strstr(px_ctx_errmsg(ctx), "no column 'nope'"));
     assert_int_equal(px_store_reader_open(s, "ghost", NULL, 0, NULL, &r), PX_ENOTFOUND);
     px_store_close(s);
-    free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 static void test_px_table_writer_abort_leaves_previous(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
-    char *path = px_test_path(dir, "p.sqlite");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *path = f->path;
     px_store *s = NULL;
     assert_int_equal(px_store_create(ctx, path, "EPSG:32632", &s), PX_OK);
     px_table_writer *w = NULL;
@@ -162,18 +169,13 @@ static void test_px_table_writer_abort_leaves_previous(void **state)
     assert_int_equal(px_store_count(s, "things", &n), PX_OK);
     assert_int_equal(n, 1);
     px_store_close(s);
-    free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 static void test_px_store_settings(void **state)
 {
-    (void)state;
-    px_ctx *ctx = NULL;
-    assert_int_equal(px_ctx_new(&ctx), PX_OK);
-    char *dir = px_test_tmpdir("store");
-    char *path = px_test_path(dir, "p.sqlite");
+    fixture *f = *state;
+    px_ctx *ctx = f->ctx;
+    const char *path = f->path;
     px_store *s = NULL;
     assert_int_equal(px_store_create(ctx, path, "EPSG:3812", &s), PX_OK);
     assert_int_equal(px_store_set_setting(s, "region", "Bruxelles"), PX_OK);
@@ -183,20 +185,17 @@ static void test_px_store_settings(void **state)
     free(v);
     assert_int_equal(px_store_get_setting(s, "nothing", &v), PX_ENOTFOUND);
     px_store_close(s);
-    free(path);
-    free(dir);
-    px_ctx_free(ctx);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_px_store_create_then_open),
-        cmocka_unit_test(test_px_store_create_geographic_crs_refused),
-        cmocka_unit_test(test_px_store_open_not_a_project),
-        cmocka_unit_test(test_px_table_writer_roundtrip),
-        cmocka_unit_test(test_px_table_writer_abort_leaves_previous),
-        cmocka_unit_test(test_px_store_settings),
+        cmocka_unit_test_setup_teardown(test_px_store_create_then_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_create_geographic_crs_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_open_not_a_project, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_table_writer_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_table_writer_abort_leaves_previous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_settings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

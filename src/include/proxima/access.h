@@ -36,6 +36,9 @@ typedef struct px_access_options {
                                        residents; polygons use their centroid) */
     double max_snap_m;              /* snapping distance; 0 means 300 m */
     int n_threads;                  /* 0 means 2 */
+    int no_origins_table;           /* non-zero: write access_communes only (per-origin minutes
+                                       are computed but not stored: for very large runs, where
+                                       writing a million-row table costs more than the searches) */
 } px_access_options;
 
 typedef struct px_access_report {
@@ -54,7 +57,8 @@ typedef struct px_access_report {
 /* Run the analysis on the network of `store` (px_graph_load) and write the
  * tables `access_origins` (POINT: one row per origin) and `access_communes`
  * (MULTIPOLYGON: one row per commune plus a row with commune_id "*" for the
- * whole region, NULL geometry) in one transaction, replacing earlier ones.
+ * whole region, NULL geometry) in one transaction, replacing earlier ones
+ * (with no_origins_table, access_origins is dropped in that transaction).
  * Column names: see README (accessibility section). `opts` may be NULL;
  * `out` may be NULL. All pointers borrowed.
  * Returns PX_EINVAL (bad option), PX_ENOTFOUND (no network, origin or
@@ -62,6 +66,49 @@ typedef struct px_access_report {
  * cannot be a column), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED.
  * On error the store is unchanged. */
 px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *opts, px_access_report *out);
+
+/* Representative points of `layer`, in fid order: points as they are, any
+ * other geometry by its centroid; rows without geometry are skipped. On
+ * success *fids (n entries) and *xy (2n: x0, y0, x1, ...) are caller-frees
+ * (free()) and *n is set. Returns PX_ENOTFOUND (no layer), PX_EGEOS, PX_ENOMEM. */
+px_status px_layer_points(px_ctx *ctx, px_store *store, const char *layer, int64_t **fids, double **xy, size_t *n);
+
+/* ---- isochrones ------------------------------------------------------------ */
+
+/* One isochrone origin with a label (borrowed): x, y in the project CRS, or
+ * WGS84 longitude, latitude when `lonlat` is non-zero. */
+typedef struct px_iso_origin {
+    double x, y;
+    int lonlat;
+    const char *label;
+} px_iso_origin;
+
+typedef struct px_iso_options {
+    px_mode mode;
+    const double *minutes;  /* band limits, ascending, > 0; borrowed */
+    size_t n_minutes;       /* 1..16 */
+    double buffer_m;        /* half-width of the buffer around reached edges; 0 means 40 m */
+    double max_snap_m;      /* 0 means 300 m */
+    const char *table;      /* result table; NULL means "isochrones" */
+    int commune_centres;    /* non-zero: also one origin per commune, at a point inside it
+                               (GEOS point-on-surface), labelled with the commune's name */
+} px_iso_options;
+
+/* Isochrones by the "buffered reached network" method: one search from each
+ * origin (snapped onto the network, partial edge counted) bounded by the
+ * largest band; for each band, every edge part reachable within the band's
+ * minutes (an edge whose budget ends inside it counts up to the reached
+ * fraction) is buffered by buffer_m and the buffers are unioned into one
+ * (multi)polygon. Bands are nested: the 15-minute polygon contains the
+ * 10-minute one. Writes one MULTIPOLYGON row per origin and band to the table
+ * (columns: origin, mode, minutes, residents (population counts whose point
+ * or centroid lies inside), area_km2, reached_km), replacing it, in one
+ * transaction. `origins` borrowed. Origins farther than max_snap_m from an
+ * edge of the mode get rows with NULL geometry and 0 residents, and a warning.
+ * Returns PX_EINVAL (bad option, no origin at all), PX_ENOTFOUND (no network),
+ * PX_EPROJ (lon/lat outside the CRS), PX_EGEOS, PX_ESQLITE, PX_ENOMEM, PX_ECANCELLED. */
+px_status px_isochrones(px_ctx *ctx, px_store *store, const px_iso_origin *origins, size_t n_origins,
+                        const px_iso_options *opts);
 
 #ifdef __cplusplus
 }

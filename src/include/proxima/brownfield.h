@@ -25,6 +25,7 @@
 #define PROXIMA_BROWNFIELD_H
 
 #include "proxima/core.h"
+#include "proxima/net.h"
 #include "proxima/store.h"
 
 #ifdef __cplusplus
@@ -82,19 +83,19 @@ typedef struct px_bf_crit_result {
 
 /* One site for one use. */
 typedef struct px_bf_use_result {
-    double index;        /* 0..100 */
-    double reliability;  /* 0..10 */
+    double index;       /* 0..100 */
+    double reliability; /* 0..10 */
     double advantages;
     double constraints;
-    int excluded_rule;   /* index of the exclusion rule, -1 if not excluded */
-    int rank;            /* 1 = best; 0 when excluded */
+    int excluded_rule; /* index of the exclusion rule, -1 if not excluded */
+    int rank;          /* 1 = best; 0 when excluded */
 } px_bf_use_result;
 
 typedef struct px_bf_result {
     size_t n_sites, n_uses, n_criteria;
-    px_bf_use_result *uses;   /* [site * n_uses + use] */
-    px_bf_crit_result *crit;  /* [(site * n_uses + use) * n_criteria + criterion] */
-    int *best_use;            /* [site]: use index, -1 if every use is excluded */
+    px_bf_use_result *uses;  /* [site * n_uses + use] */
+    px_bf_crit_result *crit; /* [(site * n_uses + use) * n_criteria + criterion] */
+    int *best_use;           /* [site]: use index, -1 if every use is excluded */
 } px_bf_result;
 
 /* Score `sites` (n_sites, borrowed) under `sc` (borrowed). *out is
@@ -108,6 +109,52 @@ void px_bf_result_free(px_bf_result *res);
 
 /* Id of exclusion rule i (borrowed), "" if out of range. */
 const char *px_bf_scenario_rule(const px_bf_scenario *sc, int i);
+
+/* ---- the analysis on a project ------------------------------------------- */
+
+/* Options of px_brownfields_run; zero / NULL fields take the defaults. */
+typedef struct px_bf_options {
+    double threshold_min;         /* quarter hour for qh_score_*; 0 means 15 */
+    double max_minutes;           /* network times are capped here; 0 means 60 */
+    double snap_max_m;            /* site access point to network; 0 means 500 */
+    const char *transit_category; /* services counted as transit stops; NULL means "transit" */
+} px_bf_options;
+
+typedef struct px_bf_report {
+    size_t n_sites;
+    size_t n_unsnapped;        /* sites with no access point on the network (network criteria unfilled) */
+    size_t n_excluded;         /* (site, use) pairs excluded by a rule */
+    size_t n_unknown_criteria; /* scenario criteria no source could fill (logged as warnings) */
+} px_bf_report;
+
+/* Score every site of the `brownfields` layer under `sc`. The raw value of
+ * each criterion comes from, by its id:
+ *   area_m2                      the area_m2 column, else the geometry's area;
+ *   flood_share_high|medium|low|any  share of the site in each flood class
+ *                                (flood_zones layer; unfilled without it);
+ *   cycle_route_distance_m       distance to the nearest cycle route;
+ *   transit_distance_m           distance to the nearest transit service;
+ *   walk_min_CAT, bike_min_CAT   minutes from the site's access point (its
+ *                                representative point snapped to the
+ *                                network) to the nearest CAT service, capped
+ *                                at max_minutes;
+ *   qh_score_walk, qh_score_bike share of service categories within the
+ *                                quarter hour;
+ *   equity_deficit               mean over categories of max(0, 1 - ratio to
+ *                                the regional mean) of the site's commune,
+ *                                from equity_communes (walk, E2SFCA);
+ *   props.KEY                    the inventory's attribute KEY;
+ *   any other name               the brownfields column of that name.
+ * `graph` (borrowed) may be NULL: network criteria are then unfilled.
+ * Replaces, in one transaction, brownfield_sites (site geometry; best use,
+ * index and rank per use, raw values) and brownfield_scores (per site and
+ * use: index, reliability, rank, excluded_by, and per criterion the raw
+ * value, rating and contribution), rows in a fixed order so the same input
+ * gives the same bytes. Returns PX_ENOTFOUND (no brownfields layer),
+ * PX_EINVAL, PX_EDOMAIN (duplicate site ids), PX_EGEOS, PX_ENOMEM,
+ * PX_ESQLITE, PX_ECANCELLED; on error the store is unchanged. */
+px_status px_brownfields_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_bf_scenario *sc,
+                             const px_bf_options *opts, px_bf_report *report);
 
 #ifdef __cplusplus
 }

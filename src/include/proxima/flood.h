@@ -16,6 +16,7 @@
 #define PROXIMA_FLOOD_H
 
 #include "proxima/core.h"
+#include "proxima/net.h"
 #include "proxima/store.h"
 
 #ifdef __cplusplus
@@ -78,8 +79,56 @@ px_status px_flood_point_class(px_ctx *ctx, const px_flood_zones *z, double x, d
 
 /* Does the straight segment (x0,y0)-(x1,y1) touch a zone of class `level`
  * or a more severe one? (*out 1/0). Used to close network edges. */
-px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1, double y1,
-                                px_hazard level, int *out);
+px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1,
+                                double y1, px_hazard level, int *out);
+
+/* ---- the analysis on a project ------------------------------------------- */
+
+/* Options of px_flood_run; zero / NULL fields take the defaults. */
+typedef struct px_flood_options {
+    int scenario;                  /* non-zero: also run the flood scenario (needs a graph) */
+    px_hazard level;               /* scenario: close edges touching zones of this class or a
+                                      more severe one (PX_HAZARD_HIGH = 0 is the default) */
+    double threshold_min;          /* quarter-hour threshold; 0 means 15 */
+    double max_minutes;            /* search cutoff for minutes lost; 0 means 60 */
+    double snap_max_m;             /* 0 means 500 */
+    unsigned modes;                /* bit (1u << px_mode); 0 means walk and bike */
+    const char *const *categories; /* NULL: every category in `services` */
+    size_t n_categories;
+} px_flood_options;
+
+typedef struct px_flood_report {
+    size_t n_zones_skipped;                /* zones whose hazard label is not a known class */
+    double residents[PX_HAZARD_COUNT + 1]; /* in each class, and in any zone */
+    size_t n_closed_edges;                 /* scenario: edges closed */
+    size_t n_origin_rows;                  /* scenario: (origin, mode, category) rows whose time changed */
+    double residents_losing_qh;            /* scenario: summed over modes and categories */
+} px_flood_report;
+
+/* Flood exposure on a project, replacing in one transaction:
+ *   flood_exposure  (MULTIPOLYGON, the commune's) per commune and class
+ *                   (high, medium, low, any): residents, share of the
+ *                   commune's residents, services in total and per category
+ *                   (columns services_CATEGORY), brownfield area, walk and
+ *                   bike network length inside the zones (network columns
+ *                   NULL without a graph). Brownfields and services count
+ *                   in the commune holding their representative point.
+ * and with opts->scenario:
+ *   flood_scenario_origins (POINT) per population unit, mode and category
+ *                   whose time to the nearest service changed: base and
+ *                   flooded minutes, minutes lost, cut_off (no service
+ *                   within max_minutes any more), lost_quarter_hour;
+ *   flood_scenario_communes per commune, mode and category: residents who
+ *                   lose quarter-hour access, residents cut off, mean
+ *                   minutes lost over the residents affected.
+ * `graph` (borrowed) may be NULL when opts->scenario is 0. Layers used:
+ * flood_zones (required), communes (required), population, services,
+ * brownfields (each optional for the exposure). `opts`, `report` may be
+ * NULL. Returns PX_ENOTFOUND (no flood_zones or communes), PX_EINVAL,
+ * PX_EGEOS, PX_ENOMEM, PX_ESQLITE, PX_ECANCELLED; on error the store is
+ * unchanged. */
+px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_flood_options *opts,
+                       px_flood_report *report);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,9 @@ typedef struct px_layerdef px_layerdef;
 /* Parse a layer definition (YAML, or JSON by extension .json). Relative source
  * paths resolve against the definition's folder. On success *out is
  * caller-frees with px_layerdef_free. PX_EPARSE names the file and line,
- * PX_EDOMAIN an unknown key or layer, PX_EIO an unreadable file. */
+ * PX_EDOMAIN an unknown key or layer, PX_EIO an unreadable file. The format
+ * is described in the README ("Layer definitions"); nothing is opened here:
+ * sources, layers and fields are checked by px_load. `path` is borrowed. */
 px_status px_layerdef_read(px_ctx *ctx, const char *path, px_layerdef **out);
 void px_layerdef_free(px_layerdef *def);
 
@@ -58,12 +60,21 @@ typedef struct px_load_options {
 
 /* Load every layer of `def` into `store`, replacing those layers in one
  * transaction. On success *reports (caller-frees, free()) gets one entry per
- * loaded layer and *n_reports their count. On failure the store is unchanged. */
+ * loaded layer and *n_reports their count. On failure the store is unchanged.
+ * `store` and `def` are borrowed; `opts` may be NULL (defaults).
+ * Features that cannot be used are rejected, counted and logged as warnings
+ * "SOURCE:LAYER:FID: reason"; invalid geometries are repaired and counted.
+ * Returns PX_EIO (missing source), PX_EGDAL (GDAL cannot open a source, bad
+ * filter or SQL), PX_ENOTFOUND (source layer or mapped field absent, or the
+ * totals layer of a population proxy not loaded), PX_ECRS (source without CRS
+ * and no `srs:`), PX_EREJECTED (strict and something was rejected),
+ * PX_ECANCELLED, PX_ESQLITE, PX_EGEOS, PX_ENOMEM. */
 px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def,
                   const px_load_options *opts, px_load_report **reports, size_t *n_reports);
 
 typedef struct px_export_options {
-    const char *format;  /* "GeoJSON", "GeoJSONSeq", "GPKG", "FlatGeobuf", or NULL: by extension */
+    const char *format;  /* "GeoJSON", "GeoJSONSeq", "GPKG", "FlatGeobuf", "CSV" (attributes
+                          * only), or NULL: by extension */
     int precision;       /* GeoJSON decimals; 0 means the default 7 */
 } px_export_options;
 

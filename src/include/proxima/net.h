@@ -69,6 +69,7 @@ typedef struct px_net_options {
 typedef struct px_net_report {
     int64_t n_roads;        /* road features read */
     int64_t n_cycle_routes; /* cycle route features read (0 if the layer is absent) */
+    int64_t n_cycle_in_roads; /* of those, ways already in `roads` (same id): not added twice */
     int64_t n_excluded;     /* features usable by no mode (motorways, construction, access=no...) */
     int64_t n_nodes;        /* rows of net_nodes */
     int64_t n_edges;        /* rows of net_edges */

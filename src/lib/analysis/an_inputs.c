@@ -13,7 +13,8 @@
 
 void px__strings_free(char **v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++) free(v[i]);
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
     free(v);
 }
 
@@ -31,7 +32,7 @@ void px__points_free(px__points *p)
 
 /* Representative point of a WKB geometry: itself for a point, else a point
  * on its surface (inside a polygon, on a line). */
-static px_status rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y)
+px_status px__rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y)
 {
     GEOSContextHandle_t h = px__geos(ctx);
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
@@ -85,7 +86,7 @@ px_status px__points_load(px_ctx *ctx, px_store *store, const char *table, const
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
         if (!wkb) continue;
         double x, y;
-        if (rep_point(ctx, wkb, len, &x, &y) != PX_OK) {
+        if (px__rep_point(ctx, wkb, len, &x, &y) != PX_OK) {
             px__log(ctx, PX_LOG_WARN, "%s:%lld: geometry unreadable, row skipped", table,
                     (long long)px_table_reader_fid(r));
             continue;
@@ -126,7 +127,10 @@ px_status px__points_load(px_ctx *ctx, px_store *store, const char *table, const
     return PX_OK;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 px_status px__points_categories(px_ctx *ctx, const px__points *p, char ***out, size_t *n_out)
 {
@@ -246,7 +250,7 @@ static void locate_cb(void *item, void *user)
     if (GEOSPreparedCovers_r(px__geos(q->c->ctx), q->c->pg[i], q->pt) == 1) q->best = i;
 }
 
-int px__communes_locate(const px__an_communes *c, double x, double y)
+int px__an_communes_locate(const px__an_communes *c, double x, double y)
 {
     if (!c || c->n == 0) return -1;
     GEOSContextHandle_t h = px__geos(c->ctx);

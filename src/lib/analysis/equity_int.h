@@ -20,10 +20,14 @@ typedef struct px__points {
     size_t n;
     int64_t *fid;
     double *x, *y;
-    double *weight;  /* the weight column, or the default where NULL/<= 0 */
-    char **id;       /* the `id` column (may hold NULLs) */
-    char **cat;      /* the category column when asked, else NULL */
+    double *weight; /* the weight column, or the default where NULL/<= 0 */
+    char **id;      /* the `id` column (may hold NULLs) */
+    char **cat;     /* the category column when asked, else NULL */
 } px__points;
+
+/* Representative point of a WKB geometry: itself for a point, else a point
+ * on its surface. PX_EGEOS for bad or empty geometry. */
+px_status px__rep_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y);
 
 /* Read `table`. `weight_col` (may be NULL: all weights = default_weight) and
  * `cat_col` (may be NULL) name columns. Rows without geometry are skipped.
@@ -55,7 +59,7 @@ px_status px__an_communes_load(px_ctx *ctx, px_store *store, px__an_communes *ou
 void px__an_communes_free(px__an_communes *c);
 /* Index of the commune covering (x, y), the lowest index on shared borders;
  * -1 outside every commune. */
-int px__communes_locate(const px__an_communes *c, double x, double y);
+int px__an_communes_locate(const px__an_communes *c, double x, double y);
 
 /* ---- catchments (catchment.c) ---------------------------------------------- */
 

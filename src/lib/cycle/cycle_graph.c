@@ -88,7 +88,8 @@ px_status px__cgraph_index(px_ctx *ctx, px__cgraph *g)
         if (g->e_fwd[e]) oo[g->e_from[e] + 1]++, io[g->e_to[e] + 1]++;
         if (g->e_bwd[e]) oo[g->e_to[e] + 1]++, io[g->e_from[e] + 1]++;
     }
-    for (size_t u = 0; u < n; u++) oo[u + 1] += oo[u], io[u + 1] += io[u];
+    for (size_t u = 0; u < n; u++)
+        oo[u + 1] += oo[u], io[u + 1] += io[u];
     uint32_t *fo = malloc((n + 1) * sizeof *fo), *fi = malloc((n + 1) * sizeof *fi);
     if (!fo || !fi) {
         free(oo), free(io), free(oe), free(ie), free(ot), free(it), free(fo), free(fi);
@@ -130,7 +131,8 @@ px_status px__csearch_new(px_ctx *ctx, const px__cgraph *g, px__csearch **out)
         px__csearch_free(s);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < n; i++) s->dist[i] = INFINITY, s->pos[i] = -1;
+    for (size_t i = 0; i < n; i++)
+        s->dist[i] = INFINITY, s->pos[i] = -1;
     *out = s;
     return PX_OK;
 }
@@ -191,11 +193,13 @@ static void relax(px__csearch *s, int32_t v, double d)
     heap_up(s, (size_t)s->pos[v]);
 }
 
-void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, const double *src_d, size_t n_src,
-                     int max_lts, int dir, double cutoff_m)
+void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, const double *src_d,
+                     size_t n_src, int max_lts, int dir, double cutoff_m)
 {
-    for (size_t i = 0; i < s->n_touched; i++) s->dist[s->touched[i]] = INFINITY;
-    for (size_t i = 0; i < s->n_heap; i++) s->pos[s->heap[i]] = -1;
+    for (size_t i = 0; i < s->n_touched; i++)
+        s->dist[s->touched[i]] = INFINITY;
+    for (size_t i = 0; i < s->n_heap; i++)
+        s->pos[s->heap[i]] = -1;
     s->n_touched = s->n_heap = 0;
     for (size_t i = 0; i < n_src; i++) {
         double d = src_d ? src_d[i] : 0.0;

@@ -345,3 +345,42 @@ void px__dests_free(px__dests *d)
     free(d->xy);
     memset(d, 0, sizeof *d);
 }
+
+px_status px_layer_points(px_ctx *ctx, px_store *store, const char *layer, int64_t **fids, double **xy, size_t *n)
+{
+    if (!ctx || !store || !layer || !fids || !xy || !n) return px__error(ctx, PX_EINVAL, "px_layer_points: NULL argument");
+    int64_t total = 0;
+    px_status rc = px_store_count(store, layer, &total);
+    if (rc != PX_OK) return rc;
+    size_t cap = total > 0 ? (size_t)total : 1, k = 0;
+    int64_t *f = malloc(cap * sizeof *f);
+    double *p = malloc(2 * cap * sizeof *p);
+    px_table_reader *r = NULL;
+    static const char *const no_cols[] = {NULL};
+    GEOSContextHandle_t h = px__geos(ctx);
+    if (!f || !p) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    if (rc == PX_OK) rc = px_store_reader_open(store, layer, no_cols, 1, NULL, &r);
+    int has = 0;
+    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has && k < cap) {
+        size_t len = 0;
+        const unsigned char *wkb = px_table_reader_wkb(r, &len);
+        if (!wkb) continue;
+        GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
+        if (!g) {
+            rc = px__error(ctx, PX_EGEOS, "%s:%lld: bad geometry", layer, (long long)px_table_reader_fid(r));
+            break;
+        }
+        if (rep_point(ctx, g, &p[2 * k], &p[2 * k + 1]) == PX_OK) f[k++] = px_table_reader_fid(r);
+        GEOSGeom_destroy_r(h, g);
+    }
+    px_table_reader_close(r);
+    if (rc != PX_OK) {
+        free(f);
+        free(p);
+        return rc;
+    }
+    *fids = f;
+    *xy = p;
+    *n = k;
+    return PX_OK;
+}

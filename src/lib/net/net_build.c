@@ -154,6 +154,7 @@ px_status px_net_build(px_ctx *ctx, px_store *store, const px_net_options *opts,
     for (size_t i = 0; i < nn; i++) comp_size[comp[i]]++;
     rep.n_roads = b.n_roads;
     rep.n_cycle_routes = b.n_cycle_routes;
+    rep.n_cycle_in_roads = b.n_cycle_in_roads;
     rep.n_excluded = b.n_excluded;
     rep.n_nodes = b.n_nodes;
     rep.n_edges = (int64_t)n_edges;

@@ -68,7 +68,7 @@ typedef struct px__line {
     uint8_t flags;      /* PX_EDGE_* */
     int8_t layer;
     uint8_t bridge, tunnel;
-    float walk_kmh, bike_kmh;
+    double walk_kmh, bike_kmh;
 } px__line;
 
 #define PX__MAX_HIGHWAYS 1024
@@ -85,6 +85,7 @@ typedef struct px__netb {
     char *highways[PX__MAX_HIGHWAYS];
     int n_highways;
     int64_t n_roads, n_cycle_routes, n_excluded;
+    int64_t n_cycle_in_roads; /* cycle routes that are the same way as a road (same id) */
     /* topology */
     int32_t *node_of;    /* per vertex */
     double *node_xy;

@@ -5,6 +5,7 @@
  * rules of way_rules.c. Ways no mode may use are counted and dropped here.
  * This file knows nothing of topology.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "net_build_int.h"
 
 #include <stdlib.h>
@@ -46,13 +47,42 @@ static int highway_index(px__netb *b, const char *hw)
     return b->n_highways++;
 }
 
+/* Sorted offsets of the road ids in the pool, so that a cycle route that is
+ * the same way as a road (an OSM way tagged with a cycle lane is in both
+ * layers) is not added twice: the road, with its one-way and contraflow
+ * tags, already carries it. */
+typedef struct id_index {
+    const char *pool;
+    int64_t *off;
+    size_t n;
+} id_index;
+
+static int off_cmp(const void *a, const void *b, void *pool)
+{
+    return strcmp((const char *)pool + *(const int64_t *)a, (const char *)pool + *(const int64_t *)b);
+}
+
+static int id_index_has(const id_index *ix, const char *id)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(ix->pool + ix->off[mid], id);
+        if (c == 0) return 1;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
 static const char *const road_cols[] = {"id",    "highway",   "oneway",        "oneway_bicycle", "access",
                                         "foot",  "bicycle",   "cycleway",      "cycleway_left",  "cycleway_right",
                                         "cycleway_both", "layer", "bridge",    "tunnel",         "junction",
                                         "surface", NULL};
 static const char *const cycle_cols[] = {"id", "kind", NULL};
 
-static px_status read_layer(px__netb *b, px_store *store, const char *name, int is_cycle, int64_t total)
+static px_status read_layer(px__netb *b, px_store *store, const char *name, int is_cycle, int64_t total,
+                            const id_index *road_ids)
 {
     px_table_reader *r = NULL;
     px_status rc = px_store_reader_open(store, name, is_cycle ? cycle_cols : road_cols, 1, NULL, &r);
@@ -68,6 +98,10 @@ static px_status read_layer(px__netb *b, px_store *store, const char *name, int 
         else b->n_roads++;
         px__way_rule rule;
         const char *hw = NULL;
+        if (is_cycle && road_ids && px_table_reader_text(r, 0) && id_index_has(road_ids, px_table_reader_text(r, 0))) {
+            b->n_cycle_in_roads++;
+            continue;
+        }
         if (is_cycle) {
             px__way_rule_cycle_route(px_table_reader_text(r, 1), &b->opts, &rule);
         } else {
@@ -114,8 +148,8 @@ static px_status read_layer(px__netb *b, px_store *store, const char *name, int 
                                                 .layer = (int8_t)rule.layer,
                                                 .bridge = (uint8_t)rule.bridge,
                                                 .tunnel = (uint8_t)rule.tunnel,
-                                                .walk_kmh = (float)rule.walk_kmh,
-                                                .bike_kmh = (float)rule.bike_kmh};
+                                                .walk_kmh = rule.walk_kmh,
+                                                .bike_kmh = rule.bike_kmh};
         }
     }
     free(parts);
@@ -131,9 +165,17 @@ px_status px__netb_read(px__netb *b, px_store *store)
     int64_t n_roads = 0, n_cycle = 0;
     px_status rc = px_store_count(store, "roads", &n_roads);
     if (rc == PX_OK && px_store_has_table(store, "cycle_routes")) rc = px_store_count(store, "cycle_routes", &n_cycle);
-    if (rc == PX_OK) rc = read_layer(b, store, "roads", 0, n_roads + n_cycle);
-    if (rc == PX_OK && px_store_has_table(store, "cycle_routes"))
-        rc = read_layer(b, store, "cycle_routes", 1, n_roads + n_cycle);
+    if (rc == PX_OK) rc = read_layer(b, store, "roads", 0, n_roads + n_cycle, NULL);
+    if (rc != PX_OK || !px_store_has_table(store, "cycle_routes")) return rc;
+    /* Index the ids of the roads read (each line keeps its feature's id). */
+    id_index ix = {b->pool, malloc((b->n_lines ? b->n_lines : 1) * sizeof *ix.off), 0};
+    if (!ix.off) return px__error(b->ctx, PX_ENOMEM, "out of memory");
+    for (size_t l = 0; l < b->n_lines; l++)
+        if (b->lines[l].id_off >= 0 && (ix.n == 0 || ix.off[ix.n - 1] != b->lines[l].id_off))
+            ix.off[ix.n++] = b->lines[l].id_off;
+    qsort_r(ix.off, ix.n, sizeof *ix.off, off_cmp, b->pool);
+    rc = read_layer(b, store, "cycle_routes", 1, n_roads + n_cycle, &ix);
+    free(ix.off);
     return rc;
 }
 

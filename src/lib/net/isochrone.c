@@ -1,0 +1,274 @@
+/*
+ * Isochrones: the area reached on the network within each band of minutes,
+ * by buffering the reached edge parts and unioning the buffers (GEOS).
+ * Partial edges are exact: where the budget ends inside an edge, the reached
+ * fraction of it is kept, from either end the direction allows (and from the
+ * origin along its own edge). Left out: concave hulls and "holes" analysis;
+ * a buffer of the network is what a planner can explain in one sentence.
+ */
+#include "access_int.h"
+#include "net_build_int.h"
+#include "search_int.h"
+#include "../geom/geom_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const px_column iso_cols[] = {{"origin", PX_COL_TEXT},    {"mode", PX_COL_TEXT},
+                                     {"minutes", PX_COL_REAL},   {"residents", PX_COL_REAL},
+                                     {"area_km2", PX_COL_REAL},  {"reached_km", PX_COL_REAL}};
+
+typedef struct segs {
+    GEOSGeometry **g;
+    size_t n, cap;
+    double km;
+} segs;
+
+static int segs_add(GEOSContextHandle_t h, segs *s, const double *a, const double *b, double f0, double f1,
+                    double len_m)
+{
+    if (f1 <= f0) return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 256;
+        GEOSGeometry **g = realloc(s->g, cap * sizeof *g);
+        if (!g) return -1;
+        s->g = g;
+        s->cap = cap;
+    }
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+    if (!cs) return -1;
+    GEOSCoordSeq_setXY_r(h, cs, 0, a[0] + f0 * (b[0] - a[0]), a[1] + f0 * (b[1] - a[1]));
+    GEOSCoordSeq_setXY_r(h, cs, 1, a[0] + f1 * (b[0] - a[0]), a[1] + f1 * (b[1] - a[1]));
+    GEOSGeometry *ls = GEOSGeom_createLineString_r(h, cs);
+    if (!ls) return -1;
+    s->g[s->n++] = ls;
+    s->km += (f1 - f0) * len_m / 1000.0;
+    return 0;
+}
+
+/* The reached parts of every edge within `budget_s`, as segments: the
+ * union of up to three fraction intervals, from the from-end (forward
+ * moves), from the to-end (backward moves) and, on the origin's own edge,
+ * around the origin. */
+static int reached_segments(GEOSContextHandle_t h, const px_graph *g, px_mode m, const double *cost,
+                            const px_snap *origin, double budget_s, segs *out)
+{
+    unsigned fwd = PX_EDGE_FWD(m), bwd = PX_EDGE_BWD(m);
+    for (int32_t e = 0; e < g->n_edges; e++) {
+        unsigned fl = g->eflags[e];
+        if (!(fl & (fwd | bwd))) continue;
+        double c = g->ecost[m][e];
+        int32_t a = g->efrom[e], b = g->eto[e];
+        double iv[3][2];
+        int n = 0;
+        if ((fl & fwd) && cost[a] <= budget_s) iv[n][0] = 0, iv[n][1] = c > 0 ? fmin(1, (budget_s - cost[a]) / c) : 1, n++;
+        if ((fl & bwd) && cost[b] <= budget_s) iv[n][0] = c > 0 ? fmax(0, 1 - (budget_s - cost[b]) / c) : 0, iv[n][1] = 1, n++;
+        if (e == origin->edge) {
+            double f = origin->fraction, reach = c > 0 ? budget_s / c : 1;
+            iv[n][0] = (fl & bwd) ? fmax(0, f - reach) : f;
+            iv[n][1] = (fl & fwd) ? fmin(1, f + reach) : f;
+            n++;
+        }
+        /* Sort the (at most three) intervals by start, then merge. */
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && iv[j][0] < iv[j - 1][0]; j--) {
+                double t0 = iv[j][0], t1 = iv[j][1];
+                iv[j][0] = iv[j - 1][0], iv[j][1] = iv[j - 1][1];
+                iv[j - 1][0] = t0, iv[j - 1][1] = t1;
+            }
+        for (int i = 0; i < n;) {
+            double lo = iv[i][0], hi = iv[i][1];
+            int j = i + 1;
+            while (j < n && iv[j][0] <= hi) hi = fmax(hi, iv[j][1]), j++;
+            if (segs_add(h, out, &g->xy[2 * a], &g->xy[2 * b], lo, hi, g->elen[e])) return -1;
+            i = j;
+        }
+    }
+    return 0;
+}
+
+/* Residents of the origin layer inside `poly` (prepared), via a bbox read. */
+static px_status residents_in(px_ctx *ctx, px_store *store, const GEOSGeometry *poly, double *out)
+{
+    *out = 0;
+    if (!px_store_has_table(store, "population")) return PX_OK;
+    GEOSContextHandle_t h = px__geos(ctx);
+    px_bbox box;
+    px_status rc = px__geom_bbox(ctx, poly, &box);
+    if (rc != PX_OK) return rc;
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, poly);
+    if (!prep) return px__error(ctx, PX_EGEOS, "GEOS: cannot prepare an isochrone");
+    static const char *const cols[] = {"count", NULL};
+    px_table_reader *r = NULL;
+    rc = px_store_reader_open(store, "population", cols, 1, &box, &r);
+    int has = 0;
+    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
+        size_t len = 0;
+        const unsigned char *wkb = px_table_reader_wkb(r, &len);
+        GEOSGeometry *g = wkb ? px__geom_from_wkb(ctx, wkb, len) : NULL;
+        if (!g) continue;
+        GEOSGeometry *pt = GEOSGeomTypeId_r(h, g) == GEOS_POINT ? NULL : GEOSGetCentroid_r(h, g);
+        if (GEOSPreparedContains_r(h, prep, pt ? pt : g) == 1 && !px_table_reader_is_null(r, 0))
+            *out += px_table_reader_real(r, 0);
+        if (pt) GEOSGeom_destroy_r(h, pt);
+        GEOSGeom_destroy_r(h, g);
+    }
+    px_table_reader_close(r);
+    GEOSPreparedGeom_destroy_r(h, prep);
+    return rc;
+}
+
+/* Union of buffered segments as a MULTIPOLYGON; takes the segments. */
+static GEOSGeometry *band_polygon(px_ctx *ctx, segs *s, double buffer_m)
+{
+    GEOSContextHandle_t h = px__geos(ctx);
+    GEOSGeometry *lines = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, s->g, (unsigned)s->n);
+    if (!lines) return NULL;
+    s->n = 0; /* owned by `lines` now */
+    GEOSGeometry *buf = GEOSBuffer_r(h, lines, buffer_m, 2);
+    GEOSGeom_destroy_r(h, lines);
+    if (!buf) return NULL;
+    if (GEOSGeomTypeId_r(h, buf) == GEOS_MULTIPOLYGON) return buf;
+    GEOSGeometry *m = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, &buf, 1);
+    if (!m) GEOSGeom_destroy_r(h, buf);
+    return m;
+}
+
+static px_status check_opts(px_ctx *ctx, const px_iso_origin *origins, size_t n, const px_iso_options *o)
+{
+    if (!ctx || !o || (n && !origins) || (unsigned)o->mode >= PX_MODE_COUNT || !o->minutes || o->n_minutes < 1 ||
+        o->n_minutes > 16 || o->buffer_m < 0 || o->max_snap_m < 0)
+        return px__error(ctx, PX_EINVAL, "px_isochrones: bad argument");
+    for (size_t i = 0; i < o->n_minutes; i++)
+        if (!(o->minutes[i] > 0) || (i && !(o->minutes[i] > o->minutes[i - 1])) || o->minutes[i] > 600)
+            return px__error(ctx, PX_EINVAL, "isochrone: minutes must be ascending, each in (0, 600]");
+    return PX_OK;
+}
+
+/* All origins in the project CRS: the given ones (lon/lat transformed) then
+ * the commune centres if asked. Labels stay borrowed, except the communes'
+ * names, which live in `com` (kept alive by the caller). */
+static px_status gather_origins(px_ctx *ctx, px_store *store, const px_iso_origin *in, size_t n_in,
+                                const px_iso_options *opts, px__communes *com, px_iso_origin **out, size_t *n_out)
+{
+    px__xform *xf = NULL;
+    px_status rc = PX_OK;
+    if (opts->commune_centres && (rc = px__access_read_communes(ctx, store, com)) != PX_OK) return rc;
+    size_t n = n_in + com->n;
+    if (n == 0) return px__error(ctx, PX_EINVAL, "isochrone: no origin (and no commune)");
+    px_iso_origin *o = calloc(n, sizeof *o);
+    if (!o) return px__error(ctx, PX_ENOMEM, "out of memory");
+    GEOSContextHandle_t h = px__geos(ctx);
+    for (size_t i = 0; i < n_in && rc == PX_OK; i++) {
+        o[i] = in[i];
+        o[i].lonlat = 0;
+        if (!in[i].lonlat) continue;
+        if (!xf) rc = px__xform_new(ctx, "EPSG:4326", px_store_crs(store), &xf);
+        if (rc == PX_OK) rc = px__xform_point(xf, &o[i].x, &o[i].y);
+    }
+    for (size_t c = 0; c < com->n && rc == PX_OK; c++) {
+        GEOSGeometry *g = px__geom_from_wkb(ctx, com->wkb[c], com->wkb_len[c]);
+        GEOSGeometry *p = g ? GEOSPointOnSurface_r(h, g) : NULL;
+        if (!p || !GEOSGeomGetX_r(h, p, &o[n_in + c].x) || !GEOSGeomGetY_r(h, p, &o[n_in + c].y))
+            rc = px__error(ctx, PX_EGEOS, "communes:%s: no point inside", com->id[c]);
+        o[n_in + c].label = com->name[c][0] ? com->name[c] : com->id[c];
+        if (p) GEOSGeom_destroy_r(h, p);
+        if (g) GEOSGeom_destroy_r(h, g);
+    }
+    px__xform_free(xf);
+    if (rc != PX_OK) {
+        free(o);
+        return rc;
+    }
+    *out = o;
+    *n_out = n;
+    return PX_OK;
+}
+
+px_status px_isochrones(px_ctx *ctx, px_store *store, const px_iso_origin *in_origins, size_t n_in,
+                        const px_iso_options *opts)
+{
+    px_status rc = check_opts(ctx, in_origins, n_in, opts);
+    if (rc != PX_OK) return rc;
+    if (!store) return px__error(ctx, PX_EINVAL, "px_isochrones: NULL store");
+    px__communes com = {0};
+    px_iso_origin *origins = NULL;
+    size_t n_origins = 0;
+    if ((rc = gather_origins(ctx, store, in_origins, n_in, opts, &com, &origins, &n_origins)) != PX_OK) return rc;
+    double buffer_m = opts->buffer_m > 0 ? opts->buffer_m : 40;
+    double max_snap = opts->max_snap_m > 0 ? opts->max_snap_m : 300;
+    px_table_schema schema = {opts->table ? opts->table : "isochrones", "result", PX_GEOM_MULTIPOLYGON,
+                              sizeof iso_cols / sizeof iso_cols[0], iso_cols};
+    GEOSContextHandle_t h = px__geos(ctx);
+    px_graph *g = NULL;
+    double *cost = NULL;
+    px_table_writer *w = NULL;
+    segs sg = {0};
+    if ((rc = px_graph_load(ctx, store, &g)) != PX_OK) goto done;
+    cost = malloc((size_t)(g->n_nodes ? g->n_nodes : 1) * sizeof *cost);
+    if (!cost) {
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = px_store_begin(store)) != PX_OK) goto done;
+    if ((rc = px_store_table_create(store, &schema, &w)) != PX_OK) goto done;
+    double max_s = opts->minutes[opts->n_minutes - 1] * 60.0;
+    for (size_t o = 0; o < n_origins && rc == PX_OK; o++) {
+        if ((rc = px__progress(ctx, "isochrones", o, n_origins))) break;
+        const char *label = origins[o].label ? origins[o].label : "";
+        px_snap sn;
+        int snapped = px_graph_snap(NULL, g, opts->mode, origins[o].x, origins[o].y, max_snap, &sn) == PX_OK;
+        if (!snapped)
+            px__log(ctx, PX_LOG_WARN, "isochrone: origin '%s' is farther than %.0f m from any %s edge", label,
+                    max_snap, px_mode_name(opts->mode));
+        else if ((rc = px_graph_search(g, opts->mode, PX_DIR_FROM_SOURCES, &sn, 1, max_s, NULL, cost)) != PX_OK) {
+            rc = px__error(ctx, rc, "isochrone: search failed");
+            break;
+        }
+        for (size_t b = 0; b < opts->n_minutes && rc == PX_OK; b++) {
+            GEOSGeometry *poly = NULL;
+            sg.km = 0;
+            if (snapped) {
+                if (reached_segments(h, g, opts->mode, cost, &sn, opts->minutes[b] * 60.0, &sg) ||
+                    !(poly = band_polygon(ctx, &sg, buffer_m))) {
+                    rc = px__error(ctx, PX_EGEOS, "isochrone '%s': cannot build the polygon: %s", label,
+                                   px__geos_message(ctx));
+                    break;
+                }
+            }
+            double residents = 0, area = 0;
+            if (poly) {
+                GEOSArea_r(h, poly, &area);
+                rc = residents_in(ctx, store, poly, &residents);
+            }
+            unsigned char *wkb = NULL;
+            size_t len = 0;
+            if (rc == PX_OK && poly && !(wkb = px__geom_to_wkb(ctx, poly, &len))) rc = PX_EGEOS;
+            px_value v[6] = {PX_VALUE_TEXT(label),         PX_VALUE_TEXT(px_mode_name(opts->mode)),
+                             PX_VALUE_REAL(opts->minutes[b]), PX_VALUE_REAL(residents),
+                             PX_VALUE_REAL(area / 1e6),    PX_VALUE_REAL(sg.km)};
+            if (rc == PX_OK) rc = px_table_writer_add(w, v, wkb, len, NULL);
+            px__wkb_free(ctx, wkb);
+            if (poly) GEOSGeom_destroy_r(h, poly);
+        }
+    }
+    if (rc == PX_OK) {
+        rc = px_table_writer_finish(w);
+        w = NULL;
+    }
+    if (rc == PX_OK) rc = px_store_set_source(store, schema.name, "proxima isochrone", "net_edges", NULL,
+                                              "buffer of the reached network, partial edges included");
+    if (rc == PX_OK) rc = px_store_commit(store);
+done:
+    px_table_writer_abort(w);
+    if (rc != PX_OK) px_store_rollback(store);
+    for (size_t i = 0; i < sg.n; i++) GEOSGeom_destroy_r(h, sg.g[i]);
+    free(sg.g);
+    free(cost);
+    px_graph_free(g);
+    free(origins);
+    px__communes_free(&com);
+    return rc;
+}

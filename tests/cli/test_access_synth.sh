@@ -1,0 +1,51 @@
+# synth, network, access and isochrone from the command line on a small
+# synthetic region: determinism, counts, exit codes and messages.
+source "$(dirname "$0")/lib.sh"
+
+"$PROXIMA" -q synth a.sqlite --nodes 400 --seed 7
+"$PROXIMA" -q synth b.sqlite --nodes 400 --seed 7
+sum() { sqlite3 "$1" "SELECT count(*), printf('%.3f', sum(ST_Length(geom))) FROM roads" -cmd "SELECT load_extension('mod_spatialite');" 2>/dev/null | tail -1; }
+expect_eq "same seed, same roads" "$(sum a.sqlite)" "$(sum b.sqlite)"
+"$PROXIMA" -q synth b.sqlite --nodes 400 --seed 8
+[ "$(sum a.sqlite)" != "$(sum b.sqlite)" ] || fail "another seed gives other roads"
+expect_eq "population = nodes" "400" "$(sqlite3 a.sqlite 'SELECT count(*) FROM population')"
+expect_eq "services: 8 categories" "8" "$(sqlite3 a.sqlite 'SELECT count(DISTINCT category) FROM services')"
+
+expect_fail 1 "no network: run \`proxima network\` first" "$PROXIMA" access a.sqlite
+"$PROXIMA" network a.sqlite > net.txt
+expect_eq "nodes" "nodes 400" "$(grep '^nodes ' net.txt)"
+# 2 x 20 x 19 = 760 grid links, minus the ~4% drawn as missing.
+links=$(sqlite3 a.sqlite 'SELECT count(*) FROM roads')
+expect_eq "one edge per synthetic link" "edges $links" "$(grep '^edges ' net.txt)"
+expect_eq "cycleways closed to walkers" "0" "$(sqlite3 a.sqlite "SELECT count(*) FROM net_edges WHERE highway = 'cycleway' AND walk_fwd")"
+
+expect_fail 2 "unknown mode 'car'" "$PROXIMA" access a.sqlite --modes car
+expect_fail 2 "--nth needs" "$PROXIMA" access a.sqlite --nth 0
+expect_fail 2 "--cutoff must be at least --minutes" "$PROXIMA" access a.sqlite --minutes 20 --cutoff 10
+"$PROXIMA" access a.sqlite --threads 1 --nth 3 > one.txt
+sqlite3 a.sqlite 'SELECT * FROM access_origins ORDER BY fid' > one.csv
+"$PROXIMA" access a.sqlite --threads 2 --nth 3 > two.txt
+sqlite3 a.sqlite 'SELECT * FROM access_origins ORDER BY fid' > two.csv
+cmp -s one.csv two.csv || fail "one and two threads give different results"
+cmp -s one.txt two.txt || fail "one and two threads give different summaries"
+expect_eq "origins" "origins 400" "$(grep '^origins ' two.txt)"
+expect_eq "scores in 0..8" "0" "$(sqlite3 a.sqlite 'SELECT count(*) FROM access_origins WHERE bike_score < 0 OR bike_score > 8')"
+expect_eq "3rd nearest is never nearer" "0" "$(sqlite3 a.sqlite 'SELECT count(*) FROM access_origins WHERE bike_food_n3_min < bike_food_min')"
+"$PROXIMA" -q access a.sqlite --modes walk --categories health,food
+expect_eq "walk only, two categories" "walk_health_min walk_food_min" \
+  "$(sqlite3 a.sqlite 'PRAGMA table_info(access_origins)' | awk -F'|' '$2 ~ /_min$/ {printf "%s%s", s, $2; s = " "}')"
+
+# Summary-only runs keep the commune shares and drop the per-origin table.
+share=$(sqlite3 a.sqlite "SELECT walk_health_share FROM access_communes WHERE commune_id = '*'")
+"$PROXIMA" -q access a.sqlite --modes walk --categories health,food --no-origins-table
+expect_eq "no access_origins" "0" "$(sqlite3 a.sqlite "SELECT count(*) FROM sqlite_master WHERE name = 'access_origins'")"
+expect_eq "same region share" "$share" "$(sqlite3 a.sqlite "SELECT walk_health_share FROM access_communes WHERE commune_id = '*'")"
+
+expect_fail 2 "give an origin" "$PROXIMA" isochrone a.sqlite
+expect_fail 2 "ascending" "$PROXIMA" isochrone a.sqlite --xy 500500,6000500 --minutes 10,5
+"$PROXIMA" -q isochrone a.sqlite --xy 500500,6000500 --mode bike --minutes 2,4
+expect_eq "two bands" "2" "$(sqlite3 a.sqlite 'SELECT count(*) FROM isochrones')"
+expect_eq "route to the same point" "seconds 0.000" \
+  "$("$PROXIMA" route a.sqlite --from 500000,6000000 --to 500000,6000000 --mode bike | head -1)"
+expect_fail 2 "--from needs X,Y" "$PROXIMA" route a.sqlite --from 1 --to 2,3
+finish

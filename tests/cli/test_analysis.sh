@@ -1,0 +1,84 @@
+# equity, brownfields and flood end to end on a small synthetic region with
+# two flood bands and three brownfield sites written here (Lambert-93
+# coordinates): exit codes, tables, files, exclusion with its rule, the
+# half-in-zone share, byte-for-byte reruns, and usage / input errors.
+source "$(dirname "$0")/lib.sh"
+SCEN="$PX_SOURCE_DIR/layers/scenarios/mutafriches-like.yaml"
+
+"$PROXIMA" synth s.sqlite --nodes 2500 --seed 3 2>/dev/null || fail "synth"
+"$PROXIMA" network s.sqlite >/dev/null 2>&1 || fail "network"
+crs='"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}}'
+# High band x 502000..502400 and medium band 502400..502800 across the grid.
+cat > zones.geojson <<JSON
+{"type":"FeatureCollection",$crs,"features":[
+{"type":"Feature","properties":{"id":"z1","hazard":"fort"},"geometry":{"type":"Polygon","coordinates":[[[502000,5999000],[502400,5999000],[502400,6006000],[502000,6006000],[502000,5999000]]]}},
+{"type":"Feature","properties":{"id":"z2","hazard":"moyen"},"geometry":{"type":"Polygon","coordinates":[[[502400,5999000],[502800,5999000],[502800,6006000],[502400,6006000],[502400,5999000]]]}}]}
+JSON
+# A wholly in the high band, B half in it (x 501900..502100), C dry.
+cat > sites.geojson <<JSON
+{"type":"FeatureCollection",$crs,"features":[
+{"type":"Feature","properties":{"id":"A","name":"In the river","kind":"industrial","pollution":"none"},"geometry":{"type":"Polygon","coordinates":[[[502100,6001000],[502300,6001000],[502300,6001200],[502100,6001200],[502100,6001000]]]}},
+{"type":"Feature","properties":{"id":"B","name":"Half wet","kind":"railway","pollution":"suspected"},"geometry":{"type":"Polygon","coordinates":[[[501900,6002000],[502100,6002000],[502100,6002200],[501900,6002200],[501900,6002000]]]}},
+{"type":"Feature","properties":{"id":"C","name":"Dry","kind":"commercial","pollution":"proven"},"geometry":{"type":"Polygon","coordinates":[[[500500,6003000],[500700,6003000],[500700,6003200],[500500,6003200],[500500,6003000]]]}}]}
+JSON
+cat > extra.yaml <<YAML
+layers:
+  flood_zones:
+    - source: zones.geojson
+      fields: {id: id, hazard: hazard}
+  brownfields:
+    - source: sites.geojson
+      fields: {id: id, name: name, kind: kind}
+YAML
+"$PROXIMA" load s.sqlite extra.yaml >/dev/null 2>&1 || fail "load extra layers"
+
+# ---- equity
+mkdir -p out1 out2
+"$PROXIMA" equity s.sqlite -o out1 > eq.txt 2>/dev/null || fail "equity"
+grep -q '^walk  health' eq.txt || fail "equity prints the walk summary"
+# 16 communes x 2 modes x 8 categories x 2 methods rows, plus the header.
+expect_eq "equity_communes.csv rows" 513 "$(wc -l < out1/equity_communes.csv)"
+expect_eq "equity_lorenz.csv rows" $((32 * 101 + 1)) "$(wc -l < out1/equity_lorenz.csv)"
+expect_eq "equity_communes.geojson features" 512 "$(ogr_count out1/equity_communes.geojson)"
+# Ranks run 1..16 within each run, least served first.
+awk -F, 'NR > 1 && $3 == "walk" && $4 == "health" && $5 == "e2sfca" {print $13}' out1/equity_communes.csv \
+  | sort -n | tr '\n' ' ' | grep -q '^1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 $' || fail "ranks 1..16"
+# Gini within [0, 1] for every run that has one.
+awk -F, 'NR > 1 && $9 != "" && ($9 < 0 || $9 > 1) {bad = 1} END {exit bad}' out1/equity_summary.csv || fail "gini range"
+
+# ---- brownfields: exclusion with its rule, the half share, byte-for-byte reruns
+"$PROXIMA" brownfields s.sqlite --scenario "$SCEN" -o out1 >/dev/null 2>&1 || fail "brownfields"
+"$PROXIMA" brownfields s.sqlite --scenario "$SCEN" -o out2 >/dev/null 2>&1 || fail "brownfields again"
+for f in brownfield_sites.csv brownfield_scores.csv brownfield_sites.geojson; do
+  cmp -s "out1/$f" "out2/$f" || fail "$f differs between two identical runs"
+done
+row=$(awk -F, '$1 == "A" && $3 == "housing"' out1/brownfield_scores.csv)
+expect_eq "site A housing excluded_by" "high-flood-hazard-over-half" "$(echo "$row" | cut -d, -f7)"
+expect_eq "site A housing rank empty" "" "$(echo "$row" | cut -d, -f6)"
+# Column 14 of brownfield_scores is flood_share_high_raw.
+expect_eq "scores column 14" "flood_share_high_raw" "$(head -1 out1/brownfield_scores.csv | cut -d, -f14)"
+expect_near "site B flood_share_high" 0.5 "$(awk -F, '$1 == "B" && $3 == "housing" {print $14}' out1/brownfield_scores.csv)" 0.002
+expect_eq "site C flood_share_high" 0 "$(awk -F, '$1 == "C" && $3 == "housing" {print $14}' out1/brownfield_scores.csv)"
+expect_eq "brownfield_sites features" 3 "$(ogr_count out1/brownfield_sites.geojson)"
+
+# ---- flood: exposure and the scenario that cuts the grid in two
+"$PROXIMA" flood s.sqlite --scenario high -o out1 > fl.txt 2>/dev/null || fail "flood"
+grep -q '^closed_edges [1-9]' fl.txt || fail "flood closes edges: $(cat fl.txt)"
+grep -q '^residents_losing_qh [1-9]' fl.txt || fail "residents lose quarter-hour access"
+any=$(awk '$1 == "residents_any" {print $2}' fl.txt)
+hi=$(awk '$1 == "residents_high" {print $2}' fl.txt)
+me=$(awk '$1 == "residents_medium" {print $2}' fl.txt)
+expect_eq "residents any = high + medium" "$any" "$((hi + me))"
+head -1 out1/flood_exposure.csv | grep -q 'services_health' || fail "services per category columns"
+[ "$(wc -l < out1/flood_scenario_origins.csv)" -gt 1 ] || fail "scenario origins written"
+
+# ---- errors: usage (2) and runtime (1)
+expect_fail 2 "missing --scenario" "$PROXIMA" brownfields s.sqlite
+expect_fail 2 "--scenario needs high, medium or low" "$PROXIMA" flood s.sqlite --scenario deluge
+expect_fail 2 "--bands needs" "$PROXIMA" equity s.sqlite --bands 5
+printf 'uses: [housing]\ncriteria:\n  - id: a\n    thresholds: [1]\n    rate: {housing: {weight: 3, ratings: [1, 2]}}\n' > bad.yaml
+expect_fail 1 "bad.yaml:5: criterion 'a': weight of 'housing' must be 0.5, 1 or 2" \
+  "$PROXIMA" brownfields s.sqlite --scenario bad.yaml
+"$PROXIMA" init empty.sqlite --crs EPSG:2154 2>/dev/null
+expect_fail 1 "no layer or table 'flood_zones'" "$PROXIMA" flood empty.sqlite
+finish

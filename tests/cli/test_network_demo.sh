@@ -1,0 +1,62 @@
+# The network and accessibility on the demo region (Liechtenstein, OSM 2013):
+# travel times checked against an independent router (SpatiaLite's
+# VirtualRouting on the same net_edges, through sqlite3 + mod_spatialite) for
+# a handful of node pairs, within 1%; then access and isochrones.
+source "$(dirname "$0")/lib.sh"
+
+"$PROXIMA" -q init demo.sqlite --crs EPSG:32632
+"$PROXIMA" -q load demo.sqlite "$PX_SOURCE_DIR/layers/demo-liechtenstein.yaml" >/dev/null 2>&1 || fail "load demo"
+"$PROXIMA" network demo.sqlite > net.txt || fail "network"
+val() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
+expect_eq "edges in report = rows" "$(val edges net.txt)" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM net_edges')"
+expect_eq "nodes in report = rows" "$(val nodes net.txt)" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM net_nodes')"
+# Every cycle route of the demo is an OSM way already in roads: none added twice.
+expect_eq "cycle routes in roads" "$(val cycle_routes net.txt)" "$(val cycle_routes_in_roads net.txt)"
+expect_eq "no motorway edge" "0" "$(sqlite3 demo.sqlite "SELECT count(*) FROM net_edges WHERE highway IN ('motorway','construction')")"
+expect_eq "walk time = length / 4.8 km/h" "0" \
+  "$(sqlite3 demo.sqlite "SELECT count(*) FROM net_edges WHERE abs(walk_s - length_m * 3.6 / 4.8) > 1e-3 * walk_s + 1e-6")"
+expect_eq "islands flagged off the main component" "0" \
+  "$(sqlite3 demo.sqlite "SELECT count(*) FROM net_edges WHERE island = 1 AND component = 0")"
+
+# Independent router: VirtualRouting over the same edges, per mode.
+sqlite3 demo.sqlite "SELECT load_extension('mod_spatialite');
+  SELECT CreateRouting('rt_walk_data', 'rt_walk', 'net_edges', 'from_node', 'to_node', 'geom', 'walk_s', NULL, 1, 1, 'walk_fwd', 'walk_bwd', 1);
+  SELECT CreateRouting('rt_bike_data', 'rt_bike', 'net_edges', 'from_node', 'to_node', 'geom', 'bike_s', NULL, 1, 1, 'bike_fwd', 'bike_bwd', 1);" >/dev/null
+# Junctions of the main component on edges each mode may use, picked by fid.
+for mode in walk bike; do
+  nodes=$(sqlite3 demo.sqlite "SELECT n.fid FROM net_nodes n WHERE n.degree >= 3 AND n.component = 0
+    AND EXISTS (SELECT 1 FROM net_edges e WHERE (e.from_node = n.fid OR e.to_node = n.fid) AND e.${mode}_fwd AND e.${mode}_bwd)
+    AND n.fid % 61 = 0 ORDER BY n.fid LIMIT 12")
+  set -- $nodes
+  checked=0
+  while [ $# -ge 2 ]; do
+    a=$1 b=$2; shift 2
+    from=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $a")
+    to=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $b")
+    ours=$("$PROXIMA" route demo.sqlite --from "$from" --to "$to" --mode $mode --snap-distance 0.01 | awk '$1 == "seconds" {print $2}')
+    # (VirtualRouting answers only unfiltered queries: pick the Route row here.)
+    theirs=$(sqlite3 demo.sqlite "SELECT load_extension('mod_spatialite'); SELECT Role, Cost FROM rt_$mode WHERE NodeFrom = $a AND NodeTo = $b" | awk -F'|' '$1 == "Route" {print $2}')
+    if [ -n "$theirs" ] && [ -n "$ours" ]; then
+      expect_near "$mode $a->$b seconds (VirtualRouting)" "$theirs" "$ours" 0.01
+      checked=$((checked + 1))
+    elif [ -n "$theirs$ours" ]; then
+      fail "$mode $a->$b: one router found a path, the other not (ours '$ours', VirtualRouting '$theirs')"
+    fi
+  done
+  [ "$checked" -ge 4 ] || fail "$mode: only $checked pairs compared"
+done
+
+"$PROXIMA" access demo.sqlite --nth 2 > access.txt || fail "access"
+expect_eq "origins = population rows" "$(val origins access.txt)" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM population')"
+expect_eq "one row per commune + region" "12" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM access_communes')"
+expect_eq "shares within [0,1]" "0" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM access_communes WHERE bike_all_share < 0 OR bike_all_share > 1 OR walk_all_share > bike_all_share + 1')"
+expect_eq "n-th nearest never nearer than nearest" "0" \
+  "$(sqlite3 demo.sqlite 'SELECT count(*) FROM access_origins WHERE walk_transit_n2_min < walk_transit_min')"
+expect_eq "score = categories within 15 min" "0" \
+  "$(sqlite3 demo.sqlite "SELECT count(*) FROM access_origins WHERE bike_score != (coalesce(bike_transit_min <= 15, 0) + coalesce(bike_health_min <= 15, 0) + coalesce(bike_food_min <= 15, 0) + coalesce(bike_education_min <= 15, 0) + coalesce(bike_culture_min <= 15, 0) + coalesce(bike_sport_min <= 15, 0) + coalesce(bike_public_min <= 15, 0))")"
+
+"$PROXIMA" -q isochrone demo.sqlite --commune-centres --mode walk --minutes 5,10 || fail "isochrone"
+expect_eq "two bands per commune" "22" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM isochrones')"
+expect_eq "bands nested: more area and residents at 10 min" "0" \
+  "$(sqlite3 demo.sqlite 'SELECT count(*) FROM isochrones a JOIN isochrones b ON a.origin = b.origin AND a.minutes = 5 AND b.minutes = 10 WHERE b.area_km2 < a.area_km2 OR b.residents < a.residents')"
+finish
