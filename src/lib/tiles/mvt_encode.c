@@ -105,12 +105,16 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
 {
     int rc = -1;
     size_t n_layers = 0, n_feat = 0, n_tags = 0, n_vals = 0;
+    uint32_t last_layer = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
         if (items[i].dropped) continue;
         n_feat++;
         n_tags += 2 * job->layers[items[i].layer]->n_cols;
         n_vals += job->layers[items[i].layer]->n_cols;
-        if (!i || items[i].layer != items[i - 1].layer) n_layers++;
+        /* Count layers over kept items only: a dropped first item of a
+         * layer must not hide that layer (regression: heap overflow). */
+        if (items[i].layer != last_layer) n_layers++;
+        last_layer = items[i].layer;
     }
     VectorTile__Tile tile = VECTOR_TILE__TILE__INIT;
     VectorTile__Tile__Layer *layers = calloc(n_layers + 1, sizeof *layers);
