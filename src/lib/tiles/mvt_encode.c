@@ -246,15 +246,27 @@ static int by_importance(const void *a, const void *b)
 
 /* Drop the `drop` least important kept features (order[] is sorted by
  * importance; the first n_items - *kept of it are already dropped). */
-static void drop_some(item **order, size_t n_items, size_t *kept, size_t drop, uint32_t *n_dropped)
+/* Drop the least important kept features (order[] is sorted by importance;
+ * its first n_items - *kept are already dropped) until the dropped ones
+ * weigh `share` of what was kept, the weight of a feature being its
+ * geometry commands plus a tag pair per column: the smallest features are
+ * dropped first and weigh less than the average one, so counting features
+ * would undershoot. At least one feature goes. */
+static void drop_some(const px__vt_job *job, item **order, size_t n_items, size_t *kept, double share,
+                      uint32_t *n_dropped)
 {
-    if (drop < 1) drop = 1;
-    if (drop > *kept) drop = *kept;
     size_t first = n_items - *kept;
-    for (size_t i = first; i < first + drop; i++)
-        order[i]->dropped = 1;
-    *kept -= drop;
-    *n_dropped += (uint32_t)drop;
+    double total = 0;
+    for (size_t i = first; i < n_items; i++)
+        total += (double)order[i]->len + 2.0 * (double)job->layers[order[i]->layer]->n_cols;
+    double goal = share * total, gone = 0;
+    size_t i = first;
+    do {
+        gone += (double)order[i]->len + 2.0 * (double)job->layers[order[i]->layer]->n_cols;
+        order[i++]->dropped = 1;
+    } while (i < n_items && gone < goal);
+    *n_dropped += (uint32_t)(i - first);
+    *kept = n_items - i;
 }
 
 void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__tentry *entries, size_t n,
@@ -348,10 +360,10 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
             qsort(order, n_items, sizeof *order, by_importance);
         }
         out->capped = 1;
-        /* Keep the share of features the cap allows, less 5% for safety. */
-        double keep_share = (double)max / est - 0.05;
-        size_t target = keep_share > 0 ? (size_t)((double)kept * keep_share) : 0;
-        drop_some(order, n_items, &kept, target < kept ? kept - target : 1, &out->n_dropped);
+        /* Aim at 90% of the cap: the estimate is rough, and the headroom
+         * saves rounds. */
+        double keep_share = 0.9 * (double)max / est;
+        drop_some(job, order, n_items, &kept, keep_share < 1 ? 1 - keep_share : 0, &out->n_dropped);
         if (!kept) break; /* everything dropped: an empty tile is not stored */
     }
 done:
