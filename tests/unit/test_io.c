@@ -194,7 +194,7 @@ static void test_px__resolve_path_cases(void **state)
         {"PG:dbname=x host=y", "PG:dbname=x host=y"}, /* connection string: kept */
         {"GPKG:f.gpkg:t", "GPKG:f.gpkg:t"},
         {"/vsizip/a.zip/b.shp", "/vsizip/a.zip/b.shp"},
-        {"x:y/a.csv", "x:y/a.csv"}, /* looks like one, no such file */
+        {"xy:z/a.csv", "xy:z/a.csv"}, /* looks like one, no such file */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *r = px__resolve_path("layers", cases[i][0]);
