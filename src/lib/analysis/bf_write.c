@@ -247,6 +247,9 @@ px_status px_brownfields_run(px_ctx *ctx, px_store *store, const px_graph *graph
                 rc = px_store_set_source(store, "brownfield_sites", "proxima brownfields", NULL, NULL,
                                          px_bf_scenario_name(sc));
             if (rc == PX_OK)
+                rc = px_store_set_source(store, "brownfield_scores", "proxima brownfields", NULL, NULL,
+                                         px_bf_scenario_name(sc));
+            if (rc == PX_OK)
                 rc = px_store_commit(store);
             else
                 px_store_rollback(store);

@@ -303,8 +303,9 @@ px_status px__equity_write(px__eq_run *run)
     if (rc == PX_OK) rc = write_indicators(run);
     px__log(run->ctx, PX_LOG_DEBUG, "equity: equity_origins %.2f s, indicators %.2f s", t1 - t0,
             seconds() - t1);
-    if (rc == PX_OK)
-        rc = px_store_set_source(run->store, "equity_communes", "proxima equity", NULL, NULL, NULL);
+    static const char *const tables[] = {"equity_origins", "equity_communes", "equity_summary", "equity_lorenz"};
+    for (size_t k = 0; rc == PX_OK && k < 4; k++)
+        rc = px_store_set_source(run->store, tables[k], "proxima equity", NULL, NULL, NULL);
     if (rc == PX_OK)
         rc = px_store_commit(run->store);
     else
