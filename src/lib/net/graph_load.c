@@ -1,8 +1,8 @@
 /*
- * px_graph_load: the graph from net_nodes and net_edges, numeric columns
- * only (x, y of the nodes; endpoints, length, flags and costs of the edges),
- * through the store reader: no geometry is parsed, which keeps a million-node
- * load to about a second. Node fids are expected to be 1..n (as
+ * px_graph_load: the graph from the cache px_net_build left (graph_cache.c)
+ * when it is still current, else from net_nodes and net_edges, numeric
+ * columns only (x, y of the nodes; endpoints, length, flags and costs of the
+ * edges), through the store reader: no geometry is parsed. Node fids are expected to be 1..n (as
  * px_net_build writes them); any other numbering is mapped through a sorted
  * fid table.
  */
@@ -38,6 +38,7 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
     px_table_reader *r = NULL;
     int64_t *fids = NULL;
     if ((rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g)) != PX_OK) return rc;
+    if (px__graph_cache_get(ctx, store, g)) goto finish;
     static const char *const node_cols[] = {"x", "y", NULL};
     if ((rc = px_store_reader_open(store, "net_nodes", node_cols, 0, NULL, &r)) != PX_OK) goto done;
     int has = 0, contiguous = 1;
@@ -92,6 +93,7 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
         rc = px__error(ctx, PX_EDOMAIN, "%s: network changed while loading", px_store_path(store));
         goto done;
     }
+finish:
     if ((rc = px__progress(ctx, "network: load", 2, 3))) goto done;
     rc = px__graph_finish(ctx, g);
 done:
