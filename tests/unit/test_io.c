@@ -276,6 +276,38 @@ static void test_px_load_value_map_rejects_unmapped_value(void **state)
     px_store_close(s);
 }
 
+static void test_px_load_value_map_key_forms(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    /* Fields tried in order [extra, level]; per field "field=value" beats a
+     * bare "value", which beats "field=*".
+     *   A: extra=kept  -> "extra=kept"            -> special
+     *   B: extra=x     -> "extra=*"               -> other-extra
+     *   F: no extra, level=Fai -> "level=Fai"     -> low
+     *   H: no extra, level=X   -> "level=*"       -> any-level */
+    assert_int_equal(load_text(f, s,
+                               "layers:\n  flood_zones:\n    source: @F/zones.geojson\n"
+                               "    where: \"code IN ('A', 'B', 'F', 'H')\"\n"
+                               "    fields:\n      id: code\n      hazard:\n        field: [extra, level]\n"
+                               "        map: {extra=kept: special, kept: bare, extra=*: other-extra,\n"
+                               "              level=Fai: low, Fai: bare, level=*: any-level}\n",
+                               0, &rep, &n),
+                     PX_OK);
+    assert_int_equal(rep[0].n_loaded, 4);
+    free(rep);
+    const char *want[][2] = {{"A", "special"}, {"B", "other-extra"}, {"F", "low"}, {"H", "any-level"}};
+    for (int i = 0; i < 4; i++) {
+        char text[64];
+        double area;
+        assert_true(find_row(f, s, "flood_zones", "id", want[i][0], "hazard", text, sizeof text, &area));
+        assert_string_equal(text, want[i][1]);
+    }
+    px_store_close(s);
+}
+
 static void test_px_load_strict_leaves_store_unchanged(void **state)
 {
     fx *f = *state;
@@ -404,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_json_unknown_key_names_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_repairs_and_rejects_with_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_value_map_rejects_unmapped_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_value_map_key_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_strict_leaves_store_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_missing_field_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_source_errors, setup, teardown),

@@ -213,6 +213,8 @@ static void test_px_load_buffer_dissolve_and_point_on_surface(void **state)
      * than one disc and smaller than two. */
     assert_true(find_row(f, s, "flood_zones", "id", "both", "hazard", text, sizeof text, &both));
     assert_true(both > one + 1 && both < 2 * one - 1);
+    assert_true(find_row(f, s, "flood_zones", "id", "both", "props", text, sizeof text, &both));
+    assert_string_equal(text, "{\"dissolved_features\":2}");
     /* The point on the surface of square A lies inside it. */
     px_bbox box = {540000, 5220000, 540100, 5220100};
     px_table_reader *r = NULL;

@@ -6,11 +6,13 @@
  */
 #include "lines_read.h"
 
+#include <errno.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void px__io_lines_clear(px__io_lines *l)
 {
@@ -64,7 +66,11 @@ px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__
     OGRCoordinateTransformationH ct = NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path, CPLGetLastErrorMsg());
+        const char *why = CPLGetLastErrorMsg();
+        struct stat sb;
+        if (stat(path, &sb) != 0) why = strerror(errno);
+        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path,
+                       why && *why ? why : "not a format GDAL reads");
         goto done;
     }
     OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;

@@ -118,8 +118,9 @@ px_status px__plan_new(px__layer_load *ll, const px__source *src, OGRLayerH lyr,
         CPLFree(probe);
         if (!known) {
             free(p);
-            return px__error(ll->ctx, PX_EDOMAIN, "%s:%s: encoding '%s' is not one GDAL/iconv can convert from",
-                             src->source_text, layer_name, src->encoding);
+            return px__error(ll->ctx, PX_EDOMAIN,
+                             "%s:%s: encoding '%s' is not one GDAL/iconv can convert from", src->source_text,
+                             layer_name, src->encoding);
         }
     }
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
@@ -251,7 +252,8 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
             *out = v;
             return PX_OK;
         }
-        /* A key "field=value" matches that field only; a bare "value" any. */
+        /* A key "field=value" matches that field only; a bare "value" any
+         * field of the list. */
         const char *fname = fm->fields[i];
         size_t flen = strlen(fname);
         size_t hit = fm->n_map;
@@ -261,6 +263,9 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
                 hit = m;
         for (size_t m = 0; m < fm->n_map && hit == fm->n_map; m++)
             if (!strcmp(fm->map_from[m], v)) hit = m;
+        /* "field=*": any value of that field, after the exact keys. */
+        for (size_t m = 0; m < fm->n_map && hit == fm->n_map; m++)
+            if (!strncmp(fm->map_from[m], fname, flen) && !strcmp(fm->map_from[m] + flen, "=*")) hit = m;
         if (hit < fm->n_map) {
             free(v);
             free(seen);

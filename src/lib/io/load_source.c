@@ -149,6 +149,12 @@ static px_status write_dissolved(reader *r)
     px_ctx *ctx = r->ll->ctx;
     GEOSContextHandle_t h = px__geos(ctx);
     if (!r->n_parts) return PX_OK;
+    /* The mapped columns of the first feature stand for the whole; its other
+     * attributes would not, so props says what was merged instead. */
+    json_t *props = json_pack("{s:I}", "dissolved_features", (json_int_t)r->n_parts);
+    if (!props) return px__error(ctx, PX_ENOMEM, "out of memory");
+    if (r->keep.props) json_decref(r->keep.props);
+    r->keep.props = props;
     GEOSGeometry *coll =
         GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, r->parts, (unsigned)r->n_parts);
     if (!coll) return px__error(ctx, PX_EGEOS, "%s: GEOS: %s", r->src->source_text, px__geos_message(ctx));

@@ -68,7 +68,8 @@ typedef struct lmap {
 static int lmap_reset(lmap *m, size_t want)
 {
     size_t cap = 16;
-    while (cap < 2 * want) cap *= 2;
+    while (cap < 2 * want)
+        cap *= 2;
     if (cap > m->cap) {
         uint32_t *k = realloc(m->key, cap * sizeof *k), *v = NULL;
         if (k) m->key = k;
@@ -125,10 +126,12 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
     for (size_t i = 0; i < n;) {
         uint32_t L = items[i].layer;
         size_t j = i;
-        while (j < n && items[j].layer == L) j++;
+        while (j < n && items[j].layer == L)
+            j++;
         const px__tlayer *src = job->layers[L];
         size_t kept = 0;
-        for (size_t k = i; k < j; k++) kept += !items[k].dropped;
+        for (size_t k = i; k < j; k++)
+            kept += !items[k].dropped;
         if (!kept) {
             i = j;
             continue;
@@ -168,7 +171,8 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
                     VectorTile__Tile__Value *v = &vals[vi++];
                     vector_tile__tile__value__init(v);
                     const px__tval *tv = &src->values[g];
-                    if (tv->type == PX_COL_TEXT) v->string_value = tv->s;
+                    if (tv->type == PX_COL_TEXT)
+                        v->string_value = tv->s;
                     else if (tv->type == PX_COL_INT) {
                         v->has_int_value = 1;
                         v->int_value = tv->i;
@@ -227,7 +231,8 @@ static void drop_some(item **order, size_t n_items, size_t *kept, size_t drop, u
     if (drop < 1) drop = 1;
     if (drop > *kept) drop = *kept;
     size_t first = n_items - *kept;
-    for (size_t i = first; i < first + drop; i++) order[i]->dropped = 1;
+    for (size_t i = first; i < first + drop; i++)
+        order[i]->dropped = 1;
     *kept -= drop;
     *n_dropped += (uint32_t)drop;
 }
@@ -241,14 +246,21 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
     item *items = malloc((n + 1) * sizeof *items);
     item **order = NULL;
     size_t n_items = 0;
-    if (!items) goto fail;
+    if (!items) {
+        out->failed = 1;
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         const px__tgeom *g = &job->zgeoms[entries[i].layer][entries[i].feat];
         if (!g->n_parts) continue;
         size_t before = cmds.n;
         double imp = 0;
-        int r = px__tgeom_encode(g, job->z, tx, ty, job->extent, job->buffer, job->keep_tiny, &cb, &cmds, &imp);
-        if (r < 0) goto fail;
+        int r =
+            px__tgeom_encode(g, job->z, tx, ty, job->extent, job->buffer, job->keep_tiny, &cb, &cmds, &imp);
+        if (r < 0) {
+            out->failed = 1;
+            goto done;
+        }
         if (r == 0) continue;
         items[n_items++] = (item){entries[i].layer, entries[i].feat, before, cmds.n - before, imp, 0};
     }
@@ -261,7 +273,10 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
     size_t raw_len = 0, kept = n_items, max = job->max_bytes;
     double ratio = 0; /* stored / packed, 0 until measured */
     for (;;) {
-        if (pack(job, items, n_items, cmds.v, &raw, &raw_len)) goto fail;
+        if (pack(job, items, n_items, cmds.v, &raw, &raw_len)) {
+            out->failed = 1;
+            goto done;
+        }
         double est = (double)raw_len;
         if (job->gzip && max && raw_len > max) {
             if (ratio == 0) {
@@ -269,7 +284,10 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
                 size_t gz_len = 0;
                 if (px__gzip_level(raw, raw_len, 1, &gz, &gz_len)) {
                     free(raw);
-                    goto fail;
+                    {
+                        out->failed = 1;
+                        goto done;
+                    }
                 }
                 free(gz);
                 ratio = 0.9 * (double)gz_len / (double)raw_len; /* level 9 is ~10% smaller */
@@ -280,7 +298,10 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
             if (job->gzip) {
                 int zr = px__gzip(raw, raw_len, &out->data, &out->len);
                 free(raw);
-                if (zr) goto fail;
+                if (zr) {
+                    out->failed = 1;
+                    goto done;
+                }
                 if (raw_len) ratio = (double)out->len / (double)raw_len;
             } else {
                 out->data = raw;
@@ -298,8 +319,12 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
         }
         if (!order) {
             order = malloc(n_items * sizeof *order);
-            if (!order) goto fail;
-            for (size_t i = 0; i < n_items; i++) order[i] = &items[i];
+            if (!order) {
+                out->failed = 1;
+                goto done;
+            }
+            for (size_t i = 0; i < n_items; i++)
+                order[i] = &items[i];
             qsort(order, n_items, sizeof *order, by_importance);
         }
         out->capped = 1;
@@ -309,13 +334,12 @@ void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__ten
         drop_some(order, n_items, &kept, target < kept ? kept - target : 1, &out->n_dropped);
         if (!kept) break; /* everything dropped: an empty tile is not stored */
     }
-    goto done;
-fail:
-    free(out->data);
-    out->data = NULL;
-    out->len = 0;
-    out->failed = 1;
 done:
+    if (out->failed) {
+        free(out->data);
+        out->data = NULL;
+        out->len = 0;
+    }
     free(order);
     free(items);
     free(cmds.v);
