@@ -23,8 +23,10 @@ const char px_usage_equity[] =
     "Overall: Gini, Theil T (between / within communes), Palma, FGT 0/1/2 against\n"
     "the standard S x regional mean, Lorenz curve.\n"
     "Writes the tables equity_origins, equity_communes, equity_summary and\n"
-    "equity_lorenz; with -o DIR also equity_communes.csv (ranked, least served\n"
-    "first), equity_communes.geojson, equity_summary.csv and equity_lorenz.csv.\n"
+    "equity_lorenz, equity_underserved (E2SFCA rows of underserved communes); with\n"
+    "-o DIR also equity_communes.csv (ranked, least served first),\n"
+    "equity_communes.geojson, equity_summary.csv, equity_lorenz.csv and\n"
+    "equity_underserved.csv.\n"
     "Prints the E2SFCA summary on stdout.\n\n"
     "Example:\n  proxima equity demo.sqlite -o out/ --mode walk --categories health,education\n";
 
@@ -88,10 +90,11 @@ static int print_summary(px_cli *cli, px_store *store)
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
-    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz"};
+    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz",
+                                       "equity_underserved"};
     char path[4096];
     px_status st = PX_OK;
-    for (size_t i = 0; st == PX_OK && i < 3; i++) {
+    for (size_t i = 0; st == PX_OK && i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s.csv", dir, csvs[i]);
         st = px_csv_write_table(cli->ctx, store, csvs[i], path);
     }

@@ -149,6 +149,10 @@ static void test_px_equity_run_street(void **state)
     int64_t n = 0;
     assert_int_equal(px_store_count(s, "equity_lorenz", &n), PX_OK);
     assert_int_equal(n, 2 * 101); /* health x two methods; the school has no curve */
+    /* Underserved list: health is above half the regional mean in both
+     * communes (28.09 and 31.45 against 14.29); the school leaves A and B. */
+    assert_int_equal(px_store_count(s, "equity_underserved", &n), PX_OK);
+    assert_int_equal(n, 2);
     /* The CSV of the communes: header, then rows; same run, same bytes. */
     char *csv = px_test_path(dir, "c.csv");
     assert_int_equal(px_csv_write_table(ctx, s, "equity_communes", csv), PX_OK);

@@ -182,7 +182,9 @@ typedef struct px_equity_report {
  *                   within), Palma (NULL when the bottom 40% have nothing),
  *                   FGT 0/1/2 against the standard underserved_share x the
  *                   regional mean, underserved communes and population;
- *   equity_lorenz   101 Lorenz points per mode, category and method.
+ *   equity_lorenz   101 Lorenz points per mode, category and method;
+ *   equity_underserved (MULTIPOLYGON) the E2SFCA rows of underserved
+ *                   communes, least served first, with their population.
  * `opts` may be NULL; `report` may be NULL. Returns PX_ENOTFOUND (a layer
  * missing: population, services or communes), PX_EINVAL / PX_EDOMAIN (bad
  * options), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED; on error the
