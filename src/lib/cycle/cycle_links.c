@@ -392,7 +392,7 @@ static px_status apply(state *S, const cand *c, uint8_t *saved, uint32_t pick)
 {
     px__cgraph *g = S->in->g;
     px_status rc = PX_OK;
-    int reindex = c->kind != 0; /* only new arcs need the adjacency rebuilt */
+    int reindex = 0; /* a gap edge is searchable as appended; only new arc directions need a rebuild */
     if (c->kind == 0) {
         for (size_t k = 0; k < c->n_edges; k++) {
             uint32_t e = S->cedges[c->first_edge + k];
@@ -504,7 +504,8 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     for (size_t i = 0; i < res.n; i++) {
         px__clink *l = &res.links[i];
         /* Gap links have no network edges (and cedges may be NULL). */
-        if (l->n_edges) memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
+        if (l->n_edges)
+            memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
         l->first_edge = res.n_edge_ids;
         res.n_edge_ids += l->n_edges;
     }
@@ -529,11 +530,15 @@ done:
             }
         }
     }
-    int changed = g->n_edges != m0;
+    /* The adjacency must be rebuilt when an upgrade changed directions (the
+     * index then also holds gap edges); otherwise dropping the appended
+     * gap edges is enough. */
+    int changed = g->n_indexed > m0;
     for (size_t i = 0; !changed && i < res.n; i++)
         changed = res.links[i].kind == 0;
     for (size_t i = 0; !changed && rc == PX_OK && i < out->n; i++)
         changed = out->links[i].kind == 0;
+    if (!changed) px__cgraph_truncate(g, m0);
     g->n_edges = m0;
     if (changed) {
         px_status ri = px__cgraph_index(ctx, g);
