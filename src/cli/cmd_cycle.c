@@ -70,32 +70,38 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int m;
         double d = 0;
-        if (!strcmp(argv[i], "--rules")) rules = 1;
+        if (!strcmp(argv[i], "--rules"))
+            rules = 1;
         else if ((m = opt_num(argc, argv, &i, "--coverage-m", &o.coverage_m)) != 0) {
             if (m < 0) return px_cli_usage_error("cycle", "--coverage-m needs a distance > 0 in metres");
         } else if ((m = opt_num(argc, argv, &i, "--distance-m", &o.bike_distance_m)) != 0) {
             if (m < 0) return px_cli_usage_error("cycle", "--distance-m needs a distance > 0 in metres");
         } else if ((m = opt_num(argc, argv, &i, "--detour", &o.detour_ratio)) != 0) {
-            if (m < 0 || o.detour_ratio < 1) return px_cli_usage_error("cycle", "--detour needs a ratio >= 1");
+            if (m < 0 || o.detour_ratio < 1)
+                return px_cli_usage_error("cycle", "--detour needs a ratio >= 1");
         } else if ((m = opt_num(argc, argv, &i, "--gap-m", &o.gap_m)) != 0) {
             if (m < 0) return px_cli_usage_error("cycle", "--gap-m needs a distance > 0 in metres");
         } else if ((m = opt_num(argc, argv, &i, "--snap-m", &o.snap_m)) != 0) {
             if (m < 0) return px_cli_usage_error("cycle", "--snap-m needs a distance > 0 in metres");
         } else if ((m = opt_num(argc, argv, &i, "--max-lts", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 4) return px_cli_usage_error("cycle", "--max-lts needs 1, 2, 3 or 4");
+            if (m < 0 || d != (int)d || d > 4)
+                return px_cli_usage_error("cycle", "--max-lts needs 1, 2, 3 or 4");
             o.max_low_stress = (int)d;
         } else if ((m = opt_num(argc, argv, &i, "--top", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 10000) return px_cli_usage_error("cycle", "--top needs a whole number 1..10000");
+            if (m < 0 || d != (int)d || d > 10000)
+                return px_cli_usage_error("cycle", "--top needs a whole number 1..10000");
             o.top_links = (int)d;
         } else if ((m = opt_num(argc, argv, &i, "--threads", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 64) return px_cli_usage_error("cycle", "--threads needs a whole number 1..64");
+            if (m < 0 || d != (int)d || d > 64)
+                return px_cli_usage_error("cycle", "--threads needs a whole number 1..64");
             o.threads = (int)d;
         } else if ((m = px_cli_opt(argc, argv, &i, "--weight", &v)) != 0) {
             const char *eq = m > 0 ? strchr(v, '=') : NULL;
             double w = 0;
             if (!eq || eq == v || px_cli_parse_double(eq + 1, &w) || w < 0)
                 return px_cli_usage_error("cycle", "--weight needs CATEGORY=WEIGHT (a number >= 0)");
-            if (o.n_weights == MAX_WEIGHTS) return px_cli_usage_error("cycle", "at most %d --weight options", MAX_WEIGHTS);
+            if (o.n_weights == MAX_WEIGHTS)
+                return px_cli_usage_error("cycle", "at most %d --weight options", MAX_WEIGHTS);
             wvals[o.n_weights] = w;
             wbuf[o.n_weights] = NULL;
             wnames[o.n_weights++] = v; /* cut at '=' below, once parsing is done */
@@ -107,8 +113,10 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
             geojson = v;
         } else if (argv[i][0] == '-') {
             return px_cli_usage_error("cycle", "unknown option '%s'", argv[i]);
-        } else if (!path) path = argv[i];
-        else return px_cli_usage_error("cycle", "unexpected argument '%s'", argv[i]);
+        } else if (!path)
+            path = argv[i];
+        else
+            return px_cli_usage_error("cycle", "unexpected argument '%s'", argv[i]);
     }
     if (rules) return print_rules(cli);
     if (!path) return px_cli_usage_error("cycle", "missing PROJECT");
@@ -143,21 +151,25 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
         rc = px_cli_fail(cli, st);
         goto done;
     }
-    printf("edges %lld: LTS 1 %lld, LTS 2 %lld, LTS 3 %lld, LTS 4 %lld, not bikeable %lld\n", (long long)r.n_edges,
-           (long long)r.n_lts[1], (long long)r.n_lts[2], (long long)r.n_lts[3], (long long)r.n_lts[4],
-           (long long)r.n_lts[0]);
+    printf("edges %lld: LTS 1 %lld, LTS 2 %lld, LTS 3 %lld, LTS 4 %lld, not bikeable %lld\n",
+           (long long)r.n_edges, (long long)r.n_lts[1], (long long)r.n_lts[2], (long long)r.n_lts[3],
+           (long long)r.n_lts[4], (long long)r.n_lts[0]);
     printf("low-stress islands %lld\n", (long long)r.n_islands);
     printf("residents %.0f, covered %.0f (%.1f%%)\n", r.population, r.covered_population,
            r.population > 0 ? 100.0 * r.covered_population / r.population : 0.0);
     printf("destinations %lld in %lld categories\n", (long long)r.n_destinations, (long long)r.n_categories);
-    if (r.score >= 0) printf("connectivity score %.1f\n", r.score);
-    else printf("connectivity score n/a (no destination within reach)\n");
+    if (r.score >= 0)
+        printf("connectivity score %.1f\n", r.score);
+    else
+        printf("connectivity score n/a (no destination within reach)\n");
     printf("missing links ranked %lld\n", (long long)r.n_links);
     if (o.add_links)
-        printf("what-if: %lld planned links, connectivity %.1f -> %.1f, covered %.0f -> %.0f\n", (long long)r.n_added,
-               r.score, r.score_whatif, r.covered_population, r.covered_whatif);
-    px_cli_info(cli, "cycle: connectivity %.2f s, missing links %.2f s\n", r.seconds_connectivity, r.seconds_links);
+        printf("what-if: %lld planned links, connectivity %.1f -> %.1f, covered %.0f -> %.0f\n",
+               (long long)r.n_added, r.score, r.score_whatif, r.covered_population, r.covered_whatif);
+    px_cli_info(cli, "cycle: connectivity %.2f s (CPU %.2f s), missing links %.2f s (CPU %.2f s)\n",
+                r.seconds_connectivity, r.cpu_seconds_connectivity, r.seconds_links, r.cpu_seconds_links);
 done:
-    for (size_t k = 0; k < o.n_weights; k++) free(wbuf[k]);
+    for (size_t k = 0; k < o.n_weights; k++)
+        free(wbuf[k]);
     return rc;
 }

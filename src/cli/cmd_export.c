@@ -6,8 +6,9 @@
 const char px_usage_export[] =
     "Usage: proxima export PROJECT LAYER -o FILE [--format F] [--precision N]\n\n"
     "Write a layer or result table. The format follows FILE's extension\n"
-    "(.geojson, .geojsonl/.geojsons, .gpkg, .fgb) or --format (GeoJSON,\n"
-    "GeoJSONSeq, GPKG, FlatGeobuf). GeoJSON is RFC 7946: WGS84 lon/lat, polygons\n"
+    "(.geojson, .geojsonl/.geojsons, .gpkg, .fgb, .csv) or --format (GeoJSON,\n"
+    "GeoJSONSeq, GPKG, FlatGeobuf, CSV). GeoPackage and FlatGeobuf keep the\n"
+    "project CRS; CSV holds the attributes only. GeoJSON is RFC 7946: WGS84 lon/lat, polygons\n"
     "counter-clockwise, no crs member, 7 decimals unless --precision N.\n"
     "The file is written to a temporary name and renamed when complete.\n\n"
     "Example:\n  proxima export demo.sqlite communes -o communes.geojson\n";

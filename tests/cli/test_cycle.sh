@@ -54,5 +54,7 @@ grep -Eq '^what-if: 1 planned links, connectivity [0-9.]+ -> [0-9.]+, covered [0
 # A planned link far from the network: exit 1, the file and the distance named.
 sed 's/6000300/6009000/; s/\[500000, 6000000\]/[500000, 6008000]/' plan.geojson > far.geojson
 expect_fail 1 "far.geojson:0: an end of the planned link is" "$PROXIMA" cycle s.sqlite --add-links far.geojson
-expect_fail 1 "nothere.geojson: cannot open" "$PROXIMA" cycle s.sqlite --add-links nothere.geojson
+expect_fail 1 "nothere.geojson: cannot open as a vector file: No such file or directory" "$PROXIMA" cycle s.sqlite --add-links nothere.geojson
+echo "not a vector file" > junk.geojson
+expect_fail 1 "junk.geojson: cannot open as a vector file:" "$PROXIMA" cycle s.sqlite --add-links junk.geojson
 finish

@@ -113,6 +113,28 @@ static void test_px_export_other_formats(void **state)
     px_ctx_free(ctx);
 }
 
+static void test_px_export_csv_attributes_only(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("export");
+    px_store *s = make_project(ctx, dir);
+    char *out = px_test_path(dir, "zones.csv");
+    assert_int_equal(px_export(ctx, s, "zones", out, NULL), PX_OK);
+    FILE *fp = fopen(out, "r");
+    char buf[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    /* RFC 4180 quoting of the JSON text; no geometry column. */
+    assert_string_equal(buf, "name,props\n\xc3\x8ele-de-test,\"{\"\"alea\"\":\"\"F\"\",\"\"surface\"\":12.5}\"\n");
+    px_store_close(s);
+    free(out);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static void test_px_export_errors(void **state)
 {
     (void)state;
@@ -142,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_export_geojson_rfc7946),
         cmocka_unit_test(test_px_export_other_formats),
+        cmocka_unit_test(test_px_export_csv_attributes_only),
         cmocka_unit_test(test_px_export_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

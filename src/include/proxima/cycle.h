@@ -67,9 +67,10 @@ typedef struct px_lts_result {
 px_status px_lts_classify(px_ctx *ctx, const px_lts_tags *tags, px_lts_result *out);
 
 /* The rule table, for listing (`proxima cycle --rules`): number of rows, and
- * row i as one readable line ("mixed-local-30: mixed traffic, local road,
- * <= 30 km/h, <= 1 lane/dir -> LTS 1"). The line is written into `buf` of
- * `size` bytes (truncated if short); returns PX_EINVAL for i out of range. */
+ * row i as one readable line ("mixed-local-30: mixed traffic/sharrows, local,
+ * <= 30 km/h, <= 1 lane(s)/dir, -> LTS 1"). The line is written into `buf`
+ * (caller-owned, `size` bytes, truncated if short). Returns PX_OK, or
+ * PX_EINVAL for i out of range or a NULL/empty buffer. */
 size_t px_lts_n_rules(void);
 px_status px_lts_rule_describe(px_ctx *ctx, size_t i, char *buf, size_t size);
 
@@ -98,33 +99,39 @@ typedef struct px_cycle_options {
 
 /* Headline figures of a run (region-wide). */
 typedef struct px_cycle_report {
-    int64_t n_edges;          /* bikeable edges classified */
-    int64_t n_lts[5];         /* edges per class: [0] not bikeable, [1..4] LTS */
-    int64_t n_islands;        /* low-stress islands */
-    double population;        /* residents placed on the network */
-    int64_t n_destinations;   /* destinations placed on the network (services and commune centres) */
-    int64_t n_categories;     /* destination categories */
-    double covered_population;/* within coverage_m of a cycle route */
-    double score;             /* region connectivity score 0..100, -1 if no destination */
-    int64_t n_links;          /* missing links ranked */
-    int64_t n_added;          /* planned links snapped (what-if), 0 without add_links */
-    double score_whatif;      /* region score with the planned links, -1 without */
-    double covered_whatif;    /* covered residents with the planned links, -1 without */
-    double seconds_connectivity; /* wall time of the connectivity score (without what-if) */
-    double seconds_links;        /* wall time of the missing-link ranking */
+    int64_t n_edges;                 /* bikeable edges classified */
+    int64_t n_lts[5];                /* edges per class: [0] not bikeable, [1..4] LTS */
+    int64_t n_islands;               /* low-stress islands */
+    double population;               /* residents placed on the network */
+    int64_t n_destinations;          /* destinations placed on the network (services and commune centres) */
+    int64_t n_categories;            /* destination categories */
+    double covered_population;       /* within coverage_m of a cycle route */
+    double score;                    /* region connectivity score 0..100, -1 if no destination */
+    int64_t n_links;                 /* missing links ranked */
+    int64_t n_added;                 /* planned links snapped (what-if), 0 without add_links */
+    double score_whatif;             /* region score with the planned links, -1 without */
+    double covered_whatif;           /* covered residents with the planned links, -1 without */
+    double seconds_connectivity;     /* wall time of coverage + connectivity (without what-if) */
+    double seconds_links;            /* wall time of the missing-link ranking */
+    double cpu_seconds_connectivity; /* the same as CPU time, all threads */
+    double cpu_seconds_links;
 } px_cycle_report;
 
 /* Run the cycle network analyses on the project's network (built by
- * `proxima net`: tables net_nodes and net_edges), its roads (for the tags),
+ * `proxima network`: tables net_nodes and net_edges), its roads (for the tags),
  * population, services and communes layers. Writes, in one transaction:
  * net_edge_lts (LTS per edge), cycle_islands, cycle_coverage,
  * cycle_connectivity (per commune and a "region" row),
  * cycle_connectivity_origins, cycle_missing_links and, with add_links,
  * cycle_whatif. `opts` may be NULL (defaults); *report (may be NULL) is
  * filled on success.
- * Returns PX_OK; PX_EINVAL (bad option), PX_ENOTFOUND (no network or layer),
- * PX_EIO/PX_EGDAL (planned links unreadable), PX_EDOMAIN (planned link away
- * from the network), PX_ECANCELLED, PX_ENOMEM, PX_ESQLITE. */
+ * Returns PX_OK; PX_EINVAL (NULL ctx/store or a bad option), PX_ENOTFOUND
+ * (no network, or no roads/population/services layer), PX_EIO (planned-links
+ * file unreadable), PX_ECRS (its CRS cannot be transformed), PX_EDOMAIN (a
+ * planned link that is not a line or ends more than 100 m from the network),
+ * PX_EGEOS (bad geometry in a layer), PX_ECANCELLED, PX_ENOMEM, PX_ESQLITE.
+ * On any error the project's tables are unchanged. `ctx`, `store` and
+ * `opts` are borrowed. */
 px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opts, px_cycle_report *report);
 
 #ifdef __cplusplus

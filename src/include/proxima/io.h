@@ -73,7 +73,8 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def,
                   const px_load_options *opts, px_load_report **reports, size_t *n_reports);
 
 typedef struct px_export_options {
-    const char *format;  /* "GeoJSON", "GeoJSONSeq", "GPKG", "FlatGeobuf", or NULL: by extension */
+    const char *format;  /* "GeoJSON", "GeoJSONSeq", "GPKG", "FlatGeobuf", "CSV" (attributes
+                          * only), or NULL: by extension */
     int precision;       /* GeoJSON decimals; 0 means the default 7 */
 } px_export_options;
 

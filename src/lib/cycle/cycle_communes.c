@@ -152,9 +152,18 @@ int32_t px__ccommunes_find(px__ccommunes *cs, double x, double y)
     return (int32_t)q.best - 1;
 }
 
-size_t px__ccommunes_count(const px__ccommunes *cs) { return cs ? cs->n : 0; }
-const char *px__ccommunes_id(const px__ccommunes *cs, size_t i) { return cs->ids[i]; }
-const char *px__ccommunes_name(const px__ccommunes *cs, size_t i) { return cs->names[i]; }
+size_t px__ccommunes_count(const px__ccommunes *cs)
+{
+    return cs ? cs->n : 0;
+}
+const char *px__ccommunes_id(const px__ccommunes *cs, size_t i)
+{
+    return cs->ids[i];
+}
+const char *px__ccommunes_name(const px__ccommunes *cs, size_t i)
+{
+    return cs->names[i];
+}
 void px__ccommunes_centre(const px__ccommunes *cs, size_t i, double *x, double *y)
 {
     *x = cs->cx[i];

@@ -28,12 +28,14 @@
 typedef struct job {
     const px__cinput *in;
     const px__cparams *p;
-    const int32_t *dnodes;   /* distinct destination nodes */
-    const uint32_t *dcount;  /* [k * n_cats + c] destinations of c at dnodes[k] */
+    const int32_t *dnodes; /* distinct destination nodes */
+    const uint32_t *doff;  /* destination node k has categories dcat[doff[k] .. doff[k+1]) */
+    const uint32_t *dcat;
+    const uint32_t *dcnt; /* how many destinations of that category sit there */
     size_t n_dnodes;
     const int32_t *onode_of; /* graph node -> origin-node slot, -1 if none */
     size_t n_onodes;
-    atomic_size_t next;      /* next destination node to take */
+    atomic_size_t next; /* next destination node to take */
     atomic_int stop;
 } job;
 
@@ -67,17 +69,20 @@ static void *work(void *arg)
         int32_t d = j->dnodes[k];
         px__csearch_run(w->all, g, &d, NULL, 1, 4, PX__DIR_IN, cut);
         px__csearch_run(w->low, g, &d, NULL, 1, j->p->max_low_stress, PX__DIR_IN, cut * ratio);
-        const uint32_t *cnt = j->dcount + k * nc;
+        /* The categories present at this node (usually one), so the loop
+         * over the nodes reached does not scan every category. */
+        const uint32_t *cats = j->dcat + j->doff[k], *cnts = j->dcnt + j->doff[k];
+        size_t n_cats = j->doff[k + 1] - j->doff[k];
         for (size_t t = 0; t < w->all->n_touched; t++) {
             int32_t v = w->all->touched[t];
             int32_t slot = j->onode_of[v];
             if (slot < 0) continue;
             double da = w->all->dist[v], dl = w->low->dist[v];
             int low = dl <= ratio * da + 1e-9;
-            for (size_t c = 0; c < nc; c++) {
-                if (!cnt[c]) continue;
-                w->n_all[(size_t)slot * nc + c] += cnt[c];
-                if (low) w->n_low[(size_t)slot * nc + c] += cnt[c];
+            uint32_t *na = w->n_all + (size_t)slot * nc, *nl = w->n_low + (size_t)slot * nc;
+            for (size_t i = 0; i < n_cats; i++) {
+                na[cats[i]] += cnts[i];
+                if (low) nl[cats[i]] += cnts[i];
             }
         }
     }
@@ -107,7 +112,7 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
     int32_t *dnodes = malloc((in->n_dests + 1) * sizeof *dnodes);
     int32_t *dslot = malloc((nn + 1) * sizeof *dslot);
     int32_t *onode_of = malloc((nn + 1) * sizeof *onode_of);
-    uint32_t *dcount = NULL;
+    uint32_t *dcount = NULL, *doff = NULL, *dcat = NULL, *dcnt = NULL;
     worker *ws = calloc((size_t)nt, sizeof *ws);
     pthread_t *tids = calloc((size_t)nt, sizeof *tids);
     px__cconn res = {.n_origins = in->n_origins, .n_cats = nc};
@@ -117,24 +122,42 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
         goto done;
     }
     /* Distinct destination nodes and how many of each category sit there. */
-    for (size_t i = 0; i < in->n_dests; i++) dsorted[i] = in->dests[i].node;
+    for (size_t i = 0; i < in->n_dests; i++)
+        dsorted[i] = in->dests[i].node;
     qsort(dsorted, in->n_dests, sizeof *dsorted, cmp_i32);
     size_t nd = 0;
     for (size_t i = 0; i < in->n_dests; i++)
         if (i == 0 || dsorted[i] != dsorted[i - 1]) dnodes[nd++] = dsorted[i];
-    for (size_t v = 0; v < nn; v++) dslot[v] = -1, onode_of[v] = -1;
-    for (size_t k = 0; k < nd; k++) dslot[dnodes[k]] = (int32_t)k;
+    for (size_t v = 0; v < nn; v++)
+        dslot[v] = -1, onode_of[v] = -1;
+    for (size_t k = 0; k < nd; k++)
+        dslot[dnodes[k]] = (int32_t)k;
     dcount = calloc(nd * nc + 1, sizeof *dcount);
     if (!dcount) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < in->n_dests; i++) dcount[(size_t)dslot[in->dests[i].node] * nc + in->dests[i].cat]++;
+    for (size_t i = 0; i < in->n_dests; i++)
+        dcount[(size_t)dslot[in->dests[i].node] * nc + in->dests[i].cat]++;
+    doff = malloc((nd + 1) * sizeof *doff);
+    dcat = malloc((in->n_dests + 1) * sizeof *dcat);
+    dcnt = malloc((in->n_dests + 1) * sizeof *dcnt);
+    if (!doff || !dcat || !dcnt) {
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        goto done;
+    }
+    doff[0] = 0;
+    for (size_t k = 0; k < nd; k++) {
+        doff[k + 1] = doff[k];
+        for (size_t c = 0; c < nc; c++)
+            if (dcount[k * nc + c]) dcat[doff[k + 1]] = (uint32_t)c, dcnt[doff[k + 1]++] = dcount[k * nc + c];
+    }
     size_t no = 0;
     for (size_t o = 0; o < in->n_origins; o++)
         if (onode_of[in->origins[o].node] < 0) onode_of[in->origins[o].node] = (int32_t)no++;
 
-    j.dnodes = dnodes, j.dcount = dcount, j.n_dnodes = nd, j.onode_of = onode_of, j.n_onodes = no;
+    j.dnodes = dnodes, j.doff = doff, j.dcat = dcat, j.dcnt = dcnt, j.n_dnodes = nd, j.onode_of = onode_of,
+    j.n_onodes = no;
     atomic_init(&j.next, 0);
     atomic_init(&j.stop, 0);
     for (int t = 0; t < nt && rc == PX_OK; t++) {
@@ -154,7 +177,8 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
         started++;
     }
     work(&ws[0]);
-    for (int t = 1; t < started; t++) pthread_join(tids[t], NULL);
+    for (int t = 1; t < started; t++)
+        pthread_join(tids[t], NULL);
     if (ws[0].rc != PX_OK) {
         rc = ws[0].rc;
         goto done;
@@ -162,7 +186,8 @@ px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cp
     /* A thread that could not start left its share to the others through
      * the shared `next` counter, so nothing is lost. Sum into worker 0. */
     for (int t = 1; t < nt; t++)
-        for (size_t i = 0; i < no * nc; i++) ws[0].n_all[i] += ws[t].n_all[i], ws[0].n_low[i] += ws[t].n_low[i];
+        for (size_t i = 0; i < no * nc; i++)
+            ws[0].n_all[i] += ws[t].n_all[i], ws[0].n_low[i] += ws[t].n_low[i];
 
     res.n_all = malloc((in->n_origins * nc + 1) * sizeof *res.n_all);
     res.n_low = malloc((in->n_origins * nc + 1) * sizeof *res.n_low);
@@ -194,11 +219,12 @@ done:
     }
     px__cconn_clear(&res);
     free(ws), free(tids), free(dsorted), free(dnodes), free(dslot), free(onode_of), free(dcount);
+    free(doff), free(dcat), free(dcnt);
     return rc;
 }
 
-px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *origin_value, double *per_commune,
-                              double *pop_out, double *region)
+px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *origin_value,
+                              double *per_commune, double *pop_out, double *region)
 {
     size_t nc = in->n_communes;
     double *wsum = calloc(nc + 1, sizeof *wsum), *vsum = calloc(nc + 1, sizeof *vsum);
@@ -216,7 +242,8 @@ px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *o
         rw += og->pop, rv += og->pop * origin_value[o];
         if (in_commune) wsum[c] += og->pop, vsum[c] += og->pop * origin_value[o];
     }
-    for (size_t c = 0; per_commune && c < nc; c++) per_commune[c] = wsum[c] > 0 ? vsum[c] / wsum[c] : NAN;
+    for (size_t c = 0; per_commune && c < nc; c++)
+        per_commune[c] = wsum[c] > 0 ? vsum[c] / wsum[c] : NAN;
     *region = rw > 0 ? rv / rw : NAN;
     free(wsum), free(vsum);
     return PX_OK;

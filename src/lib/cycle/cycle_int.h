@@ -70,39 +70,49 @@ double px__lts_parse_speed(const char *s);
  * links, planned links) get fid -1. */
 typedef struct px__cgraph {
     size_t n_nodes, n_edges, cap_edges;
-    double *x, *y;     /* node coordinates, project CRS */
+    double *x, *y; /* node coordinates, project CRS */
     int32_t *e_from, *e_to;
-    double *e_len;     /* metres */
-    uint8_t *e_fwd;    /* bikeable from -> to */
-    uint8_t *e_bwd;    /* bikeable to -> from */
-    uint8_t *e_lts;    /* 1..4; 0 = not bikeable */
-    uint8_t *e_fac;    /* px_cycle_class */
-    int64_t *e_fid;    /* net_edges fid, -1 for an added link */
+    double *e_len;  /* metres */
+    uint8_t *e_fwd; /* bikeable from -> to */
+    uint8_t *e_bwd; /* bikeable to -> from */
+    uint8_t *e_lts; /* 1..4; 0 = not bikeable */
+    uint8_t *e_fac; /* px_cycle_class */
+    int64_t *e_fid; /* net_edges fid, -1 for an added link */
     /* CSR: arcs leaving node u are out_arc[out_off[u] .. out_off[u+1]), each
      * the edge index; in_* the same for arcs entering u. */
     uint32_t *out_off, *out_edge;
     int32_t *out_to;
     uint32_t *in_off, *in_edge;
     int32_t *in_from;
+    /* Edges n_indexed .. n_edges were appended after the last indexing (a
+     * picked gap link): searches find them through has_extra[u] instead of
+     * the CSR, so that a pick need not rebuild the adjacency. */
+    size_t n_indexed;
+    uint8_t *has_extra; /* per node, NULL until an edge is appended after indexing */
 } px__cgraph;
 
 /* New graph with `n_nodes` nodes (coordinates zero) and no edges. */
 px_status px__cgraph_new(px_ctx *ctx, size_t n_nodes, px__cgraph **out);
 void px__cgraph_free(px__cgraph *g);
-/* Append an edge; call px__cgraph_index before searching. */
+/* Append an edge. Before the first px__cgraph_index, edges only go to the
+ * list; after it, an appended edge is searchable at once (as an extra edge)
+ * until the next px__cgraph_index folds it into the CSR. */
 px_status px__cgraph_add_edge(px_ctx *ctx, px__cgraph *g, int32_t from, int32_t to, double len_m, int fwd,
                               int bwd, int lts, int fac, int64_t fid);
 /* (Re)build the CSR adjacency from the edge list. */
 px_status px__cgraph_index(px_ctx *ctx, px__cgraph *g);
+/* Drop the edges from n_edges down to `n` (n >= n_indexed: appended edges
+ * only, no re-indexing needed). */
+void px__cgraph_truncate(px__cgraph *g, size_t n);
 
 /* Reusable state of a bounded shortest-distance search; one per thread. */
 typedef struct px__csearch {
     size_t n;
-    double *dist;      /* INFINITY when not reached */
-    int32_t *touched;  /* nodes reached in the last search, in settle order... */
+    double *dist;     /* INFINITY when not reached */
+    int32_t *touched; /* nodes reached in the last search, in settle order... */
     size_t n_touched;
-    int32_t *heap;     /* binary heap of nodes keyed on dist */
-    int32_t *pos;      /* node -> heap position, -1 if not in the heap */
+    int32_t *heap; /* binary heap of nodes keyed on dist */
+    int32_t *pos;  /* node -> heap position, -1 if not in the heap */
     size_t n_heap;
 } px__csearch;
 
@@ -117,15 +127,15 @@ enum { PX__DIR_OUT = 0, PX__DIR_IN = 1, PX__DIR_BOTH = 2 };
  * the sources) or both ways (direction ignored), up to `cutoff_m`. Nodes
  * reached are s->touched[0..n_touched) with s->dist set; earlier results are
  * reset first. */
-void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, const double *src_d, size_t n_src,
-                     int max_lts, int dir, double cutoff_m);
+void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, const double *src_d,
+                     size_t n_src, int max_lts, int dir, double cutoff_m);
 
 /* ---- the problem the analyses solve (filled by cycle_load.c or tests) --- */
 
 typedef struct px__corigin {
-    int64_t fid;     /* population row */
-    int32_t node;    /* nearest graph node */
-    double snap_m;   /* straight distance to that node */
+    int64_t fid;   /* population row */
+    int32_t node;  /* nearest graph node */
+    double snap_m; /* straight distance to that node */
     double pop;
     int32_t commune; /* index into communes, -1 outside every commune */
 } px__corigin;
@@ -147,7 +157,7 @@ typedef struct px__cinput {
     size_t n_communes;
     char **commune_ids;
     char **commune_names;
-    int32_t *edge_commune; /* per edge (may be NULL): commune of its midpoint, -1 outside */
+    int32_t *edge_commune; /* per cycle-facility edge: commune of its midpoint, -1 outside or other edges */
 } px__cinput;
 
 /* Options with the defaults filled in. */
@@ -162,9 +172,9 @@ px_status px__cycle_params(px_ctx *ctx, const px_cycle_options *opts, px__cparam
 
 typedef struct px__cconn {
     size_t n_origins, n_cats;
-    uint32_t *n_all;  /* [o * n_cats + c]: destinations of c within the biking distance */
-    uint32_t *n_low;  /* of those, reachable on low stress within the detour ratio */
-    double *score;    /* per origin 0..100; NAN when no destination is within reach */
+    uint32_t *n_all; /* [o * n_cats + c]: destinations of c within the biking distance */
+    uint32_t *n_low; /* of those, reachable on low stress within the detour ratio */
+    double *score;   /* per origin 0..100; NAN when no destination is within reach */
 } px__cconn;
 
 px_status px__cycle_connectivity(px_ctx *ctx, const px__cinput *in, const px__cparams *p, px__cconn *out);
@@ -180,12 +190,12 @@ px_status px__cycle_aggregate(px_ctx *ctx, const px__cinput *in, const double *o
 /* ---- islands (cycle_islands.c) ----------------------------------------- */
 
 typedef struct px__cislands {
-    size_t n;           /* islands */
-    int32_t *node;      /* per graph node: island, -1 when no low-stress edge touches it */
-    int64_t *n_edges;   /* per island */
+    size_t n;         /* islands */
+    int32_t *node;    /* per graph node: island, -1 when no low-stress edge touches it */
+    int64_t *n_edges; /* per island */
     double *length_m;
-    double *pop;        /* residents whose node is on the island */
-    double *n_dest;     /* destinations (weighted by category) on the island */
+    double *pop;    /* residents whose node is on the island */
+    double *n_dest; /* destinations (weighted by category) on the island */
 } px__cislands;
 
 px_status px__cycle_islands(px_ctx *ctx, const px__cinput *in, const px__cparams *p, px__cislands *out);
@@ -201,16 +211,16 @@ px_status px__cycle_coverage(px_ctx *ctx, const px__cinput *in, const px__cparam
 /* ---- missing links (cycle_links.c) ------------------------------------- */
 
 typedef struct px__clink {
-    int kind;          /* 0 = upgrade of higher-stress edges, 1 = new gap link */
-    int32_t a, b;      /* end nodes */
+    int kind;     /* 0 = upgrade of higher-stress edges, 1 = new gap link */
+    int32_t a, b; /* end nodes */
     double length_m;
-    double benefit;    /* resident-destination pairs newly joined within the biking distance */
+    double benefit; /* resident-destination pairs newly joined within the biking distance */
     int32_t island_a, island_b;
     size_t first_edge, n_edges; /* kind 0: its edges, in px__clinks.edges */
 } px__clink;
 
 typedef struct px__clinks {
-    size_t n;            /* ranked links, best first */
+    size_t n; /* ranked links, best first */
     px__clink *links;
     size_t n_edge_ids;
     uint32_t *edges;     /* edge indices of the upgrade links */
@@ -229,8 +239,8 @@ void px__clinks_clear(px__clinks *l);
 /* Everything px_cycle_run reads from the store, owned together. */
 typedef struct px__cproject {
     px__cinput in;
-    uint8_t *e_rule;      /* per graph edge: index of the LTS rule row, 255 for a cycle route */
-    int64_t n_unplaced;   /* population units farther than snap_m from the network */
+    uint8_t *e_rule;    /* per graph edge: index of the LTS rule row, 255 for a cycle route */
+    int64_t n_unplaced; /* population units farther than snap_m from the network */
     double pop_unplaced;
     int64_t n_dest_unplaced;
     int has_communes;
@@ -266,7 +276,7 @@ px_status px__cycle_wkb_point(px_ctx *ctx, const unsigned char *wkb, size_t len,
 
 /* One evaluation of the network: coverage and connectivity. */
 typedef struct px__ceval {
-    uint8_t *covered;  /* per origin */
+    uint8_t *covered; /* per origin */
     px__cconn conn;
 } px__ceval;
 
@@ -276,7 +286,7 @@ typedef struct px__cresults {
     px__clinks links;
     int has_whatif;
     px__ceval whatif;
-    size_t n_added;    /* planned links added */
+    size_t n_added; /* planned links added */
     size_t n_edges_before_whatif;
 } px__cresults;
 

@@ -38,7 +38,8 @@ px_status px__cycle_islands(px_ctx *ctx, const px__cinput *in, const px__cparams
         px__cislands_clear(&r);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    for (size_t v = 0; v < nn; v++) parent[v] = (int32_t)v, r.node[v] = -1;
+    for (size_t v = 0; v < nn; v++)
+        parent[v] = (int32_t)v, r.node[v] = -1;
     for (size_t e = 0; e < g->n_edges; e++) {
         if (g->e_lts[e] == 0 || g->e_lts[e] > p->max_low_stress) continue;
         int32_t a = find(parent, g->e_from[e]), b = find(parent, g->e_to[e]);
@@ -52,7 +53,8 @@ px_status px__cycle_islands(px_ctx *ctx, const px__cinput *in, const px__cparams
         px__cislands_clear(&r);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    for (size_t v = 0; v < nn; v++) id_of_root[v] = -1;
+    for (size_t v = 0; v < nn; v++)
+        id_of_root[v] = -1;
     for (size_t v = 0; v < nn; v++) {
         if (r.node[v] < 0) continue;
         int32_t root = find(parent, (int32_t)v);

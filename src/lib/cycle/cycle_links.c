@@ -54,7 +54,7 @@ typedef struct state {
     entry *heap;
     size_t n_heap, cap_heap;
     int32_t *uf;          /* island union-find */
-    uint32_t *ver;        /* per island root: pick count when last merged */
+    uint32_t *cver;       /* per candidate: pick count when its benefit last changed */
     double *ipop, *idest; /* per island root: totals */
     double *node_pop, *node_dest;
     px__csearch *s1, *s2;
@@ -95,7 +95,10 @@ static px_status push_cedge(state *S, uint32_t e)
     return PX_OK;
 }
 
-static int high(const px__cgraph *g, size_t e, int max_low) { return g->e_lts[e] > max_low; }
+static int high(const px__cgraph *g, size_t e, int max_low)
+{
+    return g->e_lts[e] > max_low;
+}
 
 /* (a) chains of higher-stress edges between two islands. */
 static px_status find_chains(state *S)
@@ -118,11 +121,14 @@ static px_status find_chains(state *S)
         deg[g->e_from[e]]++, deg[g->e_to[e]]++;
         if (high(g, e, ml)) off[g->e_from[e] + 2]++, off[g->e_to[e] + 2]++;
     }
-    for (size_t v = 0; v < nn; v++) off[v + 2] += off[v + 1];
+    for (size_t v = 0; v < nn; v++)
+        off[v + 2] += off[v + 1];
     for (size_t e = 0; e < m; e++)
-        if (g->e_lts[e] && high(g, e, ml)) inc[off[g->e_from[e] + 1]++] = (uint32_t)e, inc[off[g->e_to[e] + 1]++] = (uint32_t)e;
+        if (g->e_lts[e] && high(g, e, ml))
+            inc[off[g->e_from[e] + 1]++] = (uint32_t)e, inc[off[g->e_to[e] + 1]++] = (uint32_t)e;
     /* off[v]..off[v+1] now spans v's higher-stress edges. */
     for (size_t e0 = 0; e0 < m && rc == PX_OK; e0++) {
+        if ((e0 & 65535) == 0 && (rc = px__progress(S->ctx, "cycle: link candidates", e0, m)) != PX_OK) break;
         if (!g->e_lts[e0] || !high(g, e0, ml) || used[e0]) continue;
         size_t first = S->n_ce;
         used[e0] = 1;
@@ -152,7 +158,12 @@ static px_status find_chains(state *S)
         }
         /* An upgrade is taken to give a two-way facility, whatever the
          * one-way tags of the road: that is what a planner would build. */
-        cand c = {.kind = 0, .a = ends[0], .b = ends[1], .len = len, .first_edge = first, .n_edges = S->n_ce - first};
+        cand c = {.kind = 0,
+                  .a = ends[0],
+                  .b = ends[1],
+                  .len = len,
+                  .first_edge = first,
+                  .n_edges = S->n_ce - first};
         rc = push_cand(S, c);
     }
 done:
@@ -170,7 +181,8 @@ typedef struct pairmap {
 static int64_t *pm_slot(pairmap *m, uint64_t key)
 {
     size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (m->cap - 1);
-    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) m->keys[i] = key, m->val[i] = -1;
     return &m->val[i];
 }
@@ -191,7 +203,10 @@ static int cmp_cell(const void *x, const void *y)
 }
 
 /* Grid cell of a point, as one sortable key (cells may be negative). */
-static uint64_t cell_key(int64_t cx, int64_t cy) { return ((uint64_t)(uint32_t)cx << 32) | (uint32_t)cy; }
+static uint64_t cell_key(int64_t cx, int64_t cy)
+{
+    return ((uint64_t)(uint32_t)cx << 32) | (uint32_t)cy;
+}
 
 /* (b) straight gaps between islands no chain joins. */
 static px_status find_gaps(state *S)
@@ -200,20 +215,23 @@ static px_status find_gaps(state *S)
     const int32_t *isl = S->isl->node;
     double gap = S->p->gap_m;
     size_t nn = g->n_nodes, n_on = 0;
-    for (size_t v = 0; v < nn; v++) n_on += isl[v] >= 0;
+    for (size_t v = 0; v < nn; v++)
+        n_on += isl[v] >= 0;
     if (gap <= 0 || n_on == 0) return PX_OK;
     px_status rc = PX_OK;
     pairmap pm = {0};
     pm.cap = 1024;
-    while (pm.cap < 4 * (S->n_c + n_on)) pm.cap *= 2;
+    while (pm.cap < 4 * (S->n_c + n_on))
+        pm.cap *= 2;
     pm.keys = calloc(pm.cap, sizeof *pm.keys);
     pm.val = malloc(pm.cap * sizeof *pm.val);
-    uint64_t (*cells)[2] = malloc((n_on + 1) * sizeof *cells); /* (cell key, node) sorted */
+    uint64_t(*cells)[2] = malloc((n_on + 1) * sizeof *cells); /* (cell key, node) sorted */
     if (!pm.keys || !pm.val || !cells) {
         rc = px__error(S->ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < S->n_c; i++) *pm_slot(&pm, pair_key(isl[S->c[i].a], isl[S->c[i].b])) = -2;
+    for (size_t i = 0; i < S->n_c; i++)
+        *pm_slot(&pm, pair_key(isl[S->c[i].a], isl[S->c[i].b])) = -2;
     size_t k = 0;
     for (size_t v = 0; v < nn; v++) {
         if (isl[v] < 0) continue;
@@ -223,6 +241,7 @@ static px_status find_gaps(state *S)
     }
     qsort(cells, k, sizeof *cells, cmp_cell);
     for (size_t i = 0; i < k && rc == PX_OK; i++) {
+        if ((i & 65535) == 0 && (rc = px__progress(S->ctx, "cycle: gap candidates", i, k)) != PX_OK) break;
         int32_t u = (int32_t)cells[i][1];
         int64_t cx = (int64_t)floor(g->x[u] / gap), cy = (int64_t)floor(g->y[u] / gap);
         for (int dx = -1; dx <= 1; dx++)
@@ -232,8 +251,10 @@ static px_status find_gaps(state *S)
                 size_t lo = 0, hi = k;
                 while (lo < hi) {
                     size_t mid = (lo + hi) / 2;
-                    if (cells[mid][0] < key) lo = mid + 1;
-                    else hi = mid;
+                    if (cells[mid][0] < key)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
                 }
                 for (size_t j = lo; j < k && cells[j][0] == key; j++) {
                     int32_t w = (int32_t)cells[j][1];
@@ -265,10 +286,12 @@ static double count_pairs(double (*o)[2], size_t no, double (*d)[2], size_t nd, 
     /* prefix sums of destination weight */
     double total = 0, acc = 0;
     size_t j = nd;
-    for (size_t i = 0; i < nd; i++) acc += d[i][1];
+    for (size_t i = 0; i < nd; i++)
+        acc += d[i][1];
     /* walk origins nearest first; the destination pointer only moves back */
     for (size_t i = 0; i < no; i++) {
-        while (j > 0 && o[i][0] + d[j - 1][0] > budget + 1e-9) acc -= d[--j][1];
+        while (j > 0 && o[i][0] + d[j - 1][0] > budget + 1e-9)
+            acc -= d[--j][1];
         if (j == 0) break;
         total += o[i][1] * acc;
     }
@@ -351,7 +374,20 @@ static entry heap_pop(state *S)
     return top;
 }
 
-static double per_km(double benefit, double len) { return benefit / fmax(len / 1000.0, 0.001); }
+/* Is an end of candidate o within `reach` metres (straight) of an end of c? */
+static int near(const px__cgraph *g, const cand *o, const cand *c, double reach)
+{
+    int32_t oe[2] = {o->a, o->b}, ce[2] = {c->a, c->b};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (hypot(g->x[oe[i]] - g->x[ce[j]], g->y[oe[i]] - g->y[ce[j]]) <= reach) return 1;
+    return 0;
+}
+
+static double per_km(double benefit, double len)
+{
+    return benefit / fmax(len / 1000.0, 0.001);
+}
 
 void px__clinks_clear(px__clinks *l)
 {
@@ -362,25 +398,26 @@ void px__clinks_clear(px__clinks *l)
 
 /* Apply a picked link to the graph (lower upgrades to LTS 1, two-way; add a
  * gap edge) and merge its islands. Undone by restore(). */
-static px_status apply(state *S, const cand *c, uint8_t *saved, uint32_t pick)
+static px_status apply(state *S, const cand *c, uint8_t *saved)
 {
     px__cgraph *g = S->in->g;
     px_status rc = PX_OK;
+    int reindex = 0; /* a gap edge is searchable as appended; only new arc directions need a rebuild */
     if (c->kind == 0) {
         for (size_t k = 0; k < c->n_edges; k++) {
             uint32_t e = S->cedges[c->first_edge + k];
             saved[3 * e] = g->e_lts[e], saved[3 * e + 1] = g->e_fwd[e], saved[3 * e + 2] = g->e_bwd[e];
+            reindex |= !g->e_fwd[e] || !g->e_bwd[e];
             g->e_lts[e] = 1, g->e_fwd[e] = g->e_bwd[e] = 1;
         }
     } else {
         rc = px__cgraph_add_edge(S->ctx, g, c->a, c->b, c->len, 1, 1, 1, PX_CYCLE_TRACK, -1);
     }
-    if (rc == PX_OK) rc = px__cgraph_index(S->ctx, g);
+    if (rc == PX_OK && reindex) rc = px__cgraph_index(S->ctx, g);
     int32_t A = uf_find(S->uf, S->isl->node[c->a]), B = uf_find(S->uf, S->isl->node[c->b]);
     if (rc == PX_OK && A != B) {
         S->uf[B] = A;
         S->ipop[A] += S->ipop[B], S->idest[A] += S->idest[B];
-        S->ver[A] = pick;
     }
     return rc;
 }
@@ -397,7 +434,7 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     if (rc == PX_OK) rc = find_gaps(&S);
     if (rc != PX_OK) goto done;
     S.uf = malloc((ni + 1) * sizeof *S.uf);
-    S.ver = calloc(ni + 1, sizeof *S.ver);
+    S.cver = calloc(S.n_c + 1, sizeof *S.cver);
     S.ipop = malloc((ni + 1) * sizeof *S.ipop);
     S.idest = malloc((ni + 1) * sizeof *S.idest);
     S.node_pop = calloc(nn + 1, sizeof *S.node_pop);
@@ -406,14 +443,17 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     S.pb = malloc((nn + 1) * sizeof *S.pb);
     saved = malloc(3 * m0 + 3);
     res.links = calloc((size_t)p->top_links + 1, sizeof *res.links);
-    if (!S.uf || !S.ver || !S.ipop || !S.idest || !S.node_pop || !S.node_dest || !S.pa || !S.pb || !saved ||
+    if (!S.uf || !S.cver || !S.ipop || !S.idest || !S.node_pop || !S.node_dest || !S.pa || !S.pb || !saved ||
         !res.links) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < ni; i++) S.uf[i] = (int32_t)i, S.ipop[i] = isl->pop[i], S.idest[i] = isl->n_dest[i];
-    for (size_t o = 0; o < in->n_origins; o++) S.node_pop[in->origins[o].node] += in->origins[o].pop;
-    for (size_t d = 0; d < in->n_dests; d++) S.node_dest[in->dests[d].node] += in->cat_weights[in->dests[d].cat];
+    for (size_t i = 0; i < ni; i++)
+        S.uf[i] = (int32_t)i, S.ipop[i] = isl->pop[i], S.idest[i] = isl->n_dest[i];
+    for (size_t o = 0; o < in->n_origins; o++)
+        S.node_pop[in->origins[o].node] += in->origins[o].pop;
+    for (size_t d = 0; d < in->n_dests; d++)
+        S.node_dest[in->dests[d].node] += in->cat_weights[in->dests[d].cat];
     if ((rc = px__csearch_new(ctx, g, &S.s1)) != PX_OK || (rc = px__csearch_new(ctx, g, &S.s2)) != PX_OK)
         goto done;
     res.n_candidates = S.n_c;
@@ -424,31 +464,45 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     uint32_t picks = 0;
     size_t steps = 0;
     while (rc == PX_OK && S.n_heap && picks < (uint32_t)p->top_links) {
-        if ((++steps & 31) == 0 && (rc = px__progress(ctx, "cycle missing links", picks, (uint64_t)p->top_links)))
+        if ((++steps & 31) == 0 &&
+            (rc = px__progress(ctx, "cycle missing links", picks, (uint64_t)p->top_links)))
             break;
         entry e = heap_pop(&S);
         const cand *c = &S.c[e.cand];
         int32_t A = uf_find(S.uf, isl->node[c->a]), B = uf_find(S.uf, isl->node[c->b]);
         if (A == B) continue;
-        if (e.stamp < S.ver[A] || e.stamp < S.ver[B]) continue; /* superseded by a fresh entry */
+        if (e.stamp < S.cver[e.cand]) continue; /* superseded by a fresh entry */
         if (!e.exact) {
             double b = exact_benefit(&S, c);
             if (b > 0) rc = heap_push(&S, (entry){per_km(b, c->len), e.cand, picks, 1, b});
             continue;
         }
         px__clink *l = &res.links[res.n++];
-        *l = (px__clink){.kind = c->kind, .a = c->a, .b = c->b, .length_m = c->len, .benefit = e.benefit,
-                         .island_a = isl->node[c->a], .island_b = isl->node[c->b],
-                         .first_edge = c->first_edge, .n_edges = c->n_edges};
-        rc = apply(&S, c, saved, ++picks);
-        /* The merged island's totals grew: every candidate touching it gets
-         * a fresh upper bound (its older entries are now stale and skipped).
-         * A scan of all candidates per pick is cheap next to the searches. */
+        *l = (px__clink){.kind = c->kind,
+                         .a = c->a,
+                         .b = c->b,
+                         .length_m = c->len,
+                         .benefit = e.benefit,
+                         .island_a = isl->node[c->a],
+                         .island_b = isl->node[c->b],
+                         .first_edge = c->first_edge,
+                         .n_edges = c->n_edges};
+        rc = apply(&S, c, saved);
+        picks++;
+        /* A candidate touching the merged island may now be worth more: its
+         * searches can cross the new link. Only if an end of it lies within
+         * the biking distance (plus the link's length) of the link's ends,
+         * as the crow flies, since network distances are never shorter;
+         * those get a fresh upper bound and their older entries go stale.
+         * The others keep their entries: their benefit has not changed, so
+         * an older bound still bounds it. */
         int32_t M = uf_find(S.uf, isl->node[c->a]);
+        double reach = p->bike_distance_m + c->len;
         for (size_t i = 0; i < S.n_c && rc == PX_OK; i++) {
             const cand *o = &S.c[i];
             int32_t oa = uf_find(S.uf, isl->node[o->a]), ob = uf_find(S.uf, isl->node[o->b]);
-            if (oa == ob || (oa != M && ob != M)) continue;
+            if (oa == ob || (oa != M && ob != M) || !near(g, o, c, reach)) continue;
+            S.cver[i] = picks;
             double ub = upper_bound(&S, o);
             if (ub > 0) rc = heap_push(&S, (entry){per_km(ub, o->len), (uint32_t)i, picks, 0, ub});
         }
@@ -456,7 +510,8 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     if (rc != PX_OK) goto done;
     /* The upgrade links keep their edge lists: copy those of the picks. */
     size_t n_e = 0;
-    for (size_t i = 0; i < res.n; i++) n_e += res.links[i].n_edges;
+    for (size_t i = 0; i < res.n; i++)
+        n_e += res.links[i].n_edges;
     res.edges = malloc((n_e + 1) * sizeof *res.edges);
     if (!res.edges) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -464,7 +519,9 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     }
     for (size_t i = 0; i < res.n; i++) {
         px__clink *l = &res.links[i];
-        memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
+        /* Gap links have no network edges (and cedges may be NULL). */
+        if (l->n_edges)
+            memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
         l->first_edge = res.n_edge_ids;
         res.n_edge_ids += l->n_edges;
     }
@@ -489,14 +546,23 @@ done:
             }
         }
     }
+    /* The adjacency must be rebuilt when an upgrade changed directions (the
+     * index then also holds gap edges); otherwise dropping the appended
+     * gap edges is enough. */
+    int changed = g->n_indexed > m0;
+    for (size_t i = 0; !changed && i < res.n; i++)
+        changed = res.links[i].kind == 0;
+    for (size_t i = 0; !changed && rc == PX_OK && i < out->n; i++)
+        changed = out->links[i].kind == 0;
+    if (!changed) px__cgraph_truncate(g, m0);
     g->n_edges = m0;
-    if (S.n_c) {
+    if (changed) {
         px_status ri = px__cgraph_index(ctx, g);
         if (rc == PX_OK) rc = ri;
     }
     px__clinks_clear(&res);
     px__csearch_free(S.s1), px__csearch_free(S.s2);
-    free(S.c), free(S.cedges), free(S.heap), free(S.uf), free(S.ver), free(S.ipop), free(S.idest);
+    free(S.c), free(S.cedges), free(S.heap), free(S.uf), free(S.cver), free(S.ipop), free(S.idest);
     free(S.node_pop), free(S.node_dest), free(S.pa), free(S.pb), free(saved);
     return rc;
 }

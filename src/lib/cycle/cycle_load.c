@@ -25,8 +25,10 @@ static px_status rowlts_set(px_ctx *ctx, rowlts *t, int64_t fid, int lts, int fa
     if (fid < 0) return PX_OK;
     if (fid >= t->cap) {
         int64_t cap = t->cap ? t->cap : 1024;
-        while (cap <= fid) cap *= 2;
-        uint8_t *a = realloc(t->lts, (size_t)cap), *b = realloc(t->fac, (size_t)cap), *c = realloc(t->rule, (size_t)cap);
+        while (cap <= fid)
+            cap *= 2;
+        uint8_t *a = realloc(t->lts, (size_t)cap), *b = realloc(t->fac, (size_t)cap),
+                *c = realloc(t->rule, (size_t)cap);
         if (a) t->lts = a;
         if (b) t->fac = b;
         if (c) t->rule = c;
@@ -40,7 +42,10 @@ static px_status rowlts_set(px_ctx *ctx, rowlts *t, int64_t fid, int lts, int fa
     return PX_OK;
 }
 
-static void rowlts_free(rowlts *t) { free(t->lts), free(t->fac), free(t->rule); }
+static void rowlts_free(rowlts *t)
+{
+    free(t->lts), free(t->fac), free(t->rule);
+}
 
 static int rule_index(const char *id)
 {
@@ -52,8 +57,9 @@ static int rule_index(const char *id)
 /* LTS of every road row. */
 static px_status read_roads(px_ctx *ctx, px_store *store, rowlts *t)
 {
-    static const char *const cols[] = {"highway", "bicycle",   "cycleway", "cycleway_left", "cycleway_right",
-                                       "cycleway_both", "maxspeed", "lanes", "oneway", NULL};
+    static const char *const cols[] = {
+        "highway",       "bicycle",  "cycleway", "cycleway_left", "cycleway_right",
+        "cycleway_both", "maxspeed", "lanes",    "oneway",        NULL};
     px_table_reader *r = NULL;
     px_status rc = px_store_reader_open(store, "roads", cols, 0, NULL, &r);
     int has = 0;
@@ -77,9 +83,12 @@ static void route_class(const char *kind, int *lts, int *fac)
 {
     *lts = 1, *fac = PX_CYCLE_TRACK;
     if (!kind) return;
-    if (!strcmp(kind, "lane")) *lts = 2, *fac = PX_CYCLE_LANE;
-    else if (!strcmp(kind, "shared") || !strcmp(kind, "shared_lane")) *lts = 2, *fac = PX_CYCLE_SHARED;
-    else if (!strcmp(kind, "path") || !strcmp(kind, "greenway")) *fac = PX_CYCLE_PATH;
+    if (!strcmp(kind, "lane"))
+        *lts = 2, *fac = PX_CYCLE_LANE;
+    else if (!strcmp(kind, "shared") || !strcmp(kind, "shared_lane"))
+        *lts = 2, *fac = PX_CYCLE_SHARED;
+    else if (!strcmp(kind, "path") || !strcmp(kind, "greenway"))
+        *fac = PX_CYCLE_PATH;
 }
 
 static px_status read_routes(px_ctx *ctx, px_store *store, rowlts *t)
@@ -99,7 +108,8 @@ static px_status read_routes(px_ctx *ctx, px_store *store, rowlts *t)
 }
 
 /* Per net_edges fid: LTS, class and rule, from its source row. */
-static px_status read_edges(px_ctx *ctx, px_store *store, const rowlts *roads, const rowlts *routes, rowlts *edges)
+static px_status read_edges(px_ctx *ctx, px_store *store, const rowlts *roads, const rowlts *routes,
+                            rowlts *edges)
 {
     static const char *const cols[] = {"source", "source_fid", NULL};
     px_table_reader *r = NULL;
@@ -107,7 +117,8 @@ static px_status read_edges(px_ctx *ctx, px_store *store, const rowlts *roads, c
     int has = 0;
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
         const char *src = px_table_reader_text(r, 0);
-        int64_t sf = px_table_reader_fid(r) >= 0 && !px_table_reader_is_null(r, 1) ? px_table_reader_int(r, 1) : -1;
+        int64_t sf =
+            px_table_reader_fid(r) >= 0 && !px_table_reader_is_null(r, 1) ? px_table_reader_int(r, 1) : -1;
         const rowlts *t = src && !strcmp(src, "cycle_routes") ? routes : roads;
         if (sf < 0 || sf >= t->cap) continue; /* LTS 0: unknown source, left out */
         rc = rowlts_set(ctx, edges, px_table_reader_fid(r), t->lts[sf], t->fac[sf], t->rule[sf]);
@@ -117,7 +128,8 @@ static px_status read_edges(px_ctx *ctx, px_store *store, const rowlts *roads, c
 }
 
 /* Attach a point to the network: the nearer end of the nearest bike edge. */
-static int attach(px_ctx *ctx, const px_graph *pg, double x, double y, double max_m, int32_t *node, double *off_m)
+static int attach(px_ctx *ctx, const px_graph *pg, double x, double y, double max_m, int32_t *node,
+                  double *off_m)
 {
     px_snap sn;
     if (px_graph_snap(ctx, pg, PX_MODE_BIKE, x, y, max_m, &sn) != PX_OK) return 0;
@@ -143,7 +155,8 @@ static px_status read_origins(px_ctx *ctx, px_store *store, const px_graph *pg, 
     int has = 0;
     int64_t row = 0;
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
-        if ((++row & 16383) == 0 && (rc = px__progress(ctx, "cycle: place residents", (uint64_t)row, (uint64_t)n)))
+        if ((++row & 16383) == 0 &&
+            (rc = px__progress(ctx, "cycle: place residents", (uint64_t)row, (uint64_t)n)))
             break;
         size_t len = 0;
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
@@ -166,7 +179,8 @@ static px_status read_origins(px_ctx *ctx, px_store *store, const px_graph *pg, 
     return rc;
 }
 
-static px_status add_category(px_ctx *ctx, px__cinput *in, const char *name, const px_cycle_options *o, int32_t *out)
+static px_status add_category(px_ctx *ctx, px__cinput *in, const char *name, const px_cycle_options *o,
+                              int32_t *out)
 {
     for (size_t c = 0; c < in->n_cats; c++)
         if (!strcmp(in->cat_names[c], name)) {
@@ -243,9 +257,11 @@ void px__cproject_clear(px__cproject *pr)
     px__cinput *in = &pr->in;
     px__cgraph_free(in->g);
     free(in->origins), free(in->dests);
-    for (size_t c = 0; c < in->n_cats; c++) free(in->cat_names[c]);
+    for (size_t c = 0; c < in->n_cats; c++)
+        free(in->cat_names[c]);
     free(in->cat_names), free(in->cat_weights);
-    for (size_t c = 0; c < in->n_communes; c++) free(in->commune_ids[c]), free(in->commune_names[c]);
+    for (size_t c = 0; c < in->n_communes; c++)
+        free(in->commune_ids[c]), free(in->commune_names[c]);
     free(in->commune_ids), free(in->commune_names), free(in->edge_commune);
     free(pr->e_rule);
     memset(pr, 0, sizeof *pr);
@@ -273,7 +289,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
 
     size_t nn = px_graph_n_nodes(pg), ne = px_graph_n_edges(pg);
     if ((rc = px__cgraph_new(ctx, nn, &pr.in.g)) != PX_OK) goto done;
-    for (size_t v = 0; v < nn; v++) px_graph_node_xy(pg, v, &pr.in.g->x[v], &pr.in.g->y[v]);
+    for (size_t v = 0; v < nn; v++)
+        px_graph_node_xy(pg, v, &pr.in.g->x[v], &pr.in.g->y[v]);
     pr.e_rule = malloc(ne + 1);
     if (!pr.e_rule) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -294,7 +311,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
     if (rc == PX_OK) rc = px__cgraph_index(ctx, pr.in.g);
     if (rc != PX_OK) goto done;
 
-    /* Communes, and the commune of every edge's midpoint. */
+    /* Communes, and the commune of the midpoint of every cycle-facility edge
+     * (route lengths per commune); other edges get -1. */
     size_t nc = px__ccommunes_count(cs);
     pr.has_communes = cs != NULL;
     pr.in.commune_ids = calloc(nc + 1, sizeof *pr.in.commune_ids);
@@ -315,10 +333,12 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
     }
     const px__cgraph *g = pr.in.g;
     for (size_t e = 0; e < g->n_edges; e++) {
-        if ((e & 65535) == 0 && (rc = px__progress(ctx, "cycle: communes of edges", e, g->n_edges))) goto done;
-        pr.in.edge_commune[e] = g->e_fac[e] == PX_CYCLE_NONE ? -1
-                                : px__ccommunes_find(cs, (g->x[g->e_from[e]] + g->x[g->e_to[e]]) / 2,
-                                                     (g->y[g->e_from[e]] + g->y[g->e_to[e]]) / 2);
+        if ((e & 65535) == 0 && (rc = px__progress(ctx, "cycle: communes of edges", e, g->n_edges)))
+            goto done;
+        pr.in.edge_commune[e] = g->e_fac[e] == PX_CYCLE_NONE
+                                    ? -1
+                                    : px__ccommunes_find(cs, (g->x[g->e_from[e]] + g->x[g->e_to[e]]) / 2,
+                                                         (g->y[g->e_from[e]] + g->y[g->e_to[e]]) / 2);
     }
     if ((rc = read_origins(ctx, store, pg, cs, p, &pr)) != PX_OK) goto done;
     if ((rc = read_dests(ctx, store, pg, cs, p, o, &pr)) != PX_OK) goto done;

@@ -22,11 +22,13 @@ px_status px__cycle_params(px_ctx *ctx, const px_cycle_options *o, px__cparams *
         .top_links = o->top_links > 0 ? o->top_links : 20,
         .threads = o->threads > 0 ? o->threads : 2,
     };
-    if (o->coverage_m < 0 || o->bike_distance_m < 0 || o->gap_m < 0 || o->snap_m < 0 || !isfinite(o->coverage_m) ||
-        !isfinite(o->bike_distance_m) || !isfinite(o->gap_m) || !isfinite(o->snap_m))
+    if (o->coverage_m < 0 || o->bike_distance_m < 0 || o->gap_m < 0 || o->snap_m < 0 ||
+        !isfinite(o->coverage_m) || !isfinite(o->bike_distance_m) || !isfinite(o->gap_m) ||
+        !isfinite(o->snap_m))
         return px__error(ctx, PX_EINVAL, "cycle: distances must be positive numbers of metres");
     if (o->detour_ratio < 0 || (o->detour_ratio > 0 && o->detour_ratio < 1) || !isfinite(o->detour_ratio))
-        return px__error(ctx, PX_EINVAL, "cycle: the detour ratio must be at least 1 (got %g)", o->detour_ratio);
+        return px__error(ctx, PX_EINVAL, "cycle: the detour ratio must be at least 1 (got %g)",
+                         o->detour_ratio);
     if (o->max_low_stress < 0 || o->max_low_stress > 4)
         return px__error(ctx, PX_EINVAL, "cycle: low stress is LTS 1 to 4 (got %d)", o->max_low_stress);
     if (o->top_links < 0 || o->top_links > 10000)
@@ -36,7 +38,8 @@ px_status px__cycle_params(px_ctx *ctx, const px_cycle_options *o, px__cparams *
     for (size_t i = 0; i < o->n_weights; i++)
         if (!o->weight_names || !o->weight_values || !o->weight_names[i] || !(o->weight_values[i] >= 0) ||
             !isfinite(o->weight_values[i]))
-            return px__error(ctx, PX_EINVAL, "cycle: category weight %zu must be a name and a number >= 0", i);
+            return px__error(ctx, PX_EINVAL, "cycle: category weight %zu must be a name and a number >= 0",
+                             i);
     *out = p;
     return PX_OK;
 }

@@ -36,7 +36,8 @@ px_status px__cycle_add_links(px_ctx *ctx, px_store *store, px__cinput *in, cons
     for (size_t i = 0; i < lines.n && rc == PX_OK; i++) {
         size_t a = lines.off[i], b = lines.off[i + 1];
         if (b - a < 2) {
-            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link needs two points", path, (long long)lines.fid[i]);
+            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link needs two points", path,
+                           (long long)lines.fid[i]);
             break;
         }
         double len = 0;
@@ -46,7 +47,8 @@ px_status px__cycle_add_links(px_ctx *ctx, px_store *store, px__cinput *in, cons
         int32_t n0 = nearest_node(g, lines.xy[2 * a], lines.xy[2 * a + 1], &d0);
         int32_t n1 = nearest_node(g, lines.xy[2 * (b - 1)], lines.xy[2 * (b - 1) + 1], &d1);
         if (n0 < 0 || n1 < 0 || d0 > snap_m || d1 > snap_m) {
-            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: an end of the planned link is %.0f m from the network (at most %.0f)",
+            rc = px__error(ctx, PX_EDOMAIN,
+                           "%s:%lld: an end of the planned link is %.0f m from the network (at most %.0f)",
                            path, (long long)lines.fid[i], fmax(d0, d1), snap_m);
             break;
         }

@@ -32,7 +32,10 @@ typedef struct wctx {
     GEOSWKBWriter *wkbw;
 } wctx;
 
-static px_value real_or_null(double v) { return isnan(v) ? PX_VALUE_NULL : PX_VALUE_REAL(v); }
+static px_value real_or_null(double v)
+{
+    return isnan(v) ? PX_VALUE_NULL : PX_VALUE_REAL(v);
+}
 
 /* WKB of a geometry through the shared writer; caller frees with GEOSFree_r. */
 static unsigned char *to_wkb(wctx *w, GEOSGeometry *geom, size_t *len)
@@ -67,9 +70,11 @@ static GEOSGeometry *multi(wctx *w, const uint32_t *edges, size_t n, int32_t a, 
         parts[made] = edges ? segment(w, g->e_from[edges[made]], g->e_to[edges[made]]) : segment(w, a, b);
         if (!parts[made]) break;
     }
-    GEOSGeometry *m = made == k ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, (unsigned)k) : NULL;
+    GEOSGeometry *m =
+        made == k ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, (unsigned)k) : NULL;
     if (!m)
-        for (size_t i = 0; i < made; i++) GEOSGeom_destroy_r(h, parts[i]);
+        for (size_t i = 0; i < made; i++)
+            GEOSGeom_destroy_r(h, parts[i]);
     free(parts);
     return m;
 }
@@ -78,7 +83,8 @@ static GEOSGeometry *multi(wctx *w, const uint32_t *edges, size_t n, int32_t a, 
 static px_status add_geom_row(wctx *w, px_table_writer *tw, const px_value *v, GEOSGeometry *geom)
 {
     GEOSContextHandle_t h = px__geos(w->ctx);
-    if (!geom) return px__error(w->ctx, PX_EGEOS, "GEOS: cannot build a geometry: %s", px__geos_message(w->ctx));
+    if (!geom)
+        return px__error(w->ctx, PX_EGEOS, "GEOS: cannot build a geometry: %s", px__geos_message(w->ctx));
     size_t len = 0;
     unsigned char *wkb = to_wkb(w, geom, &len);
     GEOSGeom_destroy_r(h, geom);
@@ -88,19 +94,25 @@ static px_status add_geom_row(wctx *w, px_table_writer *tw, const px_value *v, G
     return rc;
 }
 
-static px_status finish(px_table_writer *tw, px_status rc)
+/* Finish a table (or abort it after an error) and record where it came from. */
+static px_status finish_named(wctx *w, px_table_writer *tw, const char *name, px_status rc)
 {
     if (rc != PX_OK) {
         px_table_writer_abort(tw);
         return rc;
     }
-    return px_table_writer_finish(tw);
+    rc = px_table_writer_finish(tw);
+    if (rc == PX_OK) rc = px_store_set_source(w->store, name, "proxima cycle", NULL, NULL, NULL);
+    return rc;
 }
 
 static px_status write_edge_lts(wctx *w)
 {
-    static const px_column cols[] = {{"edge_fid", PX_COL_INT}, {"lts", PX_COL_INT},    {"rule", PX_COL_TEXT},
-                                     {"facility", PX_COL_TEXT}, {"island", PX_COL_INT}};
+    static const px_column cols[] = {{"edge_fid", PX_COL_INT},
+                                     {"lts", PX_COL_INT},
+                                     {"rule", PX_COL_TEXT},
+                                     {"facility", PX_COL_TEXT},
+                                     {"island", PX_COL_INT}};
     static const px_table_schema schema = {"net_edge_lts", "result", PX_GEOM_LINESTRING, COLS(cols)};
     const px__cgraph *g = w->pr->in.g;
     px_table_writer *tw = NULL;
@@ -109,20 +121,23 @@ static px_status write_edge_lts(wctx *w)
     for (size_t e = 0; e < w->res->n_edges_before_whatif && rc == PX_OK; e++) {
         if ((e & 65535) == 0 && (rc = px__progress(w->ctx, "cycle: write edges", e, g->n_edges))) break;
         int r = w->pr->e_rule[e];
-        int32_t isl = g->e_lts[e] >= 1 && g->e_lts[e] <= w->p->max_low_stress ? w->res->isl.node[g->e_from[e]] : -1;
+        int32_t isl =
+            g->e_lts[e] >= 1 && g->e_lts[e] <= w->p->max_low_stress ? w->res->isl.node[g->e_from[e]] : -1;
         px_value v[5] = {PX_VALUE_INT(g->e_fid[e]), PX_VALUE_INT(g->e_lts[e]),
                          PX_VALUE_TEXT(r < (int)px__n_lts_rules ? px__lts_rules[r].id : "cycle-route"),
                          PX_VALUE_TEXT(px_cycle_class_name((px_cycle_class)g->e_fac[e])),
                          isl >= 0 ? PX_VALUE_INT(isl) : PX_VALUE_NULL};
         rc = add_geom_row(w, tw, v, segment(w, g->e_from[e], g->e_to[e]));
     }
-    return finish(tw, rc);
+    return finish_named(w, tw, "net_edge_lts", rc);
 }
 
 static px_status write_islands(wctx *w)
 {
-    static const px_column cols[] = {{"island", PX_COL_INT},     {"n_edges", PX_COL_INT},
-                                     {"length_m", PX_COL_REAL},  {"population", PX_COL_REAL},
+    static const px_column cols[] = {{"island", PX_COL_INT},
+                                     {"n_edges", PX_COL_INT},
+                                     {"length_m", PX_COL_REAL},
+                                     {"population", PX_COL_REAL},
                                      {"destinations", PX_COL_REAL}};
     static const px_table_schema schema = {"cycle_islands", "result", PX_GEOM_MULTILINESTRING, COLS(cols)};
     const px__cgraph *g = w->pr->in.g;
@@ -136,34 +151,47 @@ static px_status write_islands(wctx *w)
     if (rc == PX_OK) {
         for (size_t e = 0; e < m; e++)
             if (g->e_lts[e] >= 1 && g->e_lts[e] <= w->p->max_low_stress) start[is->node[g->e_from[e]] + 2]++;
-        for (size_t i = 0; i < is->n; i++) start[i + 2] += start[i + 1];
+        for (size_t i = 0; i < is->n; i++)
+            start[i + 2] += start[i + 1];
         for (size_t e = 0; e < m; e++)
-            if (g->e_lts[e] >= 1 && g->e_lts[e] <= w->p->max_low_stress) order[start[is->node[g->e_from[e]] + 1]++] = (uint32_t)e;
+            if (g->e_lts[e] >= 1 && g->e_lts[e] <= w->p->max_low_stress)
+                order[start[is->node[g->e_from[e]] + 1]++] = (uint32_t)e;
         for (size_t i = 0; i < is->n && rc == PX_OK; i++) {
-            px_value v[5] = {PX_VALUE_INT((int64_t)i), PX_VALUE_INT(is->n_edges[i]), PX_VALUE_REAL(is->length_m[i]),
-                             PX_VALUE_REAL(is->pop[i]), PX_VALUE_REAL(is->n_dest[i])};
+            px_value v[5] = {PX_VALUE_INT((int64_t)i), PX_VALUE_INT(is->n_edges[i]),
+                             PX_VALUE_REAL(is->length_m[i]), PX_VALUE_REAL(is->pop[i]),
+                             PX_VALUE_REAL(is->n_dest[i])};
             rc = add_geom_row(w, tw, v, multi(w, order + start[i], start[i + 1] - start[i], 0, 0));
         }
     }
     free(start), free(order);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_islands", rc) : rc;
 }
 
 /* Per commune (and region): residents, covered residents, route length per class. */
 static px_status write_coverage(wctx *w)
 {
-    static const px_column cols[] = {
-        {"commune_id", PX_COL_TEXT}, {"commune", PX_COL_TEXT},     {"population", PX_COL_REAL},
-        {"covered", PX_COL_REAL},    {"covered_pct", PX_COL_REAL}, {"track_m", PX_COL_REAL},
-        {"lane_m", PX_COL_REAL},     {"shared_m", PX_COL_REAL},    {"path_m", PX_COL_REAL},
-        {"route_m", PX_COL_REAL},    {"route_m_per_1000", PX_COL_REAL}};
+    static const px_column cols[] = {{"commune_id", PX_COL_TEXT},
+                                     {"commune", PX_COL_TEXT},
+                                     {"population", PX_COL_REAL},
+                                     {"covered", PX_COL_REAL},
+                                     {"covered_pct", PX_COL_REAL},
+                                     {"track_m", PX_COL_REAL},
+                                     {"lane_m", PX_COL_REAL},
+                                     {"shared_m", PX_COL_REAL},
+                                     {"path_m", PX_COL_REAL},
+                                     {"route_m", PX_COL_REAL},
+                                     {"track_m_per_1000", PX_COL_REAL},
+                                     {"lane_m_per_1000", PX_COL_REAL},
+                                     {"shared_m_per_1000", PX_COL_REAL},
+                                     {"path_m_per_1000", PX_COL_REAL},
+                                     {"route_m_per_1000", PX_COL_REAL}};
     static const px_table_schema schema = {"cycle_coverage", "result", PX_GEOM_NONE, COLS(cols)};
     const px__cinput *in = &w->pr->in;
     const px__cgraph *g = in->g;
     size_t nc = in->n_communes;
     /* Row nc is the region. */
     double *pop = calloc(nc + 1, sizeof *pop), *cov = calloc(nc + 1, sizeof *cov);
-    double (*len)[PX_CYCLE_CLASS_COUNT] = calloc(nc + 1, sizeof *len);
+    double(*len)[PX_CYCLE_CLASS_COUNT] = calloc(nc + 1, sizeof *len);
     px_table_writer *tw = NULL;
     px_status rc = !pop || !cov || !len ? px__error(w->ctx, PX_ENOMEM, "out of memory")
                                         : px_store_table_create(w->store, &schema, &tw);
@@ -184,23 +212,24 @@ static px_status write_coverage(wctx *w)
         }
         for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
             double route = 0;
-            for (int k = 1; k < PX_CYCLE_CLASS_COUNT; k++) route += len[c][k];
-            px_value v[11] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region"),
-                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region"),
-                              PX_VALUE_REAL(pop[c]),
+            for (int k = 1; k < PX_CYCLE_CLASS_COUNT; k++)
+                route += len[c][k];
+            /* Lengths in the order of the columns: track, lane, shared, path, all. */
+            double lens[5] = {len[c][PX_CYCLE_TRACK], len[c][PX_CYCLE_LANE], len[c][PX_CYCLE_SHARED],
+                              len[c][PX_CYCLE_PATH], route};
+            px_value v[15] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region"),
+                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region"), PX_VALUE_REAL(pop[c]),
                               PX_VALUE_REAL(cov[c]),
-                              real_or_null(pop[c] > 0 ? 100.0 * cov[c] / pop[c] : NAN),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_TRACK]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_LANE]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_SHARED]),
-                              PX_VALUE_REAL(len[c][PX_CYCLE_PATH]),
-                              PX_VALUE_REAL(route),
-                              real_or_null(pop[c] > 0 ? route / (pop[c] / 1000.0) : NAN)};
+                              real_or_null(pop[c] > 0 ? 100.0 * cov[c] / pop[c] : NAN)};
+            for (int k = 0; k < 5; k++) {
+                v[5 + k] = PX_VALUE_REAL(lens[k]);
+                v[10 + k] = real_or_null(pop[c] > 0 ? lens[k] / (pop[c] / 1000.0) : NAN);
+            }
             rc = px_table_writer_add(tw, v, NULL, 0, NULL);
         }
     }
     free(pop), free(cov), free(len);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_coverage", rc) : rc;
 }
 
 /* "score_" + the category name with anything but [a-z0-9_] made '_'. */
@@ -254,23 +283,27 @@ static px_status write_connectivity(wctx *w)
     }
     /* Column k of per: category k; column nk: the overall score. Row nc: region. */
     for (size_t k = 0; k <= nk && rc == PX_OK; k++) {
-        for (size_t o = 0; o < no; o++) vals[o] = k < nk ? share(cc, o, k) : cc->score[o];
-        rc = px__cycle_aggregate(w->ctx, in, vals, per + k * (nc + 1), k == nk ? pop : NULL, per + k * (nc + 1) + nc);
+        for (size_t o = 0; o < no; o++)
+            vals[o] = k < nk ? share(cc, o, k) : cc->score[o];
+        rc = px__cycle_aggregate(w->ctx, in, vals, per + k * (nc + 1), k == nk ? pop : NULL,
+                                 per + k * (nc + 1) + nc);
     }
     if (rc != PX_OK) goto done;
     px_table_schema schema = {"cycle_connectivity", "result", PX_GEOM_NONE, nk + 4, cols};
     if ((rc = px_store_table_create(w->store, &schema, &tw)) != PX_OK) goto done;
     double region_pop = 0;
-    for (size_t o = 0; o < no; o++) region_pop += in->origins[o].pop;
+    for (size_t o = 0; o < no; o++)
+        region_pop += in->origins[o].pop;
     for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
         v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region");
         v[1] = PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region");
         v[2] = PX_VALUE_REAL(c < nc ? pop[c] : region_pop);
         v[3] = real_or_null(per[nk * (nc + 1) + c]);
-        for (size_t k = 0; k < nk; k++) v[4 + k] = real_or_null(per[k * (nc + 1) + c]);
+        for (size_t k = 0; k < nk; k++)
+            v[4 + k] = real_or_null(per[k * (nc + 1) + c]);
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
-    rc = finish(tw, rc);
+    rc = finish_named(w, tw, "cycle_connectivity", rc);
     tw = NULL;
     if (rc != PX_OK) goto done;
     /* No geometry: join population_fid to the population layer to map it.
@@ -284,13 +317,15 @@ static px_status write_connectivity(wctx *w)
         v[1] = og->commune >= 0 ? PX_VALUE_TEXT(in->commune_ids[og->commune]) : PX_VALUE_NULL;
         v[2] = PX_VALUE_REAL(og->pop);
         v[3] = real_or_null(cc->score[o]);
-        for (size_t k = 0; k < nk; k++) v[4 + k] = real_or_null(share(cc, o, k));
+        for (size_t k = 0; k < nk; k++)
+            v[4 + k] = real_or_null(share(cc, o, k));
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
-    rc = finish(tw, rc);
+    rc = finish_named(w, tw, "cycle_connectivity_origins", rc);
     tw = NULL;
 done:
-    for (size_t k = 0; names && k < nk; k++) free(names[k]);
+    for (size_t k = 0; names && k < nk; k++)
+        free(names[k]);
     free(cols), free(ocols), free(names), free(vals), free(per), free(pop), free(v);
     return rc;
 }
@@ -298,10 +333,11 @@ done:
 static px_status write_links(wctx *w)
 {
     static const px_column cols[] = {
-        {"rank", PX_COL_INT},       {"kind", PX_COL_TEXT},          {"length_m", PX_COL_REAL},
-        {"benefit", PX_COL_REAL},   {"benefit_per_km", PX_COL_REAL}, {"island_a", PX_COL_INT},
-        {"island_b", PX_COL_INT},   {"edge_fids", PX_COL_TEXT}};
-    static const px_table_schema schema = {"cycle_missing_links", "result", PX_GEOM_MULTILINESTRING, COLS(cols)};
+        {"rank", PX_COL_INT},     {"kind", PX_COL_TEXT},           {"length_m", PX_COL_REAL},
+        {"benefit", PX_COL_REAL}, {"benefit_per_km", PX_COL_REAL}, {"island_a", PX_COL_INT},
+        {"island_b", PX_COL_INT}, {"edge_fids", PX_COL_TEXT}};
+    static const px_table_schema schema = {"cycle_missing_links", "result", PX_GEOM_MULTILINESTRING,
+                                           COLS(cols)};
     const px__clinks *l = &w->res->links;
     const px__cgraph *g = w->pr->in.g;
     px_table_writer *tw = NULL;
@@ -314,14 +350,19 @@ static px_status write_links(wctx *w)
         for (size_t j = 0; j < k->n_edges && n + 24 < sizeof fids; j++)
             n += (size_t)snprintf(fids + n, sizeof fids - n, "%s%lld", j ? "," : "",
                                   (long long)g->e_fid[l->edges[k->first_edge + j]]);
-        px_value v[8] = {PX_VALUE_INT((int64_t)i + 1),       PX_VALUE_TEXT(k->kind ? "gap" : "upgrade"),
-                         PX_VALUE_REAL(k->length_m),         PX_VALUE_REAL(k->benefit),
+        px_value v[8] = {PX_VALUE_INT((int64_t)i + 1),
+                         PX_VALUE_TEXT(k->kind ? "gap" : "upgrade"),
+                         PX_VALUE_REAL(k->length_m),
+                         PX_VALUE_REAL(k->benefit),
                          PX_VALUE_REAL(k->benefit / fmax(k->length_m / 1000.0, 0.001)),
-                         PX_VALUE_INT(k->island_a),          PX_VALUE_INT(k->island_b),
+                         PX_VALUE_INT(k->island_a),
+                         PX_VALUE_INT(k->island_b),
                          PX_VALUE_TEXT(fids)};
-        rc = add_geom_row(w, tw, v, k->kind ? multi(w, NULL, 0, k->a, k->b) : multi(w, l->edges + k->first_edge, k->n_edges, 0, 0));
+        rc = add_geom_row(w, tw, v,
+                          k->kind ? multi(w, NULL, 0, k->a, k->b)
+                                  : multi(w, l->edges + k->first_edge, k->n_edges, 0, 0));
     }
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_missing_links", rc) : rc;
 }
 
 /* Mean number of low-stress reachable destinations per origin. */
@@ -329,7 +370,8 @@ static void reach(const px__cconn *c, double *out)
 {
     for (size_t o = 0; o < c->n_origins; o++) {
         double s = 0;
-        for (size_t k = 0; k < c->n_cats; k++) s += c->n_low[o * c->n_cats + k];
+        for (size_t k = 0; k < c->n_cats; k++)
+            s += c->n_low[o * c->n_cats + k];
         out[o] = s;
     }
 }
@@ -337,10 +379,10 @@ static void reach(const px__cconn *c, double *out)
 static px_status write_whatif(wctx *w)
 {
     static const px_column cols[] = {
-        {"commune_id", PX_COL_TEXT},      {"commune", PX_COL_TEXT},          {"population", PX_COL_REAL},
-        {"score_before", PX_COL_REAL},    {"score_after", PX_COL_REAL},      {"score_delta", PX_COL_REAL},
-        {"covered_before", PX_COL_REAL},  {"covered_after", PX_COL_REAL},    {"covered_delta", PX_COL_REAL},
-        {"reach_before", PX_COL_REAL},    {"reach_after", PX_COL_REAL},      {"reach_delta", PX_COL_REAL}};
+        {"commune_id", PX_COL_TEXT},     {"commune", PX_COL_TEXT},       {"population", PX_COL_REAL},
+        {"score_before", PX_COL_REAL},   {"score_after", PX_COL_REAL},   {"score_delta", PX_COL_REAL},
+        {"covered_before", PX_COL_REAL}, {"covered_after", PX_COL_REAL}, {"covered_delta", PX_COL_REAL},
+        {"reach_before", PX_COL_REAL},   {"reach_after", PX_COL_REAL},   {"reach_delta", PX_COL_REAL}};
     static const px_table_schema schema = {"cycle_whatif", "result", PX_GEOM_NONE, COLS(cols)};
     const px__cinput *in = &w->pr->in;
     size_t nc = in->n_communes, no = in->n_origins;
@@ -352,14 +394,17 @@ static px_status write_whatif(wctx *w)
     const px__ceval *ev[2] = {&w->res->base, &w->res->whatif};
     for (int q = 0; q < 6 && rc == PX_OK; q++) {
         const px__ceval *e = ev[q % 2];
-        for (size_t o = 0; o < no && q >= 2 && q < 4; o++) vals[o] = e->covered[o] ? 100.0 : 0.0;
+        for (size_t o = 0; o < no && q >= 2 && q < 4; o++)
+            vals[o] = e->covered[o] ? 100.0 : 0.0;
         if (q < 2) memcpy(vals, e->conn.score, no * sizeof *vals);
         if (q >= 4) reach(&e->conn, vals);
-        rc = px__cycle_aggregate(w->ctx, in, vals, m + q * (nc + 1), q == 0 ? pop : NULL, m + q * (nc + 1) + nc);
+        rc = px__cycle_aggregate(w->ctx, in, vals, m + q * (nc + 1), q == 0 ? pop : NULL,
+                                 m + q * (nc + 1) + nc);
     }
     if (rc == PX_OK) rc = px_store_table_create(w->store, &schema, &tw);
     double region_pop = 0;
-    for (size_t o = 0; o < no; o++) region_pop += in->origins[o].pop;
+    for (size_t o = 0; o < no; o++)
+        region_pop += in->origins[o].pop;
     for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
         px_value v[12];
         v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region");
@@ -374,7 +419,7 @@ static px_status write_whatif(wctx *w)
         rc = px_table_writer_add(tw, v, NULL, 0, NULL);
     }
     free(m), free(vals), free(pop);
-    return tw ? finish(tw, rc) : rc;
+    return tw ? finish_named(w, tw, "cycle_whatif", rc) : rc;
 }
 
 px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
@@ -390,8 +435,10 @@ px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, 
     static const struct {
         const char *name;
         px_status (*fn)(wctx *);
-    } steps[] = {{"net_edge_lts", write_edge_lts},         {"cycle_islands", write_islands},
-                 {"cycle_coverage", write_coverage},       {"cycle_connectivity", write_connectivity},
+    } steps[] = {{"net_edge_lts", write_edge_lts},
+                 {"cycle_islands", write_islands},
+                 {"cycle_coverage", write_coverage},
+                 {"cycle_connectivity", write_connectivity},
                  {"cycle_missing_links", write_links}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == PX_OK; i++) {
         struct timespec t0, t1;
@@ -402,8 +449,10 @@ px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, 
                 (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
     if (rc == PX_OK) rc = res->has_whatif ? write_whatif(&w) : px_store_drop_table(store, "cycle_whatif");
-    if (rc == PX_OK) rc = px_store_commit(store);
-    else px_store_rollback(store);
+    if (rc == PX_OK)
+        rc = px_store_commit(store);
+    else
+        px_store_rollback(store);
     GEOSWKBWriter_destroy_r(h, w.wkbw);
     return rc;
 }

@@ -21,31 +21,38 @@ const char *px_cycle_class_name(px_cycle_class c)
     return (unsigned)c < PX_CYCLE_CLASS_COUNT ? class_names[c] : "none";
 }
 
-static int is(const char *v, const char *want) { return v && !strcasecmp(v, want); }
+static int is(const char *v, const char *want)
+{
+    return v && !strcasecmp(v, want);
+}
 
 /* Zone and implicit limits as OSM writes them after "FR:", "BE:", "BE-VLG:"... */
 static const struct {
     const char *suffix;
     double kmh;
 } implicit_speeds[] = {
-    {"urban", 50}, {"rural", 80}, {"zone30", 30}, {"zone:30", 30}, {"zone20", 20}, {"zone:20", 20},
-    {"living_street", 20}, {"walk", 6}, {"motorway", 130}, {"trunk", 110}, {"bicycle_road", 30},
-    {"cyclestreet", 30},
+    {"urban", 50},     {"rural", 80},   {"zone30", 30},        {"zone:30", 30},
+    {"zone20", 20},    {"zone:20", 20}, {"living_street", 20}, {"walk", 6},
+    {"motorway", 130}, {"trunk", 110},  {"bicycle_road", 30},  {"cyclestreet", 30},
 };
 
 double px__lts_parse_speed(const char *s)
 {
     if (!s) return 0;
-    while (isspace((unsigned char)*s)) s++;
+    while (isspace((unsigned char)*s))
+        s++;
     if (!*s) return 0;
     if (!strcasecmp(s, "walk")) return 6;
     if (!strcasecmp(s, "none")) return 130;
     if (isdigit((unsigned char)*s)) {
         char *end = NULL;
         double v = strtod(s, &end);
-        while (isspace((unsigned char)*end)) end++;
-        if (!strncasecmp(end, "mph", 3)) v *= 1.609344;
-        else if (*end && *end != ';' && strncasecmp(end, "km/h", 4) && strncasecmp(end, "kmh", 3)) return 0;
+        while (isspace((unsigned char)*end))
+            end++;
+        if (!strncasecmp(end, "mph", 3))
+            v *= 1.609344;
+        else if (*end && *end != ';' && strncasecmp(end, "km/h", 4) && strncasecmp(end, "kmh", 3))
+            return 0;
         return v > 0 ? v : 0;
     }
     /* "FR:urban", "BE-VLG:zone30": the part after the first ':' names the limit. */
@@ -81,7 +88,8 @@ static unsigned bicycle_access(const char *v)
 {
     if (!v || !*v) return PX__BIKE_UNSET;
     if (is(v, "no") || is(v, "private") || is(v, "use_sidepath") || is(v, "dismount")) return PX__BIKE_DENIED;
-    if (is(v, "yes") || is(v, "designated") || is(v, "permissive") || is(v, "destination")) return PX__BIKE_ALLOWED;
+    if (is(v, "yes") || is(v, "designated") || is(v, "permissive") || is(v, "destination"))
+        return PX__BIKE_ALLOWED;
     return PX__BIKE_UNSET;
 }
 
@@ -92,7 +100,10 @@ static const px__lts_default *defaults_of(const char *highway)
     return &px__lts_default_other;
 }
 
-static int oneway_of(const char *v) { return is(v, "yes") || is(v, "true") || is(v, "1") || is(v, "-1"); }
+static int oneway_of(const char *v)
+{
+    return is(v, "yes") || is(v, "true") || is(v, "1") || is(v, "-1");
+}
 
 px_status px_lts_classify(px_ctx *ctx, const px_lts_tags *tags, px_lts_result *out)
 {
@@ -133,23 +144,35 @@ px_status px_lts_classify(px_ctx *ctx, const px_lts_tags *tags, px_lts_result *o
     }
     /* The last row accepts any mixed-traffic road and the lane rows end with
      * an unconditional one, so every tag combination is matched. */
-    if (!hit) return px__error(ctx, PX_EDOMAIN, "lts: no rule matches highway=%s", tags->highway ? tags->highway : "");
+    if (!hit)
+        return px__error(ctx, PX_EDOMAIN, "lts: no rule matches highway=%s",
+                         tags->highway ? tags->highway : "");
     r.lts = hit->lts;
     r.rule = hit->id;
 
     /* The facility class, for coverage: off-road ways first, then tags. */
-    if (r.lts == 0) r.facility = PX_CYCLE_NONE;
-    else if (def->cls & PX__CLS_CYCLEWAY) r.facility = PX_CYCLE_TRACK;
-    else if (def->cls & (PX__CLS_PATH | PX__CLS_FOOT)) r.facility = PX_CYCLE_PATH;
-    else if (fac == PX__FAC_TRACK) r.facility = PX_CYCLE_TRACK;
-    else if (fac == PX__FAC_LANE) r.facility = PX_CYCLE_LANE;
-    else if (fac == PX__FAC_SHARED || is(tags->bicycle, "designated")) r.facility = PX_CYCLE_SHARED;
-    else r.facility = PX_CYCLE_NONE;
+    if (r.lts == 0)
+        r.facility = PX_CYCLE_NONE;
+    else if (def->cls & PX__CLS_CYCLEWAY)
+        r.facility = PX_CYCLE_TRACK;
+    else if (def->cls & (PX__CLS_PATH | PX__CLS_FOOT))
+        r.facility = PX_CYCLE_PATH;
+    else if (fac == PX__FAC_TRACK)
+        r.facility = PX_CYCLE_TRACK;
+    else if (fac == PX__FAC_LANE)
+        r.facility = PX_CYCLE_LANE;
+    else if (fac == PX__FAC_SHARED || is(tags->bicycle, "designated"))
+        r.facility = PX_CYCLE_SHARED;
+    else
+        r.facility = PX_CYCLE_NONE;
     *out = r;
     return PX_OK;
 }
 
-size_t px_lts_n_rules(void) { return px__n_lts_rules; }
+size_t px_lts_n_rules(void)
+{
+    return px__n_lts_rules;
+}
 
 /* Append to buf[*n..size), never overrunning; *n stops at size - 1. */
 static void append(char *buf, size_t size, size_t *n, const char *text)
@@ -199,8 +222,10 @@ px_status px_lts_rule_describe(px_ctx *ctx, size_t i, char *buf, size_t size)
         snprintf(tmp, sizeof tmp, "<= %d lane(s)/dir, ", r->max_lanes_per_dir);
         append(buf, size, &n, tmp);
     }
-    if (r->lts) snprintf(tmp, sizeof tmp, "-> LTS %d", r->lts);
-    else snprintf(tmp, sizeof tmp, "-> not bikeable");
+    if (r->lts)
+        snprintf(tmp, sizeof tmp, "-> LTS %d", r->lts);
+    else
+        snprintf(tmp, sizeof tmp, "-> not bikeable");
     append(buf, size, &n, tmp);
     return PX_OK;
 }

@@ -26,13 +26,15 @@ typedef struct format_info {
     const char *name;   /* GDAL driver */
     const char *ext;    /* extension of the temporary file */
     int rfc7946;        /* reproject to WGS84 and apply RFC 7946 */
+    int attributes_only; /* no geometry column */
 } format_info;
 
 static const format_info formats[] = {
-    {"GeoJSON", "geojson", 1},
-    {"GeoJSONSeq", "geojsonl", 1},
-    {"GPKG", "gpkg", 0},
-    {"FlatGeobuf", "fgb", 0},
+    {"GeoJSON", "geojson", 1, 0},
+    {"GeoJSONSeq", "geojsonl", 1, 0},
+    {"GPKG", "gpkg", 0, 0},
+    {"FlatGeobuf", "fgb", 0, 0},
+    {"CSV", "csv", 0, 1},
 };
 
 static const format_info *format_by_name(const char *name)
@@ -52,6 +54,7 @@ static const format_info *format_by_path(const char *path)
         return &formats[1];
     if (!strcasecmp(dot, "gpkg")) return &formats[2];
     if (!strcasecmp(dot, "fgb")) return &formats[3];
+    if (!strcasecmp(dot, "csv")) return &formats[4];
     return NULL;
 }
 
@@ -122,11 +125,11 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
     const format_info *fmt = opts && opts->format ? format_by_name(opts->format) : format_by_path(path);
     if (!fmt) {
         if (opts && opts->format)
-            return px__error(ctx, PX_EINVAL, "%s: unknown format '%s' (GeoJSON, GeoJSONSeq, GPKG, FlatGeobuf)",
+            return px__error(ctx, PX_EINVAL, "%s: unknown format '%s' (GeoJSON, GeoJSONSeq, GPKG, FlatGeobuf, CSV)",
                              path, opts->format);
         return px__error(ctx, PX_EINVAL,
                          "%s: cannot tell the format from the extension (.geojson, .geojsonl, .gpkg, .fgb)"
-                         " or give --format",
+                         " .csv) or give --format",
                          path);
     }
     int precision = opts && opts->precision > 0 ? opts->precision : 7;
@@ -140,7 +143,7 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
     int tmp_made = 0;
 
     if ((st = px_store_table_info(store, table, &info)) != PX_OK) goto cleanup;
-    int has_geom = info->geom_type != PX_GEOM_NONE;
+    int has_geom = info->geom_type != PX_GEOM_NONE && !fmt->attributes_only;
     if ((st = px_store_reader_open(store, table, NULL, has_geom, NULL, &r)) != PX_OK) goto cleanup;
 
     dircopy = px__strdup(path);
@@ -180,7 +183,8 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
     snprintf(prec, sizeof prec, "COORDINATE_PRECISION=%d", precision);
     char *lco_rfc[] = {"RFC7946=YES", prec, "WRITE_NAME=NO", NULL};
     char *lco_seq[] = {"RFC7946=YES", prec, NULL};
-    char **lco = !fmt->rfc7946 ? NULL : !strcmp(fmt->name, "GeoJSON") ? lco_rfc : lco_seq;
+    char *lco_csv[] = {"LINEFORMAT=LF", "STRING_QUOTING=IF_NEEDED", NULL};
+    char **lco = fmt->attributes_only ? lco_csv : !fmt->rfc7946 ? NULL : !strcmp(fmt->name, "GeoJSON") ? lco_rfc : lco_seq;
     OGRLayerH layer = GDALDatasetCreateLayer(ds, table, has_geom ? srs : NULL,
                                              has_geom ? ogr_type(info->geom_type) : wkbNone, lco);
     if (!layer) {
@@ -191,7 +195,7 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
         px_col_type t = px_table_reader_column_type(r, i);
         const char *name = px_table_reader_column_name(r, i);
         OGRFieldDefnH fd = OGR_Fld_Create(name, t == PX_COL_INT ? OFTInteger64 : t == PX_COL_REAL ? OFTReal : OFTString);
-        if (!strcmp(name, "props")) OGR_Fld_SetSubType(fd, OFSTJSON);
+        if (!strcmp(name, "props") && !fmt->attributes_only) OGR_Fld_SetSubType(fd, OFSTJSON);
         OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE) {

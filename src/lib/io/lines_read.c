@@ -6,11 +6,13 @@
  */
 #include "lines_read.h"
 
+#include <errno.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void px__io_lines_clear(px__io_lines *l)
 {
@@ -39,7 +41,8 @@ static px_status add_part(px_ctx *ctx, acc *a, OGRGeometryH part, int64_t fid)
     size_t start = a->l.n ? a->l.off[a->l.n] : 0;
     if (start + (size_t)np > a->cap_xy) {
         size_t cap = a->cap_xy ? a->cap_xy : 256;
-        while (cap < start + (size_t)np) cap *= 2;
+        while (cap < start + (size_t)np)
+            cap *= 2;
         double *nx = realloc(a->l.xy, 2 * cap * sizeof *nx);
         if (!nx) return px__error(ctx, PX_ENOMEM, "out of memory");
         a->l.xy = nx, a->cap_xy = cap;
@@ -63,7 +66,11 @@ px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__
     OGRCoordinateTransformationH ct = NULL;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path, CPLGetLastErrorMsg());
+        const char *why = CPLGetLastErrorMsg();
+        struct stat sb;
+        if (stat(path, &sb) != 0) why = strerror(errno);
+        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path,
+                       why && *why ? why : "not a format GDAL reads");
         goto done;
     }
     OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
@@ -95,8 +102,8 @@ px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
         if (t != wkbLineString && t != wkbMultiLineString) {
-            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link must be a line, not %s", path, (long long)fid,
-                           g ? OGR_G_GetGeometryName(g) : "an empty geometry");
+            rc = px__error(ctx, PX_EDOMAIN, "%s:%lld: a planned link must be a line, not %s", path,
+                           (long long)fid, g ? OGR_G_GetGeometryName(g) : "an empty geometry");
         } else if (OGR_G_Transform(g, ct) != OGRERR_NONE) {
             rc = px__error(ctx, PX_ECRS, "%s:%lld: cannot transform to %s", path, (long long)fid, crs);
         } else if (t == wkbLineString) {

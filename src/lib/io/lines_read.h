@@ -11,8 +11,8 @@
 /* Every line part of the file's first layer: part i has the coordinates
  * xy[2*off[i] .. 2*off[i+1]) and came from feature fid[i]. */
 typedef struct px__io_lines {
-    size_t n;        /* parts */
-    size_t *off;     /* n + 1 entries */
+    size_t n;    /* parts */
+    size_t *off; /* n + 1 entries */
     double *xy;
     int64_t *fid;
 } px__io_lines;
