@@ -39,7 +39,7 @@ static px_status write_origins(px__eq_run *run)
     for (size_t m = 0, k = 0; rc == PX_OK && m < run->n_modes; m++)
         for (size_t c = 0; rc == PX_OK && c < run->n_cats; c++)
             for (int me = 0; me < 2; me++, k++) {
-                char *cat = px__ident(run->cats[c]);
+                char *cat = px__ident_nth((const char *const *)run->cats, c);
                 names[k] = cat ? px__asprintf("%s_%s_%s", px_mode_name((px_mode)run->mode_list[m]), cat,
                                               method_names[me])
                                : NULL;
