@@ -211,6 +211,10 @@ static void test_px_bf_scenario_parse_bad_files(void **state)
         head);
     expect_parse_error(ctx, buf, PX_EDOMAIN, "exclusion 'x': unknown use 'farm'");
     expect_parse_error(ctx, "uses: [housing]\ncritera: []\n", PX_EPARSE, "bad.yaml:2: unknown key 'critera'");
+    snprintf(buf, sizeof buf,
+             "%s      housing: {weight: 1, ratings: [2, 1]}\n  - id: A\n    categories: [x]\n    rate: {}\n",
+             head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "bad.yaml:7: criteria 'a' and 'A' would share a column name");
     expect_parse_error(ctx, "uses: [housing\ncriteria: [\n", PX_EPARSE, "bad.yaml:");
     /* A good file still parses after all that. */
     snprintf(buf, sizeof buf, "%s      housing: {weight: 0.5, ratings: [negative, neutral]}\n", head);
