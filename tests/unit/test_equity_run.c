@@ -247,6 +247,36 @@ static void test_px__ident_nth_unique(void **state)
     free(x);
 }
 
+
+static int cancel_at_indicators(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)user;
+    (void)done;
+    (void)total;
+    return strcmp(stage, "equity indicators") == 0;
+}
+
+static void test_px_equity_run_cancelled_writes_nothing(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = NULL;
+    px_store *s = project(ctx, &dir);
+    px_graph *g = street(ctx);
+    /* Cancelled once the first indicators are written inside the
+     * transaction: the whole run is rolled back, no equity table remains. */
+    px_ctx_set_progress(ctx, cancel_at_indicators, NULL);
+    assert_int_equal(px_equity_run(ctx, s, g, NULL, NULL), PX_ECANCELLED);
+    assert_false(px_store_has_table(s, "equity_origins"));
+    assert_false(px_store_has_table(s, "equity_communes"));
+    assert_false(px_store_has_table(s, "equity_summary"));
+    px_graph_free(g);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -267,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_px_equity_run_street),
         cmocka_unit_test(test_px__catch_supply_one_way_and_same_edge),
         cmocka_unit_test(test_px__ident_nth_unique),
+        cmocka_unit_test(test_px_equity_run_cancelled_writes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
