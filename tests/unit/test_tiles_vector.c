@@ -361,6 +361,9 @@ static void test_px_tiles_write_vector_bad_input(void **state)
     assert_int_equal(px_tiles_write_vector(ctx, s, ok, 1, out, &o, NULL), PX_EINVAL);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "zoom range 5..3"));
     assert_int_equal(px_tiles_write_vector(ctx, s, ok, 0, out, NULL, NULL), PX_EINVAL);
+    px_tiles_layer twice[] = {{"zones", NULL}, {"zones", NULL}};
+    assert_int_equal(px_tiles_write_vector(ctx, s, twice, 2, out, NULL, NULL), PX_EINVAL);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "layer 'zones' is named twice"));
     assert_int_equal(px_tiles_write_vector(ctx, NULL, ok, 1, out, NULL, NULL), PX_EINVAL);
     /* Nothing was left behind by the refused runs. */
     struct stat st;

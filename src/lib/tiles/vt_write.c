@@ -259,6 +259,13 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
         px_vtiles_options_default(&o);
     px_status rc = check_options(ctx, &o);
     if (rc != PX_OK) return rc;
+    for (size_t i = 0; i < n_layers; i++) {
+        if (!layers[i].table) return px__error(ctx, PX_EINVAL, "px_tiles_write_vector: layer %zu has no table", i);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(layers[i].table, layers[k].table))
+                return px__error(ctx, PX_EINVAL, "tiles: layer '%s' is named twice (one MVT layer per table)",
+                                 layers[i].table);
+    }
     px_tiles_report rep = {0};
     px__tlayer **ls = calloc(n_layers, sizeof *ls);
     px__tgeom **zg = calloc(n_layers, sizeof *zg);
@@ -328,6 +335,7 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
             rep.n_tiles++;
             rep.n_bytes += to->len;
             if (to->len > rep.max_tile_bytes) rep.max_tile_bytes = to->len;
+            if (rc == PX_OK && (t & 1023) == 1023) rc = px__progress(ctx, "tiles: write", t + 1, w.n_tiles);
         }
         for (size_t t = 0; w.outs && t < w.n_tiles; t++)
             free(w.outs[t].data);
