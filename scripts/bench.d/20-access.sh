@@ -14,8 +14,8 @@ if ! /usr/bin/python3 -c "import igraph, numpy" 2>/dev/null; then
 fi
 PEER="$(cd "$(dirname "$0")" && pwd)/access_igraph.py"
 SIZES=${PX_BENCH_ACCESS_SIZES:-"10000 100000 1000000"}
-echo "| nodes | synth s | network s (peak MiB) | proxima access s | peak MiB | igraph s | peak MiB | time ratio | minutes compared | disagreements |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| nodes | synth s | network s (peak MiB) | proxima access s | peak MiB | same, --no-origins-table s | peak MiB | igraph s | peak MiB | igraph / proxima | minutes compared | disagreements |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
   p="$BENCH_WORK/access-$n.sqlite"
   snaps="$BENCH_WORK/access-$n-snaps"
@@ -30,12 +30,13 @@ for n in $SIZES; do
   done
   runs=3; [ "$n" -lt 1000000 ] || runs=1
   read -r px_s px_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --cutoff 30)
+  read -r pn_s pn_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --cutoff 30 --no-origins-table)
   read -r ig_s ig_kib < <(bench_median 1 /usr/bin/python3 "$PEER" run "$p" "$snaps" "$BENCH_WORK/access-$n-igraph.npz" 30)
   "$PROXIMA" -q access "$p" --cutoff 30 >/dev/null
   read -r _ n_cmp _ n_bad _ < <(/usr/bin/python3 "$PEER" compare "$p" "$BENCH_WORK/access-$n-igraph.npz")
   read -r sy_s _ < "$BENCH_WORK/synth-$n.time"
   read -r nw_s nw_kib < "$BENCH_WORK/network-$n.time"
-  awk -v n="$n" -v sy="$sy_s" -v nw="$nw_s" -v nwk="$nw_kib" -v ps="$px_s" -v pk="$px_kib" -v is="$ig_s" -v ik="$ig_kib" \
-      -v c="$n_cmp" -v b="$n_bad" 'BEGIN { printf "| %d | %.1f | %.1f (%.0f) | %.2f | %.0f | %.2f | %.0f | %.1fx | %d | %d |\n",
-      n, sy, nw, nwk / 1024, ps, pk / 1024, is, ik / 1024, is / ps, c, b }'
+  awk -v n="$n" -v sy="$sy_s" -v nw="$nw_s" -v nwk="$nw_kib" -v ps="$px_s" -v pk="$px_kib" -v ns="$pn_s" -v nk="$pn_kib" -v is="$ig_s" -v ik="$ig_kib" \
+      -v c="$n_cmp" -v b="$n_bad" 'BEGIN { printf "| %d | %.1f | %.1f (%.0f) | %.2f | %.0f | %.2f | %.0f | %.2f | %.0f | %.1fx | %d | %d |\n",
+      n, sy, nw, nwk / 1024, ps, pk / 1024, ns, nk / 1024, is, ik / 1024, is / ps, c, b }'
 done

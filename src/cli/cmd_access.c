@@ -9,7 +9,8 @@
 const char px_usage_access[] =
     "Usage: proxima access PROJECT [--modes walk,bike] [--minutes 15] [--cutoff MIN]\n"
     "                      [--nth N] [--categories a,b,...] [--layers services,...]\n"
-    "                      [--origins population] [--snap-distance 300] [--threads 2]\n\n"
+    "                      [--origins population] [--snap-distance 300] [--threads 2]\n"
+    "                      [--no-origins-table]\n\n"
     "For every origin (population points, or cell centroids) and every mode and\n"
     "service category: minutes to the nearest service on the network (and to the\n"
     "N-th nearest with --nth), from one multi-source search per category and mode\n"
@@ -20,7 +21,9 @@ const char px_usage_access[] =
     "Writes the tables access_origins and access_communes (export them like any layer)\n"
     "and prints the region's shares on stdout. Needs `proxima network` first.\n"
     "Origins or services farther than --snap-distance metres from the network are\n"
-    "unreachable (NULL minutes) and counted on stderr.\n\n"
+    "unreachable (NULL minutes) and counted on stderr. --no-origins-table writes only\n"
+    "access_communes (for very large runs: storing a million origins costs more\n"
+    "than computing them).\n\n"
     "Example:\n  proxima access demo.sqlite --modes walk,bike --minutes 15 --nth 3\n"
     "  proxima export demo.sqlite access_communes -o access_communes.geojson\n";
 
@@ -105,6 +108,8 @@ int cmd_access(px_cli *cli, int argc, char **argv)
             if (m < 0 || px_cli_parse_int(v, &n) || n < 1 || n > 64)
                 rc = px_cli_usage_error("access", "--threads needs a whole number from 1 to 64");
             o.n_threads = (int)n;
+        } else if (!strcmp(argv[i], "--no-origins-table")) {
+            o.no_origins_table = 1;
         } else if (argv[i][0] == '-') {
             rc = px_cli_usage_error("access", "unknown option '%s'", argv[i]);
         } else if (!path) path = argv[i];

@@ -51,8 +51,10 @@ static void print_best(px_store *store)
     while (px_table_reader_next(r, &has) == PX_OK && has) {
         const char *best = px_table_reader_text(r, 1);
         printf("%-24s %-20s", px_table_reader_text(r, 0), best ? best : "(none)");
-        if (px_table_reader_is_null(r, 2)) printf(" %8s", "NA");
-        else printf(" %8.2f", px_table_reader_real(r, 2));
+        if (px_table_reader_is_null(r, 2))
+            printf(" %8s", "NA");
+        else
+            printf(" %8.2f", px_table_reader_real(r, 2));
         printf(" %lld\n", (long long)px_table_reader_int(r, 3));
     }
     px_table_reader_close(r);
@@ -66,7 +68,8 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
         double d = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
+            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("brownfields", "-o needs a DIR");
             outdir = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--scenario", &v)) != 0) {
@@ -95,7 +98,8 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK && !scenario) rc = px_cli_usage_error("brownfields", "missing --scenario FILE");
     px_bf_scenario *sc = NULL;
     px_status st = PX_OK;
-    if (rc == PX_EXIT_OK && (st = px_bf_scenario_read(cli->ctx, scenario, &sc)) != PX_OK) rc = px_cli_fail(cli, st);
+    if (rc == PX_EXIT_OK && (st = px_bf_scenario_read(cli->ctx, scenario, &sc)) != PX_OK)
+        rc = px_cli_fail(cli, st);
     px_store *store = rc == PX_EXIT_OK ? px_cli_open_store(cli, path, 0) : NULL;
     if (rc == PX_EXIT_OK && !store) rc = PX_EXIT_RUNTIME;
     px_graph *g = NULL;
@@ -107,7 +111,8 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK && st == PX_OK && outdir) st = write_files(cli, store, outdir);
     if (rc == PX_EXIT_OK && st != PX_OK) rc = px_cli_fail(cli, st);
     if (rc == PX_EXIT_OK) {
-        px_cli_info(cli, "brownfields: %zu sites, %zu (site, use) pairs excluded, %zu sites off the network\n",
+        px_cli_info(cli,
+                    "brownfields: %zu sites, %zu (site, use) pairs excluded, %zu sites off the network\n",
                     rep.n_sites, rep.n_excluded, rep.n_unsnapped);
         print_best(store);
     }

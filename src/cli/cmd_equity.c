@@ -9,20 +9,24 @@
 
 const char px_usage_equity[] =
     "Usage: proxima equity PROJECT [-o DIR] [--minutes M] [--bands B] [--mode walk|bike|both]\n"
-    "                      [--categories C1,C2,...] [--underserved-share S] [--snap-max M]\n\n"
+    "                      [--categories C1,C2,...] [--underserved-share S] [--snap-max M]\n"
+    "                      [--threads N]\n\n"
     "Service coverage equity for each mode and service category: two-step floating\n"
     "catchments (2SFCA, catchment --minutes, default 15) and the enhanced form\n"
     "(E2SFCA, distance-decay --bands, default 5:1,10:0.68,15:0.22 as MAX_MIN:WEIGHT),\n"
     "supply = services.capacity (1 when unknown), demand = population.count, on the\n"
-    "network built by `proxima network`. Ratios are supply per 1,000 residents.\n"
+    "network built by `proxima network` (one bounded search per service, shared\n"
+    "between --threads, default 2). Ratios are supply per 1,000 residents.\n"
     "Per commune: population-weighted mean and median, share with no service in\n"
     "reach, ratio to the regional mean, underserved flag (mean below S x the\n"
     "regional mean, default S = 0.5, or half the residents with nothing in reach).\n"
     "Overall: Gini, Theil T (between / within communes), Palma, FGT 0/1/2 against\n"
     "the standard S x regional mean, Lorenz curve.\n"
     "Writes the tables equity_origins, equity_communes, equity_summary and\n"
-    "equity_lorenz; with -o DIR also equity_communes.csv (ranked, least served\n"
-    "first), equity_communes.geojson, equity_summary.csv and equity_lorenz.csv.\n"
+    "equity_lorenz, equity_underserved (E2SFCA rows of underserved communes); with\n"
+    "-o DIR also equity_communes.csv (ranked, least served first),\n"
+    "equity_communes.geojson, equity_summary.csv, equity_lorenz.csv and\n"
+    "equity_underserved.csv.\n"
     "Prints the E2SFCA summary on stdout.\n\n"
     "Example:\n  proxima equity demo.sqlite -o out/ --mode walk --categories health,education\n";
 
@@ -53,27 +57,30 @@ static size_t split_list(char *s, const char **out, size_t cap)
 {
     size_t n = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(s, ",", &save); tok && n < cap; tok = strtok_r(NULL, ",", &save)) out[n++] = tok;
+    for (char *tok = strtok_r(s, ",", &save); tok && n < cap; tok = strtok_r(NULL, ",", &save))
+        out[n++] = tok;
     return n;
 }
 
 static int print_summary(px_cli *cli, px_store *store)
 {
-    static const char *const cols[] = {"mode", "category", "method", "regional_mean", "gini", "theil_t",
-                                       "palma", "fgt0", "underserved_population", NULL};
+    static const char *const cols[] = {"mode",    "category", "method", "regional_mean",          "gini",
+                                       "theil_t", "palma",    "fgt0",   "underserved_population", NULL};
     px_table_reader *r = NULL;
     px_status st = px_store_reader_open(store, "equity_summary", cols, 0, NULL, &r);
     if (st != PX_OK) return px_cli_fail(cli, st);
-    printf("%-5s %-16s %10s %7s %7s %7s %7s %12s\n", "mode", "category", "mean/1000", "gini", "theil", "palma",
-           "fgt0", "underserved");
+    printf("%-5s %-16s %10s %7s %7s %7s %7s %12s\n", "mode", "category", "mean/1000", "gini", "theil",
+           "palma", "fgt0", "underserved");
     int has = 0;
     while (px_table_reader_next(r, &has) == PX_OK && has) {
         if (strcmp(px_table_reader_text(r, 2), "e2sfca")) continue;
         printf("%-5s %-16s %10.4f", px_table_reader_text(r, 0), px_table_reader_text(r, 1),
                px_table_reader_real(r, 3));
         for (size_t k = 4; k < 8; k++) {
-            if (px_table_reader_is_null(r, k)) printf(" %7s", "NA");
-            else printf(" %7.4f", px_table_reader_real(r, k));
+            if (px_table_reader_is_null(r, k))
+                printf(" %7s", "NA");
+            else
+                printf(" %7.4f", px_table_reader_real(r, k));
         }
         printf(" %12.0f\n", px_table_reader_real(r, 8));
     }
@@ -83,10 +90,11 @@ static int print_summary(px_cli *cli, px_store *store)
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
-    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz"};
+    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz",
+                                       "equity_underserved"};
     char path[4096];
     px_status st = PX_OK;
-    for (size_t i = 0; st == PX_OK && i < 3; i++) {
+    for (size_t i = 0; st == PX_OK && i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s.csv", dir, csvs[i]);
         st = px_csv_write_table(cli->ctx, store, csvs[i], path);
     }
@@ -108,7 +116,8 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
         double d = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
+            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("equity", "-o needs a DIR");
             outdir = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--minutes", &v)) != 0) {
@@ -117,23 +126,33 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
             o.threshold_min = d;
         } else if ((m = px_cli_opt(argc, argv, &i, "--bands", &v)) != 0) {
             o.n_bands = m < 0 ? 0 : parse_bands(v, bands, 16);
-            if (o.n_bands == 0) rc = px_cli_usage_error("equity", "--bands needs MAX_MIN:WEIGHT,... (e.g. 5:1,10:0.5)");
+            if (o.n_bands == 0)
+                rc = px_cli_usage_error("equity", "--bands needs MAX_MIN:WEIGHT,... (e.g. 5:1,10:0.5)");
             o.bands = bands;
         } else if ((m = px_cli_opt(argc, argv, &i, "--mode", &v)) != 0) {
             px_mode md;
-            if (m > 0 && !strcmp(v, "both")) o.modes = 0;
-            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK) o.modes = 1u << md;
-            else rc = px_cli_usage_error("equity", "--mode needs walk, bike or both");
+            if (m > 0 && !strcmp(v, "both"))
+                o.modes = 0;
+            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK)
+                o.modes = 1u << md;
+            else
+                rc = px_cli_usage_error("equity", "--mode needs walk, bike or both");
         } else if ((m = px_cli_opt(argc, argv, &i, "--categories", &v)) != 0) {
             free(cat_buf);
             cat_buf = m > 0 ? strdup(v) : NULL;
             o.n_categories = cat_buf ? split_list(cat_buf, cats, 64) : 0;
-            if (o.n_categories == 0) rc = px_cli_usage_error("equity", "--categories needs a comma-separated list");
+            if (o.n_categories == 0)
+                rc = px_cli_usage_error("equity", "--categories needs a comma-separated list");
             o.categories = cats;
         } else if ((m = px_cli_opt(argc, argv, &i, "--underserved-share", &v)) != 0) {
             if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0 && d <= 1))
                 rc = px_cli_usage_error("equity", "--underserved-share needs a number in (0, 1]");
             o.underserved_share = d;
+        } else if ((m = px_cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
+            long t = 0;
+            if (m < 0 || px_cli_parse_int(v, &t) || t < 1 || t > 16)
+                rc = px_cli_usage_error("equity", "--threads needs a whole number from 1 to 16");
+            o.n_threads = (int)t;
         } else if ((m = px_cli_opt(argc, argv, &i, "--snap-max", &v)) != 0) {
             if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
                 rc = px_cli_usage_error("equity", "--snap-max needs metres > 0");
@@ -157,7 +176,9 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK && st == PX_OK && outdir) st = write_files(cli, store, outdir);
     if (rc == PX_EXIT_OK && st != PX_OK) rc = px_cli_fail(cli, st);
     if (rc == PX_EXIT_OK) {
-        px_cli_info(cli, "equity: %zu origins (%zu off the network), %.0f residents, %zu communes, %zu categories, %zu services, %zu pairs\n",
+        px_cli_info(cli,
+                    "equity: %zu origins (%zu off the network), %.0f residents, %zu communes, %zu "
+                    "categories, %zu services, %zu pairs\n",
                     rep.n_origins, rep.n_unsnapped, rep.population, rep.n_communes, rep.n_categories,
                     rep.n_services, rep.n_pairs);
         rc = print_summary(cli, store);

@@ -54,19 +54,24 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
         double d = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
+            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("flood", "-o needs a DIR");
             outdir = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--scenario", &v)) != 0) {
             px_hazard h;
-            if (m < 0 || px_hazard_parse(v, &h) != PX_OK) rc = px_cli_usage_error("flood", "--scenario needs high, medium or low");
+            if (m < 0 || px_hazard_parse(v, &h) != PX_OK)
+                rc = px_cli_usage_error("flood", "--scenario needs high, medium or low");
             o.scenario = 1;
             o.level = h;
         } else if ((m = px_cli_opt(argc, argv, &i, "--mode", &v)) != 0) {
             px_mode md;
-            if (m > 0 && !strcmp(v, "both")) o.modes = 0;
-            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK) o.modes = 1u << md;
-            else rc = px_cli_usage_error("flood", "--mode needs walk, bike or both");
+            if (m > 0 && !strcmp(v, "both"))
+                o.modes = 0;
+            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK)
+                o.modes = 1u << md;
+            else
+                rc = px_cli_usage_error("flood", "--mode needs walk, bike or both");
         } else if ((m = px_cli_opt(argc, argv, &i, "--categories", &v)) != 0) {
             free(cat_buf);
             cat_buf = m > 0 ? strdup(v) : NULL;
@@ -75,10 +80,12 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
             for (char *t = cat_buf ? strtok_r(cat_buf, ",", &save) : NULL; t && o.n_categories < 64;
                  t = strtok_r(NULL, ",", &save))
                 cats[o.n_categories++] = t;
-            if (o.n_categories == 0) rc = px_cli_usage_error("flood", "--categories needs a comma-separated list");
+            if (o.n_categories == 0)
+                rc = px_cli_usage_error("flood", "--categories needs a comma-separated list");
             o.categories = cats;
         } else if ((m = px_cli_opt(argc, argv, &i, "--minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0)) rc = px_cli_usage_error("flood", "--minutes needs a number > 0");
+            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
+                rc = px_cli_usage_error("flood", "--minutes needs a number > 0");
             o.threshold_min = d;
         } else if ((m = px_cli_opt(argc, argv, &i, "--max-minutes", &v)) != 0) {
             if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
@@ -106,11 +113,14 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK && st == PX_OK && outdir) st = write_files(cli, store, outdir, o.scenario);
     if (rc == PX_EXIT_OK && st != PX_OK) rc = px_cli_fail(cli, st);
     if (rc == PX_EXIT_OK) {
-        if (rep.n_zones_skipped) px_cli_info(cli, "flood: %zu zones skipped (unknown hazard label)\n", rep.n_zones_skipped);
-        for (int c = 0; c <= PX_HAZARD_ANY; c++) printf("residents_%s %.0f\n", px_hazard_name(c), rep.residents[c]);
+        if (rep.n_zones_skipped)
+            px_cli_info(cli, "flood: %zu zones skipped (unknown hazard label)\n", rep.n_zones_skipped);
+        for (int c = 0; c <= PX_HAZARD_ANY; c++)
+            printf("residents_%s %.0f\n", px_hazard_name(c), rep.residents[c]);
         if (o.scenario)
             printf("scenario %s\nclosed_edges %zu\norigin_rows_changed %zu\nresidents_losing_qh %.0f\n",
-                   px_hazard_name((int)o.level), rep.n_closed_edges, rep.n_origin_rows, rep.residents_losing_qh);
+                   px_hazard_name((int)o.level), rep.n_closed_edges, rep.n_origin_rows,
+                   rep.residents_losing_qh);
     }
     px_graph_free(g);
     px_store_close(store);

@@ -68,8 +68,8 @@ static int parse_args(int argc, char **argv, targs *a)
         } else if ((m = px_cli_opt(argc, argv, &i, "--style", &v))) {
             if (m > 0) a->style = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--tile-size", &v))) {
-            if (m > 0 && !(rc = parse_long_opt("--tile-size", v, 256, 512, &a->tile_size)) && a->tile_size != 256 &&
-                a->tile_size != 512)
+            if (m > 0 && !(rc = parse_long_opt("--tile-size", v, 256, 512, &a->tile_size)) &&
+                a->tile_size != 256 && a->tile_size != 512)
                 return px_cli_usage_error("tiles", "--tile-size is 256 or 512, got '%s'", v);
         } else if ((m = px_cli_opt(argc, argv, &i, "--tile", &v))) {
             if (m > 0) a->tile = v;
@@ -112,8 +112,9 @@ static int parse_args(int argc, char **argv, targs *a)
     if (!a->out) return px_cli_usage_error("tiles", "missing -o OUT");
     if (a->minzoom > a->maxzoom)
         return px_cli_usage_error("tiles", "--minzoom %ld is above --maxzoom %ld", a->minzoom, a->maxzoom);
-    if (a->style && a->n_layers) return px_cli_usage_error("tiles", "--style takes its layers from the style; "
-                                                                    "do not name layers");
+    if (a->style && a->n_layers)
+        return px_cli_usage_error("tiles", "--style takes its layers from the style; "
+                                           "do not name layers");
     if (a->tile && !a->style) return px_cli_usage_error("tiles", "--tile needs --style");
     return 0;
 }
@@ -140,7 +141,10 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
     const char ***cols = NULL;
     px_status st = PX_OK;
     if (!a->n_layers) {
-        if ((st = px_store_tables(store, &infos, &n_infos)) != PX_OK) goto fail;
+        if ((st = px_store_tables(store, &infos, &n_infos)) != PX_OK) {
+            rc = px_cli_fail(cli, st);
+            goto done;
+        }
     }
     cap = a->n_layers ? (size_t)a->n_layers : n_infos;
     layers = calloc(cap + 1, sizeof *layers);
@@ -167,11 +171,13 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
         if (!colon) continue;
         *colon = '\0';
         size_t nc = 1;
-        for (char *p = colon + 1; *p; p++) nc += *p == ',';
+        for (char *p = colon + 1; *p; p++)
+            nc += *p == ',';
         cols[n] = calloc(nc + 1, sizeof *cols[n]);
         if (!cols[n]) goto done;
         size_t k = 0;
-        for (char *tok = strtok(colon + 1, ","); tok; tok = strtok(NULL, ",")) cols[n][k++] = tok;
+        for (char *tok = strtok(colon + 1, ","); tok; tok = strtok(NULL, ","))
+            cols[n][k++] = tok;
         if (!k) {
             rc = px_cli_usage_error("tiles", "'%s': no column after ':'", a->layer_args[i]);
             goto done;
@@ -190,12 +196,12 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
     o.name = a->name;
     o.attribution = a->attribution;
     px_tiles_report r;
-    if ((st = px_tiles_write_vector(cli->ctx, store, layers, n, a->out, &o, &r)) != PX_OK) goto fail;
+    if ((st = px_tiles_write_vector(cli->ctx, store, layers, n, a->out, &o, &r)) != PX_OK) {
+        rc = px_cli_fail(cli, st);
+        goto done;
+    }
     print_report(cli, a->out, &r);
     rc = PX_EXIT_OK;
-    goto done;
-fail:
-    rc = px_cli_fail(cli, st);
 done:
     for (size_t i = 0; i < cap; i++) {
         if (cols_mem) free(cols_mem[i]);
@@ -254,15 +260,20 @@ static int run_raster(px_cli *cli, px_store *store, targs *a)
         unsigned char *png = NULL;
         size_t len = 0;
         st = px_tiles_render_png(cli->ctx, store, style, (px_tile){z, x, y}, &o, &png, &len);
-        if (st != PX_OK) rc = px_cli_fail(cli, st);
-        else if (write_file(a->out, png, len)) rc = PX_EXIT_RUNTIME;
-        else px_cli_info(cli, "tiles: %s: tile %s, %zu bytes\n", a->out, a->tile, len);
+        if (st != PX_OK)
+            rc = px_cli_fail(cli, st);
+        else if (write_file(a->out, png, len))
+            rc = PX_EXIT_RUNTIME;
+        else
+            px_cli_info(cli, "tiles: %s: tile %s, %zu bytes\n", a->out, a->tile, len);
         free(png);
     } else {
         px_tiles_report r;
         st = px_tiles_write_raster(cli->ctx, store, style, a->out, &o, &r);
-        if (st != PX_OK) rc = px_cli_fail(cli, st);
-        else print_report(cli, a->out, &r);
+        if (st != PX_OK)
+            rc = px_cli_fail(cli, st);
+        else
+            print_report(cli, a->out, &r);
     }
     px_style_free(style);
     return rc;
@@ -270,7 +281,12 @@ static int run_raster(px_cli *cli, px_store *store, targs *a)
 
 int cmd_tiles(px_cli *cli, int argc, char **argv)
 {
-    targs a = {.minzoom = 0, .maxzoom = 14, .threads = 2, .tile_size = 256, .max_kb = 0, .buffer = -1,
+    targs a = {.minzoom = 0,
+               .maxzoom = 14,
+               .threads = 2,
+               .tile_size = 256,
+               .max_kb = 0,
+               .buffer = -1,
                .simplify = -1};
     a.layer_args = calloc((size_t)argc + 1, sizeof *a.layer_args);
     if (!a.layer_args) return PX_EXIT_RUNTIME;

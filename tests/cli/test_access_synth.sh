@@ -35,10 +35,21 @@ expect_eq "3rd nearest is never nearer" "0" "$(sqlite3 a.sqlite 'SELECT count(*)
 expect_eq "walk only, two categories" "walk_health_min walk_food_min" \
   "$(sqlite3 a.sqlite 'PRAGMA table_info(access_origins)' | awk -F'|' '$2 ~ /_min$/ {printf "%s%s", s, $2; s = " "}')"
 
+# Summary-only runs keep the commune shares and drop the per-origin table.
+share=$(sqlite3 a.sqlite "SELECT walk_health_share FROM access_communes WHERE commune_id = '*'")
+"$PROXIMA" -q access a.sqlite --modes walk --categories health,food --no-origins-table
+expect_eq "no access_origins" "0" "$(sqlite3 a.sqlite "SELECT count(*) FROM sqlite_master WHERE name = 'access_origins'")"
+expect_eq "same region share" "$share" "$(sqlite3 a.sqlite "SELECT walk_health_share FROM access_communes WHERE commune_id = '*'")"
+
 expect_fail 2 "give an origin" "$PROXIMA" isochrone a.sqlite
 expect_fail 2 "ascending" "$PROXIMA" isochrone a.sqlite --xy 500500,6000500 --minutes 10,5
 "$PROXIMA" -q isochrone a.sqlite --xy 500500,6000500 --mode bike --minutes 2,4
 expect_eq "two bands" "2" "$(sqlite3 a.sqlite 'SELECT count(*) FROM isochrones')"
+# The same origin given in lon/lat (converted here by PROJ's cs2cs) gives the same isochrone.
+km_xy=$(sqlite3 a.sqlite "SELECT printf('%.3f', reached_km) FROM isochrones WHERE minutes = 4")
+lonlat=$(echo "500500 6000500" | cs2cs -f %.9f EPSG:2154 EPSG:4326 | awk '{print $2 "," $1}')
+"$PROXIMA" -q isochrone a.sqlite --lonlat "$lonlat" --mode bike --minutes 2,4
+expect_eq "lon/lat origin = projected origin" "$km_xy" "$(sqlite3 a.sqlite "SELECT printf('%.3f', reached_km) FROM isochrones WHERE minutes = 4")"
 expect_eq "route to the same point" "seconds 0.000" \
   "$("$PROXIMA" route a.sqlite --from 500000,6000000 --to 500000,6000000 --mode bike | head -1)"
 expect_fail 2 "--from needs X,Y" "$PROXIMA" route a.sqlite --from 1 --to 2,3

@@ -19,12 +19,15 @@ bad() { # bad NAME EXIT MESSAGE [--strict]
 }
 
 bad syntax-error 1 "syntax-error.yaml:6: YAML syntax error"
+expect_fail 1 "syntax-error.json:4: JSON syntax error" "$PROXIMA" load p.sqlite "$D/syntax-error.json"
+unchanged syntax-error.json
 bad unknown-key 1 "unknown-key.yaml:4: unknown key 'fileds' in a source of layer 'communes'"
 bad unknown-layer 1 "unknown-layer.yaml:2: unknown layer 'parks'"
 bad missing-source 1 "../no-such-file.geojson: cannot open: No such file or directory"
 bad not-vector 1 "../junk.dat: GDAL cannot open it as a vector source"
 bad unknown-source-layer 1 "../communes2.geojson: no layer 'boundaries' (layers: communes2)"
 bad missing-field 1 "../communes2.geojson:communes2: field 'nom' (mapped to communes.name) does not exist"
+bad missing-osmconf 1 "osm_config $D/no-such-osmconf.ini: No such file or directory"
 bad no-crs 1 "../latin1.csv:latin1: the source has no CRS and the definition gives no 'srs:'"
 bad both-layers-one-bad 1 "field 'road_class' (mapped to roads.highway) does not exist"
 expect_fail 1 "nope.yaml: cannot open" "$PROXIMA" load p.sqlite "$D/nope.yaml"
@@ -32,6 +35,11 @@ unchanged "missing definition"
 echo "not a database" >junk.sqlite
 expect_fail 1 "junk.sqlite: not a Proxima project" "$PROXIMA" load junk.sqlite "$D/good.yaml"
 expect_fail 2 "expected PROJECT DEFINITION" "$PROXIMA" load p.sqlite
+
+# The JSON form of the baseline definition loads the same rows.
+"$PROXIMA" init pj.sqlite --crs EPSG:32632 2>/dev/null
+"$PROXIMA" load pj.sqlite "$D/good.json" >report.txt || fail "JSON definition"
+expect_eq "JSON definition: communes" "3 3 0 0" "$(awk '$1 == "communes" {print $2, $3, $4, $5}' report.txt)"
 
 # Geometry problems are per feature: repaired or rejected, counted, named.
 # zones.geojson: bowtie (2) and unclosed ring (6) repaired; point (3), NULL (4),

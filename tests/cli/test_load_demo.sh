@@ -37,6 +37,12 @@ expect_eq "flood zones labelled proxy" 2 "$(sql "SELECT COUNT(*) FROM flood_zone
 expect_eq "services categories" "culture:14 education:28 food:19 health:5 public:10 sport:63 transit:316" \
   "$(ogrinfo -ro -q demo.sqlite -dialect sqlite -sql 'SELECT category || ":" || COUNT(*) AS c FROM services GROUP BY category ORDER BY category' | awk -F' = ' '/ = / {printf "%s%s", s, $2; s=" "}')"
 
+# Every row has an id, unique in its layer (OSM areas: osm_id or osm_way_id).
+for l in communes roads cycle_routes services brownfields flood_zones population; do
+  expect_eq "$l: rows without id" 0 "$(sql "SELECT COUNT(*) FROM $l WHERE id IS NULL")"
+  expect_eq "$l: duplicate ids" 0 "$(sql "SELECT COUNT(*) - COUNT(DISTINCT id) FROM $l")"
+done
+
 # Vaduz's area against an independent reprojection by ogr2ogr (same PBF, GDAL's
 # OSM driver, PROJ through GDAL), measured by SQLite/SpatiaLite's ST_Area.
 OSM_CONFIG_FILE="$L/osmconf.ini" ogr2ogr -q -f GPKG vaduz.gpkg "$L/data/liechtenstein-2013-08-03.osm.pbf" multipolygons \

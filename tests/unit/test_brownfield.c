@@ -13,28 +13,28 @@
 
 /* Two uses, three criteria. flood_share_high bins: <=0 | <=0.5 | >0.5;
  * walk_min_school bins: <=10 | <=15 | >15; pollution: none/suspected/proven. */
-#define SCENARIO(FLOOD_W, WALK_W)                                                                                   \
-    "name: test\n"                                                                                                  \
-    "uses: [housing, renaturation]\n"                                                                               \
-    "criteria:\n"                                                                                                   \
-    "  - id: flood_share_high\n"                                                                                    \
-    "    thresholds: [0, 0.5]\n"                                                                                    \
-    "    rate:\n"                                                                                                   \
-    "      housing: {weight: " FLOOD_W ", ratings: [+1, -1, -2]}\n"                                                 \
-    "      renaturation: {weight: 1, ratings: [0.5, +1, very_positive]}\n"                                          \
-    "  - id: walk_min_school\n"                                                                                     \
-    "    thresholds: [10, 15]\n"                                                                                    \
-    "    rate:\n"                                                                                                   \
-    "      housing: {weight: " WALK_W ", ratings: [2, 1, -1]}\n"                                                    \
-    "  - id: pollution\n"                                                                                           \
-    "    categories: [none, suspected, proven]\n"                                                                   \
-    "    rate:\n"                                                                                                   \
-    "      housing: {weight: 1, ratings: [1, -1, -2]}\n"                                                            \
-    "      renaturation: {weight: 1, ratings: [1, 0.5, -1]}\n"                                                      \
-    "exclusions:\n"                                                                                                 \
-    "  - id: housing-high-hazard\n"                                                                                 \
-    "    use: housing\n"                                                                                            \
-    "    criterion: flood_share_high\n"                                                                             \
+#define SCENARIO(FLOOD_W, WALK_W)                                                                            \
+    "name: test\n"                                                                                           \
+    "uses: [housing, renaturation]\n"                                                                        \
+    "criteria:\n"                                                                                            \
+    "  - id: flood_share_high\n"                                                                             \
+    "    thresholds: [0, 0.5]\n"                                                                             \
+    "    rate:\n"                                                                                            \
+    "      housing: {weight: " FLOOD_W ", ratings: [+1, -1, -2]}\n"                                          \
+    "      renaturation: {weight: 1, ratings: [0.5, +1, very_positive]}\n"                                   \
+    "  - id: walk_min_school\n"                                                                              \
+    "    thresholds: [10, 15]\n"                                                                             \
+    "    rate:\n"                                                                                            \
+    "      housing: {weight: " WALK_W ", ratings: [2, 1, -1]}\n"                                             \
+    "  - id: pollution\n"                                                                                    \
+    "    categories: [none, suspected, proven]\n"                                                            \
+    "    rate:\n"                                                                                            \
+    "      housing: {weight: 1, ratings: [1, -1, -2]}\n"                                                     \
+    "      renaturation: {weight: 1, ratings: [1, 0.5, -1]}\n"                                               \
+    "exclusions:\n"                                                                                          \
+    "  - id: housing-high-hazard\n"                                                                          \
+    "    use: housing\n"                                                                                     \
+    "    criterion: flood_share_high\n"                                                                      \
     "    above: 0.5\n"
 
 static px_bf_scenario *parse_ok(px_ctx *ctx, const char *text)
@@ -47,10 +47,10 @@ static px_bf_scenario *parse_ok(px_ctx *ctx, const char *text)
 
 /* Sites A..D: (flood share, walk minutes, pollution). */
 static const px_bf_value vals[4][3] = {
-    {{0.0, NULL}, {14, NULL}, {NAN, "suspected"}},  /* A */
-    {{0.3, NULL}, {5, NULL}, {NAN, "none"}},        /* B */
-    {{1.0, NULL}, {5, NULL}, {NAN, "none"}},        /* C: wholly in high hazard */
-    {{NAN, NULL}, {NAN, NULL}, {NAN, NULL}},        /* D: nothing known */
+    {{0.0, NULL}, {14, NULL}, {NAN, "suspected"}}, /* A */
+    {{0.3, NULL}, {5, NULL}, {NAN, "none"}},       /* B */
+    {{1.0, NULL}, {5, NULL}, {NAN, "none"}},       /* C: wholly in high hazard */
+    {{NAN, NULL}, {NAN, NULL}, {NAN, NULL}},       /* D: nothing known */
 };
 static const px_bf_site sites[4] = {{"A", vals[0]}, {"B", vals[1]}, {"C", vals[2]}, {"D", vals[3]}};
 
@@ -93,7 +93,8 @@ static void test_px_bf_score_hand_figures(void **state)
     assert_int_equal(r->uses[2 * 2 + 0].rank, 0);
     /* Renaturation: A (0.5 + 0.5), B (1 + 1), C (2 + 1) all at 100 with
      * reliability 10, so the site id decides: A, B, C; D last at 0. */
-    for (int s = 0; s < 3; s++) assert_float_equal(r->uses[s * 2 + 1].index, 100.0, 0);
+    for (int s = 0; s < 3; s++)
+        assert_float_equal(r->uses[s * 2 + 1].index, 100.0, 0);
     assert_int_equal(r->uses[0 * 2 + 1].rank, 1);
     assert_int_equal(r->uses[1 * 2 + 1].rank, 2);
     assert_int_equal(r->uses[2 * 2 + 1].rank, 3);
@@ -203,10 +204,11 @@ static void test_px_bf_scenario_parse_bad_files(void **state)
     expect_parse_error(ctx, buf, PX_EDOMAIN, "criterion 'a': needs 2 ratings (one per bin)");
     snprintf(buf, sizeof buf, "%s      offices: {weight: 1, ratings: [2, 1]}\n", head);
     expect_parse_error(ctx, buf, PX_EDOMAIN, "criterion 'a': unknown use 'offices'");
-    snprintf(buf, sizeof buf,
-             "%s      housing: {weight: 1, ratings: [2, 1]}\nexclusions:\n  - {id: x, use: farm, criterion: a, "
-             "above: 1}\n",
-             head);
+    snprintf(
+        buf, sizeof buf,
+        "%s      housing: {weight: 1, ratings: [2, 1]}\nexclusions:\n  - {id: x, use: farm, criterion: a, "
+        "above: 1}\n",
+        head);
     expect_parse_error(ctx, buf, PX_EDOMAIN, "exclusion 'x': unknown use 'farm'");
     expect_parse_error(ctx, "uses: [housing]\ncritera: []\n", PX_EPARSE, "bad.yaml:2: unknown key 'critera'");
     expect_parse_error(ctx, "uses: [housing\ncriteria: [\n", PX_EPARSE, "bad.yaml:");

@@ -17,7 +17,7 @@
  */
 static const double hand_supply[3] = {10, 5, 20};
 static const double hand_demand[5] = {100, 200, 100, 50, 50};
-static const px_fca_pair hand_pairs[7] = {{0, 0, 3}, {1, 0, 8},  {2, 0, 12}, {2, 1, 4},
+static const px_fca_pair hand_pairs[7] = {{0, 0, 3},  {1, 0, 8}, {2, 0, 12}, {2, 1, 4},
                                           {3, 1, 14}, {3, 2, 6}, {4, 2, 9}};
 
 static void test_px_fca_2sfca_hand_case(void **state)
@@ -35,7 +35,8 @@ static void test_px_fca_2sfca_hand_case(void **state)
     const px_decay_band one[1] = {{15, 1.0}};
     double r[3], a[5];
     size_t unreached = 99;
-    assert_int_equal(px_fca(ctx, hand_demand, 5, hand_supply, 3, hand_pairs, 7, one, 1, r, a, &unreached), PX_OK);
+    assert_int_equal(px_fca(ctx, hand_demand, 5, hand_supply, 3, hand_pairs, 7, one, 1, r, a, &unreached),
+                     PX_OK);
     assert_float_equal(r[0], 0.025, 1e-12);
     assert_float_equal(r[1], 5.0 / 150.0, 1e-12);
     assert_float_equal(r[2], 0.2, 1e-12);
@@ -46,7 +47,8 @@ static void test_px_fca_2sfca_hand_case(void **state)
     assert_float_equal(a[4], 0.2, 1e-12);
     assert_int_equal(unreached, 0);
     double served = 0;
-    for (int i = 0; i < 5; i++) served += a[i] * hand_demand[i];
+    for (int i = 0; i < 5; i++)
+        served += a[i] * hand_demand[i];
     assert_float_equal(served, 35.0, 1e-9);
     px_ctx_free(ctx);
 }
@@ -71,7 +73,8 @@ static void test_px_fca_e2sfca_hand_case(void **state)
     const px_decay_band *bands = px_fca_default_bands(&nb);
     assert_int_equal(nb, 3);
     double r[3], a[5];
-    assert_int_equal(px_fca(ctx, hand_demand, 5, hand_supply, 3, hand_pairs, 7, bands, nb, r, a, NULL), PX_OK);
+    assert_int_equal(px_fca(ctx, hand_demand, 5, hand_supply, 3, hand_pairs, 7, bands, nb, r, a, NULL),
+                     PX_OK);
     assert_float_equal(r[0], 10.0 / 258.0, 1e-12);
     assert_float_equal(r[1], 5.0 / 111.0, 1e-12);
     assert_float_equal(r[2], 20.0 / 68.0, 1e-12);

@@ -6,6 +6,7 @@
  * the network checks the "nothing in reach" path.
  */
 #include "helpers/px_test.h"
+#include "analysis/equity_int.h"
 
 #include <geos_c.h>
 #include <math.h>
@@ -40,8 +41,8 @@ static px_graph *street(px_ctx *ctx)
 {
     const double xy[8] = {0, 0, 600, 0, 1200, 0, 1800, 0};
     const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD | PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;
-    const px_graph_edge e[3] = {{0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2},
-                                {2, 3, 600, 300, 100, all, 3}};
+    const px_graph_edge e[3] = {
+        {0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2}, {2, 3, 600, 300, 100, all, 3}};
     px_graph *g = NULL;
     assert_int_equal(px_graph_from_edges(ctx, 4, xy, 3, e, &g), PX_OK);
     return g;
@@ -65,9 +66,11 @@ static px_store *project(px_ctx *ctx, char **dir_out)
     add_row(w, p2, "POINT(1800 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
-    px_value s0[5] = {PX_VALUE_TEXT("s0"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_REAL(10), PX_VALUE_NULL};
+    px_value s0[5] = {PX_VALUE_TEXT("s0"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_REAL(10),
+                      PX_VALUE_NULL};
     add_row(w, s0, "POINT(1200 0)");
-    px_value s1[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    px_value s1[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
     add_row(w, s1, "POINT(1200 5000)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
@@ -80,7 +83,8 @@ static px_store *project(px_ctx *ctx, char **dir_out)
 }
 
 /* Read column `col` of the equity_communes row for (commune, category, method), walk. */
-static double commune_value(px_store *s, const char *commune, const char *cat, const char *method, const char *col)
+static double commune_value(px_store *s, const char *commune, const char *cat, const char *method,
+                            const char *col)
 {
     const char *cols[] = {"commune_id", "mode", "category", "method", col, NULL};
     px_table_reader *r = NULL;
@@ -119,7 +123,8 @@ static void test_px_equity_run_street(void **state)
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "mean_access"), 28.0922, 1e-4);
     assert_float_equal(commune_value(s, "B", "health", "e2sfca", "mean_access"), 31.4465, 1e-4);
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "median_access"), 31.4465, 1e-4);
-    assert_float_equal(commune_value(s, "A", "health", "e2sfca", "ratio_to_regional"), 28.0922 / 28.5714, 1e-4);
+    assert_float_equal(commune_value(s, "A", "health", "e2sfca", "ratio_to_regional"), 28.0922 / 28.5714,
+                       1e-4);
     assert_float_equal(commune_value(s, "A", "health", "e2sfca", "rank_least_served"), 1, 0);
     assert_float_equal(commune_value(s, "B", "health", "e2sfca", "rank_least_served"), 2, 0);
     /* The school is 5 km off the network: nobody has it, every commune is
@@ -144,15 +149,20 @@ static void test_px_equity_run_street(void **state)
     int64_t n = 0;
     assert_int_equal(px_store_count(s, "equity_lorenz", &n), PX_OK);
     assert_int_equal(n, 2 * 101); /* health x two methods; the school has no curve */
+    /* Underserved list: health is above half the regional mean in both
+     * communes (28.09 and 31.45 against 14.29); the school leaves A and B. */
+    assert_int_equal(px_store_count(s, "equity_underserved", &n), PX_OK);
+    assert_int_equal(n, 2);
     /* The CSV of the communes: header, then rows; same run, same bytes. */
     char *csv = px_test_path(dir, "c.csv");
     assert_int_equal(px_csv_write_table(ctx, s, "equity_communes", csv), PX_OK);
     FILE *f = fopen(csv, "r");
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
-                              "share_no_service,ratio_to_regional,underserved,underserved_population,"
-                              "rank_least_served\n");
+    assert_string_equal(line,
+                        "commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
+                        "share_no_service,ratio_to_regional,underserved,underserved_population,"
+                        "rank_least_served\n");
     fclose(f);
     free(csv);
     /* Bad input beside good: a missing layer, bad bands. */
@@ -164,6 +174,62 @@ static void test_px_equity_run_street(void **state)
     px_graph_free(g);
     px_store_close(s);
     free(dir);
+    px_ctx_free(ctx);
+}
+
+
+/* Find the minutes of demand point d in `pairs`, or -1. */
+static double pair_minutes(const px__pairs *p, uint32_t d)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (p->v[k].demand == d) return p->v[k].minutes;
+    return -1;
+}
+
+static void test_px__catch_supply_one_way_and_same_edge(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    /* Bike: edge 0 is 0 -> 1 one-way (x 0..600), edge 1 is 1 - 2 both ways
+     * (x 600..1200); 100 s each. Demand: d0 at node 0, d1 at x = 300
+     * (edge 0, half way), d2 at node 2, d3 at x = 480 (edge 0, 0.8). */
+    const double xy[6] = {0, 0, 600, 0, 1200, 0};
+    const unsigned both = PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;
+    const px_graph_edge e[2] = {{0, 1, 600, 0, 100, PX_EDGE_BIKE_FWD, 1}, {1, 2, 600, 0, 100, both, 2}};
+    px_graph *g = NULL;
+    assert_int_equal(px_graph_from_edges(ctx, 3, xy, 2, e, &g), PX_OK);
+    const px_snap d[4] = {{0, 0.0, 0}, {0, 0.5, 0}, {1, 1.0, 0}, {0, 0.8, 0}};
+    const uint8_t ok[4] = {1, 1, 1, 1};
+    px__catch *c = NULL;
+    assert_int_equal(px__catch_new(ctx, g, PX_MODE_BIKE, d, ok, 4, NULL, &c), PX_OK);
+    px__pairs pairs = {0};
+    /* Supply at x = 900 (edge 1, 0.5): d0 100 + 50 = 150 s = 2.5 min;
+     * d1 50 + 50 = 100 s; d2 50 s back along edge 1; d3 20 + 50 = 70 s. */
+    const px_snap s1 = {1, 0.5, 0};
+    assert_int_equal(px__catch_supply(c, &s1, 900, 0, &pairs), PX_OK);
+    assert_int_equal(pairs.n, 4);
+    assert_float_equal(pair_minutes(&pairs, 0), 150 / 60.0, 1e-12);
+    assert_float_equal(pair_minutes(&pairs, 1), 100 / 60.0, 1e-12);
+    assert_float_equal(pair_minutes(&pairs, 2), 50 / 60.0, 1e-12);
+    assert_float_equal(pair_minutes(&pairs, 3), 70 / 60.0, 1e-12);
+    /* Supply at x = 300 on the one-way edge: d0 50 s forward, d1 0 s (same
+     * point); d2 and d3 would have to ride edge 0 backwards: unreached. */
+    pairs.n = 0;
+    const px_snap s2 = {0, 0.5, 0};
+    assert_int_equal(px__catch_supply(c, &s2, 900, 1, &pairs), PX_OK);
+    assert_int_equal(pairs.n, 2);
+    assert_float_equal(pair_minutes(&pairs, 0), 50 / 60.0, 1e-12);
+    assert_float_equal(pair_minutes(&pairs, 1), 0.0, 0);
+    assert_float_equal(pair_minutes(&pairs, 2), -1, 0);
+    /* A 60 s cutoff keeps only d2 (50 s); d3 (70 s) is beyond it. */
+    pairs.n = 0;
+    assert_int_equal(px__catch_supply(c, &s1, 60, 2, &pairs), PX_OK);
+    assert_int_equal(pairs.n, 1);
+    assert_float_equal(pair_minutes(&pairs, 2), 50 / 60.0, 1e-12);
+    free(pairs.v);
+    px__catch_free(c);
+    px_graph_free(g);
     px_ctx_free(ctx);
 }
 
@@ -185,6 +251,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_equity_run_street),
+        cmocka_unit_test(test_px__catch_supply_one_way_and_same_edge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,7 +33,10 @@ static wkb from_wkt(const char *wkt)
     return out;
 }
 
-static void wkb_free(wkb *w) { GEOSFree_r(gh, w->b); }
+static void wkb_free(wkb *w)
+{
+    GEOSFree_r(gh, w->b);
+}
 
 static int setup(void **state)
 {
@@ -176,7 +179,6 @@ static void test_px_flood_zones_new_empty_and_bad(void **state)
     px_ctx_free(ctx);
 }
 
-
 static void add_row(px_table_writer *w, const px_value *v, const char *wkt)
 {
     wkb b = from_wkt(wkt);
@@ -208,9 +210,11 @@ static px_store *bridge_project(px_ctx *ctx, px_graph **g)
     }
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
-    px_value h[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    px_value h[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL,
+                     PX_VALUE_NULL};
     add_row(w, h, "POINT(0 0)");
-    px_value sc[5] = {PX_VALUE_TEXT("s"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    px_value sc[5] = {PX_VALUE_TEXT("s"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
     add_row(w, sc, "POINT(900 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
@@ -229,8 +233,8 @@ static px_store *bridge_project(px_ctx *ctx, px_graph **g)
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     const double xy[8] = {0, 0, 600, 0, 1200, 0, 1800, 0};
     const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD | PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;
-    const px_graph_edge e[3] = {{0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2},
-                                {2, 3, 600, 300, 100, all, 3}};
+    const px_graph_edge e[3] = {
+        {0, 1, 600, 300, 100, all, 1}, {1, 2, 600, 300, 100, all, 2}, {2, 3, 600, 300, 100, all, 3}};
     assert_int_equal(px_graph_from_edges(ctx, 4, xy, 3, e, g), PX_OK);
     return s;
 }
@@ -251,8 +255,8 @@ static void test_px_flood_run_bridge_closed(void **state)
     /* Exposure of commune A, high: p3's 10 residents, the school, half the
      * brownfield (200 x 100 m, 100 m of it in the zone: 10000 m2), and the
      * 200 m of the bridge inside the zone (its midpoint x = 900 is in A). */
-    const char *cols[] = {"commune_id", "hazard", "residents", "services_school", "brownfield_area_m2",
-                          "walk_network_m", NULL};
+    const char *cols[] = {"commune_id",         "hazard",         "residents", "services_school",
+                          "brownfield_area_m2", "walk_network_m", NULL};
     px_table_reader *r = NULL;
     assert_int_equal(px_store_reader_open(s, "flood_exposure", cols, 0, NULL, &r), PX_OK);
     int has = 0, seen = 0;

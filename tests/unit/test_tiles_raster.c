@@ -66,7 +66,9 @@ static cairo_surface_t *render(px_ctx *ctx, px_store *s, const char *dir, const 
     return img;
 }
 
-#define STYLE_HEAD "{\"version\": 8, \"sources\": {\"proxima\": {\"type\": \"vector\", \"tiles\": [\"x/{z}/{x}/{y}.pbf\"]}}, \"layers\": ["
+#define STYLE_HEAD                                                                                           \
+    "{\"version\": 8, \"sources\": {\"proxima\": {\"type\": \"vector\", \"tiles\": "                         \
+    "[\"x/{z}/{x}/{y}.pbf\"]}}, \"layers\": ["
 #define STYLE_TAIL "]}"
 
 static void test_px_tiles_render_png_square_fill(void **state)
@@ -78,11 +80,12 @@ static void test_px_tiles_render_png_square_fill(void **state)
     px_store *s = fx_store(ctx, dir);
     /* The square spans tile 1/1/0 from x 1024 to 2048 and y 2048 to 3072 of
      * 4096, i.e. pixels [64, 128) x [128, 192) of a 256 px tile. */
-    cairo_surface_t *img = render(ctx, s, dir,
-                                  STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", "
-                                             "\"source-layer\": \"zones\", \"filter\": [\"==\", \"name\", \"square\"], "
-                                             "\"paint\": {\"fill-color\": \"#ff0000\"}}" STYLE_TAIL,
-                                  (px_tile){1, 1, 0}, 256, 1);
+    cairo_surface_t *img =
+        render(ctx, s, dir,
+               STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", "
+                          "\"source-layer\": \"zones\", \"filter\": [\"==\", \"name\", \"square\"], "
+                          "\"paint\": {\"fill-color\": \"#ff0000\"}}" STYLE_TAIL,
+               (px_tile){1, 1, 0}, 256, 1);
     assert_int_equal(pixel(img, 96, 160), 0xffff0000);  /* inside */
     assert_int_equal(pixel(img, 64, 128), 0xffff0000);  /* the north-west vertex's pixel, fully covered */
     assert_int_equal(pixel(img, 127, 191), 0xffff0000); /* the south-east vertex's pixel */
@@ -93,9 +96,10 @@ static void test_px_tiles_render_png_square_fill(void **state)
 
     /* @2x: the same square on 512 pixels, with a background. */
     img = render(ctx, s, dir,
-                 STYLE_HEAD "{\"id\": \"bg\", \"type\": \"background\", \"paint\": {\"background-color\": \"#ffffff\"}},"
-                            "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
-                            "\"paint\": {\"fill-color\": \"rgba(0, 0, 255, 1)\"}}" STYLE_TAIL,
+                 STYLE_HEAD
+                 "{\"id\": \"bg\", \"type\": \"background\", \"paint\": {\"background-color\": \"#ffffff\"}},"
+                 "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+                 "\"paint\": {\"fill-color\": \"rgba(0, 0, 255, 1)\"}}" STYLE_TAIL,
                  (px_tile){1, 1, 0}, 256, 2);
     assert_int_equal(pixel(img, 192, 320), 0xff0000ff);
     assert_int_equal(pixel(img, 128, 256), 0xff0000ff);
@@ -115,8 +119,10 @@ static void test_px_tiles_render_png_step_match_interpolate(void **state)
     px_store *s = fx_store(ctx, dir);
     /* step on score with a stop at 0.5: the square (0.5, at the stop) takes
      * the upper colour, the holed zone (-1.25) the lower one. */
-    const char *step = STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
-                                  "\"paint\": {\"fill-color\": [\"step\", [\"get\", \"score\"], \"#0000ff\", 0.5, \"#00ff00\"]}}" STYLE_TAIL;
+    const char *step = STYLE_HEAD
+        "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+        "\"paint\": {\"fill-color\": [\"step\", [\"get\", \"score\"], \"#0000ff\", 0.5, "
+        "\"#00ff00\"]}}" STYLE_TAIL;
     cairo_surface_t *img = render(ctx, s, dir, step, (px_tile){1, 1, 0}, 256, 1);
     assert_int_equal(pixel(img, 96, 160), 0xff00ff00);
     cairo_surface_destroy(img);
@@ -131,18 +137,21 @@ static void test_px_tiles_render_png_step_match_interpolate(void **state)
     /* interpolate on rank 1 -> black, 3 -> white: the holed zone (rank 2) is
      * mid grey. */
     img = render(ctx, s, dir,
-                 STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
-                            "\"paint\": {\"fill-color\": [\"interpolate\", [\"linear\"], [\"get\", \"rank\"], 1, \"#000000\", 3, \"#ffffff\"]}}" STYLE_TAIL,
+                 STYLE_HEAD
+                 "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+                 "\"paint\": {\"fill-color\": [\"interpolate\", [\"linear\"], [\"get\", \"rank\"], 1, "
+                 "\"#000000\", 3, \"#ffffff\"]}}" STYLE_TAIL,
                  (px_tile){1, 0, 1}, 256, 1);
     uint32_t p = pixel(img, 134, 70);
     assert_true((p >> 24) == 0xff && ((p >> 16) & 0xff) >= 127 && ((p >> 16) & 0xff) <= 128);
     cairo_surface_destroy(img);
 
     /* match on name, with an expression filter dropping negative scores. */
-    const char *match = STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
-                                   "\"filter\": [\">=\", [\"get\", \"score\"], 0], "
-                                   "\"paint\": {\"fill-color\": [\"match\", [\"get\", \"name\"], \"square\", \"#ff0000\", "
-                                   "[\"holed\", \"other\"], \"#0000ff\", \"#000000\"], \"fill-opacity\": 0.5}}" STYLE_TAIL;
+    const char *match = STYLE_HEAD
+        "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+        "\"filter\": [\">=\", [\"get\", \"score\"], 0], "
+        "\"paint\": {\"fill-color\": [\"match\", [\"get\", \"name\"], \"square\", \"#ff0000\", "
+        "[\"holed\", \"other\"], \"#0000ff\", \"#000000\"], \"fill-opacity\": 0.5}}" STYLE_TAIL;
     img = render(ctx, s, dir, match, (px_tile){1, 1, 0}, 256, 1);
     assert_int_equal(pixel(img, 96, 160), 0x80800000); /* red at half opacity, premultiplied */
     cairo_surface_destroy(img);
@@ -152,13 +161,16 @@ static void test_px_tiles_render_png_step_match_interpolate(void **state)
 
     /* Lines and circles: the path runs along y = R/2, pixel row 128 of tile
      * 1/1/0; the school is a circle at (R/8, R/8) = pixel (32, 224). */
-    img = render(ctx, s, dir,
-                 STYLE_HEAD "{\"id\": \"p\", \"type\": \"line\", \"source\": \"proxima\", \"source-layer\": \"paths\", "
-                            "\"paint\": {\"line-color\": \"#00ff00\", \"line-width\": 4}},"
-                            "{\"id\": \"s\", \"type\": \"circle\", \"source\": \"proxima\", \"source-layer\": \"sites\", "
-                            "\"paint\": {\"circle-color\": [\"case\", [\">\", [\"get\", \"beds\"], 20], \"#ff0000\", \"#0000ff\"], "
-                            "\"circle-radius\": 6}}" STYLE_TAIL,
-                 (px_tile){1, 1, 0}, 256, 1);
+    img =
+        render(ctx, s, dir,
+               STYLE_HEAD
+               "{\"id\": \"p\", \"type\": \"line\", \"source\": \"proxima\", \"source-layer\": \"paths\", "
+               "\"paint\": {\"line-color\": \"#00ff00\", \"line-width\": 4}},"
+               "{\"id\": \"s\", \"type\": \"circle\", \"source\": \"proxima\", \"source-layer\": \"sites\", "
+               "\"paint\": {\"circle-color\": [\"case\", [\">\", [\"get\", \"beds\"], 20], \"#ff0000\", "
+               "\"#0000ff\"], "
+               "\"circle-radius\": 6}}" STYLE_TAIL,
+               (px_tile){1, 1, 0}, 256, 1);
     assert_int_equal(pixel(img, 30, 127), 0xff00ff00);
     assert_int_equal(pixel(img, 30, 128), 0xff00ff00);
     assert_int_equal(pixel(img, 30, 131), 0x00000000);
@@ -170,7 +182,8 @@ static void test_px_tiles_render_png_step_match_interpolate(void **state)
     px_ctx_free(ctx);
 }
 
-static void expect_refused(px_ctx *ctx, const char *dir, const char *layer_json, px_status want, const char *msg)
+static void expect_refused(px_ctx *ctx, const char *dir, const char *layer_json, px_status want,
+                           const char *msg)
 {
     char json[2048];
     snprintf(json, sizeof json, STYLE_HEAD "%s" STYLE_TAIL, layer_json);
@@ -189,29 +202,36 @@ static void test_px_style_read_unsupported(void **state)
     px_ctx *ctx = NULL;
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     char *dir = px_test_tmpdir("style");
-    expect_refused(ctx, dir, "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\"}", PX_EUNSUPPORTED,
-                   "layer 'labels': layer type 'symbol' is not supported");
+    expect_refused(ctx, dir, "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\"}",
+                   PX_EUNSUPPORTED, "layer 'labels': layer type 'symbol' is not supported");
     expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-pattern\": \"x\"}}",
+                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"fill-pattern\": \"x\"}}",
                    PX_EUNSUPPORTED, "layer 'z': paint property 'fill-pattern' is not supported");
+    expect_refused(
+        ctx, dir,
+        "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
+        "[\"interpolate-hcl\", [\"linear\"], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
+        PX_EUNSUPPORTED, "layer 'z': fill-color: expression operator 'interpolate-hcl' is not supported");
+    expect_refused(
+        ctx, dir,
+        "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
+        "[\"interpolate\", [\"cubic-bezier\", 0, 0, 1, 1], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
+        PX_EUNSUPPORTED, "fill-color: interpolation 'cubic-bezier' is not supported");
+    expect_refused(
+        ctx, dir,
+        "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"filter\": [\"within\", {}]}",
+        PX_EUNSUPPORTED, "layer 'z': filter: expression operator 'within' is not supported");
     expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
-                   "[\"interpolate-hcl\", [\"linear\"], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
-                   PX_EUNSUPPORTED, "layer 'z': fill-color: expression operator 'interpolate-hcl' is not supported");
-    expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
-                   "[\"interpolate\", [\"cubic-bezier\", 0, 0, 1, 1], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
-                   PX_EUNSUPPORTED, "fill-color: interpolation 'cubic-bezier' is not supported");
-    expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"filter\": [\"within\", {}]}",
-                   PX_EUNSUPPORTED, "layer 'z': filter: expression operator 'within' is not supported");
-    expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"layout\": {\"symbol-placement\": \"line\"}}",
+                   "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"layout\": "
+                   "{\"symbol-placement\": \"line\"}}",
                    PX_EUNSUPPORTED, "layer 'z': layout property 'symbol-placement' is not supported");
     expect_refused(ctx, dir,
-                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": \"#12345\"}}",
+                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"fill-color\": \"#12345\"}}",
                    PX_EPARSE, "fill-color: '#12345' is not a colour");
-    expect_refused(ctx, dir, "{\"id\": \"z\", \"type\": \"fill\"}", PX_EPARSE, "layer 'z': no \"source-layer\"");
+    expect_refused(ctx, dir, "{\"id\": \"z\", \"type\": \"fill\"}", PX_EPARSE,
+                   "layer 'z': no \"source-layer\"");
     /* Not JSON at all: the line is named. */
     char *path = write_style(dir, "broken.json", "{\"version\": 8,\n \"layers\": [\n");
     px_style *st = NULL;
@@ -273,9 +293,11 @@ static void test_px_tiles_write_raster_mbtiles(void **state)
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     char *dir = px_test_tmpdir("raster");
     px_store *s = fx_store(ctx, dir);
-    char *path = write_style(dir, "s.json",
-                             STYLE_HEAD "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
-                                        "\"paint\": {\"fill-color\": \"#ff0000\"}}" STYLE_TAIL);
+    char *path = write_style(
+        dir, "s.json",
+        STYLE_HEAD
+        "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+        "\"paint\": {\"fill-color\": \"#ff0000\"}}" STYLE_TAIL);
     px_style *st = NULL;
     assert_int_equal(px_style_read(ctx, path, &st), PX_OK);
     assert_int_equal(px_style_n_tables(st), 1);
@@ -292,13 +314,15 @@ static void test_px_tiles_write_raster_mbtiles(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = 'format'", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = 'format'", -1, &q, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "png");
     sqlite3_finalize(q);
     /* 2/1/2 in XYZ is row 4 - 1 - 2 = 1 in TMS. */
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tiles WHERE zoom_level = 2 AND tile_column = 1 "
-                                            "AND tile_row = 1 AND hex(substr(tile_data, 1, 4)) = '89504E47'",
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM tiles WHERE zoom_level = 2 AND tile_column = 1 "
+                                        "AND tile_row = 1 AND hex(substr(tile_data, 1, 4)) = '89504E47'",
                                         -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -306,8 +330,9 @@ static void test_px_tiles_write_raster_mbtiles(void **state)
     sqlite3_finalize(q);
     sqlite3_close(db);
     /* A style drawing a table the project lacks is refused by name. */
-    char *bad = write_style(dir, "b.json",
-                            STYLE_HEAD "{\"id\": \"x\", \"type\": \"fill\", \"source-layer\": \"flood_zones\"}" STYLE_TAIL);
+    char *bad = write_style(
+        dir, "b.json",
+        STYLE_HEAD "{\"id\": \"x\", \"type\": \"fill\", \"source-layer\": \"flood_zones\"}" STYLE_TAIL);
     px_style *bst = NULL;
     assert_int_equal(px_style_read(ctx, bad, &bst), PX_OK);
     assert_int_equal(px_tiles_write_raster(ctx, s, bst, out, &o, NULL), PX_ENOTFOUND);

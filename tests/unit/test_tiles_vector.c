@@ -200,7 +200,8 @@ static void test_px_tiles_write_vector_max_zoom_counts_match_source(void **state
                 continue;
             }
             GDALDatasetH ds = open_tiles(t, NULL);
-            for (int l = 0; l < 3; l++) assert_int_equal(layer_count(ds, names[l]), want[l]);
+            for (int l = 0; l < 3; l++)
+                assert_int_equal(layer_count(ds, names[l]), want[l]);
             GDALClose(ds);
             free(t);
             checked++;
@@ -225,7 +226,8 @@ static void test_px_tiles_write_vector_mbtiles_metadata_and_tms(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = ?", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = ?", -1, &st, NULL),
+                     SQLITE_OK);
     const char *keys[] = {"name", "format", "bounds", "center", "minzoom", "maxzoom", "json", "attribution"};
     const char *want[] = {"fx", "pbf", "-90.000000,-66.513260,90.000000,66.513260", NULL, "0", "2", NULL, ""};
     char *json = NULL;
@@ -255,8 +257,9 @@ static void test_px_tiles_write_vector_mbtiles_metadata_and_tms(void **state)
     free(json);
 
     /* TMS rows: the south-west tile 1/0/1 (XYZ) is row 0; 1/0/0 is row 1. */
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tiles WHERE zoom_level = 1 AND tile_column = 0"
-                                            " AND tile_row = 0 AND hex(substr(tile_data, 1, 2)) = '1F8B'",
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM tiles WHERE zoom_level = 1 AND tile_column = 0"
+                                        " AND tile_row = 0 AND hex(substr(tile_data, 1, 2)) = '1F8B'",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -358,6 +361,9 @@ static void test_px_tiles_write_vector_bad_input(void **state)
     assert_int_equal(px_tiles_write_vector(ctx, s, ok, 1, out, &o, NULL), PX_EINVAL);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "zoom range 5..3"));
     assert_int_equal(px_tiles_write_vector(ctx, s, ok, 0, out, NULL, NULL), PX_EINVAL);
+    px_tiles_layer twice[] = {{"zones", NULL}, {"zones", NULL}};
+    assert_int_equal(px_tiles_write_vector(ctx, s, twice, 2, out, NULL, NULL), PX_EINVAL);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "layer 'zones' is named twice"));
     assert_int_equal(px_tiles_write_vector(ctx, NULL, ok, 1, out, NULL, NULL), PX_EINVAL);
     /* Nothing was left behind by the refused runs. */
     struct stat st;
@@ -388,7 +394,8 @@ static void tile_geom(px__tgeom *g, int type, const double *pts, uint32_t n)
     g->part_n[0] = n;
     g->outer[0] = 1;
     g->minx = g->miny = 1;
-    for (uint32_t i = 0; i < 2 * n; i++) g->xy[i] = pts[i] / 4096.0;
+    for (uint32_t i = 0; i < 2 * n; i++)
+        g->xy[i] = pts[i] / 4096.0;
 }
 
 static void test_px__tgeom_encode_spec_examples(void **state)

@@ -57,17 +57,18 @@ static px_store *fx_store(px_ctx *ctx, const char *dir)
     px_table_writer *w = NULL;
     px_table_schema zs = {"zones", "result", PX_GEOM_POLYGON, 3, fx_zone_cols};
     assert_int_equal(px_store_table_create(s, &zs, &w), PX_OK);
-    snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 4, R / 4,
-             R / 2, R / 4, R / 2, R / 2, R / 4, R / 2, R / 4, R / 4);
+    snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 4,
+             R / 4, R / 2, R / 4, R / 2, R / 2, R / 4, R / 2, R / 4, R / 4);
     fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("square"), PX_VALUE_REAL(0.5), PX_VALUE_INT(1)}, wkt);
     double a = -R / 2, b = -R / 4, q = R / 16;
     snprintf(wkt, sizeof wkt,
              "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f),"
              "(%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))",
-             a, a, b, a, b, b, a, b, a, a, a + q, a + q, a + q, b - q, b - q, b - q, b - q, a + q, a + q, a + q);
+             a, a, b, a, b, b, a, b, a, a, a + q, a + q, a + q, b - q, b - q, b - q, b - q, a + q, a + q,
+             a + q);
     fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("holed"), PX_VALUE_REAL(-1.25), PX_VALUE_INT(2)}, wkt);
-    snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 3, R / 3,
-             R / 3 + 1, R / 3, R / 3 + 1, R / 3 + 1, R / 3, R / 3 + 1, R / 3, R / 3);
+    snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 3,
+             R / 3, R / 3 + 1, R / 3, R / 3 + 1, R / 3 + 1, R / 3, R / 3 + 1, R / 3, R / 3);
     fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("tiny"), PX_VALUE_NULL, PX_VALUE_INT(3)}, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 

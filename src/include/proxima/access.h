@@ -36,6 +36,9 @@ typedef struct px_access_options {
                                        residents; polygons use their centroid) */
     double max_snap_m;              /* snapping distance; 0 means 300 m */
     int n_threads;                  /* 0 means 2 */
+    int no_origins_table;           /* non-zero: write access_communes only (per-origin minutes
+                                       are computed but not stored: for very large runs, where
+                                       writing a million-row table costs more than the searches) */
 } px_access_options;
 
 typedef struct px_access_report {
@@ -54,7 +57,8 @@ typedef struct px_access_report {
 /* Run the analysis on the network of `store` (px_graph_load) and write the
  * tables `access_origins` (POINT: one row per origin) and `access_communes`
  * (MULTIPOLYGON: one row per commune plus a row with commune_id "*" for the
- * whole region, NULL geometry) in one transaction, replacing earlier ones.
+ * whole region, NULL geometry) in one transaction, replacing earlier ones
+ * (with no_origins_table, access_origins is dropped in that transaction).
  * Column names: see README (accessibility section). `opts` may be NULL;
  * `out` may be NULL. All pointers borrowed.
  * Returns PX_EINVAL (bad option), PX_ENOTFOUND (no network, origin or

@@ -83,19 +83,19 @@ typedef struct px_bf_crit_result {
 
 /* One site for one use. */
 typedef struct px_bf_use_result {
-    double index;        /* 0..100 */
-    double reliability;  /* 0..10 */
+    double index;       /* 0..100 */
+    double reliability; /* 0..10 */
     double advantages;
     double constraints;
-    int excluded_rule;   /* index of the exclusion rule, -1 if not excluded */
-    int rank;            /* 1 = best; 0 when excluded */
+    int excluded_rule; /* index of the exclusion rule, -1 if not excluded */
+    int rank;          /* 1 = best; 0 when excluded */
 } px_bf_use_result;
 
 typedef struct px_bf_result {
     size_t n_sites, n_uses, n_criteria;
-    px_bf_use_result *uses;   /* [site * n_uses + use] */
-    px_bf_crit_result *crit;  /* [(site * n_uses + use) * n_criteria + criterion] */
-    int *best_use;            /* [site]: use index, -1 if every use is excluded */
+    px_bf_use_result *uses;  /* [site * n_uses + use] */
+    px_bf_crit_result *crit; /* [(site * n_uses + use) * n_criteria + criterion] */
+    int *best_use;           /* [site]: use index, -1 if every use is excluded */
 } px_bf_result;
 
 /* Score `sites` (n_sites, borrowed) under `sc` (borrowed). *out is
@@ -114,16 +114,16 @@ const char *px_bf_scenario_rule(const px_bf_scenario *sc, int i);
 
 /* Options of px_brownfields_run; zero / NULL fields take the defaults. */
 typedef struct px_bf_options {
-    double threshold_min;          /* quarter hour for qh_score_*; 0 means 15 */
-    double max_minutes;            /* network times are capped here; 0 means 60 */
-    double snap_max_m;             /* site access point to network; 0 means 500 */
-    const char *transit_category;  /* services counted as transit stops; NULL means "transit" */
+    double threshold_min;         /* quarter hour for qh_score_*; 0 means 15 */
+    double max_minutes;           /* network times are capped here; 0 means 60 */
+    double snap_max_m;            /* site access point to network; 0 means 500 */
+    const char *transit_category; /* services counted as transit stops; NULL means "transit" */
 } px_bf_options;
 
 typedef struct px_bf_report {
     size_t n_sites;
-    size_t n_unsnapped;       /* sites with no access point on the network (network criteria unfilled) */
-    size_t n_excluded;        /* (site, use) pairs excluded by a rule */
+    size_t n_unsnapped;        /* sites with no access point on the network (network criteria unfilled) */
+    size_t n_excluded;         /* (site, use) pairs excluded by a rule */
     size_t n_unknown_criteria; /* scenario criteria no source could fill (logged as warnings) */
 } px_bf_report;
 

@@ -135,30 +135,32 @@ typedef struct px_group_stats {
 
 /* Per-group indicators. `groups` (n, borrowed) in 0..n_groups-1; `out`
  * (n_groups entries, caller-provided) is filled on success. */
-px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double *weights, const uint32_t *groups,
-                                 size_t n_groups, size_t n, px_group_stats *out);
+px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double *weights,
+                                 const uint32_t *groups, size_t n_groups, size_t n, px_group_stats *out);
 
 /* ---- the analysis on a project ------------------------------------------- */
 
 /* Options of px_equity_run; zero / NULL fields take the defaults. */
 typedef struct px_equity_options {
-    double threshold_min;           /* catchment of 2SFCA, minutes; 0 means 15 */
-    const px_decay_band *bands;     /* E2SFCA bands (borrowed); NULL means px_fca_default_bands */
+    double threshold_min;       /* catchment of 2SFCA, minutes; 0 means 15 */
+    const px_decay_band *bands; /* E2SFCA bands (borrowed); NULL means px_fca_default_bands */
     size_t n_bands;
-    const char *const *categories;  /* service categories (borrowed); NULL means every category in `services` */
+    const char *const
+        *categories; /* service categories (borrowed); NULL means every category in `services` */
     size_t n_categories;
-    unsigned modes;                 /* bit (1u << px_mode) per mode; 0 means walk and bike */
-    double underserved_share;       /* underserved below this share of the regional mean; 0 means 0.5 */
-    double snap_max_m;              /* farthest a point may be from the network; 0 means 500 */
+    unsigned modes;           /* bit (1u << px_mode) per mode; 0 means walk and bike */
+    double underserved_share; /* underserved below this share of the regional mean; 0 means 0.5 */
+    double snap_max_m;        /* farthest a point may be from the network; 0 means 500 */
+    int n_threads;            /* worker threads for the catchments; 0 means 2 (max 16) */
 } px_equity_options;
 
 typedef struct px_equity_report {
-    size_t n_origins;          /* population units read */
-    size_t n_unsnapped;        /* of those, off the network for at least one mode */
+    size_t n_origins;   /* population units read */
+    size_t n_unsnapped; /* of those, off the network for at least one mode */
     size_t n_communes;
     size_t n_categories;
     size_t n_services;
-    size_t n_pairs;            /* (origin, service) pairs inside catchments, all runs */
+    size_t n_pairs; /* (origin, service) pairs inside catchments, all runs */
     double population;
     double underserved_population; /* walk, E2SFCA, summed over categories */
 } px_equity_report;
@@ -169,8 +171,9 @@ typedef struct px_equity_report {
  * NULL or <= 0) and demand = population.count; then per commune and overall
  * the indicators and inequality measures. Accessibility ratios are written
  * as supply per 1,000 residents. Replaces, in one transaction, the tables
- *   equity_origins  (POINT) one row per population unit, a column
- *                   MODE_CATEGORY_2sfca / _e2sfca per run;
+ *   equity_origins  one row per population unit (no geometry: join on
+ *                   population_fid), a column MODE_CATEGORY_2sfca /
+ *                   _e2sfca per run;
  *   equity_communes (MULTIPOLYGON) per commune, mode, category and method:
  *                   population, mean, median, share with no service,
  *                   ratio to the regional mean, underserved flag and
@@ -179,7 +182,9 @@ typedef struct px_equity_report {
  *                   within), Palma (NULL when the bottom 40% have nothing),
  *                   FGT 0/1/2 against the standard underserved_share x the
  *                   regional mean, underserved communes and population;
- *   equity_lorenz   101 Lorenz points per mode, category and method.
+ *   equity_lorenz   101 Lorenz points per mode, category and method;
+ *   equity_underserved (MULTIPOLYGON) the E2SFCA rows of underserved
+ *                   communes, least served first, with their population.
  * `opts` may be NULL; `report` may be NULL. Returns PX_ENOTFOUND (a layer
  * missing: population, services or communes), PX_EINVAL / PX_EDOMAIN (bad
  * options), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED; on error the

@@ -79,8 +79,8 @@ px_status px_flood_point_class(px_ctx *ctx, const px_flood_zones *z, double x, d
 
 /* Does the straight segment (x0,y0)-(x1,y1) touch a zone of class `level`
  * or a more severe one? (*out 1/0). Used to close network edges. */
-px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1, double y1,
-                                px_hazard level, int *out);
+px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1,
+                                double y1, px_hazard level, int *out);
 
 /* ---- the analysis on a project ------------------------------------------- */
 
@@ -98,11 +98,11 @@ typedef struct px_flood_options {
 } px_flood_options;
 
 typedef struct px_flood_report {
-    size_t n_zones_skipped;        /* zones whose hazard label is not a known class */
+    size_t n_zones_skipped;                /* zones whose hazard label is not a known class */
     double residents[PX_HAZARD_COUNT + 1]; /* in each class, and in any zone */
-    size_t n_closed_edges;         /* scenario: edges closed */
-    size_t n_origin_rows;          /* scenario: (origin, mode, category) rows whose time changed */
-    double residents_losing_qh;    /* scenario: summed over modes and categories */
+    size_t n_closed_edges;                 /* scenario: edges closed */
+    size_t n_origin_rows;                  /* scenario: (origin, mode, category) rows whose time changed */
+    double residents_losing_qh;            /* scenario: summed over modes and categories */
 } px_flood_report;
 
 /* Flood exposure on a project, replacing in one transaction:

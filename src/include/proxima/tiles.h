@@ -29,23 +29,23 @@ px_tile px_tile_from_lonlat(double lon, double lat, int z);
 
 /* A layer to tile: a store table, written as the MVT layer of the same name. */
 typedef struct px_tiles_layer {
-    const char *table;           /* borrowed */
-    const char *const *columns;  /* borrowed, NULL-terminated attributes to keep;
-                                    NULL: every column except `props` */
+    const char *table;          /* borrowed */
+    const char *const *columns; /* borrowed, NULL-terminated attributes to keep;
+                                   NULL: every column except `props` */
 } px_tiles_layer;
 
 typedef struct px_vtiles_options {
-    int minzoom, maxzoom;      /* default 0 and 14; 0 <= min <= max <= 20 */
-    int extent;                /* tile extent in integer units, default 4096 */
-    int buffer;                /* clip buffer in extent units, default 64 */
-    double simplify;           /* Douglas-Peucker tolerance in extent units,
-                                  default 4 (a quarter pixel of a 256 px tile) */
-    size_t max_tile_bytes;     /* cap on a stored (gzipped) tile, default 500 KiB */
-    int threads;               /* worker threads, default 2 */
-    int feature_ids;           /* write the store fid as the MVT feature id
-                                  (default 1; web maps use it for feature-state) */
-    const char *name;          /* tileset name; default: the output's base name */
-    const char *attribution;   /* default: the project's "attribution" setting */
+    int minzoom, maxzoom;    /* default 0 and 14; 0 <= min <= max <= 20 */
+    int extent;              /* tile extent in integer units, default 4096 */
+    int buffer;              /* clip buffer in extent units, default 64 */
+    double simplify;         /* Douglas-Peucker tolerance in extent units,
+                                default 4 (a quarter pixel of a 256 px tile) */
+    size_t max_tile_bytes;   /* cap on a stored (gzipped) tile, default 500 KiB */
+    int threads;             /* worker threads, default 2 */
+    int feature_ids;         /* write the store fid as the MVT feature id
+                                (default 1; web maps use it for feature-state) */
+    const char *name;        /* tileset name; default: the output's base name */
+    const char *attribution; /* default: the project's "attribution" setting */
 } px_vtiles_options;
 
 /* Fill `o` with the defaults above. */
@@ -53,12 +53,12 @@ void px_vtiles_options_default(px_vtiles_options *o);
 
 /* What a tiling run did. */
 typedef struct px_tiles_report {
-    uint64_t n_features;       /* source features read (all layers) */
-    uint64_t n_tiles;          /* tiles written */
-    uint64_t n_bytes;          /* sum of stored tile sizes */
-    uint64_t n_tiles_capped;   /* tiles that were over the size cap */
-    uint64_t n_dropped;        /* features dropped from those tiles to fit */
-    uint64_t max_tile_bytes;   /* largest stored tile */
+    uint64_t n_features;     /* source features read (all layers) */
+    uint64_t n_tiles;        /* tiles written */
+    uint64_t n_bytes;        /* sum of stored tile sizes */
+    uint64_t n_tiles_capped; /* tiles that were over the size cap */
+    uint64_t n_dropped;      /* features dropped from those tiles to fit */
+    uint64_t max_tile_bytes; /* largest stored tile */
 } px_tiles_report;
 
 /* Write vector tiles of `layers` (n_layers >= 1, borrowed) of `store` to
@@ -96,10 +96,10 @@ size_t px_style_n_tables(const px_style *style);
 const char *px_style_table(const px_style *style, size_t i);
 
 typedef struct px_rtiles_options {
-    int minzoom, maxzoom;  /* default 0 and 14 */
-    int tile_size;         /* 256 (default) or 512 CSS pixels per tile */
-    int pixel_ratio;       /* 1 (default) or 2 (@2x: twice the pixels) */
-    int threads;           /* default 2 */
+    int minzoom, maxzoom;           /* default 0 and 14 */
+    int tile_size;                  /* 256 (default) or 512 CSS pixels per tile */
+    int pixel_ratio;                /* 1 (default) or 2 (@2x: twice the pixels) */
+    int threads;                    /* default 2 */
     const char *name, *attribution; /* as px_vtiles_options */
 } px_rtiles_options;
 

@@ -13,7 +13,8 @@
 
 void px__strings_free(char **v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++) free(v[i]);
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
     free(v);
 }
 
@@ -126,7 +127,10 @@ px_status px__points_load(px_ctx *ctx, px_store *store, const char *table, const
     return PX_OK;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 px_status px__points_categories(px_ctx *ctx, const px__points *p, char ***out, size_t *n_out)
 {

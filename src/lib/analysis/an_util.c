@@ -16,10 +16,13 @@ char *px__ident(const char *s)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (isalnum(ch) && ch < 128) out[k++] = (char)tolower(ch);
-        else if (k > 0 && out[k - 1] != '_') out[k++] = '_';
+        if (isalnum(ch) && ch < 128)
+            out[k++] = (char)tolower(ch);
+        else if (k > 0 && out[k - 1] != '_')
+            out[k++] = '_';
     }
-    while (k > 0 && out[k - 1] == '_') k--;
+    while (k > 0 && out[k - 1] == '_')
+        k--;
     if (k == 0) out[k++] = 'x';
     out[k] = '\0';
     return out;

@@ -22,7 +22,8 @@ void px__bf_sites_free(px__bf_sites *s)
         free(s->id[i]);
         free(s->name[i]);
         free(s->wkb[i]);
-        for (size_t c = 0; c < s->nc; c++) free(s->txt[i * s->nc + c]);
+        for (size_t c = 0; c < s->nc; c++)
+            free(s->txt[i * s->nc + c]);
     }
     free(s->fid);
     free(s->id);
@@ -36,7 +37,10 @@ void px__bf_sites_free(px__bf_sites *s)
     memset(s, 0, sizeof *s);
 }
 
-static int starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
+static int starts(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
 
 /* Set criterion c of site i from a text value (numbers parsed for numeric
  * criteria; an unparsable number stays unfilled). */
@@ -86,11 +90,13 @@ static px_status read_sites(px_ctx *ctx, px_store *store, const px_bf_scenario *
     s->txt = calloc(n1 * (nc ? nc : 1), sizeof *s->txt);
     if (!s->fid || !s->id || !s->name || !s->wkb || !s->wkb_len || !s->x || !s->y || !s->num || !s->txt)
         return px__error(ctx, PX_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n1 * nc; k++) s->num[k] = NAN;
+    for (size_t k = 0; k < n1 * nc; k++)
+        s->num[k] = NAN;
     px_table_reader *r = NULL;
     rc = px_store_reader_open(store, "brownfields", NULL, 1, NULL, &r);
     int has = 0, i_id = r ? px_table_reader_column_index(r, "id") : -1;
-    int i_name = r ? px_table_reader_column_index(r, "name") : -1, i_props = r ? px_table_reader_column_index(r, "props") : -1;
+    int i_name = r ? px_table_reader_column_index(r, "name") : -1,
+        i_props = r ? px_table_reader_column_index(r, "props") : -1;
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has && s->n < (size_t)count) {
         size_t len = 0, i = s->n;
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
@@ -137,7 +143,10 @@ static px_status read_sites(px_ctx *ctx, px_store *store, const px_bf_scenario *
     return rc;
 }
 
-static int crit(const px_bf_scenario *sc, const char *id) { return px__bf_criterion_index(sc, id); }
+static int crit(const px_bf_scenario *sc, const char *id)
+{
+    return px__bf_criterion_index(sc, id);
+}
 
 /* Areas missing from the inventory, and flood shares. */
 static px_status geometry_criteria(px_ctx *ctx, px_store *store, const px_bf_scenario *sc, px__bf_sites *s)
@@ -221,7 +230,8 @@ static px_status nearest_distance(px_ctx *ctx, px_store *store, const char *tabl
         GEOSGeom_destroy_r(h, site);
     }
     if (tree) GEOSSTRtree_destroy_r(h, tree);
-    for (size_t k = 0; k < ng; k++) GEOSGeom_destroy_r(h, gs[k]);
+    for (size_t k = 0; k < ng; k++)
+        GEOSGeom_destroy_r(h, gs[k]);
     free(gs);
     return rc;
 }
@@ -240,7 +250,8 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
     px_snap *src = malloc((svc.n ? svc.n : 1) * sizeof *src), *at = malloc((s->n ? s->n : 1) * sizeof *at);
     uint8_t *ok = malloc(s->n ? s->n : 1);
     size_t *within = calloc(s->n ? s->n : 1, sizeof *within);
-    if (rc == PX_OK && (!cost || !src || !at || !ok || !within)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    if (rc == PX_OK && (!cost || !src || !at || !ok || !within))
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
     for (int m = 0; rc == PX_OK && m < PX_MODE_COUNT; m++) {
         char id[128];
         snprintf(id, sizeof id, "qh_score_%s", px_mode_name((px_mode)m));
@@ -276,7 +287,8 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
             free(ident);
             for (size_t i = 0; i < s->n; i++) {
                 if (!ok[i]) continue;
-                double t = px_graph_cost_at(g, (px_mode)m, PX_DIR_TO_SOURCES, cost, src, ns, cutoff, NULL, &at[i]);
+                double t =
+                    px_graph_cost_at(g, (px_mode)m, PX_DIR_TO_SOURCES, cost, src, ns, cutoff, NULL, &at[i]);
                 if (t <= 60.0 * o->threshold_min) within[i]++;
                 /* Beyond the cutoff the time is known to be at least the
                  * cutoff: recorded as the cutoff, not left unfilled. */
@@ -300,7 +312,8 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
 static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scenario *sc, px__bf_sites *s)
 {
     int ce = crit(sc, "equity_deficit");
-    if (ce < 0 || !px_store_has_table(store, "equity_communes") || !px_store_has_table(store, "communes")) return PX_OK;
+    if (ce < 0 || !px_store_has_table(store, "equity_communes") || !px_store_has_table(store, "communes"))
+        return PX_OK;
     px__an_communes com = {0};
     px_status rc = px__an_communes_load(ctx, store, &com);
     double *sum = calloc(com.n + 1, sizeof *sum), *cnt = calloc(com.n + 1, sizeof *cnt);
@@ -310,7 +323,8 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
     if (rc == PX_OK) rc = px_store_reader_open(store, "equity_communes", cols, 0, NULL, &r);
     int has = 0;
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
-        const char *cid = px_table_reader_text(r, 0), *mode = px_table_reader_text(r, 1), *meth = px_table_reader_text(r, 2);
+        const char *cid = px_table_reader_text(r, 0), *mode = px_table_reader_text(r, 1),
+                   *meth = px_table_reader_text(r, 2);
         if (!cid || !mode || !meth || strcmp(mode, "walk") || strcmp(meth, "e2sfca")) continue;
         for (size_t k = 0; k < com.n; k++)
             if (!strcmp(com.id[k], cid)) {

@@ -19,9 +19,9 @@ typedef struct px__bf_criterion {
     char *id;
     int is_text;
     size_t n_bins;
-    double *thresholds;   /* numeric: n_bins - 1 ascending upper bounds (inclusive) */
-    char **categories;    /* text: n_bins values */
-    px__bf_rule *rules;   /* one per use */
+    double *thresholds; /* numeric: n_bins - 1 ascending upper bounds (inclusive) */
+    char **categories;  /* text: n_bins values */
+    px__bf_rule *rules; /* one per use */
 } px__bf_criterion;
 
 typedef enum px__bf_op { PX__BF_ABOVE, PX__BF_BELOW, PX__BF_EQUALS } px__bf_op;
@@ -29,7 +29,7 @@ typedef enum px__bf_op { PX__BF_ABOVE, PX__BF_BELOW, PX__BF_EQUALS } px__bf_op;
 /* An exclusion rule: `use` is excluded when criterion `criterion` is above /
  * below `number`, or equals `text`. One entry per (rule, use). */
 typedef struct px__bf_exclusion {
-    size_t rule;          /* index in rule_ids */
+    size_t rule; /* index in rule_ids */
     size_t use;
     size_t criterion;
     px__bf_op op;
@@ -46,7 +46,7 @@ struct px_bf_scenario {
     size_t n_exclusions;
     px__bf_exclusion *exclusions;
     size_t n_rule_ids;
-    char **rule_ids;      /* rule ids, in file order */
+    char **rule_ids; /* rule ids, in file order */
 };
 
 /* Index of criterion `id`, or -1. */

@@ -22,14 +22,18 @@ typedef struct parse {
     px_bf_scenario *sc;
 } parse;
 
-static px_status perr(parse *p, const yaml_node_t *n, px_status st, const char *fmt, const char *a, const char *b)
+static px_status perr(parse *p, const yaml_node_t *n, px_status st, const char *fmt, const char *a,
+                      const char *b)
 {
     char msg[256];
     snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
     return px__error(p->ctx, st, "%s:%lu: %s", p->name, n ? (unsigned long)n->start_mark.line + 1 : 0UL, msg);
 }
 
-static yaml_node_t *node_at(parse *p, int i) { return yaml_document_get_node(p->doc, i); }
+static yaml_node_t *node_at(parse *p, int i)
+{
+    return yaml_document_get_node(p->doc, i);
+}
 
 static const char *scalar(const yaml_node_t *n)
 {
@@ -43,7 +47,8 @@ static px_status check_keys(parse *p, yaml_node_t *m, const char *const *allowed
         yaml_node_t *k = node_at(p, kv->key);
         const char *key = scalar(k);
         int ok = 0;
-        for (size_t i = 0; key && allowed[i]; i++) ok |= !strcmp(key, allowed[i]);
+        for (size_t i = 0; key && allowed[i]; i++)
+            ok |= !strcmp(key, allowed[i]);
         if (!ok) return perr(p, k, PX_EPARSE, "unknown key '%s'", key ? key : "?", NULL);
     }
     return PX_OK;
@@ -61,8 +66,9 @@ static yaml_node_t *map_get(parse *p, yaml_node_t *m, const char *key)
 
 static size_t seq_len(const yaml_node_t *n)
 {
-    return n && n->type == YAML_SEQUENCE_NODE ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
-                                              : 0;
+    return n && n->type == YAML_SEQUENCE_NODE
+               ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+               : 0;
 }
 
 static yaml_node_t *seq_at(parse *p, yaml_node_t *n, size_t i)
@@ -87,7 +93,8 @@ static px_status parse_rating(parse *p, yaml_node_t *n, double *out)
     static const struct {
         const char *name;
         double v;
-    } names[] = {{"very_positive", 2}, {"positive", 1}, {"neutral", 0.5}, {"negative", -1}, {"very_negative", -2}};
+    } names[] = {
+        {"very_positive", 2}, {"positive", 1}, {"neutral", 0.5}, {"negative", -1}, {"very_negative", -2}};
     const char *s = scalar(n);
     if (!s) return perr(p, n, PX_EPARSE, "a rating must be a scalar", NULL, NULL);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -141,17 +148,20 @@ static px_status parse_rates(parse *p, yaml_node_t *n, px__bf_criterion *c)
     static const char *const keys[] = {"weight", "ratings", NULL};
     px_bf_scenario *sc = p->sc;
     if (!n || n->type != YAML_MAPPING_NODE)
-        return perr(p, n, PX_EPARSE, "criterion '%s': 'rate' must map uses to {weight, ratings}", c->id, NULL);
+        return perr(p, n, PX_EPARSE, "criterion '%s': 'rate' must map uses to {weight, ratings}", c->id,
+                    NULL);
     for (yaml_node_pair_t *kv = n->data.mapping.pairs.start; kv < n->data.mapping.pairs.top; kv++) {
         yaml_node_t *k = node_at(p, kv->key), *v = node_at(p, kv->value);
         int u = use_index(sc, scalar(k));
         if (u < 0) return perr(p, k, PX_EDOMAIN, "criterion '%s': unknown use '%s'", c->id, scalar(k));
         if (!v || v->type != YAML_MAPPING_NODE)
-            return perr(p, v, PX_EPARSE, "criterion '%s': use '%s' needs {weight, ratings}", c->id, scalar(k));
+            return perr(p, v, PX_EPARSE, "criterion '%s': use '%s' needs {weight, ratings}", c->id,
+                        scalar(k));
         px_status rc = check_keys(p, v, keys);
         if (rc != PX_OK) return rc;
         px__bf_rule *r = &c->rules[u];
-        if (r->set) return perr(p, k, PX_EDOMAIN, "criterion '%s': use '%s' is rated twice", c->id, scalar(k));
+        if (r->set)
+            return perr(p, k, PX_EDOMAIN, "criterion '%s': use '%s' is rated twice", c->id, scalar(k));
         yaml_node_t *w = map_get(p, v, "weight");
         if (!w || parse_number(scalar(w), &r->weight) != 0 ||
             !(r->weight == 0.5 || r->weight == 1 || r->weight == 2))
@@ -161,7 +171,8 @@ static px_status parse_rates(parse *p, yaml_node_t *n, px__bf_criterion *c)
         if (seq_len(rs) != c->n_bins) {
             char want[32];
             snprintf(want, sizeof want, "%zu", c->n_bins);
-            return perr(p, rs ? rs : v, PX_EDOMAIN, "criterion '%s': needs %s ratings (one per bin)", c->id, want);
+            return perr(p, rs ? rs : v, PX_EDOMAIN, "criterion '%s': needs %s ratings (one per bin)", c->id,
+                        want);
         }
         r->ratings = calloc(c->n_bins, sizeof *r->ratings);
         if (!r->ratings) return px__error(p->ctx, PX_ENOMEM, "out of memory");
@@ -175,35 +186,44 @@ static px_status parse_rates(parse *p, yaml_node_t *n, px__bf_criterion *c)
 static px_status parse_criterion(parse *p, yaml_node_t *n, px__bf_criterion *c)
 {
     static const char *const keys[] = {"id", "label", "thresholds", "categories", "rate", NULL};
-    if (!n || n->type != YAML_MAPPING_NODE) return perr(p, n, PX_EPARSE, "a criterion must be a mapping", NULL, NULL);
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return perr(p, n, PX_EPARSE, "a criterion must be a mapping", NULL, NULL);
     px_status rc = check_keys(p, n, keys);
     if (rc != PX_OK) return rc;
     const char *id = scalar(map_get(p, n, "id"));
     if (!id || !*id) return perr(p, n, PX_EPARSE, "a criterion needs an 'id'", NULL, NULL);
-    if (px__bf_criterion_index(p->sc, id) >= 0) return perr(p, n, PX_EDOMAIN, "criterion '%s' is listed twice", id, NULL);
+    if (px__bf_criterion_index(p->sc, id) >= 0)
+        return perr(p, n, PX_EDOMAIN, "criterion '%s' is listed twice", id, NULL);
     if (!(c->id = px__strdup(id))) return px__error(p->ctx, PX_ENOMEM, "out of memory");
     yaml_node_t *th = map_get(p, n, "thresholds"), *cat = map_get(p, n, "categories");
-    if (!!th == !!cat) return perr(p, n, PX_EPARSE, "criterion '%s': give either 'thresholds' or 'categories'", id, NULL);
+    if (!!th == !!cat)
+        return perr(p, n, PX_EPARSE, "criterion '%s': give either 'thresholds' or 'categories'", id, NULL);
     if (th) {
         size_t k = seq_len(th);
-        if (k == 0) return perr(p, th, PX_EPARSE, "criterion '%s': 'thresholds' must be a non-empty list", id, NULL);
+        if (k == 0)
+            return perr(p, th, PX_EPARSE, "criterion '%s': 'thresholds' must be a non-empty list", id, NULL);
         c->thresholds = calloc(k, sizeof *c->thresholds);
         if (!c->thresholds) return px__error(p->ctx, PX_ENOMEM, "out of memory");
         for (size_t i = 0; i < k; i++) {
             yaml_node_t *t = seq_at(p, th, i);
-            if (parse_number(scalar(t), &c->thresholds[i]) != 0 || (i > 0 && c->thresholds[i] <= c->thresholds[i - 1]))
-                return perr(p, t, PX_EDOMAIN, "criterion '%s': thresholds must be ascending numbers", id, NULL);
+            if (parse_number(scalar(t), &c->thresholds[i]) != 0 ||
+                (i > 0 && c->thresholds[i] <= c->thresholds[i - 1]))
+                return perr(p, t, PX_EDOMAIN, "criterion '%s': thresholds must be ascending numbers", id,
+                            NULL);
         }
         c->n_bins = k + 1;
     } else {
         size_t k = seq_len(cat);
-        if (k == 0) return perr(p, cat, PX_EPARSE, "criterion '%s': 'categories' must be a non-empty list", id, NULL);
+        if (k == 0)
+            return perr(p, cat, PX_EPARSE, "criterion '%s': 'categories' must be a non-empty list", id, NULL);
         c->categories = calloc(k, sizeof *c->categories);
         if (!c->categories) return px__error(p->ctx, PX_ENOMEM, "out of memory");
         c->is_text = 1;
         for (size_t i = 0; i < k; i++) {
             const char *s = scalar(seq_at(p, cat, i));
-            if (!s) return perr(p, seq_at(p, cat, i), PX_EPARSE, "criterion '%s': a category must be a scalar", id, NULL);
+            if (!s)
+                return perr(p, seq_at(p, cat, i), PX_EPARSE, "criterion '%s': a category must be a scalar",
+                            id, NULL);
             if (!(c->categories[i] = px__strdup(s))) return px__error(p->ctx, PX_ENOMEM, "out of memory");
             c->n_bins = i + 1;
         }
@@ -218,7 +238,8 @@ static px_status parse_exclusion(parse *p, yaml_node_t *n)
 {
     static const char *const keys[] = {"id", "use", "uses", "criterion", "above", "below", "equals", NULL};
     px_bf_scenario *sc = p->sc;
-    if (!n || n->type != YAML_MAPPING_NODE) return perr(p, n, PX_EPARSE, "an exclusion must be a mapping", NULL, NULL);
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return perr(p, n, PX_EPARSE, "an exclusion must be a mapping", NULL, NULL);
     px_status rc = check_keys(p, n, keys);
     if (rc != PX_OK) return rc;
     const char *id = scalar(map_get(p, n, "id"));
@@ -226,7 +247,8 @@ static px_status parse_exclusion(parse *p, yaml_node_t *n)
     const char *crit = scalar(map_get(p, n, "criterion"));
     int c = px__bf_criterion_index(sc, crit);
     if (c < 0) return perr(p, n, PX_EDOMAIN, "exclusion '%s': unknown criterion '%s'", id, crit ? crit : "");
-    yaml_node_t *above = map_get(p, n, "above"), *below = map_get(p, n, "below"), *eq = map_get(p, n, "equals");
+    yaml_node_t *above = map_get(p, n, "above"), *below = map_get(p, n, "below"),
+                *eq = map_get(p, n, "equals");
     if ((above != NULL) + (below != NULL) + (eq != NULL) != 1)
         return perr(p, n, PX_EPARSE, "exclusion '%s': give one of 'above', 'below', 'equals'", id, NULL);
     px__bf_exclusion tmpl = {.rule = sc->n_rule_ids, .criterion = (size_t)c};
@@ -236,11 +258,13 @@ static px_status parse_exclusion(parse *p, yaml_node_t *n)
     } else {
         tmpl.op = above ? PX__BF_ABOVE : PX__BF_BELOW;
         if (parse_number(scalar(above ? above : below), &tmpl.number) != 0)
-            return perr(p, above ? above : below, PX_EDOMAIN, "exclusion '%s': the bound must be a number", id, NULL);
+            return perr(p, above ? above : below, PX_EDOMAIN, "exclusion '%s': the bound must be a number",
+                        id, NULL);
     }
     yaml_node_t *one = map_get(p, n, "use"), *many = map_get(p, n, "uses");
     size_t k = one ? 1 : seq_len(many);
-    if ((one && many) || k == 0) return perr(p, n, PX_EPARSE, "exclusion '%s': give 'use' or a list 'uses'", id, NULL);
+    if ((one && many) || k == 0)
+        return perr(p, n, PX_EPARSE, "exclusion '%s': give 'use' or a list 'uses'", id, NULL);
     char **ids = realloc(sc->rule_ids, (sc->n_rule_ids + 1) * sizeof *ids);
     if (!ids) return px__error(p->ctx, PX_ENOMEM, "out of memory");
     sc->rule_ids = ids;
@@ -266,17 +290,20 @@ static px_status parse_root(parse *p, yaml_node_t *root)
 {
     static const char *const keys[] = {"name", "description", "uses", "criteria", "exclusions", NULL};
     if (!root || root->type != YAML_MAPPING_NODE)
-        return perr(p, root, PX_EPARSE, "a scenario must be a mapping with 'uses' and 'criteria'", NULL, NULL);
+        return perr(p, root, PX_EPARSE, "a scenario must be a mapping with 'uses' and 'criteria'", NULL,
+                    NULL);
     px_status rc = check_keys(p, root, keys);
     if (rc != PX_OK) return rc;
     const char *name = scalar(map_get(p, root, "name"));
-    if (!(p->sc->name = px__strdup(name ? name : p->name))) return px__error(p->ctx, PX_ENOMEM, "out of memory");
+    if (!(p->sc->name = px__strdup(name ? name : p->name)))
+        return px__error(p->ctx, PX_ENOMEM, "out of memory");
     yaml_node_t *uses = map_get(p, root, "uses");
     if (!uses) return perr(p, root, PX_EPARSE, "missing 'uses'", NULL, NULL);
     if ((rc = parse_uses(p, uses)) != PX_OK) return rc;
     yaml_node_t *crit = map_get(p, root, "criteria");
     size_t k = seq_len(crit);
-    if (k == 0) return perr(p, crit ? crit : root, PX_EPARSE, "'criteria' must be a non-empty list", NULL, NULL);
+    if (k == 0)
+        return perr(p, crit ? crit : root, PX_EPARSE, "'criteria' must be a non-empty list", NULL, NULL);
     p->sc->criteria = calloc(k, sizeof *p->sc->criteria);
     if (!p->sc->criteria) return px__error(p->ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < k; i++) {
@@ -286,13 +313,15 @@ static px_status parse_root(parse *p, yaml_node_t *root)
         if ((rc = parse_criterion(p, seq_at(p, crit, i), &p->sc->criteria[i])) != PX_OK) return rc;
     }
     yaml_node_t *ex = map_get(p, root, "exclusions");
-    if (ex && ex->type != YAML_SEQUENCE_NODE) return perr(p, ex, PX_EPARSE, "'exclusions' must be a list", NULL, NULL);
+    if (ex && ex->type != YAML_SEQUENCE_NODE)
+        return perr(p, ex, PX_EPARSE, "'exclusions' must be a list", NULL, NULL);
     for (size_t i = 0; i < seq_len(ex); i++)
         if ((rc = parse_exclusion(p, seq_at(p, ex, i))) != PX_OK) return rc;
     return PX_OK;
 }
 
-px_status px_bf_scenario_parse(px_ctx *ctx, const char *text, size_t len, const char *name, px_bf_scenario **out)
+px_status px_bf_scenario_parse(px_ctx *ctx, const char *text, size_t len, const char *name,
+                               px_bf_scenario **out)
 {
     if (!text || !out) return px__error(ctx, PX_EINVAL, "px_bf_scenario_parse: NULL argument");
     if (!name) name = "scenario";
@@ -301,14 +330,16 @@ px_status px_bf_scenario_parse(px_ctx *ctx, const char *text, size_t len, const 
     if (!yaml_parser_initialize(&parser)) return px__error(ctx, PX_ENOMEM, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        px_status st = px__error(ctx, PX_EPARSE, "%s:%lu: %s", name, (unsigned long)parser.problem_mark.line + 1,
-                                 parser.problem ? parser.problem : "YAML syntax error");
+        px_status st =
+            px__error(ctx, PX_EPARSE, "%s:%lu: %s", name, (unsigned long)parser.problem_mark.line + 1,
+                      parser.problem ? parser.problem : "YAML syntax error");
         yaml_parser_delete(&parser);
         return st;
     }
     px_bf_scenario *sc = calloc(1, sizeof *sc);
     parse p = {ctx, name, &doc, sc};
-    px_status rc = sc ? parse_root(&p, yaml_document_get_root_node(&doc)) : px__error(ctx, PX_ENOMEM, "out of memory");
+    px_status rc =
+        sc ? parse_root(&p, yaml_document_get_root_node(&doc)) : px__error(ctx, PX_ENOMEM, "out of memory");
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     if (rc != PX_OK) {
@@ -355,25 +386,39 @@ void px_bf_scenario_free(px_bf_scenario *sc)
         px__bf_criterion *cr = &sc->criteria[c];
         free(cr->id);
         free(cr->thresholds);
-        for (size_t b = 0; cr->categories && b < cr->n_bins; b++) free(cr->categories[b]);
+        for (size_t b = 0; cr->categories && b < cr->n_bins; b++)
+            free(cr->categories[b]);
         free(cr->categories);
-        for (size_t u = 0; cr->rules && u < sc->n_uses; u++) free(cr->rules[u].ratings);
+        for (size_t u = 0; cr->rules && u < sc->n_uses; u++)
+            free(cr->rules[u].ratings);
         free(cr->rules);
     }
     free(sc->criteria);
-    for (size_t u = 0; u < sc->n_uses; u++) free(sc->uses[u]);
+    for (size_t u = 0; u < sc->n_uses; u++)
+        free(sc->uses[u]);
     free(sc->uses);
-    for (size_t e = 0; e < sc->n_exclusions; e++) free(sc->exclusions[e].text);
+    for (size_t e = 0; e < sc->n_exclusions; e++)
+        free(sc->exclusions[e].text);
     free(sc->exclusions);
-    for (size_t r = 0; r < sc->n_rule_ids; r++) free(sc->rule_ids[r]);
+    for (size_t r = 0; r < sc->n_rule_ids; r++)
+        free(sc->rule_ids[r]);
     free(sc->rule_ids);
     free(sc->name);
     free(sc);
 }
 
-size_t px_bf_scenario_n_uses(const px_bf_scenario *sc) { return sc ? sc->n_uses : 0; }
-const char *px_bf_scenario_use(const px_bf_scenario *sc, size_t i) { return sc && i < sc->n_uses ? sc->uses[i] : ""; }
-size_t px_bf_scenario_n_criteria(const px_bf_scenario *sc) { return sc ? sc->n_criteria : 0; }
+size_t px_bf_scenario_n_uses(const px_bf_scenario *sc)
+{
+    return sc ? sc->n_uses : 0;
+}
+const char *px_bf_scenario_use(const px_bf_scenario *sc, size_t i)
+{
+    return sc && i < sc->n_uses ? sc->uses[i] : "";
+}
+size_t px_bf_scenario_n_criteria(const px_bf_scenario *sc)
+{
+    return sc ? sc->n_criteria : 0;
+}
 const char *px_bf_scenario_criterion(const px_bf_scenario *sc, size_t i)
 {
     return sc && i < sc->n_criteria ? sc->criteria[i].id : "";
@@ -382,7 +427,10 @@ int px_bf_scenario_criterion_is_text(const px_bf_scenario *sc, size_t i)
 {
     return sc && i < sc->n_criteria ? sc->criteria[i].is_text : 0;
 }
-const char *px_bf_scenario_name(const px_bf_scenario *sc) { return sc ? sc->name : ""; }
+const char *px_bf_scenario_name(const px_bf_scenario *sc)
+{
+    return sc ? sc->name : "";
+}
 const char *px_bf_scenario_rule(const px_bf_scenario *sc, int i)
 {
     return sc && i >= 0 && (size_t)i < sc->n_rule_ids ? sc->rule_ids[i] : "";

@@ -21,7 +21,8 @@ static int bin_of(const px__bf_criterion *c, const px_bf_value *v)
     }
     if (isnan(v->number)) return -1;
     size_t b = 0;
-    while (b + 1 < c->n_bins && v->number > c->thresholds[b]) b++;
+    while (b + 1 < c->n_bins && v->number > c->thresholds[b])
+        b++;
     return (int)b;
 }
 
@@ -32,8 +33,10 @@ static int excluded_by(const px_bf_scenario *sc, size_t use, const px_bf_value *
         if (ex->use != use) continue;
         const px_bf_value *v = &values[ex->criterion];
         int hit = 0;
-        if (ex->op == PX__BF_EQUALS) hit = v->text && !strcmp(v->text, ex->text);
-        else if (!isnan(v->number)) hit = ex->op == PX__BF_ABOVE ? v->number > ex->number : v->number < ex->number;
+        if (ex->op == PX__BF_EQUALS)
+            hit = v->text && !strcmp(v->text, ex->text);
+        else if (!isnan(v->number))
+            hit = ex->op == PX__BF_ABOVE ? v->number > ex->number : v->number < ex->number;
         if (hit) return (int)ex->rule;
     }
     return -1;
@@ -66,12 +69,14 @@ static px_status check_sites(px_ctx *ctx, const px_bf_site *sites, size_t n_site
             return px__error(ctx, PX_EINVAL, "px_bf_score: site %zu has no id or no values", s);
     const char **ids = malloc((n_sites ? n_sites : 1) * sizeof *ids);
     if (!ids) return px__error(ctx, PX_ENOMEM, "out of memory");
-    for (size_t s = 0; s < n_sites; s++) ids[s] = sites[s].id;
+    for (size_t s = 0; s < n_sites; s++)
+        ids[s] = sites[s].id;
     qsort(ids, n_sites, sizeof *ids, cmp_str);
     px_status rc = PX_OK;
     for (size_t s = 1; s < n_sites; s++)
         if (!strcmp(ids[s], ids[s - 1])) {
-            rc = px__error(ctx, PX_EDOMAIN, "brownfields:%s: site id used twice (ranks need unique ids)", ids[s]);
+            rc = px__error(ctx, PX_EDOMAIN, "brownfields:%s: site id used twice (ranks need unique ids)",
+                           ids[s]);
             break;
         }
     free(ids);
@@ -98,8 +103,10 @@ static void score_site(const px_bf_scenario *sc, const px_bf_site *site, px_bf_u
             r->filled = 1;
             r->rating = cr->rules[u].ratings[b];
             r->contribution = r->rating * r->weight;
-            if (r->contribution > 0) adv += r->contribution;
-            else con -= r->contribution;
+            if (r->contribution > 0)
+                adv += r->contribution;
+            else
+                con -= r->contribution;
         }
         px_bf_use_result *ur = &ures[u];
         ur->advantages = adv;
@@ -149,7 +156,8 @@ px_status px_bf_score(px_ctx *ctx, const px_bf_scenario *sc, const px_bf_site *s
             if (ur->excluded_rule < 0) items[k++] = (rank_item){ur->index, ur->reliability, sites[s].id, s};
         }
         qsort(items, k, sizeof *items, cmp_rank);
-        for (size_t i = 0; i < k; i++) res->uses[items[i].site * nu + u].rank = (int)i + 1;
+        for (size_t i = 0; i < k; i++)
+            res->uses[items[i].site * nu + u].rank = (int)i + 1;
     }
 done:
     free(items);

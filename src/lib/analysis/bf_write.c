@@ -94,7 +94,8 @@ static px_status write_sites(px_ctx *ctx, px_store *store, const px_bf_scenario 
         size_t i = ord[k].i, j = 0;
         int b = res->best_use[i];
         int64_t n_ex = 0;
-        for (size_t u = 0; u < nu; u++) n_ex += res->uses[i * nu + u].excluded_rule >= 0;
+        for (size_t u = 0; u < nu; u++)
+            n_ex += res->uses[i * nu + u].excluded_rule >= 0;
         v[j++] = PX_VALUE_TEXT(s->id[i]);
         v[j++] = PX_VALUE_TEXT(s->name[i]);
         v[j++] = b >= 0 ? PX_VALUE_TEXT(px_bf_scenario_use(sc, (size_t)b)) : PX_VALUE_NULL;
@@ -104,14 +105,18 @@ static px_status write_sites(px_ctx *ctx, px_store *store, const px_bf_scenario 
             const px_bf_use_result *ur = &res->uses[i * nu + u];
             v[j++] = PX_VALUE_REAL(ur->index);
             v[j++] = ur->rank ? PX_VALUE_INT(ur->rank) : PX_VALUE_NULL;
-            v[j++] = ur->excluded_rule >= 0 ? PX_VALUE_TEXT(px_bf_scenario_rule(sc, ur->excluded_rule)) : PX_VALUE_NULL;
+            v[j++] = ur->excluded_rule >= 0 ? PX_VALUE_TEXT(px_bf_scenario_rule(sc, ur->excluded_rule))
+                                            : PX_VALUE_NULL;
         }
-        for (size_t c = 0; c < ncr; c++) v[j++] = raw_value(s, sc, i, c);
+        for (size_t c = 0; c < ncr; c++)
+            v[j++] = raw_value(s, sc, i, c);
         rc = px_table_writer_add(w, v, s->wkb[i], s->wkb_len[i], NULL);
     }
     if (w) {
-        if (rc == PX_OK) rc = px_table_writer_finish(w);
-        else px_table_writer_abort(w);
+        if (rc == PX_OK)
+            rc = px_table_writer_finish(w);
+        else
+            px_table_writer_abort(w);
     }
     names_free(&nm);
     free(cols);
@@ -131,15 +136,17 @@ static px_status write_scores(px_ctx *ctx, px_store *store, const px_bf_scenario
     px_status rc = cols && v && nm.v && ord ? PX_OK : px__error(ctx, PX_ENOMEM, "out of memory");
     size_t nc = 0;
     if (rc == PX_OK) {
-        static const px_column fixed[10] = {
-            {"site_id", PX_COL_TEXT},  {"site_name", PX_COL_TEXT},    {"use", PX_COL_TEXT},
-            {"index", PX_COL_REAL},    {"reliability", PX_COL_REAL},  {"rank", PX_COL_INT},
-            {"excluded_by", PX_COL_TEXT}, {"advantages", PX_COL_REAL}, {"constraints", PX_COL_REAL},
-            {"is_best_use", PX_COL_INT}};
-        for (; nc < 10; nc++) cols[nc] = fixed[nc];
+        static const px_column fixed[10] = {{"site_id", PX_COL_TEXT},     {"site_name", PX_COL_TEXT},
+                                            {"use", PX_COL_TEXT},         {"index", PX_COL_REAL},
+                                            {"reliability", PX_COL_REAL}, {"rank", PX_COL_INT},
+                                            {"excluded_by", PX_COL_TEXT}, {"advantages", PX_COL_REAL},
+                                            {"constraints", PX_COL_REAL}, {"is_best_use", PX_COL_INT}};
+        for (; nc < 10; nc++)
+            cols[nc] = fixed[nc];
         for (size_t c = 0; c < ncr && rc == PX_OK; c++) {
             const char *cid = px_bf_scenario_criterion(sc, c);
-            if (add_col(&nm, cols, &nc, cid, "raw", px_bf_scenario_criterion_is_text(sc, c) ? PX_COL_TEXT : PX_COL_REAL) ||
+            if (add_col(&nm, cols, &nc, cid, "raw",
+                        px_bf_scenario_criterion_is_text(sc, c) ? PX_COL_TEXT : PX_COL_REAL) ||
                 add_col(&nm, cols, &nc, cid, "rating", PX_COL_REAL) ||
                 add_col(&nm, cols, &nc, cid, "contribution", PX_COL_REAL))
                 rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -164,7 +171,8 @@ static px_status write_scores(px_ctx *ctx, px_store *store, const px_bf_scenario
             v[j++] = PX_VALUE_REAL(ur->index);
             v[j++] = PX_VALUE_REAL(ur->reliability);
             v[j++] = ur->rank ? PX_VALUE_INT(ur->rank) : PX_VALUE_NULL;
-            v[j++] = ur->excluded_rule >= 0 ? PX_VALUE_TEXT(px_bf_scenario_rule(sc, ur->excluded_rule)) : PX_VALUE_NULL;
+            v[j++] = ur->excluded_rule >= 0 ? PX_VALUE_TEXT(px_bf_scenario_rule(sc, ur->excluded_rule))
+                                            : PX_VALUE_NULL;
             v[j++] = PX_VALUE_REAL(ur->advantages);
             v[j++] = PX_VALUE_REAL(ur->constraints);
             v[j++] = PX_VALUE_INT(res->best_use[i] == (int)u);
@@ -178,8 +186,10 @@ static px_status write_scores(px_ctx *ctx, px_store *store, const px_bf_scenario
         }
     }
     if (w) {
-        if (rc == PX_OK) rc = px_table_writer_finish(w);
-        else px_table_writer_abort(w);
+        if (rc == PX_OK)
+            rc = px_table_writer_finish(w);
+        else
+            px_table_writer_abort(w);
     }
     names_free(&nm);
     free(cols);
@@ -217,15 +227,18 @@ px_status px_brownfields_run(px_ctx *ctx, px_store *store, const px_graph *graph
         }
         if (s.n && !filled) {
             rep.n_unknown_criteria++;
-            px__log(ctx, PX_LOG_WARN, "brownfields: criterion '%s': no site has a value (unknown source or missing layer)",
+            px__log(ctx, PX_LOG_WARN,
+                    "brownfields: criterion '%s': no site has a value (unknown source or missing layer)",
                     px_bf_scenario_criterion(sc, c));
         }
     }
-    for (size_t i = 0; rc == PX_OK && i < s.n; i++) sites[i] = (px_bf_site){s.id[i], &vals[i * nc]};
+    for (size_t i = 0; rc == PX_OK && i < s.n; i++)
+        sites[i] = (px_bf_site){s.id[i], &vals[i * nc]};
     if (rc == PX_OK) rc = px_bf_score(ctx, sc, sites, s.n, &res);
     if (rc == PX_OK) {
         rep.n_sites = s.n;
-        for (size_t k = 0; k < s.n * res->n_uses; k++) rep.n_excluded += res->uses[k].excluded_rule >= 0;
+        for (size_t k = 0; k < s.n * res->n_uses; k++)
+            rep.n_excluded += res->uses[k].excluded_rule >= 0;
         rc = px_store_begin(store);
         if (rc == PX_OK) {
             rc = write_sites(ctx, store, sc, &s, res);
@@ -233,8 +246,13 @@ px_status px_brownfields_run(px_ctx *ctx, px_store *store, const px_graph *graph
             if (rc == PX_OK)
                 rc = px_store_set_source(store, "brownfield_sites", "proxima brownfields", NULL, NULL,
                                          px_bf_scenario_name(sc));
-            if (rc == PX_OK) rc = px_store_commit(store);
-            else px_store_rollback(store);
+            if (rc == PX_OK)
+                rc = px_store_set_source(store, "brownfield_scores", "proxima brownfields", NULL, NULL,
+                                         px_bf_scenario_name(sc));
+            if (rc == PX_OK)
+                rc = px_store_commit(store);
+            else
+                px_store_rollback(store);
         }
     }
     px_bf_result_free(res);

@@ -60,7 +60,10 @@ void px__catch_free(px__catch *c)
     free(c);
 }
 
-static int edge_open(const px__catch *c, int32_t e) { return !c->mask || c->mask[e]; }
+static int edge_open(const px__catch *c, int32_t e)
+{
+    return !c->mask || c->mask[e];
+}
 
 /* Partial costs from a point on edge e at fraction f to the edge's from- and
  * to-node (INFINITY where the direction forbids it). A point exactly on a
@@ -91,7 +94,8 @@ px_status px__catch_new(px_ctx *ctx, const px_graph *g, px_mode mode, const px_s
 {
     px__catch *c = calloc(1, sizeof *c);
     if (!c) return px__error(ctx, PX_ENOMEM, "out of memory");
-    *c = (px__catch){.ctx = ctx, .g = g, .mode = mode, .mask = edge_mask, .snaps = snaps, .n_demand = n_demand};
+    *c = (px__catch){
+        .ctx = ctx, .g = g, .mode = mode, .mask = edge_mask, .snaps = snaps, .n_demand = n_demand};
     size_t nn = (size_t)g->n_nodes, nd1 = n_demand ? n_demand : 1;
     c->inc_off = calloc(nn + 1, sizeof *c->inc_off);
     c->inc_dem = malloc(2 * nd1 * sizeof *c->inc_dem);
@@ -104,8 +108,10 @@ px_status px__catch_new(px_ctx *ctx, const px_graph *g, px_mode mode, const px_s
         px__catch_free(c);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    for (size_t v = 0; v < nn; v++) c->cost[v] = INFINITY;
-    for (size_t i = 0; i < n_demand; i++) c->dbest[i] = INFINITY;
+    for (size_t v = 0; v < nn; v++)
+        c->cost[v] = INFINITY;
+    for (size_t i = 0; i < n_demand; i++)
+        c->dbest[i] = INFINITY;
     /* Two passes (count, fill) build the node -> demand incidence CSR. */
     for (size_t i = 0; i < n_demand; i++) {
         if (!ok[i]) continue;
@@ -115,7 +121,8 @@ px_status px__catch_new(px_ctx *ctx, const px_graph *g, px_mode mode, const px_s
         if (isfinite(ct)) c->inc_off[g->eto[snaps[i].edge] + 1]++;
         c->by_edge[c->n_by_edge++] = (int32_t)i;
     }
-    for (size_t v = 0; v < nn; v++) c->inc_off[v + 1] += c->inc_off[v];
+    for (size_t v = 0; v < nn; v++)
+        c->inc_off[v + 1] += c->inc_off[v];
     int32_t *fill = malloc((nn ? nn : 1) * sizeof *fill);
     if (!fill) {
         px__catch_free(c);
@@ -143,9 +150,11 @@ px_status px__catch_new(px_ctx *ctx, const px_graph *g, px_mode mode, const px_s
         px__catch_free(c);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < c->n_by_edge; k++) ed[k] = (edge_dem){snaps[c->by_edge[k]].edge, c->by_edge[k]};
+    for (size_t k = 0; k < c->n_by_edge; k++)
+        ed[k] = (edge_dem){snaps[c->by_edge[k]].edge, c->by_edge[k]};
     qsort(ed, c->n_by_edge, sizeof *ed, cmp_edge_dem);
-    for (size_t k = 0; k < c->n_by_edge; k++) c->by_edge[k] = ed[k].dem;
+    for (size_t k = 0; k < c->n_by_edge; k++)
+        c->by_edge[k] = ed[k].dem;
     free(ed);
     *out = c;
     return PX_OK;
@@ -239,7 +248,8 @@ px_status px__catch_supply(px__catch *c, const px_snap *s, double cutoff_s, uint
     if (f == 0 || (open && (fl & PX_EDGE_FWD(c->mode))))
         if (f * ec <= cutoff_s) oom |= relax(c, g->efrom[e], f * ec);
     if (f == 1 || (open && (fl & PX_EDGE_BWD(c->mode))))
-        if ((1 - f) * ec <= cutoff_s && (1 - f) * ec < c->cost[g->eto[e]]) oom |= relax(c, g->eto[e], (1 - f) * ec);
+        if ((1 - f) * ec <= cutoff_s && (1 - f) * ec < c->cost[g->eto[e]])
+            oom |= relax(c, g->eto[e], (1 - f) * ec);
     const px__csr *csr = &g->csr[c->mode][PX_DIR_TO_SOURCES];
     while (!oom && c->n_heap) {
         hitem it = heap_pop(c);
@@ -268,8 +278,10 @@ px_status px__catch_supply(px__catch *c, const px_snap *s, double cutoff_s, uint
         size_t lo = 0, hi = c->n_by_edge;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (c->snaps[c->by_edge[mid]].edge < e) lo = mid + 1;
-            else hi = mid;
+            if (c->snaps[c->by_edge[mid]].edge < e)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         for (size_t k = lo; k < c->n_by_edge && c->snaps[c->by_edge[k]].edge == e; k++) {
             int32_t i = c->by_edge[k];
@@ -287,7 +299,8 @@ px_status px__catch_supply(px__catch *c, const px_snap *s, double cutoff_s, uint
         c->dbest[i] = INFINITY;
     }
     c->n_dt = 0;
-    for (size_t t = 0; t < c->n_touched; t++) c->cost[c->touched[t]] = INFINITY;
+    for (size_t t = 0; t < c->n_touched; t++)
+        c->cost[c->touched[t]] = INFINITY;
     c->n_touched = 0;
     return oom ? px__error(c->ctx, PX_ENOMEM, "out of memory") : PX_OK;
 }

@@ -37,8 +37,10 @@ px_status px_csv_write_table(px_ctx *ctx, px_store *store, const char *table, co
     if (rc != PX_OK) return rc;
     char *tmp = px__asprintf("%s.tmp-%ld", path, (long)getpid());
     FILE *f = tmp ? fopen(tmp, "w") : NULL;
-    if (!tmp) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-    else if (!f) rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (!tmp)
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    else if (!f)
+        rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
     size_t nc = px_table_reader_n_columns(r);
     for (size_t i = 0; rc == PX_OK && i < nc; i++) {
         if (i) fputc(',', f);
@@ -52,21 +54,26 @@ px_status px_csv_write_table(px_ctx *ctx, px_store *store, const char *table, co
             if (i) fputc(',', f);
             if (px_table_reader_is_null(r, i)) continue;
             switch (px_table_reader_column_type(r, i)) {
-            case PX_COL_INT: fprintf(f, "%lld", (long long)px_table_reader_int(r, i)); break;
+            case PX_COL_INT:
+                fprintf(f, "%lld", (long long)px_table_reader_int(r, i));
+                break;
             case PX_COL_REAL: {
                 double v = px_table_reader_real(r, i);
                 /* "-0" and "0" must not differ between runs. */
                 fprintf(f, "%.10g", v == 0 ? 0.0 : v);
                 break;
             }
-            case PX_COL_TEXT: put_text(f, px_table_reader_text(r, i)); break;
+            case PX_COL_TEXT:
+                put_text(f, px_table_reader_text(r, i));
+                break;
             }
         }
         fputc('\n', f);
         if ((++n & 0xffff) == 0) rc = px__progress(ctx, "write CSV", n, 0);
     }
     px_table_reader_close(r);
-    if (f && fclose(f) != 0 && rc == PX_OK) rc = px__error(ctx, PX_EIO, "%s: write failed: %s", path, strerror(errno));
+    if (f && fclose(f) != 0 && rc == PX_OK)
+        rc = px__error(ctx, PX_EIO, "%s: write failed: %s", path, strerror(errno));
     if (rc == PX_OK && rename(tmp, path) != 0)
         rc = px__error(ctx, PX_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
     if (rc != PX_OK && tmp) unlink(tmp);

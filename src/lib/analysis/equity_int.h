@@ -20,9 +20,9 @@ typedef struct px__points {
     size_t n;
     int64_t *fid;
     double *x, *y;
-    double *weight;  /* the weight column, or the default where NULL/<= 0 */
-    char **id;       /* the `id` column (may hold NULLs) */
-    char **cat;      /* the category column when asked, else NULL */
+    double *weight; /* the weight column, or the default where NULL/<= 0 */
+    char **id;      /* the `id` column (may hold NULLs) */
+    char **cat;     /* the category column when asked, else NULL */
 } px__points;
 
 /* Representative point of a WKB geometry: itself for a point, else a point

@@ -16,13 +16,14 @@ typedef struct px__eq_run {
     const px_decay_band *bands;
     size_t n_bands;
     unsigned modes;
+    int n_threads;
     int mode_list[PX_MODE_COUNT];
     size_t n_modes;
     /* inputs */
     px__points pop, svc;
     px__an_communes com;
-    uint32_t *group;   /* per origin: commune index, or com.n outside every commune */
-    size_t n_groups;   /* com.n + 1 */
+    uint32_t *group; /* per origin: commune index, or com.n outside every commune */
+    size_t n_groups; /* com.n + 1 */
     char **cats;
     size_t n_cats;
     /* results: acc[((m * n_cats + c) * 2 + method) * pop.n + i], method 0 = 2SFCA,

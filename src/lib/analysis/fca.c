@@ -36,9 +36,11 @@ static px_status check_inputs(px_ctx *ctx, const double *demand, size_t n_demand
     for (size_t b = 0; b < n_bands; b++) {
         if (!isfinite(bands[b].max_minutes) || bands[b].max_minutes <= 0 ||
             (b > 0 && bands[b].max_minutes <= bands[b - 1].max_minutes))
-            return px__error(ctx, PX_EDOMAIN, "px_fca: band %zu: maxima must be positive and ascending", b + 1);
+            return px__error(ctx, PX_EDOMAIN, "px_fca: band %zu: maxima must be positive and ascending",
+                             b + 1);
         if (!(bands[b].weight >= 0.0 && bands[b].weight <= 1.0))
-            return px__error(ctx, PX_EDOMAIN, "px_fca: band %zu: weight %g is outside 0..1", b + 1, bands[b].weight);
+            return px__error(ctx, PX_EDOMAIN, "px_fca: band %zu: weight %g is outside 0..1", b + 1,
+                             bands[b].weight);
     }
     for (size_t i = 0; i < n_demand; i++)
         if (!(demand[i] >= 0.0) || !isfinite(demand[i]))
@@ -50,7 +52,8 @@ static px_status check_inputs(px_ctx *ctx, const double *demand, size_t n_demand
         if (pairs[k].demand >= n_demand || pairs[k].supply >= n_supply)
             return px__error(ctx, PX_EINVAL, "px_fca: pair %zu: index out of range", k);
         if (!(pairs[k].minutes >= 0.0) || !isfinite(pairs[k].minutes))
-            return px__error(ctx, PX_EDOMAIN, "px_fca: pair %zu: %g is not a travel time", k, pairs[k].minutes);
+            return px__error(ctx, PX_EDOMAIN, "px_fca: pair %zu: %g is not a travel time", k,
+                             pairs[k].minutes);
     }
     return PX_OK;
 }
@@ -81,13 +84,15 @@ px_status px_fca(px_ctx *ctx, const double *demand, size_t n_demand, const doubl
             unreached++;
         }
     }
-    for (size_t i = 0; i < n_demand; i++) access[i] = 0.0;
+    for (size_t i = 0; i < n_demand; i++)
+        access[i] = 0.0;
     for (size_t k = 0; k < n_pairs; k++) {
         double w = band_weight(bands, n_bands, pairs[k].minutes);
         if (w > 0) access[pairs[k].demand] += ratio[pairs[k].supply] * w;
     }
     if (supply_ratio)
-        for (size_t j = 0; j < n_supply; j++) supply_ratio[j] = ratio[j];
+        for (size_t j = 0; j < n_supply; j++)
+            supply_ratio[j] = ratio[j];
     if (n_unreached) *n_unreached = unreached;
     free(ratio);
     return PX_OK;

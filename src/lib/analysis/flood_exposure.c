@@ -135,7 +135,8 @@ static px_status brownfield_area(px_ctx *ctx, px_store *store, const px__flood_i
         if ((rc = px_flood_polygon_shares(ctx, in->zones, wkb, len, &area, sh)) != PX_OK) break;
         int k = px__an_communes_locate(&in->com, x, y);
         size_t g = k >= 0 ? (size_t)k : in->com.n;
-        for (int c = 0; c < NCLS; c++) e->bf[g * NCLS + (size_t)c] += sh[c] * area;
+        for (int c = 0; c < NCLS; c++)
+            e->bf[g * NCLS + (size_t)c] += sh[c] * area;
     }
     px_table_reader_close(r);
     return rc;
@@ -195,8 +196,10 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
             char *id = px__ident(in->cats[c]);
             names[c] = id ? px__asprintf("services_%s", id) : NULL;
             free(id);
-            if (!names[c]) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-            else cols[6 + c] = (px_column){names[c], PX_COL_INT};
+            if (!names[c])
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            else
+                cols[6 + c] = (px_column){names[c], PX_COL_INT};
         }
         cols[6 + in->n_cats] = (px_column){"brownfield_area_m2", PX_COL_REAL};
         cols[7 + in->n_cats] = (px_column){"walk_network_m", PX_COL_REAL};
@@ -208,31 +211,39 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
         int outside = g == in->com.n;
         if (outside) { /* the "outside" group gets rows only if something lies there */
             double any = e->res[g * NCLS + PX_HAZARD_ANY] + e->bf[g * NCLS + PX_HAZARD_ANY];
-            for (size_t c = 0; c < in->n_cats; c++) any += e->svc[(g * NCLS + PX_HAZARD_ANY) * e->nc + c];
+            for (size_t c = 0; c < in->n_cats; c++)
+                any += e->svc[(g * NCLS + PX_HAZARD_ANY) * e->nc + c];
             if (!(any > 0)) break;
         }
         for (size_t cls = 0; rc == PX_OK && cls < NCLS; cls++) {
             size_t k = g * NCLS + cls;
             double total = 0;
-            for (size_t c = 0; c < in->n_cats; c++) total += e->svc[k * e->nc + c];
+            for (size_t c = 0; c < in->n_cats; c++)
+                total += e->svc[k * e->nc + c];
             v[0] = outside ? PX_VALUE_TEXT("(outside)") : PX_VALUE_TEXT(in->com.id[g]);
             v[1] = outside ? PX_VALUE_TEXT("") : PX_VALUE_TEXT(in->com.name[g]);
             v[2] = PX_VALUE_TEXT(px_hazard_name((int)cls));
             v[3] = in->has_pop ? PX_VALUE_REAL(e->res[k]) : PX_VALUE_NULL;
-            v[4] = in->has_pop && e->res_total[g] > 0 ? PX_VALUE_REAL(e->res[k] / e->res_total[g]) : PX_VALUE_NULL;
+            v[4] = in->has_pop && e->res_total[g] > 0 ? PX_VALUE_REAL(e->res[k] / e->res_total[g])
+                                                      : PX_VALUE_NULL;
             v[5] = PX_VALUE_INT((int64_t)total);
-            for (size_t c = 0; c < in->n_cats; c++) v[6 + c] = PX_VALUE_INT((int64_t)e->svc[k * e->nc + c]);
+            for (size_t c = 0; c < in->n_cats; c++)
+                v[6 + c] = PX_VALUE_INT((int64_t)e->svc[k * e->nc + c]);
             v[6 + in->n_cats] = PX_VALUE_REAL(e->bf[k]);
             v[7 + in->n_cats] = has_net ? PX_VALUE_REAL(e->walk[k]) : PX_VALUE_NULL;
             v[8 + in->n_cats] = has_net ? PX_VALUE_REAL(e->bike[k]) : PX_VALUE_NULL;
-            rc = px_table_writer_add(w, v, outside ? NULL : in->com.wkb[g], outside ? 0 : in->com.wkb_len[g], NULL);
+            rc = px_table_writer_add(w, v, outside ? NULL : in->com.wkb[g], outside ? 0 : in->com.wkb_len[g],
+                                     NULL);
         }
     }
     if (w) {
-        if (rc == PX_OK) rc = px_table_writer_finish(w);
-        else px_table_writer_abort(w);
+        if (rc == PX_OK)
+            rc = px_table_writer_finish(w);
+        else
+            px_table_writer_abort(w);
     }
-    for (size_t c = 0; names && c < in->n_cats; c++) free(names[c]);
+    for (size_t c = 0; names && c < in->n_cats; c++)
+        free(names[c]);
     free(names);
     free(cols);
     free(v);
@@ -247,13 +258,15 @@ static px_status read_inputs(px_ctx *ctx, px_store *store, const px_flood_option
     in->has_pop = rc == PX_OK && px_store_has_table(store, "population");
     in->has_svc = rc == PX_OK && px_store_has_table(store, "services");
     if (in->has_pop) rc = px__points_load(ctx, store, "population", "count", 0.0, NULL, &in->pop);
-    if (rc == PX_OK && in->has_svc) rc = px__points_load(ctx, store, "services", "capacity", 1.0, "category", &in->svc);
+    if (rc == PX_OK && in->has_svc)
+        rc = px__points_load(ctx, store, "services", "capacity", 1.0, "category", &in->svc);
     if (rc != PX_OK) return rc;
     if (o->categories) {
         in->cats = calloc(o->n_categories + 1, sizeof *in->cats);
         if (!in->cats) return px__error(ctx, PX_ENOMEM, "out of memory");
         for (size_t c = 0; c < o->n_categories; c++) {
-            if (!(in->cats[c] = px__strdup(o->categories[c]))) return px__error(ctx, PX_ENOMEM, "out of memory");
+            if (!(in->cats[c] = px__strdup(o->categories[c])))
+                return px__error(ctx, PX_ENOMEM, "out of memory");
             in->n_cats = c + 1;
         }
     } else if (in->has_svc) {
@@ -296,13 +309,22 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
     if (rc == PX_OK && graph) rc = network_length(ctx, graph, &in, &e);
     if (rc != PX_OK) goto done;
     for (size_t g = 0; g < e.ng; g++)
-        for (int c = 0; c < NCLS; c++) rep.residents[c] += e.res[g * NCLS + (size_t)c];
+        for (int c = 0; c < NCLS; c++)
+            rep.residents[c] += e.res[g * NCLS + (size_t)c];
     if ((rc = px_store_begin(store)) != PX_OK) goto done;
     rc = write_exposure(store, &in, &e, graph != NULL);
     if (rc == PX_OK && o.scenario) rc = px__flood_scenario(ctx, store, graph, &o, &in, &rep);
     if (rc == PX_OK) rc = px_store_set_source(store, "flood_exposure", "proxima flood", NULL, NULL, NULL);
-    if (rc == PX_OK) rc = px_store_commit(store);
-    else px_store_rollback(store);
+    if (rc == PX_OK && o.scenario)
+        rc = px_store_set_source(store, "flood_scenario_origins", "proxima flood --scenario", NULL, NULL,
+                                 px_hazard_name((int)o.level));
+    if (rc == PX_OK && o.scenario)
+        rc = px_store_set_source(store, "flood_scenario_communes", "proxima flood --scenario", NULL, NULL,
+                                 px_hazard_name((int)o.level));
+    if (rc == PX_OK)
+        rc = px_store_commit(store);
+    else
+        px_store_rollback(store);
 done:
     expo_free(&e);
     px_flood_zones_free(in.zones);

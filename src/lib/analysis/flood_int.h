@@ -10,8 +10,8 @@
 
 /* Area (use_area) or length of `g` (borrowed) in *total, and inside each
  * class in inside[0..PX_HAZARD_COUNT] (last: any zone). */
-px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area, double *total,
-                            double *inside);
+px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area,
+                            double *total, double *inside);
 
 /* Inputs of a flood run, read once. */
 typedef struct px__flood_in {
@@ -19,7 +19,7 @@ typedef struct px__flood_in {
     px__an_communes com;
     px__points pop, svc;
     int has_pop, has_svc;
-    uint32_t *pop_group;   /* commune per population unit (com.n = outside) */
+    uint32_t *pop_group; /* commune per population unit (com.n = outside) */
     char **cats;
     size_t n_cats;
 } px__flood_in;

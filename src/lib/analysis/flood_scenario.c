@@ -15,15 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const px_column origin_cols[] = {
-    {"population_fid", PX_COL_INT}, {"population_id", PX_COL_TEXT}, {"commune_id", PX_COL_TEXT},
-    {"population", PX_COL_REAL},    {"mode", PX_COL_TEXT},          {"category", PX_COL_TEXT},
-    {"base_min", PX_COL_REAL},      {"flood_min", PX_COL_REAL},     {"minutes_lost", PX_COL_REAL},
-    {"cut_off", PX_COL_INT},        {"lost_quarter_hour", PX_COL_INT}};
-static const px_column commune_cols[] = {
-    {"commune_id", PX_COL_TEXT},          {"commune_name", PX_COL_TEXT},      {"mode", PX_COL_TEXT},
-    {"category", PX_COL_TEXT},            {"residents", PX_COL_REAL},         {"residents_losing_qh", PX_COL_REAL},
-    {"residents_cut_off", PX_COL_REAL},   {"mean_minutes_lost", PX_COL_REAL}, {"closed_edges", PX_COL_INT}};
+static const px_column origin_cols[] = {{"population_fid", PX_COL_INT},
+                                        {"population_id", PX_COL_TEXT},
+                                        {"commune_id", PX_COL_TEXT},
+                                        {"population", PX_COL_REAL},
+                                        {"mode", PX_COL_TEXT},
+                                        {"category", PX_COL_TEXT},
+                                        {"base_min", PX_COL_REAL},
+                                        {"flood_min", PX_COL_REAL},
+                                        {"minutes_lost", PX_COL_REAL},
+                                        {"cut_off", PX_COL_INT},
+                                        {"lost_quarter_hour", PX_COL_INT}};
+static const px_column commune_cols[] = {{"commune_id", PX_COL_TEXT},
+                                         {"commune_name", PX_COL_TEXT},
+                                         {"mode", PX_COL_TEXT},
+                                         {"category", PX_COL_TEXT},
+                                         {"residents", PX_COL_REAL},
+                                         {"residents_losing_qh", PX_COL_REAL},
+                                         {"residents_cut_off", PX_COL_REAL},
+                                         {"mean_minutes_lost", PX_COL_REAL},
+                                         {"closed_edges", PX_COL_INT}};
 #define NCOLS(a) (sizeof a / sizeof a[0])
 
 /* Per commune, mode and category. */
@@ -52,13 +63,16 @@ static px_status close_edges(px_ctx *ctx, const px_graph *g, const px_flood_zone
     return PX_OK;
 }
 
-static px_value minutes_or_null(double s) { return isfinite(s) ? PX_VALUE_REAL(s / 60.0) : PX_VALUE_NULL; }
+static px_value minutes_or_null(double s)
+{
+    return isfinite(s) ? PX_VALUE_REAL(s / 60.0) : PX_VALUE_NULL;
+}
 
 /* One mode and category: two searches, then the origins whose time changed. */
 static px_status one_run(px_ctx *ctx, const px_graph *g, px_mode mode, size_t c, const px__flood_in *in,
-                         const uint8_t *mask, double thr_s, double cutoff_s, double snap_max, const px_snap *osnap,
-                         const uint8_t *ook, double *cb, double *cf, px_snap *src, px_table_writer *w, acc *a,
-                         size_t n_cats, px_flood_report *rep)
+                         const uint8_t *mask, double thr_s, double cutoff_s, double snap_max,
+                         const px_snap *osnap, const uint8_t *ook, double *cb, double *cf, px_snap *src,
+                         px_table_writer *w, acc *a, size_t n_cats, px_flood_report *rep)
 {
     size_t ns = 0;
     for (size_t j = 0; j < in->svc.n; j++)
@@ -86,47 +100,48 @@ static px_status one_run(px_ctx *ctx, const px_graph *g, px_mode mode, size_t c,
             ac->lost_pop += pop;
         }
         if (lost_qh) rep->residents_losing_qh += pop;
-        px_value v[NCOLS(origin_cols)] = {
-            PX_VALUE_INT(in->pop.fid[i]),
-            PX_VALUE_TEXT(in->pop.id[i]),
-            gi < in->com.n ? PX_VALUE_TEXT(in->com.id[gi]) : PX_VALUE_NULL,
-            PX_VALUE_REAL(pop),
-            PX_VALUE_TEXT(px_mode_name(mode)),
-            PX_VALUE_TEXT(in->cats[c]),
-            minutes_or_null(b),
-            minutes_or_null(f),
-            isfinite(b) && isfinite(f) ? PX_VALUE_REAL((f - b) / 60.0) : PX_VALUE_NULL,
-            PX_VALUE_INT(cut),
-            PX_VALUE_INT(lost_qh)};
+        px_value v[NCOLS(origin_cols)] = {PX_VALUE_INT(in->pop.fid[i]),
+                                          PX_VALUE_TEXT(in->pop.id[i]),
+                                          gi < in->com.n ? PX_VALUE_TEXT(in->com.id[gi]) : PX_VALUE_NULL,
+                                          PX_VALUE_REAL(pop),
+                                          PX_VALUE_TEXT(px_mode_name(mode)),
+                                          PX_VALUE_TEXT(in->cats[c]),
+                                          minutes_or_null(b),
+                                          minutes_or_null(f),
+                                          isfinite(b) && isfinite(f) ? PX_VALUE_REAL((f - b) / 60.0)
+                                                                     : PX_VALUE_NULL,
+                                          PX_VALUE_INT(cut),
+                                          PX_VALUE_INT(lost_qh)};
         GEOSContextHandle_t h = px__geos(ctx);
         GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, in->pop.x[i], in->pop.y[i]);
         size_t len = 0;
         unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
         if (pt) GEOSGeom_destroy_r(h, pt);
-        rc = wkb ? px_table_writer_add(w, v, wkb, len, NULL) : px__error(ctx, PX_EGEOS, "flood: cannot encode a point");
+        rc = wkb ? px_table_writer_add(w, v, wkb, len, NULL)
+                 : px__error(ctx, PX_EGEOS, "flood: cannot encode a point");
         if (wkb) px__wkb_free(ctx, wkb);
         rep->n_origin_rows++;
     }
     return rc;
 }
 
-static px_status write_communes(const px__flood_in *in, px_mode mode, const acc *a,
-                                const double *res_total, size_t n_closed, px_table_writer *w)
+static px_status write_communes(const px__flood_in *in, px_mode mode, const acc *a, const double *res_total,
+                                size_t n_closed, px_table_writer *w)
 {
     px_status rc = PX_OK;
     for (size_t g = 0; g < in->com.n && rc == PX_OK; g++)
         for (size_t c = 0; c < in->n_cats && rc == PX_OK; c++) {
             const acc *ac = &a[g * in->n_cats + c];
-            px_value v[NCOLS(commune_cols)] = {
-                PX_VALUE_TEXT(in->com.id[g]),
-                PX_VALUE_TEXT(in->com.name[g]),
-                PX_VALUE_TEXT(px_mode_name(mode)),
-                PX_VALUE_TEXT(in->cats[c]),
-                PX_VALUE_REAL(res_total[g]),
-                PX_VALUE_REAL(ac->losing),
-                PX_VALUE_REAL(ac->cut),
-                ac->lost_pop > 0 ? PX_VALUE_REAL(ac->lost_sum / ac->lost_pop) : PX_VALUE_REAL(0),
-                PX_VALUE_INT((int64_t)n_closed)};
+            px_value v[NCOLS(commune_cols)] = {PX_VALUE_TEXT(in->com.id[g]),
+                                               PX_VALUE_TEXT(in->com.name[g]),
+                                               PX_VALUE_TEXT(px_mode_name(mode)),
+                                               PX_VALUE_TEXT(in->cats[c]),
+                                               PX_VALUE_REAL(res_total[g]),
+                                               PX_VALUE_REAL(ac->losing),
+                                               PX_VALUE_REAL(ac->cut),
+                                               ac->lost_pop > 0 ? PX_VALUE_REAL(ac->lost_sum / ac->lost_pop)
+                                                                : PX_VALUE_REAL(0),
+                                               PX_VALUE_INT((int64_t)n_closed)};
             rc = px_table_writer_add(w, v, NULL, 0, NULL);
         }
     return rc;
@@ -141,38 +156,47 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     unsigned modes = o->modes ? o->modes : (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
     if (cutoff_s < thr_s) cutoff_s = thr_s;
     size_t nn = px_graph_n_nodes(g), ne = px_graph_n_edges(g), n = in->pop.n, nc = in->n_cats;
-    const px_table_schema so = {"flood_scenario_origins", "result", PX_GEOM_POINT, NCOLS(origin_cols), origin_cols};
-    const px_table_schema sc = {"flood_scenario_communes", "result", PX_GEOM_NONE, NCOLS(commune_cols), commune_cols};
+    const px_table_schema so = {"flood_scenario_origins", "result", PX_GEOM_POINT, NCOLS(origin_cols),
+                                origin_cols};
+    const px_table_schema sc = {"flood_scenario_communes", "result", PX_GEOM_NONE, NCOLS(commune_cols),
+                                commune_cols};
     uint8_t *mask = malloc(ne ? ne : 1), *ook = malloc(n ? n : 1);
     double *cb = malloc((nn ? nn : 1) * sizeof *cb), *cf = malloc((nn ? nn : 1) * sizeof *cf);
     double *res_total = calloc(in->com.n + 1, sizeof *res_total);
-    px_snap *osnap = malloc((n ? n : 1) * sizeof *osnap), *src = malloc((in->svc.n ? in->svc.n : 1) * sizeof *src);
+    px_snap *osnap = malloc((n ? n : 1) * sizeof *osnap),
+            *src = malloc((in->svc.n ? in->svc.n : 1) * sizeof *src);
     acc *a = malloc((in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
     px_table_writer *wo = NULL, *wc = NULL;
-    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a ? PX_OK
-                                                                           : px__error(ctx, PX_ENOMEM, "out of memory");
+    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a
+                       ? PX_OK
+                       : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = close_edges(ctx, g, in->zones, o->level, mask, &rep->n_closed_edges);
     if (rc == PX_OK) rc = px_store_table_create(store, &so, &wo);
     if (rc == PX_OK) rc = px_store_table_create(store, &sc, &wc);
-    for (size_t i = 0; rc == PX_OK && i < n; i++) res_total[in->pop_group[i]] += in->pop.weight[i];
+    for (size_t i = 0; rc == PX_OK && i < n; i++)
+        res_total[in->pop_group[i]] += in->pop.weight[i];
     for (int m = 0; rc == PX_OK && m < PX_MODE_COUNT; m++) {
         if (!(modes & (1u << m)) || !in->has_pop || !in->has_svc) continue;
         px__snap_points(g, (px_mode)m, &in->pop, snap_max, osnap, ook, NULL);
         memset(a, 0, (in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
         for (size_t c = 0; rc == PX_OK && c < nc; c++) {
-            rc = one_run(ctx, g, (px_mode)m, c, in, mask, thr_s, cutoff_s, snap_max, osnap, ook, cb, cf, src, wo, a,
-                         nc, rep);
+            rc = one_run(ctx, g, (px_mode)m, c, in, mask, thr_s, cutoff_s, snap_max, osnap, ook, cb, cf, src,
+                         wo, a, nc, rep);
             if (rc == PX_OK) rc = px__progress(ctx, "flood scenario", (uint64_t)(m * (int)nc) + c, 2 * nc);
         }
         if (rc == PX_OK) rc = write_communes(in, (px_mode)m, a, res_total, rep->n_closed_edges, wc);
     }
     if (wo) {
-        if (rc == PX_OK) rc = px_table_writer_finish(wo);
-        else px_table_writer_abort(wo);
+        if (rc == PX_OK)
+            rc = px_table_writer_finish(wo);
+        else
+            px_table_writer_abort(wo);
     }
     if (wc) {
-        if (rc == PX_OK) rc = px_table_writer_finish(wc);
-        else px_table_writer_abort(wc);
+        if (rc == PX_OK)
+            rc = px_table_writer_finish(wc);
+        else
+            px_table_writer_abort(wc);
     }
     free(mask);
     free(ook);

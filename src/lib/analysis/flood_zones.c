@@ -55,10 +55,10 @@ px_status px_hazard_parse(const char *label, px_hazard *out)
     static const struct {
         const char *name;
         px_hazard h;
-    } names[] = {{"high", PX_HAZARD_HIGH},     {"very high", PX_HAZARD_HIGH}, {"fort", PX_HAZARD_HIGH},
-                 {"tres fort", PX_HAZARD_HIGH}, {"eleve", PX_HAZARD_HIGH},     {"medium", PX_HAZARD_MEDIUM},
+    } names[] = {{"high", PX_HAZARD_HIGH},      {"very high", PX_HAZARD_HIGH},  {"fort", PX_HAZARD_HIGH},
+                 {"tres fort", PX_HAZARD_HIGH}, {"eleve", PX_HAZARD_HIGH},      {"medium", PX_HAZARD_MEDIUM},
                  {"moyen", PX_HAZARD_MEDIUM},   {"moderate", PX_HAZARD_MEDIUM}, {"modere", PX_HAZARD_MEDIUM},
-                 {"low", PX_HAZARD_LOW},        {"very low", PX_HAZARD_LOW},   {"faible", PX_HAZARD_LOW},
+                 {"low", PX_HAZARD_LOW},        {"very low", PX_HAZARD_LOW},    {"faible", PX_HAZARD_LOW},
                  {"tres faible", PX_HAZARD_LOW}};
     if (!label || !out) return PX_ENOTFOUND;
     char buf[64];
@@ -95,15 +95,16 @@ static px_status add_parts(px_flood_zones *z, const GEOSGeometry *g, int cls)
     for (int i = 0; i < n; i++) {
         const GEOSGeometry *gi = GEOSGetGeometryN_r(h, g, i);
         int type = GEOSGeomTypeId_r(h, gi);
-        if (type != GEOS_POLYGON || GEOSisEmpty_r(h, gi)) continue; /* slivers of lines/points from differences */
+        if (type != GEOS_POLYGON || GEOSisEmpty_r(h, gi))
+            continue; /* slivers of lines/points from differences */
         fz_part *p = &z->parts[z->n_parts];
         p->g = GEOSGeom_clone_r(h, gi);
         p->pg = p->g ? GEOSPrepare_r(h, p->g) : NULL;
         p->cls = cls;
         if (!p->g || !p->pg) {
             if (p->g) GEOSGeom_destroy_r(h, p->g);
-            return px__error(z->ctx, PX_EGEOS, "flood_zones: cannot prepare a %s zone: %s", px_hazard_name(cls),
-                             px__geos_message(z->ctx));
+            return px__error(z->ctx, PX_EGEOS, "flood_zones: cannot prepare a %s zone: %s",
+                             px_hazard_name(cls), px__geos_message(z->ctx));
         }
         z->n_parts++;
     }
@@ -154,7 +155,8 @@ px_status px_flood_zones_new(px_ctx *ctx, const px_flood_zone_input *zones, size
     GEOSGeometry **members[PX_HAZARD_COUNT] = {NULL, NULL, NULL};
     size_t n_members[PX_HAZARD_COUNT] = {0, 0, 0}, skipped = 0;
     px_status rc = PX_OK;
-    for (int c = 0; c < PX_HAZARD_COUNT; c++) members[c] = malloc((n ? n : 1) * sizeof **members);
+    for (int c = 0; c < PX_HAZARD_COUNT; c++)
+        members[c] = malloc((n ? n : 1) * sizeof **members);
     if (!z || !members[0] || !members[1] || !members[2]) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
@@ -163,8 +165,8 @@ px_status px_flood_zones_new(px_ctx *ctx, const px_flood_zone_input *zones, size
     for (size_t i = 0; i < n && rc == PX_OK; i++) {
         px_hazard cls;
         if (px_hazard_parse(zones[i].hazard, &cls) != PX_OK) {
-            px__log(ctx, PX_LOG_WARN, "flood_zones:%zu: hazard '%s' is not high, medium or low: zone skipped", i + 1,
-                    zones[i].hazard ? zones[i].hazard : "(null)");
+            px__log(ctx, PX_LOG_WARN, "flood_zones:%zu: hazard '%s' is not high, medium or low: zone skipped",
+                    i + 1, zones[i].hazard ? zones[i].hazard : "(null)");
             skipped++;
             continue;
         }
@@ -177,7 +179,8 @@ px_status px_flood_zones_new(px_ctx *ctx, const px_flood_zone_input *zones, size
             GEOSGeometry *fixed = GEOSMakeValid_r(h, g);
             GEOSGeom_destroy_r(h, g);
             if (!(g = fixed)) {
-                rc = px__error(ctx, PX_EGEOS, "flood_zones:%zu: cannot repair: %s", i + 1, px__geos_message(ctx));
+                rc = px__error(ctx, PX_EGEOS, "flood_zones:%zu: cannot repair: %s", i + 1,
+                               px__geos_message(ctx));
                 break;
             }
         }
@@ -186,10 +189,12 @@ px_status px_flood_zones_new(px_ctx *ctx, const px_flood_zone_input *zones, size
     if (rc == PX_OK) rc = build_classes(z, members, n_members);
     if (rc == PX_OK && !(z->tree = GEOSSTRtree_create_r(h, 10)))
         rc = px__error(ctx, PX_EGEOS, "flood_zones: cannot create an index");
-    for (size_t i = 0; rc == PX_OK && i < z->n_parts; i++) GEOSSTRtree_insert_r(h, z->tree, z->parts[i].g, &z->parts[i]);
+    for (size_t i = 0; rc == PX_OK && i < z->n_parts; i++)
+        GEOSSTRtree_insert_r(h, z->tree, z->parts[i].g, &z->parts[i]);
 done:
     for (int c = 0; c < PX_HAZARD_COUNT; c++) {
-        for (size_t i = 0; members[c] && i < n_members[c]; i++) GEOSGeom_destroy_r(h, members[c][i]);
+        for (size_t i = 0; members[c] && i < n_members[c]; i++)
+            GEOSGeom_destroy_r(h, members[c][i]);
         free(members[c]);
     }
     if (rc != PX_OK) {
@@ -235,14 +240,15 @@ static px_status query(const px_flood_zones *z, const GEOSGeometry *g, hits *hs)
 }
 
 /* Measure (area or length) of g inside each class. */
-px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area, double *total,
-                         double *inside)
+px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeometry *g, int use_area,
+                            double *total, double *inside)
 {
     GEOSContextHandle_t h = px__geos(ctx);
     double m = 0;
     if ((use_area ? GEOSArea_r(h, g, &m) : GEOSLength_r(h, g, &m)) != 1)
         return px__error(ctx, PX_EGEOS, "flood overlay: cannot measure: %s", px__geos_message(ctx));
-    for (int c = 0; c <= PX_HAZARD_ANY; c++) inside[c] = 0;
+    for (int c = 0; c <= PX_HAZARD_ANY; c++)
+        inside[c] = 0;
     hits hs = {0};
     px_status rc = query(z, g, &hs);
     for (size_t i = 0; rc == PX_OK && i < hs.n; i++) {
@@ -254,7 +260,8 @@ px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeom
         } else {
             GEOSGeometry *x = GEOSIntersection_r(h, p->g, g);
             if (!x) {
-                rc = px__error(ctx, PX_EGEOS, "flood overlay: intersection failed: %s", px__geos_message(ctx));
+                rc =
+                    px__error(ctx, PX_EGEOS, "flood overlay: intersection failed: %s", px__geos_message(ctx));
                 break;
             }
             if ((use_area ? GEOSArea_r(h, x, &part) : GEOSLength_r(h, x, &part)) != 1) part = 0;
@@ -271,7 +278,8 @@ px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeom
 px_status px_flood_polygon_shares(px_ctx *ctx, const px_flood_zones *z, const unsigned char *wkb, size_t len,
                                   double *area_m2, double *shares)
 {
-    if (!z || !wkb || !area_m2 || !shares) return px__error(ctx, PX_EINVAL, "px_flood_polygon_shares: NULL argument");
+    if (!z || !wkb || !area_m2 || !shares)
+        return px__error(ctx, PX_EINVAL, "px_flood_polygon_shares: NULL argument");
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
     if (!g) return px__error(ctx, PX_EGEOS, "flood overlay: not a valid geometry");
     double area = 0, in[PX_HAZARD_COUNT + 1];
@@ -289,7 +297,8 @@ px_status px_flood_polygon_shares(px_ctx *ctx, const px_flood_zones *z, const un
 px_status px_flood_line_lengths(px_ctx *ctx, const px_flood_zones *z, const unsigned char *wkb, size_t len,
                                 double *length_m, double *inside_m)
 {
-    if (!z || !wkb || !length_m || !inside_m) return px__error(ctx, PX_EINVAL, "px_flood_line_lengths: NULL argument");
+    if (!z || !wkb || !length_m || !inside_m)
+        return px__error(ctx, PX_EINVAL, "px_flood_line_lengths: NULL argument");
     GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
     if (!g) return px__error(ctx, PX_EGEOS, "flood overlay: not a valid geometry");
     px_status rc = px__flood_measure(ctx, z, g, 0, length_m, inside_m);
@@ -307,15 +316,16 @@ px_status px_flood_point_class(px_ctx *ctx, const px_flood_zones *z, double x, d
     px_status rc = query(z, pt, &hs);
     int best = -1;
     for (size_t i = 0; rc == PX_OK && i < hs.n; i++)
-        if ((best < 0 || hs.v[i]->cls < best) && GEOSPreparedCovers_r(h, hs.v[i]->pg, pt) == 1) best = hs.v[i]->cls;
+        if ((best < 0 || hs.v[i]->cls < best) && GEOSPreparedCovers_r(h, hs.v[i]->pg, pt) == 1)
+            best = hs.v[i]->cls;
     free(hs.v);
     GEOSGeom_destroy_r(h, pt);
     if (rc == PX_OK) *out = best;
     return rc;
 }
 
-px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1, double y1,
-                                px_hazard level, int *out)
+px_status px_flood_segment_hits(px_ctx *ctx, const px_flood_zones *z, double x0, double y0, double x1,
+                                double y1, px_hazard level, int *out)
 {
     if (!z || !out || (unsigned)level >= PX_HAZARD_COUNT)
         return px__error(ctx, PX_EINVAL, "px_flood_segment_hits: bad argument");

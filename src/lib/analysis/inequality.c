@@ -32,7 +32,8 @@ static px_status check(px_ctx *ctx, const char *fn, const double *values, const 
     double sw = 0, sv = 0;
     for (size_t i = 0; i < n; i++) {
         if (!(values[i] >= 0) || !isfinite(values[i]))
-            return px__error(ctx, PX_EDOMAIN, "%s: unit %zu: value %g is negative or not finite", fn, i, values[i]);
+            return px__error(ctx, PX_EDOMAIN, "%s: unit %zu: value %g is negative or not finite", fn, i,
+                             values[i]);
         if (!(weights[i] >= 0) || !isfinite(weights[i]))
             return px__error(ctx, PX_EDOMAIN, "%s: unit %zu: weight %g is negative or not finite", fn, i,
                              weights[i]);
@@ -40,7 +41,8 @@ static px_status check(px_ctx *ctx, const char *fn, const double *values, const 
         sv += values[i] * weights[i];
     }
     if (!(sw > 0)) return px__error(ctx, PX_EDOMAIN, "%s: total population is zero", fn);
-    if (need_value && !(sv > 0)) return px__error(ctx, PX_EDOMAIN, "%s: total value is zero (nothing to share)", fn);
+    if (need_value && !(sv > 0))
+        return px__error(ctx, PX_EDOMAIN, "%s: total value is zero (nothing to share)", fn);
     *sum_w = sw;
     *sum_vw = sv;
     return PX_OK;
@@ -50,7 +52,8 @@ static vw *sorted_pairs(const double *values, const double *weights, size_t n)
 {
     vw *p = malloc(n * sizeof *p);
     if (!p) return NULL;
-    for (size_t i = 0; i < n; i++) p[i] = (vw){values[i], weights[i]};
+    for (size_t i = 0; i < n; i++)
+        p[i] = (vw){values[i], weights[i]};
     qsort(p, n, sizeof *p, cmp_vw);
     return p;
 }
@@ -144,19 +147,24 @@ px_status px_palma(px_ctx *ctx, const double *values, const double *weights, siz
 }
 
 /* x ln(x) with its limit 0 at x = 0. */
-static double xlogx(double x) { return x > 0 ? x * log(x) : 0.0; }
+static double xlogx(double x)
+{
+    return x > 0 ? x * log(x) : 0.0;
+}
 
 px_status px_theil_t(px_ctx *ctx, const double *values, const double *weights, const uint32_t *groups,
                      size_t n_groups, size_t n, px_theil *out)
 {
     if (!out) return px__error(ctx, PX_EINVAL, "px_theil_t: NULL argument");
-    if (groups && n_groups == 0) return px__error(ctx, PX_EINVAL, "px_theil_t: groups given but n_groups is 0");
+    if (groups && n_groups == 0)
+        return px__error(ctx, PX_EINVAL, "px_theil_t: groups given but n_groups is 0");
     double sw, sv;
     px_status rc = check(ctx, "px_theil_t", values, weights, n, 1, &sw, &sv);
     if (rc != PX_OK) return rc;
     size_t ng = groups ? n_groups : 1;
     for (size_t i = 0; groups && i < n; i++)
-        if (groups[i] >= n_groups) return px__error(ctx, PX_EINVAL, "px_theil_t: unit %zu: group out of range", i);
+        if (groups[i] >= n_groups)
+            return px__error(ctx, PX_EINVAL, "px_theil_t: unit %zu: group out of range", i);
     double *gw = calloc(ng, sizeof *gw), *gv = calloc(ng, sizeof *gv), *gt = calloc(ng, sizeof *gt);
     if (!gw || !gv || !gt) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -195,7 +203,8 @@ px_status px_fgt(px_ctx *ctx, const double *values, const double *weights, size_
                  double *out)
 {
     if (!out) return px__error(ctx, PX_EINVAL, "px_fgt: NULL argument");
-    if (!(z > 0) || !isfinite(z)) return px__error(ctx, PX_EDOMAIN, "px_fgt: standard z = %g must be positive", z);
+    if (!(z > 0) || !isfinite(z))
+        return px__error(ctx, PX_EDOMAIN, "px_fgt: standard z = %g must be positive", z);
     if (!(alpha >= 0) || !isfinite(alpha))
         return px__error(ctx, PX_EDOMAIN, "px_fgt: alpha = %g must be >= 0", alpha);
     double sw, sv;
@@ -242,10 +251,11 @@ static int cmp_gvw(const void *a, const void *b)
     return (x->v > y->v) - (x->v < y->v);
 }
 
-px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double *weights, const uint32_t *groups,
-                                 size_t n_groups, size_t n, px_group_stats *out)
+px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double *weights,
+                                 const uint32_t *groups, size_t n_groups, size_t n, px_group_stats *out)
 {
-    if (!groups || !out || n_groups == 0) return px__error(ctx, PX_EINVAL, "px_group_stats_compute: NULL argument");
+    if (!groups || !out || n_groups == 0)
+        return px__error(ctx, PX_EINVAL, "px_group_stats_compute: NULL argument");
     double sw, sv;
     px_status rc = check(ctx, "px_group_stats_compute", values, weights, n, 0, &sw, &sv);
     if (rc != PX_OK) return rc;
@@ -254,10 +264,12 @@ px_status px_group_stats_compute(px_ctx *ctx, const double *values, const double
             return px__error(ctx, PX_EINVAL, "px_group_stats_compute: unit %zu: group out of range", i);
     gvw *p = malloc(n * sizeof *p);
     if (!p) return px__error(ctx, PX_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) p[i] = (gvw){groups[i], values[i], weights[i]};
+    for (size_t i = 0; i < n; i++)
+        p[i] = (gvw){groups[i], values[i], weights[i]};
     qsort(p, n, sizeof *p, cmp_gvw);
     double mu = sv / sw;
-    for (size_t g = 0; g < n_groups; g++) out[g] = (px_group_stats){0, 0, 0, 0, 0};
+    for (size_t g = 0; g < n_groups; g++)
+        out[g] = (px_group_stats){0, 0, 0, 0, 0};
     size_t a = 0;
     while (a < n) {
         size_t b = a;

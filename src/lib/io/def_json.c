@@ -49,14 +49,30 @@ static px_status convert(px_ctx *ctx, json_t *j, px__node **out)
         }
         break;
     }
-    case JSON_STRING: n->text = px__strdup(json_string_value(j)); break;
-    case JSON_INTEGER: snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(j)); n->text = px__strdup(buf); break;
-    case JSON_REAL: snprintf(buf, sizeof buf, "%.17g", json_real_value(j)); n->text = px__strdup(buf); break;
-    case JSON_TRUE: n->text = px__strdup("true"); break;
-    case JSON_FALSE: n->text = px__strdup("false"); break;
-    case JSON_NULL: n->is_null = 1; n->text = px__strdup(""); break;
+    case JSON_STRING:
+        n->text = px__strdup(json_string_value(j));
+        break;
+    case JSON_INTEGER:
+        snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        n->text = px__strdup(buf);
+        break;
+    case JSON_REAL:
+        snprintf(buf, sizeof buf, "%.17g", json_real_value(j));
+        n->text = px__strdup(buf);
+        break;
+    case JSON_TRUE:
+        n->text = px__strdup("true");
+        break;
+    case JSON_FALSE:
+        n->text = px__strdup("false");
+        break;
+    case JSON_NULL:
+        n->is_null = 1;
+        n->text = px__strdup("");
+        break;
     }
-    if (rc == PX_OK && n->kind == PX__NODE_SCALAR && !n->text) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    if (rc == PX_OK && n->kind == PX__NODE_SCALAR && !n->text)
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc != PX_OK) {
         px__node_free(n);
         return rc;

@@ -8,18 +8,19 @@
 #include "io_int.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* "file:line" for YAML, "file: what" for JSON (no line numbers there). */
-#define LOC_FMT "%s:%d"
-static px_status bad(px_ctx *ctx, px_status st, const px_layerdef *def, int line, const char *fmt, const char *a,
-                     const char *b)
+px_status px__def_error(px_ctx *ctx, px_status st, const px_layerdef *def, int line, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
-    if (line > 0) return px__error(ctx, st, LOC_FMT ": %s", def->path, line, msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line > 0) return px__error(ctx, st, "%s:%d: %s", def->path, line, msg);
     return px__error(ctx, st, "%s: %s", def->path, msg);
 }
 
@@ -36,10 +37,8 @@ static px_status check_keys(px_ctx *ctx, const px_layerdef *def, const px__node 
                 strncat(list, k == known ? "" : ", ", sizeof list - strlen(list) - 1);
                 strncat(list, *k, sizeof list - strlen(list) - 1);
             }
-            char where[96];
-            snprintf(where, sizeof where, "%s", what);
-            return px__error(ctx, PX_EDOMAIN, "%s%s%.0d: unknown key '%s' in %s (known keys: %s)", def->path,
-                             map->key_lines[i] ? ":" : "", map->key_lines[i], map->keys[i], where, list);
+            return px__def_error(ctx, PX_EDOMAIN, def, map->key_lines[i],
+                                 "unknown key '%s' in %s (known keys: %s)", map->keys[i], what, list);
         }
     }
     return PX_OK;
@@ -47,7 +46,8 @@ static px_status check_keys(px_ctx *ctx, const px_layerdef *def, const px__node 
 
 static px_status scalar(px_ctx *ctx, const px_layerdef *def, const px__node *n, const char *key, char **out)
 {
-    if (n->kind != PX__NODE_SCALAR) return bad(ctx, PX_EDOMAIN, def, n->line, "'%s' must be a text value", key, NULL);
+    if (n->kind != PX__NODE_SCALAR)
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "'%s' must be a text value", key);
     if (n->is_null) {
         *out = NULL;
         return PX_OK;
@@ -61,14 +61,15 @@ static px_status field_list(px_ctx *ctx, const px_layerdef *def, const px__node 
 {
     size_t count = n->kind == PX__NODE_SEQ ? n->n : 1;
     if (n->kind == PX__NODE_MAP || count == 0 || (n->kind == PX__NODE_SCALAR && n->is_null))
-        return bad(ctx, PX_EDOMAIN, def, n->line, "column '%s': 'field' must name a field or a list of fields",
-                   fm->column, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                             "column '%s': 'field' must name a field or a list of fields", fm->column);
     fm->fields = calloc(count, sizeof *fm->fields);
     if (!fm->fields) return px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
         const px__node *it = n->kind == PX__NODE_SEQ ? n->items[i] : n;
         if (it->kind != PX__NODE_SCALAR || it->is_null || !*it->text)
-            return bad(ctx, PX_EDOMAIN, def, it->line, "column '%s': a field name must be text", fm->column, NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, it->line, "column '%s': a field name must be text",
+                                 fm->column);
         fm->fields[i] = px__strdup(it->text);
         if (!fm->fields[i]) return px__error(ctx, PX_ENOMEM, "out of memory");
         fm->n_fields++;
@@ -95,21 +96,23 @@ static px_status parse_fieldmap(px_ctx *ctx, const px_layerdef *def, const char 
                    *map = px__node_get(n, "map"), *deflt = px__node_get(n, "default");
     if (value) {
         if (field || map || deflt)
-            return bad(ctx, PX_EDOMAIN, def, n->line, "column '%s': 'value' cannot be combined with other keys",
-                       column, NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                                 "column '%s': 'value' cannot be combined with other keys", column);
         fm->kind = PX__FM_VALUE;
         return scalar(ctx, def, value, "value", &fm->value);
     }
-    if (!field) return bad(ctx, PX_EDOMAIN, def, n->line, "column '%s': give 'field' or 'value'", column, NULL);
+    if (!field)
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "column '%s': give 'field' or 'value'", column);
     rc = field_list(ctx, def, field, fm);
     if (rc != PX_OK) return rc;
     fm->kind = PX__FM_FIELD;
     if (deflt && !map)
-        return bad(ctx, PX_EDOMAIN, def, deflt->line, "column '%s': 'default' needs a 'map'", column, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, deflt->line, "column '%s': 'default' needs a 'map'",
+                             column);
     if (!map) return PX_OK;
     if (map->kind != PX__NODE_MAP || map->n == 0)
-        return bad(ctx, PX_EDOMAIN, def, map->line, "column '%s': 'map' must map source values to values", column,
-                   NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, map->line,
+                             "column '%s': 'map' must map source values to values", column);
     fm->kind = PX__FM_MAP;
     fm->map_from = calloc(map->n, sizeof *fm->map_from);
     fm->map_to = calloc(map->n, sizeof *fm->map_to);
@@ -131,7 +134,8 @@ static px_status parse_fieldmap(px_ctx *ctx, const px_layerdef *def, const char 
 static void fieldmap_clear(px__fieldmap *fm)
 {
     free(fm->column);
-    for (size_t i = 0; i < fm->n_fields; i++) free(fm->fields[i]);
+    for (size_t i = 0; i < fm->n_fields; i++)
+        free(fm->fields[i]);
     free(fm->fields);
     free(fm->value);
     for (size_t i = 0; i < fm->n_map; i++) {
@@ -148,37 +152,42 @@ static px_status parse_join(px_ctx *ctx, const px_layerdef *def, px_layer_id lay
 {
     static const char *const keys[] = {"source", "layer", "field", "key", "fields", NULL};
     j->line = n->line;
-    if (n->kind != PX__NODE_MAP) return bad(ctx, PX_EDOMAIN, def, n->line, "'join' must be a mapping", NULL, NULL);
+    if (n->kind != PX__NODE_MAP)
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "'join' must be a mapping");
     px_status rc = check_keys(ctx, def, n, "a join", keys);
     const char *need[] = {"source", "field", "key", "fields"};
     for (int i = 0; rc == PX_OK && i < 4; i++)
-        if (!px__node_get(n, need[i])) rc = bad(ctx, PX_EDOMAIN, def, n->line, "join: missing key '%s'", need[i], NULL);
+        if (!px__node_get(n, need[i]))
+            rc = px__def_error(ctx, PX_EDOMAIN, def, n->line, "join: missing key '%s'", need[i]);
     if (rc == PX_OK) rc = scalar(ctx, def, px__node_get(n, "source"), "source", &j->source_text);
-    if (rc == PX_OK && px__node_get(n, "layer")) rc = scalar(ctx, def, px__node_get(n, "layer"), "layer", &j->layer);
+    if (rc == PX_OK && px__node_get(n, "layer"))
+        rc = scalar(ctx, def, px__node_get(n, "layer"), "layer", &j->layer);
     if (rc == PX_OK) rc = scalar(ctx, def, px__node_get(n, "field"), "field", &j->field);
     if (rc == PX_OK) rc = scalar(ctx, def, px__node_get(n, "key"), "key", &j->key);
     if (rc != PX_OK) return rc;
     if (!j->source_text || !j->field || !j->key)
-        return bad(ctx, PX_EDOMAIN, def, n->line, "join: 'source', 'field' and 'key' must be set", NULL, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "join: 'source', 'field' and 'key' must be set");
     j->path = px__resolve_path(def->dir, j->source_text);
     if (!j->path) return px__error(ctx, PX_ENOMEM, "out of memory");
     const px__node *f = px__node_get(n, "fields");
     if (f->kind != PX__NODE_MAP || f->n == 0)
-        return bad(ctx, PX_EDOMAIN, def, f->line, "join: 'fields' must map columns to fields of the joined file",
-                   NULL, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, f->line,
+                             "join: 'fields' must map columns to fields of the joined file");
     j->columns = calloc(f->n, sizeof *j->columns);
     j->join_fields = calloc(f->n, sizeof *j->join_fields);
     if (!j->columns || !j->join_fields) return px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < f->n; i++) {
         if (!px__layer_has_column(layer, f->keys[i]))
-            return bad(ctx, PX_EDOMAIN, def, f->key_lines[i], "join: unknown column '%s' for layer '%s'", f->keys[i],
-                       px_layer_name(layer));
+            return px__def_error(ctx, PX_EDOMAIN, def, f->key_lines[i],
+                                 "join: unknown column '%s' for layer '%s'", f->keys[i],
+                                 px_layer_name(layer));
         j->columns[i] = px__strdup(f->keys[i]);
         if (!j->columns[i]) return px__error(ctx, PX_ENOMEM, "out of memory");
         j->n_columns++;
         rc = scalar(ctx, def, f->items[i], f->keys[i], &j->join_fields[i]);
         if (rc == PX_OK && !j->join_fields[i])
-            rc = bad(ctx, PX_EDOMAIN, def, f->items[i]->line, "join: column '%s' needs a field name", f->keys[i], NULL);
+            rc = px__def_error(ctx, PX_EDOMAIN, def, f->items[i]->line,
+                               "join: column '%s' needs a field name", f->keys[i]);
         if (rc != PX_OK) return rc;
     }
     return PX_OK;
@@ -188,21 +197,22 @@ static px_status parse_distribute(px_ctx *ctx, const px_layerdef *def, const px_
 {
     static const char *const keys[] = {"total", "factor", NULL};
     d->line = n->line;
-    if (n->kind != PX__NODE_MAP) return bad(ctx, PX_EDOMAIN, def, n->line, "'distribute' must be a mapping", NULL, NULL);
+    if (n->kind != PX__NODE_MAP)
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "'distribute' must be a mapping");
     px_status rc = check_keys(ctx, def, n, "distribute", keys);
     if (rc != PX_OK) return rc;
     const px__node *total = px__node_get(n, "total");
     if (!total || total->kind != PX__NODE_SCALAR || !strchr(total->text, '.'))
-        return bad(ctx, PX_EDOMAIN, def, total ? total->line : n->line,
-                   "distribute: 'total' must name LAYER.COLUMN (e.g. communes.population)", NULL, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, total ? total->line : n->line,
+                             "distribute: 'total' must name LAYER.COLUMN (e.g. communes.population)");
     const char *dot = strchr(total->text, '.');
     d->total_layer = strndup(total->text, (size_t)(dot - total->text));
     d->total_column = px__strdup(dot + 1);
     if (!d->total_layer || !d->total_column) return px__error(ctx, PX_ENOMEM, "out of memory");
     px_layer_id tl;
     if (px_layer_lookup(d->total_layer, &tl) != PX_OK || !px__layer_has_column(tl, d->total_column))
-        return bad(ctx, PX_EDOMAIN, def, total->line, "distribute: '%s' is not a LAYER.COLUMN of a canonical layer",
-                   total->text, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, total->line,
+                             "distribute: '%s' is not a LAYER.COLUMN of a canonical layer", total->text);
     const px__node *factor = px__node_get(n, "factor");
     if (!factor) return PX_OK;
     d->has_factor = 1;
@@ -213,8 +223,8 @@ static px_status parse_fields(px_ctx *ctx, const px_layerdef *def, px_layer_id l
                               px__source *src)
 {
     if (n->kind != PX__NODE_MAP)
-        return bad(ctx, PX_EDOMAIN, def, n->line, "'fields' must map columns of '%s' to source fields",
-                   px_layer_name(layer), NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                             "'fields' must map columns of '%s' to source fields", px_layer_name(layer));
     src->fields = calloc(n->n + 1, sizeof *src->fields);
     if (!src->fields) return px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < n->n; i++) {
@@ -225,8 +235,9 @@ static px_status parse_fields(px_ctx *ctx, const px_layerdef *def, px_layer_id l
                 strncat(cols, c ? ", " : "", sizeof cols - strlen(cols) - 1);
                 strncat(cols, sc->columns[c].name, sizeof cols - strlen(cols) - 1);
             }
-            return px__error(ctx, PX_EDOMAIN, "%s%s%.0d: unknown column '%s' for layer '%s' (columns: %s)", def->path,
-                             n->key_lines[i] ? ":" : "", n->key_lines[i], n->keys[i], px_layer_name(layer), cols);
+            return px__def_error(ctx, PX_EDOMAIN, def, n->key_lines[i],
+                                 "unknown column '%s' for layer '%s' (columns: %s)", n->keys[i],
+                                 px_layer_name(layer), cols);
         }
         px_status rc = parse_fieldmap(ctx, def, n->keys[i], n->items[i], &src->fields[src->n_fields++]);
         if (rc != PX_OK) return rc;
@@ -237,56 +248,65 @@ static px_status parse_fields(px_ctx *ctx, const px_layerdef *def, px_layer_id l
 px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id layer, const px__node *n,
                            px__source *src)
 {
-    static const char *const keys[] = {"source", "layer", "where", "sql", "dialect", "srs", "encoding", "note",
-                                       "fields", "geometry", "buffer_m", "dissolve", "join", "distribute", NULL};
+    static const char *const keys[] = {"source",   "layer",    "where", "sql",        "dialect",
+                                       "srs",      "encoding", "note",  "fields",     "geometry",
+                                       "buffer_m", "dissolve", "join",  "distribute", NULL};
     memset(src, 0, sizeof *src);
     src->line = n->line;
     if (n->kind != PX__NODE_MAP)
-        return bad(ctx, PX_EDOMAIN, def, n->line, "a source of layer '%s' must be a mapping with 'source:'",
-                   px_layer_name(layer), NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                             "a source of layer '%s' must be a mapping with 'source:'", px_layer_name(layer));
     char what[96];
     snprintf(what, sizeof what, "a source of layer '%s'", px_layer_name(layer));
     px_status rc = check_keys(ctx, def, n, what, keys);
     if (rc != PX_OK) return rc;
     const px__node *v = px__node_get(n, "source");
     if (!v || v->kind != PX__NODE_SCALAR || v->is_null || !*v->text)
-        return bad(ctx, PX_EDOMAIN, def, n->line, "a source of layer '%s' needs 'source:' (a file or connection)",
-                   px_layer_name(layer), NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                             "a source of layer '%s' needs 'source:' (a file or connection)",
+                             px_layer_name(layer));
     struct {
         const char *key;
         char **dst;
-    } texts[] = {{"source", &src->source_text}, {"layer", &src->layer}, {"where", &src->where},
-                 {"sql", &src->sql},            {"dialect", &src->dialect}, {"srs", &src->srs},
+    } texts[] = {{"source", &src->source_text}, {"layer", &src->layer},
+                 {"where", &src->where},        {"sql", &src->sql},
+                 {"dialect", &src->dialect},    {"srs", &src->srs},
                  {"note", &src->note},          {"encoding", &src->encoding}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if ((v = px__node_get(n, texts[i].key)) && (rc = scalar(ctx, def, v, texts[i].key, texts[i].dst)) != PX_OK)
+        if ((v = px__node_get(n, texts[i].key)) &&
+            (rc = scalar(ctx, def, v, texts[i].key, texts[i].dst)) != PX_OK)
             return rc;
     src->path = px__resolve_path(def->dir, src->source_text);
     if (!src->path) return px__error(ctx, PX_ENOMEM, "out of memory");
     if (src->sql && src->layer)
-        return bad(ctx, PX_EDOMAIN, def, n->line, "'sql' and 'layer' cannot both be given (the SQL names its layer)",
-                   NULL, NULL);
-    if (src->dialect && !src->sql) return bad(ctx, PX_EDOMAIN, def, n->line, "'dialect' needs 'sql'", NULL, NULL);
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line,
+                             "'sql' and 'layer' cannot both be given (the SQL names its layer)");
+    if (src->dialect && !src->sql)
+        return px__def_error(ctx, PX_EDOMAIN, def, n->line, "'dialect' needs 'sql'");
     if ((v = px__node_get(n, "geometry"))) {
         const char *g = v->kind == PX__NODE_SCALAR ? v->text : "";
-        if (!strcmp(g, "point_on_surface")) src->geom_op = PX__GEOM_POINT_ON_SURFACE;
-        else if (!strcmp(g, "centroid")) src->geom_op = PX__GEOM_CENTROID;
-        else if (!strcmp(g, "as_is")) src->geom_op = PX__GEOM_AS_IS;
+        if (!strcmp(g, "point_on_surface"))
+            src->geom_op = PX__GEOM_POINT_ON_SURFACE;
+        else if (!strcmp(g, "centroid"))
+            src->geom_op = PX__GEOM_CENTROID;
+        else if (!strcmp(g, "as_is"))
+            src->geom_op = PX__GEOM_AS_IS;
         else
-            return bad(ctx, PX_EDOMAIN, def, v->line,
-                       "geometry: '%s' is not one of point_on_surface, centroid, as_is", g, NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, v->line,
+                                 "geometry: '%s' is not one of point_on_surface, centroid, as_is", g);
     }
     if ((v = px__node_get(n, "buffer_m"))) {
         char *end = NULL;
         double b = v->kind == PX__NODE_SCALAR ? strtod(v->text, &end) : 0;
         if (!end || *end || !isfinite(b) || b <= 0)
-            return bad(ctx, PX_EDOMAIN, def, v->line, "buffer_m: '%s' is not a positive number of metres",
-                       v->kind == PX__NODE_SCALAR ? v->text : "", NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, v->line,
+                                 "buffer_m: '%s' is not a positive number of metres",
+                                 v->kind == PX__NODE_SCALAR ? v->text : "");
         src->buffer_m = b;
     }
     if ((v = px__node_get(n, "dissolve"))) {
         if (v->kind != PX__NODE_SCALAR || (strcmp(v->text, "true") && strcmp(v->text, "false")))
-            return bad(ctx, PX_EDOMAIN, def, v->line, "dissolve: must be true or false", NULL, NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, v->line, "dissolve: must be true or false");
         src->dissolve = !strcmp(v->text, "true");
     }
     if ((v = px__node_get(n, "fields")) && (rc = parse_fields(ctx, def, layer, v, src)) != PX_OK) return rc;
@@ -297,7 +317,8 @@ px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id laye
     }
     if ((v = px__node_get(n, "distribute"))) {
         if (layer != PX_LAYER_POPULATION)
-            return bad(ctx, PX_EDOMAIN, def, v->line, "'distribute' is for the population layer only", NULL, NULL);
+            return px__def_error(ctx, PX_EDOMAIN, def, v->line,
+                                 "'distribute' is for the population layer only");
         src->distribute = calloc(1, sizeof *src->distribute);
         if (!src->distribute) return px__error(ctx, PX_ENOMEM, "out of memory");
         if ((rc = parse_distribute(ctx, def, v, src->distribute)) != PX_OK) return rc;
@@ -317,7 +338,8 @@ void px__source_clear(px__source *s)
     free(s->srs);
     free(s->note);
     free(s->encoding);
-    for (size_t i = 0; i < s->n_fields; i++) fieldmap_clear(&s->fields[i]);
+    for (size_t i = 0; i < s->n_fields; i++)
+        fieldmap_clear(&s->fields[i]);
     free(s->fields);
     if (s->join) {
         free(s->join->source_text);

@@ -27,7 +27,8 @@ static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, ya
 
 /* YAML merge key (`<<: *anchor`), which libyaml leaves to applications:
  * entries of the merged map(s) that `n` does not set itself are appended. */
-static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__node *n, yaml_node_t *src, int depth)
+static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__node *n, yaml_node_t *src,
+                       int depth)
 {
     if (src->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = src->data.sequence.items.start; it < src->data.sequence.items.top; it++) {
@@ -67,8 +68,9 @@ static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__
 static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, yaml_node_t *yn, int depth,
                          px__node **out)
 {
-    if (depth > 64) return px__error(ctx, PX_EPARSE, "%s:%lu: nesting too deep (alias loop?)", path,
-                                     (unsigned long)yn->start_mark.line + 1);
+    if (depth > 64)
+        return px__error(ctx, PX_EPARSE, "%s:%lu: nesting too deep (alias loop?)", path,
+                         (unsigned long)yn->start_mark.line + 1);
     px__node *n = calloc(1, sizeof *n);
     if (!n) return px__error(ctx, PX_ENOMEM, "out of memory");
     n->line = (int)yn->start_mark.line + 1;

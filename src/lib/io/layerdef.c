@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 int px__layer_has_column(px_layer_id layer, const char *name)
 {
@@ -33,8 +34,15 @@ char *px__resolve_path(const char *dir, const char *text)
      * before ':' would be a Windows drive; we do not try to guess those. */
     const char *colon = strchr(text, ':');
     int is_conn = colon && colon - text >= 2 && strcspn(text, "/\\") > (size_t)(colon - text);
-    if (text[0] == '/' || is_conn || !dir || !*dir) return px__strdup(text);
-    return px__asprintf("%s/%s", dir, text);
+    if (text[0] == '/' || !dir || !*dir) return px__strdup(text);
+    char *rel = px__asprintf("%s/%s", dir, text);
+    /* "a:b.csv" could be either: an existing file next to the definition wins. */
+    struct stat st;
+    if (is_conn && rel && stat(rel, &st) != 0) {
+        free(rel);
+        return px__strdup(text);
+    }
+    return rel;
 }
 
 static char *dir_of(const char *path)
@@ -48,40 +56,39 @@ static char *dir_of(const char *path)
 static px_status parse_top(px_ctx *ctx, px_layerdef *def, const px__node *root)
 {
     if (root->kind != PX__NODE_MAP)
-        return px__error(ctx, PX_EDOMAIN, "%s:%d: a layer definition is a mapping with 'layers:'", def->path,
-                         root->line ? root->line : 1);
+        return px__def_error(ctx, PX_EDOMAIN, def, root->line,
+                             "a layer definition is a mapping with 'layers:'");
     for (size_t i = 0; i < root->n; i++) {
         const char *k = root->keys[i];
         if (strcmp(k, "layers") && strcmp(k, "description") && strcmp(k, "osm_config"))
-            return px__error(ctx, PX_EDOMAIN,
-                             "%s%s%.0d: unknown key '%s' at the top level (known keys: description, osm_config, "
-                             "layers)",
-                             def->path, root->key_lines[i] ? ":" : "", root->key_lines[i], k);
+            return px__def_error(
+                ctx, PX_EDOMAIN, def, root->key_lines[i],
+                "unknown key '%s' at the top level (known keys: description, osm_config, layers)", k);
     }
     const px__node *osm = px__node_get(root, "osm_config");
     if (osm && !osm->is_null) {
         if (osm->kind != PX__NODE_SCALAR)
-            return px__error(ctx, PX_EDOMAIN, "%s:%d: osm_config must be a file name", def->path, osm->line);
+            return px__def_error(ctx, PX_EDOMAIN, def, osm->line, "osm_config must be a file name");
         def->osm_config = px__resolve_path(def->dir, osm->text);
         if (!def->osm_config) return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     const px__node *layers = px__node_get(root, "layers");
     if (!layers || layers->kind != PX__NODE_MAP || layers->n == 0)
-        return px__error(ctx, PX_EDOMAIN, "%s:%d: 'layers:' must map canonical layer names to their sources",
-                         def->path, layers && layers->line ? layers->line : 1);
+        return px__def_error(ctx, PX_EDOMAIN, def, layers ? layers->line : root->line,
+                             "'layers:' must map canonical layer names to their sources");
     for (size_t i = 0; i < layers->n; i++) {
         px_layer_id id;
         int kl = layers->key_lines[i];
         if (px_layer_lookup(layers->keys[i], &id) != PX_OK)
-            return px__error(ctx, PX_EDOMAIN,
-                             "%s%s%.0d: unknown layer '%s' (canonical layers: communes, brownfields, cycle_routes, "
-                             "flood_zones, roads, services, population)",
-                             def->path, kl ? ":" : "", kl, layers->keys[i]);
+            return px__def_error(ctx, PX_EDOMAIN, def, kl,
+                                 "unknown layer '%s' (canonical layers: communes, brownfields, cycle_routes, "
+                                 "flood_zones, roads, services, population)",
+                                 layers->keys[i]);
         const px__node *v = layers->items[i];
         size_t count = v->kind == PX__NODE_SEQ ? v->n : 1;
         if (count == 0 || (v->kind == PX__NODE_SCALAR))
-            return px__error(ctx, PX_EDOMAIN, "%s%s%.0d: layer '%s' needs a source or a list of sources", def->path,
-                             kl ? ":" : "", kl, layers->keys[i]);
+            return px__def_error(ctx, PX_EDOMAIN, def, kl, "layer '%s' needs a source or a list of sources",
+                                 layers->keys[i]);
         def->sources[id] = calloc(count, sizeof *def->sources[id]);
         if (!def->sources[id]) return px__error(ctx, PX_ENOMEM, "out of memory");
         for (size_t s = 0; s < count; s++) {
@@ -109,8 +116,10 @@ px_status px_layerdef_read(px_ctx *ctx, const char *path, px_layerdef **out)
         goto done;
     }
     size_t len = strlen(path);
-    if (len > 5 && !strcasecmp(path + len - 5, ".json")) rc = px__json_parse(ctx, path, &root);
-    else rc = px__yaml_parse(ctx, path, &root);
+    if (len > 5 && !strcasecmp(path + len - 5, ".json"))
+        rc = px__json_parse(ctx, path, &root);
+    else
+        rc = px__yaml_parse(ctx, path, &root);
     if (rc == PX_OK) rc = parse_top(ctx, def, root);
 done:
     px__node_free(root);
@@ -126,7 +135,8 @@ void px_layerdef_free(px_layerdef *def)
 {
     if (!def) return;
     for (int l = 0; l < PX_LAYER_COUNT; l++) {
-        for (size_t s = 0; s < def->n_sources[l]; s++) px__source_clear(&def->sources[l][s]);
+        for (size_t s = 0; s < def->n_sources[l]; s++)
+            px__source_clear(&def->sources[l][s]);
         free(def->sources[l]);
     }
     free(def->path);

@@ -11,45 +11,64 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* "a; b; c" of the non-NULL strings, caller-frees; NULL if none. */
+/* The string member at `offset` of each source (NULL: none). */
+static const char *member(const px__source *src, size_t offset)
+{
+    return *(char *const *)((const char *)src + offset);
+}
+
+/* "a; b" of the distinct non-NULL strings at `offset`, in source order
+ * (nine sources reading one PBF record it once). Caller-frees; NULL if none. */
 static char *joined(const px__source *srcs, size_t n, size_t offset)
 {
     size_t len = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
-        if (s) len += strlen(s) + 2;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (member(&srcs[i], offset)) len += strlen(member(&srcs[i], offset)) + 2;
     if (!len) return NULL;
     char *out = malloc(len + 1);
     if (!out) return NULL;
     out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *s = *(char *const *)((const char *)&srcs[i] + offset);
-        if (!s) continue;
+        const char *s = member(&srcs[i], offset);
+        int seen = 0;
+        for (size_t j = 0; s && j < i; j++)
+            if (member(&srcs[j], offset) && !strcmp(member(&srcs[j], offset), s)) seen = 1;
+        if (!s || seen) continue;
         if (*out) strcat(out, "; ");
         strcat(out, s);
     }
     return out;
 }
 
-static px_status describe(px_ctx *ctx, px_store *store, px_layer_id id, const px__source *srcs, size_t n)
+static px_status describe(px_store *store, px_layer_id id, const px__source *srcs, size_t n)
 {
     char *source = joined(srcs, n, offsetof(px__source, source_text));
     char *layer = joined(srcs, n, offsetof(px__source, layer));
-    char *where = joined(srcs, n, offsetof(px__source, where));
-    char *sql = joined(srcs, n, offsetof(px__source, sql));
     char *note = joined(srcs, n, offsetof(px__source, note));
-    px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, where ? where : sql, note);
-    (void)ctx;
+    /* Each source's filter: its `where`, else its `sql`. */
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *f = srcs[i].where ? srcs[i].where : srcs[i].sql;
+        if (f) len += strlen(f) + 2;
+    }
+    char *filter = len > 1 ? calloc(1, len) : NULL;
+    for (size_t i = 0; filter && i < n; i++) {
+        const char *f = srcs[i].where ? srcs[i].where : srcs[i].sql;
+        if (!f) continue;
+        if (*filter) strcat(filter, "; ");
+        strcat(filter, f);
+    }
+    px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, filter, note);
     free(source);
     free(layer);
-    free(where);
-    free(sql);
+    free(filter);
     free(note);
     return rc;
 }
@@ -64,7 +83,7 @@ static px_status load_layer(px__layer_load *ll)
         rc = px_table_writer_finish(ll->writer);
         ll->writer = NULL;
     }
-    if (rc == PX_OK) rc = describe(ll->ctx, ll->store, ll->id, def->sources[ll->id], def->n_sources[ll->id]);
+    if (rc == PX_OK) rc = describe(ll->store, ll->id, def->sources[ll->id], def->n_sources[ll->id]);
     px_table_writer_abort(ll->writer);
     ll->writer = NULL;
     return rc;
@@ -76,7 +95,8 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     if (!ctx) return PX_EINVAL;
     if (!store || !def || !reports || !n_reports) return px__error(ctx, PX_EINVAL, "px_load: NULL argument");
     size_t n_layers = 0;
-    for (int l = 0; l < PX_LAYER_COUNT; l++) n_layers += def->n_sources[l] > 0;
+    for (int l = 0; l < PX_LAYER_COUNT; l++)
+        n_layers += def->n_sources[l] > 0;
     px_load_report *rep = calloc(n_layers + 1, sizeof *rep);
     if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
 
@@ -87,7 +107,12 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
 
     px__dscache *cache = NULL;
-    px_status rc = px__dscache_new(ctx, def, &cache);
+    px_status rc = PX_OK;
+    struct stat st;
+    /* GDAL's OSM driver would only say it cannot open the file it was given. */
+    if (def->osm_config && stat(def->osm_config, &st) != 0)
+        rc = px__error(ctx, PX_EIO, "%s: osm_config %s: %s", def->path, def->osm_config, strerror(errno));
+    if (rc == PX_OK) rc = px__dscache_new(ctx, def, &cache);
     if (rc == PX_OK) rc = px_store_begin(store);
     int in_txn = rc == PX_OK;
     size_t k = 0;
@@ -96,17 +121,24 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         if (!def->n_sources[l]) continue;
         px_load_report *r = &rep[k++];
         snprintf(r->layer, sizeof r->layer, "%s", px_layer_name((px_layer_id)l));
-        px__layer_load ll = {.ctx = ctx, .store = store, .def = def, .id = (px_layer_id)l,
-                             .schema = px_layer_schema((px_layer_id)l), .report = r, .cache = cache};
+        px__layer_load ll = {.ctx = ctx,
+                             .store = store,
+                             .def = def,
+                             .id = (px_layer_id)l,
+                             .schema = px_layer_schema((px_layer_id)l),
+                             .report = r,
+                             .cache = cache};
         rc = load_layer(&ll);
         rejected += r->n_rejected;
         if (rc == PX_OK)
             px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,
-                    (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired, (long long)r->n_rejected);
+                    (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired,
+                    (long long)r->n_rejected);
     }
     if (rc == PX_OK && opts && opts->strict && rejected > 0)
-        rc = px__error(ctx, PX_EREJECTED, "%s: %lld feature(s) rejected and --strict was asked: nothing loaded",
-                       def->path, (long long)rejected);
+        rc = px__error(ctx, PX_EREJECTED,
+                       "%s: %lld feature(s) rejected and --strict was asked: nothing loaded", def->path,
+                       (long long)rejected);
     if (rc == PX_OK) {
         rc = px_store_commit(store);
         in_txn = rc != PX_OK;

@@ -9,6 +9,7 @@
  */
 #include "io_int.h"
 
+#include <cpl_error.h>
 #include <cpl_string.h>
 #include <errno.h>
 #include <math.h>
@@ -22,32 +23,35 @@ typedef enum col_kind { COL_NULL, COL_FM, COL_AUTO, COL_JOIN, COL_FID, COL_AREA 
 typedef struct colplan {
     col_kind kind;
     const px__fieldmap *fm;
-    int *idx;       /* COL_FM: OGR index of each fm->fields[i] */
-    int auto_idx;   /* COL_AUTO */
-    int join_col;   /* COL_JOIN: index into the join's columns */
+    int *idx;     /* COL_FM: OGR index of each fm->fields[i] */
+    int auto_idx; /* COL_AUTO */
+    int join_col; /* COL_JOIN: index into the join's columns */
 } colplan;
 
 struct px__plan {
     px__layer_load *ll;
     const px__source *src;
     const char *layer_name;
-    size_t n_cols;          /* schema columns but props */
+    size_t n_cols; /* schema columns but props */
     colplan *cols;
-    int n_fields;           /* OGR fields of the source layer */
+    int n_fields; /* OGR fields of the source layer */
     int *in_props;
     OGRFieldDefnH *defs;
     const px__join_table *join;
-    int join_idx;           /* OGR index of the join's `field` */
+    int join_idx; /* OGR index of the join's `field` */
     int has_factor;
     colplan factor;
-    int recode;             /* a non-UTF-8 encoding was declared */
+    int recode; /* a non-UTF-8 encoding was declared */
 };
 
 int px__utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        if (*p < 0x80) { p++; continue; }
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
         int n = (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
         if (n < 0 || (*p == 0xC0 || *p == 0xC1) || *p > 0xF4) return 0;
         unsigned cp = *p & (0x3F >> n);
@@ -56,7 +60,8 @@ int px__utf8_valid(const char *s)
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         /* Overlong forms, surrogates and code points past U+10FFFF. */
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            cp > 0x10FFFF)
             return 0;
         p += n + 1;
     }
@@ -75,7 +80,8 @@ static px_status missing_field(px__plan *p, const char *field, const char *what)
                      p->src->source_text, p->layer_name, field, what, *list ? list : "no fields");
 }
 
-static px_status plan_fm(px__plan *p, OGRFeatureDefnH fd, const px__fieldmap *fm, colplan *cp, const char *what)
+static px_status plan_fm(px__plan *p, OGRFeatureDefnH fd, const px__fieldmap *fm, colplan *cp,
+                         const char *what)
 {
     cp->kind = COL_FM;
     cp->fm = fm;
@@ -103,6 +109,20 @@ px_status px__plan_new(px__layer_load *ll, const px__source *src, OGRLayerH lyr,
     p->join = join;
     p->join_idx = -1;
     p->recode = src->encoding && strcasecmp(src->encoding, "UTF-8") && strcasecmp(src->encoding, "UTF8");
+    if (p->recode) {
+        /* Try the encoding once on a byte every 8-bit encoding has, so that a
+         * misspelt name fails the load instead of every feature. */
+        CPLErrorReset();
+        char *probe = CPLRecode("\xe9", src->encoding, CPL_ENC_UTF8);
+        int known = probe && CPLGetLastErrorType() == CE_None && px__utf8_valid(probe);
+        CPLFree(probe);
+        if (!known) {
+            free(p);
+            return px__error(ll->ctx, PX_EDOMAIN,
+                             "%s:%s: encoding '%s' is not one GDAL/iconv can convert from", src->source_text,
+                             layer_name, src->encoding);
+        }
+    }
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
     p->n_fields = OGR_FD_GetFieldCount(fd);
     p->n_cols = ll->schema->n_columns - 1; /* props is the last column */
@@ -163,7 +183,8 @@ px_status px__plan_new(px__layer_load *ll, const px__source *src, OGRLayerH lyr,
 void px__plan_free(px__plan *p)
 {
     if (!p) return;
-    for (size_t c = 0; c < p->n_cols; c++) free(p->cols[c].idx);
+    for (size_t c = 0; c < p->n_cols; c++)
+        free(p->cols[c].idx);
     free(p->factor.idx);
     free(p->cols);
     free(p->in_props);
@@ -183,14 +204,22 @@ static px_status field_text(px__plan *p, OGRFeatureH f, int idx, char **out, cha
     char *copy = NULL;
     if (is_text && p->recode) {
         char *rec = CPLRecode(s, p->src->encoding, CPL_ENC_UTF8);
+        /* An encoding iconv does not know leaves the bytes as they were. */
+        if (rec && !px__utf8_valid(rec)) {
+            CPLFree(rec);
+            snprintf(why, why_len, "field '%s': text is still not UTF-8 after recoding from '%s'",
+                     OGR_Fld_GetNameRef(p->defs[idx]), p->src->encoding);
+            return PX_EDOMAIN;
+        }
         copy = px__strdup(rec);
         CPLFree(rec);
     } else {
         if (is_text && !px__utf8_valid(s)) {
-            snprintf(why, why_len,
-                     "field '%s': text is not valid UTF-8 and the source declares no encoding (add `encoding:`, "
-                     "e.g. ISO-8859-1, to the source)",
-                     OGR_Fld_GetNameRef(p->defs[idx]));
+            snprintf(
+                why, why_len,
+                "field '%s': text is not valid UTF-8 and the source declares no encoding (add `encoding:`, "
+                "e.g. ISO-8859-1, to the source)",
+                OGR_Fld_GetNameRef(p->defs[idx]));
             return PX_EDOMAIN;
         }
         copy = px__strdup(s);
@@ -206,7 +235,8 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
     const px__fieldmap *fm = cp->fm;
     *out = NULL;
     if (fm->kind == PX__FM_VALUE) {
-        if (fm->value && !(*out = px__strdup(fm->value))) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+        if (fm->value && !(*out = px__strdup(fm->value)))
+            return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
         return PX_OK;
     }
     char *seen = NULL;
@@ -222,7 +252,8 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
             *out = v;
             return PX_OK;
         }
-        /* A key "field=value" matches that field only; a bare "value" any. */
+        /* A key "field=value" matches that field only; a bare "value" any
+         * field of the list. */
         const char *fname = fm->fields[i];
         size_t flen = strlen(fname);
         size_t hit = fm->n_map;
@@ -232,6 +263,9 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
                 hit = m;
         for (size_t m = 0; m < fm->n_map && hit == fm->n_map; m++)
             if (!strcmp(fm->map_from[m], v)) hit = m;
+        /* "field=*": any value of that field, after the exact keys. */
+        for (size_t m = 0; m < fm->n_map && hit == fm->n_map; m++)
+            if (!strncmp(fm->map_from[m], fname, flen) && !strcmp(fm->map_from[m] + flen, "=*")) hit = m;
         if (hit < fm->n_map) {
             free(v);
             free(seen);
@@ -239,19 +273,25 @@ static px_status eval_fm(px__plan *p, const colplan *cp, OGRFeatureH f, char **o
                 return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
             return PX_OK;
         }
-        if (!seen) seen = v;
-        else free(v);
+        if (!seen)
+            seen = v;
+        else
+            free(v);
     }
     if (fm->kind == PX__FM_MAP) {
         if (fm->has_default) {
             free(seen);
-            if (fm->deflt && !(*out = px__strdup(fm->deflt))) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+            if (fm->deflt && !(*out = px__strdup(fm->deflt)))
+                return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
             return PX_OK;
         }
-        if (seen) snprintf(why, why_len, "column '%s': value '%.80s' of field '%s' is not in the map and there is no default",
-                           fm->column, seen, fm->fields[0]);
-        else snprintf(why, why_len, "column '%s': field '%s' is empty and the map has no default", fm->column,
-                      fm->fields[0]);
+        if (seen)
+            snprintf(why, why_len,
+                     "column '%s': value '%.80s' of field '%s' is not in the map and there is no default",
+                     fm->column, seen, fm->fields[0]);
+        else
+            snprintf(why, why_len, "column '%s': field '%s' is empty and the map has no default", fm->column,
+                     fm->fields[0]);
         free(seen);
         return PX_EDOMAIN;
     }
@@ -273,7 +313,8 @@ static px_status to_value(px__plan *p, size_t c, char *text, px__row *row, char 
     char *end = NULL;
     errno = 0;
     const char *s = text;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (type == PX_COL_REAL) {
         double d = strtod(s, &end);
         if (end == s || *end || errno || !isfinite(d)) goto not_number;
@@ -294,21 +335,48 @@ static px_status props_add(px__plan *p, OGRFeatureH f, json_t *props, char *why,
     for (int i = 0; i < p->n_fields; i++) {
         if (!p->in_props[i] || !OGR_F_IsFieldSetAndNotNull(f, i)) continue;
         const char *name = OGR_Fld_GetNameRef(p->defs[i]);
+        char *recoded = NULL;
+        if (!px__utf8_valid(name)) {
+            /* Field names come from the source too (a CSV header...). */
+            if (!p->recode) {
+                snprintf(why, why_len,
+                         "field name '%.40s' is not valid UTF-8 and the source declares no encoding", name);
+                return PX_EDOMAIN;
+            }
+            char *rec = CPLRecode(name, p->src->encoding, CPL_ENC_UTF8);
+            recoded = px__strdup(rec);
+            CPLFree(rec);
+            if (!recoded) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+            name = recoded;
+        }
         json_t *v = NULL;
+        double d;
         switch (OGR_Fld_GetType(p->defs[i])) {
-        case OFTInteger: v = json_integer(OGR_F_GetFieldAsInteger(f, i)); break;
-        case OFTInteger64: v = json_integer(OGR_F_GetFieldAsInteger64(f, i)); break;
-        case OFTReal: v = json_real(OGR_F_GetFieldAsDouble(f, i)); break;
+        case OFTInteger:
+            v = json_integer(OGR_F_GetFieldAsInteger(f, i));
+            break;
+        case OFTInteger64:
+            v = json_integer(OGR_F_GetFieldAsInteger64(f, i));
+            break;
+        case OFTReal:
+            /* JSON has no NaN or infinity: such a value is kept as null. */
+            d = OGR_F_GetFieldAsDouble(f, i);
+            v = isfinite(d) ? json_real(d) : json_null();
+            break;
         default: {
             char *t = NULL;
             px_status rc = field_text(p, f, i, &t, why, why_len);
-            if (rc != PX_OK) return rc;
+            if (rc != PX_OK) {
+                free(recoded);
+                return rc;
+            }
             v = json_string(t);
             free(t);
         }
         }
-        if (!v || json_object_set_new(props, name, v) != 0)
-            return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
+        int bad = !v || json_object_set_new(props, name, v) != 0;
+        free(recoded);
+        if (bad) return px__error(p->ll->ctx, PX_ENOMEM, "out of memory");
     }
     return PX_OK;
 }
@@ -324,7 +392,8 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
         joined = key ? px__join_lookup(p->join, key) : NULL;
         if (!joined)
             px__log(ctx, PX_LOG_WARN, "%s:%s:%lld: no match for '%s' in join file %s", p->src->source_text,
-                    p->layer_name, (long long)OGR_F_GetFID(f), key ? key : "(null)", p->src->join->source_text);
+                    p->layer_name, (long long)OGR_F_GetFID(f), key ? key : "(null)",
+                    p->src->join->source_text);
         free(key);
     }
     for (size_t c = 0; c < p->n_cols; c++) {
@@ -332,19 +401,28 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
         char *text = NULL;
         px_status rc = PX_OK;
         switch (cp->kind) {
-        case COL_NULL: break;
-        case COL_FM: rc = eval_fm(p, cp, f, &text, why, why_len); break;
-        case COL_AUTO: rc = field_text(p, f, cp->auto_idx, &text, why, why_len); break;
+        case COL_NULL:
+            break;
+        case COL_FM:
+            rc = eval_fm(p, cp, f, &text, why, why_len);
+            break;
+        case COL_AUTO:
+            rc = field_text(p, f, cp->auto_idx, &text, why, why_len);
+            break;
         case COL_JOIN:
             if (joined && joined[cp->join_col] && !(text = px__strdup(joined[cp->join_col])))
                 rc = px__error(ctx, PX_ENOMEM, "out of memory");
             break;
-        case COL_FID: text = px__asprintf("%lld", (long long)OGR_F_GetFID(f)); if (!text) rc = px__error(ctx, PX_ENOMEM, "out of memory"); break;
+        case COL_FID:
+            text = px__asprintf("%lld", (long long)OGR_F_GetFID(f));
+            if (!text) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            break;
         case COL_AREA:
             if (row->geom) {
                 double a = 0;
                 GEOSArea_r(px__geos(ctx), row->geom, &a);
-                if (a > 0 && !(text = px__asprintf("%.3f", a))) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                if (a > 0 && !(text = px__asprintf("%.3f", a)))
+                    rc = px__error(ctx, PX_ENOMEM, "out of memory");
             }
             break;
         }
@@ -353,15 +431,18 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
              * that is not a number (OSM "capacity=ca. 30") stays in props. */
             char tmp[8];
             if (to_value(p, c, text, row, tmp, sizeof tmp) != PX_OK) {
-                if (!row->props && !(row->props = json_object())) return px__error(ctx, PX_ENOMEM, "out of memory");
+                if (!row->props && !(row->props = json_object()))
+                    return px__error(ctx, PX_ENOMEM, "out of memory");
                 json_object_set_new(row->props, p->ll->schema->columns[c].name, json_string(text));
                 row->owned[c] = NULL;
                 free(text);
                 text = NULL;
             }
         }
-        if (rc == PX_OK) rc = to_value(p, c, text, row, why, why_len);
-        else free(text);
+        if (rc == PX_OK)
+            rc = to_value(p, c, text, row, why, why_len);
+        else
+            free(text);
         if (rc != PX_OK) return rc;
     }
     if (!row->props && !(row->props = json_object())) return px__error(ctx, PX_ENOMEM, "out of memory");

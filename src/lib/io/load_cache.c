@@ -50,7 +50,8 @@ void px__dscache_free(px__dscache *c)
 /* The OR of the `where`s of every source reading `layer` of `path`; NULL
  * when one of them reads it unfiltered. *wanted says if any source reads it
  * at all (sources with `sql:` want every layer). Caller-frees. */
-static char *union_filter(const px_layerdef *def, const char *path, const char *layer, int is_first, int *wanted)
+static char *union_filter(const px_layerdef *def, const char *path, const char *layer, int is_first,
+                          int *wanted)
 {
     *wanted = 0;
     char *acc = NULL;
@@ -78,7 +79,8 @@ static char *union_filter(const px_layerdef *def, const char *path, const char *
 }
 
 /* Read an OSM dataset once into a Memory dataset with the same layers. */
-static px_status osm_to_memory(px__dscache *c, const char *path, const char *text, GDALDatasetH osm, GDALDatasetH *out)
+static px_status osm_to_memory(px__dscache *c, const char *path, const char *text, GDALDatasetH osm,
+                               GDALDatasetH *out)
 {
     px_ctx *ctx = c->ctx;
     GDALDriverH mem_drv = GDALGetDriverByName("Memory");
@@ -113,10 +115,12 @@ static px_status osm_to_memory(px__dscache *c, const char *path, const char *tex
     GDALDatasetResetReading(osm);
     while (rc == PX_OK && (f = GDALDatasetGetNextFeature(osm, &from, NULL, NULL, NULL))) {
         int i = 0;
-        while (i < n_layers && GDALDatasetGetLayer(osm, i) != from) i++;
+        while (i < n_layers && GDALDatasetGetLayer(osm, i) != from)
+            i++;
         if (i < n_layers && dst[i]) {
             OGRFeatureH copy = OGR_F_Create(OGR_L_GetLayerDefn(dst[i]));
-            if (!copy || OGR_F_SetFrom(copy, f, 1) != OGRERR_NONE) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            if (!copy || OGR_F_SetFrom(copy, f, 1) != OGRERR_NONE)
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
             if (rc == PX_OK) {
                 OGR_F_SetFID(copy, OGR_F_GetFID(f));
                 if (OGR_L_CreateFeature(dst[i], copy) != OGRERR_NONE)

@@ -97,14 +97,15 @@ static px_status read_totals(px__dist *d)
         t->has_total = !px_table_reader_is_null(rd, 1);
         t->total = t->has_total ? px_table_reader_real(rd, 1) : 0;
         if (!t->has_total)
-            px__log(ctx, PX_LOG_WARN, "%s:%s: %s '%s' has no %s: nothing to distribute there", d->src->source_text,
-                    d->layer_name, dd->total_layer, t->id, dd->total_column);
+            px__log(ctx, PX_LOG_WARN, "%s:%s: %s '%s' has no %s: nothing to distribute there",
+                    d->src->source_text, d->layer_name, dd->total_layer, t->id, dd->total_column);
     }
     px_table_reader_close(rd);
     if (rc != PX_OK) return rc;
     d->tree = GEOSSTRtree_create_r(h, 10);
     if (!d->tree) return px__error(ctx, PX_ENOMEM, "out of memory");
-    for (size_t i = 0; i < d->n_totals; i++) GEOSSTRtree_insert_r(h, d->tree, d->totals[i].geom, (void *)(uintptr_t)(i + 1));
+    for (size_t i = 0; i < d->n_totals; i++)
+        GEOSSTRtree_insert_r(h, d->tree, d->totals[i].geom, (void *)(uintptr_t)(i + 1));
     return PX_OK;
 }
 
@@ -117,9 +118,10 @@ px_status px__dist_new(px__layer_load *ll, const px__source *src, const char *la
     d->layer_name = layer_name;
     d->count_col = col_index(ll->schema, "count");
     d->method_col = col_index(ll->schema, "method");
-    px_status rc = d->count_col < 0 || d->method_col < 0
-                       ? px__error(ll->ctx, PX_EINVAL, "distribute: layer '%s' has no count/method", ll->schema->name)
-                       : read_totals(d);
+    px_status rc =
+        d->count_col < 0 || d->method_col < 0
+            ? px__error(ll->ctx, PX_EINVAL, "distribute: layer '%s' has no count/method", ll->schema->name)
+            : read_totals(d);
     if (rc != PX_OK) {
         px__dist_free(d);
         return rc;
@@ -164,8 +166,8 @@ px_status px__dist_add(px__dist *d, px__row *row, double factor)
     if (!p.found) {
         GEOSGeom_destroy_r(h, pt);
         d->ll->report->n_rejected++;
-        px__log(ctx, PX_LOG_WARN, "%s:%s:%lld: outside every %s feature: no total to share", d->src->source_text,
-                d->layer_name, (long long)row->fid, d->src->distribute->total_layer);
+        px__log(ctx, PX_LOG_WARN, "%s:%s:%lld: outside every %s feature: no total to share",
+                d->src->source_text, d->layer_name, (long long)row->fid, d->src->distribute->total_layer);
         return PX_OK;
     }
     if (d->n_items == d->cap_items) {
@@ -209,8 +211,8 @@ px_status px__dist_finish(px__dist *d)
     snprintf(method, sizeof method, "proxy: %s.%s shared over footprint area x factor", dd->total_layer,
              dd->total_column);
     if (d->n_zero)
-        px__log(ctx, PX_LOG_INFO, "%s:%s: %lld features of weight 0 (factor 0) received no one", d->src->source_text,
-                d->layer_name, (long long)d->n_zero);
+        px__log(ctx, PX_LOG_INFO, "%s:%s: %lld features of weight 0 (factor 0) received no one",
+                d->src->source_text, d->layer_name, (long long)d->n_zero);
     for (size_t i = 0; rc == PX_OK && i < d->n_items; i++) {
         item *it = &d->items[i];
         const total *t = &d->totals[it->owner];
@@ -236,10 +238,12 @@ px_status px__dist_finish(px__dist *d)
         if (!row.geom) rc = px__error(ctx, PX_EGEOS, "point on surface: %s", px__geos_message(ctx));
         if (rc == PX_OK) rc = set_text(ctx, &row, 0, t->id);
         if (rc == PX_OK)
-            rc = set_text(ctx, &row, d->method_col, "proxy: whole total at one point (no weighted feature inside)");
+            rc = set_text(ctx, &row, d->method_col,
+                          "proxy: whole total at one point (no weighted feature inside)");
         row.values[d->count_col] = PX_VALUE_REAL(t->total);
         if (rc == PX_OK) {
-            px__log(ctx, PX_LOG_WARN, "%s:%s: %s '%s' holds no weighted feature: its %g people are put at one point",
+            px__log(ctx, PX_LOG_WARN,
+                    "%s:%s: %s '%s' holds no weighted feature: its %g people are put at one point",
                     d->src->source_text, d->layer_name, dd->total_layer, t->id, t->total);
             rc = px__row_write(d->ll, &row);
         }
@@ -253,7 +257,8 @@ void px__dist_free(px__dist *d)
     if (!d) return;
     px_ctx *ctx = d->ll->ctx;
     GEOSContextHandle_t h = px__geos(ctx);
-    for (size_t i = 0; i < d->n_items; i++) px__row_clear(ctx, &d->items[i].row);
+    for (size_t i = 0; i < d->n_items; i++)
+        px__row_clear(ctx, &d->items[i].row);
     free(d->items);
     if (d->tree) GEOSSTRtree_destroy_r(h, d->tree);
     for (size_t i = 0; i < d->n_totals; i++) {

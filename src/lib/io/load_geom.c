@@ -19,13 +19,18 @@ static int families_allowed(px_layer_id id)
 {
     switch (id) {
     case PX_LAYER_COMMUNES:
-    case PX_LAYER_FLOOD_ZONES: return FAM_POLY;
+    case PX_LAYER_FLOOD_ZONES:
+        return FAM_POLY;
     case PX_LAYER_ROADS:
-    case PX_LAYER_CYCLE_ROUTES: return FAM_LINE;
-    case PX_LAYER_SERVICES: return FAM_POINT;
+    case PX_LAYER_CYCLE_ROUTES:
+        return FAM_LINE;
+    case PX_LAYER_SERVICES:
+        return FAM_POINT;
     case PX_LAYER_BROWNFIELDS:
-    case PX_LAYER_POPULATION: return FAM_POINT | FAM_POLY;
-    case PX_LAYER_COUNT: break;
+    case PX_LAYER_POPULATION:
+        return FAM_POINT | FAM_POLY;
+    case PX_LAYER_COUNT:
+        break;
     }
     return 0;
 }
@@ -39,12 +44,15 @@ static int geos_family(int t)
 {
     switch (t) {
     case GEOS_POINT:
-    case GEOS_MULTIPOINT: return FAM_POINT;
+    case GEOS_MULTIPOINT:
+        return FAM_POINT;
     case GEOS_LINESTRING:
     case GEOS_LINEARRING:
-    case GEOS_MULTILINESTRING: return FAM_LINE;
+    case GEOS_MULTILINESTRING:
+        return FAM_LINE;
     case GEOS_POLYGON:
-    case GEOS_MULTIPOLYGON: return FAM_POLY;
+    case GEOS_MULTIPOLYGON:
+        return FAM_POLY;
     }
     return FAM_NONE;
 }
@@ -55,7 +63,8 @@ static int families_of(GEOSContextHandle_t h, const GEOSGeometry *g)
     int t = GEOSGeomTypeId_r(h, g);
     if (t != GEOS_GEOMETRYCOLLECTION) return geos_family(t);
     int fams = 0, n = GEOSGetNumGeometries_r(h, g);
-    for (int i = 0; i < n; i++) fams |= families_of(h, GEOSGetGeometryN_r(h, g, i));
+    for (int i = 0; i < n; i++)
+        fams |= families_of(h, GEOSGetGeometryN_r(h, g, i));
     return fams;
 }
 
@@ -64,7 +73,8 @@ static int collect(GEOSContextHandle_t h, const GEOSGeometry *g, int fam, GEOSGe
                    size_t *cap)
 {
     int t = GEOSGeomTypeId_r(h, g);
-    if (t == GEOS_GEOMETRYCOLLECTION || t == GEOS_MULTIPOINT || t == GEOS_MULTILINESTRING || t == GEOS_MULTIPOLYGON) {
+    if (t == GEOS_GEOMETRYCOLLECTION || t == GEOS_MULTIPOINT || t == GEOS_MULTILINESTRING ||
+        t == GEOS_MULTIPOLYGON) {
         int k = GEOSGetNumGeometries_r(h, g);
         for (int i = 0; i < k; i++)
             if (!collect(h, GEOSGetGeometryN_r(h, g, i), fam, parts, n, cap)) return 0;
@@ -78,8 +88,10 @@ static int collect(GEOSContextHandle_t h, const GEOSGeometry *g, int fam, GEOSGe
         *parts = np;
         *cap = nc;
     }
-    GEOSGeometry *c = t == GEOS_LINEARRING ? GEOSGeom_createLineString_r(h, GEOSCoordSeq_clone_r(h, GEOSGeom_getCoordSeq_r(h, g)))
-                                           : GEOSGeom_clone_r(h, g);
+    GEOSGeometry *c =
+        t == GEOS_LINEARRING
+            ? GEOSGeom_createLineString_r(h, GEOSCoordSeq_clone_r(h, GEOSGeom_getCoordSeq_r(h, g)))
+            : GEOSGeom_clone_r(h, g);
     if (!c) return 0;
     (*parts)[(*n)++] = c;
     return 1;
@@ -92,7 +104,8 @@ static GEOSGeometry *extract(GEOSContextHandle_t h, const GEOSGeometry *g, int f
     GEOSGeometry **parts = NULL;
     size_t n = 0, cap = 0;
     if (!collect(h, g, fam, &parts, &n, &cap)) {
-        for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(h, parts[i]);
         free(parts);
         *oom = 1;
         return NULL;
@@ -101,10 +114,13 @@ static GEOSGeometry *extract(GEOSContextHandle_t h, const GEOSGeometry *g, int f
         free(parts);
         return NULL;
     }
-    int type = fam == FAM_POINT ? GEOS_MULTIPOINT : fam == FAM_LINE ? GEOS_MULTILINESTRING : GEOS_MULTIPOLYGON;
+    int type = fam == FAM_POINT  ? GEOS_MULTIPOINT
+               : fam == FAM_LINE ? GEOS_MULTILINESTRING
+                                 : GEOS_MULTIPOLYGON;
     GEOSGeometry *m = GEOSGeom_createCollection_r(h, type, parts, (unsigned)n);
     if (!m) {
-        for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(h, parts[i]);
         *oom = 1;
     }
     free(parts);
@@ -121,8 +137,8 @@ GEOSGeometry *px__geom_promote(px_ctx *ctx, px_layer_id id, GEOSGeometry *g)
                 (want == PX_GEOM_ANY && t == GEOS_POLYGON);
     if (!multi) return g;
     GEOSGeometry *parts[1] = {g};
-    GEOSGeometry *m = GEOSGeom_createCollection_r(h, t == GEOS_POLYGON ? GEOS_MULTIPOLYGON : GEOS_MULTILINESTRING,
-                                                  parts, 1);
+    GEOSGeometry *m = GEOSGeom_createCollection_r(
+        h, t == GEOS_POLYGON ? GEOS_MULTIPOLYGON : GEOS_MULTILINESTRING, parts, 1);
     if (!m) GEOSGeom_destroy_r(h, g);
     return m;
 }
@@ -143,7 +159,8 @@ static GEOSGeometry *from_ogr(px_ctx *ctx, OGRGeometryH g, int *closed_rings)
             OGR_G_CloseRings(c);
             size_t l2 = (size_t)OGR_G_WkbSize(c);
             unsigned char *b2 = malloc(l2 ? l2 : 1);
-            if (b2 && OGR_G_ExportToIsoWkb(c, wkbNDR, b2) == OGRERR_NONE) out = GEOSWKBReader_read_r(h, r, b2, l2);
+            if (b2 && OGR_G_ExportToIsoWkb(c, wkbNDR, b2) == OGRERR_NONE)
+                out = GEOSWKBReader_read_r(h, r, b2, l2);
             if (out) *closed_rings = 1;
             free(b2);
             OGR_G_DestroyGeometry(c);
@@ -203,13 +220,15 @@ px_status px__geom_fit(px_ctx *ctx, px_layer_id id, const px__source *src, OGRGe
     }
     char valid = GEOSisValid_r(h, g);
     if (valid == 2) {
-        rc = px__error(ctx, PX_EGEOS, "%s: GEOS validity check failed: %s", src->source_text, px__geos_message(ctx));
+        rc = px__error(ctx, PX_EGEOS, "%s: GEOS validity check failed: %s", src->source_text,
+                       px__geos_message(ctx));
         goto done;
     }
     if (!valid) {
         GEOSGeometry *v = GEOSMakeValid_r(h, g);
         if (!v) {
-            snprintf(why, why_len, "invalid geometry that MakeValid cannot repair: %s", px__geos_message(ctx));
+            snprintf(why, why_len, "invalid geometry that MakeValid cannot repair: %s",
+                     px__geos_message(ctx));
             goto done;
         }
         GEOSGeom_destroy_r(h, g);
@@ -221,9 +240,9 @@ px_status px__geom_fit(px_ctx *ctx, px_layer_id id, const px__source *src, OGRGe
     /* Keep the parts of the layer's kind: a repaired polygon can throw off
      * lines or points where it collapsed; those are not areas. */
     int keep = fam && (transformed || (fam & allowed)) ? fam
-               : fams & allowed & FAM_POLY                ? FAM_POLY
-               : fams & allowed & FAM_LINE                ? FAM_LINE
-                                                          : FAM_POINT;
+               : fams & allowed & FAM_POLY             ? FAM_POLY
+               : fams & allowed & FAM_LINE             ? FAM_LINE
+                                                       : FAM_POINT;
     GEOSGeometry *kept = extract(h, g, keep, &oom);
     if (oom) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -231,7 +250,9 @@ px_status px__geom_fit(px_ctx *ctx, px_layer_id id, const px__source *src, OGRGe
     }
     if (!kept) {
         snprintf(why, why_len, "unusable after repair: no %s left",
-                 keep == FAM_POLY ? "area" : keep == FAM_LINE ? "line" : "point");
+                 keep == FAM_POLY   ? "area"
+                 : keep == FAM_LINE ? "line"
+                                    : "point");
         goto done;
     }
     GEOSGeom_destroy_r(h, g);
@@ -247,10 +268,14 @@ px_status px__geom_fit(px_ctx *ctx, px_layer_id id, const px__source *src, OGRGe
     }
     for (int step = 0; step < 2; step++) {
         GEOSGeometry *t = NULL;
-        if (step == 0 && src->buffer_m > 0) t = GEOSBuffer_r(h, g, src->buffer_m, 8);
-        else if (step == 1 && src->geom_op == PX__GEOM_CENTROID) t = GEOSGetCentroid_r(h, g);
-        else if (step == 1 && src->geom_op == PX__GEOM_POINT_ON_SURFACE) t = GEOSPointOnSurface_r(h, g);
-        else continue;
+        if (step == 0 && src->buffer_m > 0)
+            t = GEOSBuffer_r(h, g, src->buffer_m, 8);
+        else if (step == 1 && src->geom_op == PX__GEOM_CENTROID)
+            t = GEOSGetCentroid_r(h, g);
+        else if (step == 1 && src->geom_op == PX__GEOM_POINT_ON_SURFACE)
+            t = GEOSPointOnSurface_r(h, g);
+        else
+            continue;
         if (!t) {
             rc = px__error(ctx, PX_EGEOS, "%s: GEOS: %s", src->source_text, px__geos_message(ctx));
             goto done;
@@ -265,7 +290,8 @@ px_status px__geom_fit(px_ctx *ctx, px_layer_id id, const px__source *src, OGRGe
         goto done;
     }
     if (id == PX_LAYER_SERVICES && GEOSGeomTypeId_r(h, g) != GEOS_POINT) {
-        snprintf(why, why_len, "geometry has several points, layer 'services' takes one (use geometry: centroid)");
+        snprintf(why, why_len,
+                 "geometry has several points, layer 'services' takes one (use geometry: centroid)");
         goto done;
     }
     *out = px__geom_promote(ctx, id, g);

@@ -30,7 +30,8 @@ void px__join_free(px__join_table *t)
     if (!t) return;
     for (size_t r = 0; r < t->n_rows; r++) {
         free(t->rows[r].key);
-        for (size_t c = 0; c < t->n_cols; c++) free(t->rows[r].values[c]);
+        for (size_t c = 0; c < t->n_cols; c++)
+            free(t->rows[r].values[c]);
         free(t->rows[r].values);
     }
     free(t->rows);
@@ -51,7 +52,8 @@ px_status px__join_open(px_ctx *ctx, const px__join *j, px__join_table **out)
     }
     t->n_cols = j->n_columns;
     if (!lyr) {
-        rc = px__error(ctx, PX_ENOTFOUND, "%s: no layer '%s' to join", j->source_text, j->layer ? j->layer : "(first)");
+        rc = px__error(ctx, PX_ENOTFOUND, "%s: no layer '%s' to join", j->source_text,
+                       j->layer ? j->layer : "(first)");
         goto done;
     }
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
@@ -64,8 +66,8 @@ px_status px__join_open(px_ctx *ctx, const px__join *j, px__join_table **out)
     for (size_t c = 0; c < j->n_columns; c++) {
         idx[c] = OGR_FD_GetFieldIndex(fd, j->join_fields[c]);
         if (idx[c] < 0) {
-            rc = px__error(ctx, PX_ENOTFOUND, "%s:%s: field '%s' (joined into %s) does not exist", j->source_text,
-                           OGR_L_GetName(lyr), j->join_fields[c], j->columns[c]);
+            rc = px__error(ctx, PX_ENOTFOUND, "%s:%s: field '%s' (joined into %s) does not exist",
+                           j->source_text, OGR_L_GetName(lyr), j->join_fields[c], j->columns[c]);
             goto done;
         }
     }
@@ -77,7 +79,8 @@ px_status px__join_open(px_ctx *ctx, const px__join *j, px__join_table **out)
             if (t->n_rows == cap) {
                 size_t nc = cap ? 2 * cap : 64;
                 join_row *nr = realloc(t->rows, nc * sizeof *nr);
-                if (!nr) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                if (!nr)
+                    rc = px__error(ctx, PX_ENOMEM, "out of memory");
                 else {
                     t->rows = nr;
                     cap = nc;

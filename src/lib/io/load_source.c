@@ -28,8 +28,8 @@ px_status px__ogr_open(px_ctx *ctx, const char *path, const char *text, GDALData
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         const char *msg = CPLGetLastErrorMsg();
-        return px__error(ctx, PX_EGDAL, "%s: GDAL cannot open it as a vector source%s%s", text, *msg ? ": " : "",
-                         msg);
+        return px__error(ctx, PX_EGDAL, "%s: GDAL cannot open it as a vector source%s%s", text,
+                         *msg ? ": " : "", msg);
     }
     *out = ds;
     return PX_OK;
@@ -88,7 +88,8 @@ static px_status make_xform(px__layer_load *ll, const px__source *src, OGRLayerH
     if (OSRSetFromUserInput(proj, px_store_crs(ll->store)) == OGRERR_NONE && OSRIsSame(srs, proj)) goto done;
     const char *opts[] = {"FORMAT=WKT2_2019", NULL};
     if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
-        rc = px__error(ctx, PX_ECRS, "%s:%s: cannot describe the source CRS", src->source_text, OGR_L_GetName(lyr));
+        rc = px__error(ctx, PX_ECRS, "%s:%s: cannot describe the source CRS", src->source_text,
+                       OGR_L_GetName(lyr));
         goto done;
     }
     rc = px__xform_new(ctx, wkt, px_store_crs(ll->store), out);
@@ -110,8 +111,8 @@ typedef struct reader {
     px__xform *xf;
     px__dist *dist;
     px__row row;
-    px__row keep;          /* dissolve: the first feature's values */
-    GEOSGeometry **parts;  /* dissolve: every geometry */
+    px__row keep;         /* dissolve: the first feature's values */
+    GEOSGeometry **parts; /* dissolve: every geometry */
     size_t n_parts, cap_parts;
     char stage[64];
 } reader;
@@ -119,7 +120,8 @@ typedef struct reader {
 static void reject(reader *r, int64_t fid, const char *why)
 {
     r->ll->report->n_rejected++;
-    px__log(r->ll->ctx, PX_LOG_WARN, "%s:%s:%lld: %s", r->src->source_text, r->layer_name, (long long)fid, why);
+    px__log(r->ll->ctx, PX_LOG_WARN, "%s:%s:%lld: %s", r->src->source_text, r->layer_name, (long long)fid,
+            why);
 }
 
 static px_status keep_part(reader *r)
@@ -147,7 +149,14 @@ static px_status write_dissolved(reader *r)
     px_ctx *ctx = r->ll->ctx;
     GEOSContextHandle_t h = px__geos(ctx);
     if (!r->n_parts) return PX_OK;
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, r->parts, (unsigned)r->n_parts);
+    /* The mapped columns of the first feature stand for the whole; its other
+     * attributes would not, so props says what was merged instead. */
+    json_t *props = json_pack("{s:I}", "dissolved_features", (json_int_t)r->n_parts);
+    if (!props) return px__error(ctx, PX_ENOMEM, "out of memory");
+    if (r->keep.props) json_decref(r->keep.props);
+    r->keep.props = props;
+    GEOSGeometry *coll =
+        GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, r->parts, (unsigned)r->n_parts);
     if (!coll) return px__error(ctx, PX_EGEOS, "%s: GEOS: %s", r->src->source_text, px__geos_message(ctx));
     r->n_parts = 0; /* the collection owns them now */
     GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
@@ -162,10 +171,13 @@ static px_status read_features(reader *r, OGRLayerH lyr)
 {
     px__layer_load *ll = r->ll;
     px_ctx *ctx = ll->ctx;
-    uint64_t total = OGR_L_TestCapability(lyr, OLCFastFeatureCount) ? (uint64_t)OGR_L_GetFeatureCount(lyr, 0) : 0;
+    uint64_t total =
+        OGR_L_TestCapability(lyr, OLCFastFeatureCount) ? (uint64_t)OGR_L_GetFeatureCount(lyr, 0) : 0;
     uint64_t done = 0;
     char why[320];
-    px_status rc = PX_OK;
+    /* Checked once before reading too, so that a cancel is seen even for a
+     * source smaller than the progress step. */
+    px_status rc = px__progress(ctx, r->stage, 0, total);
     OGRFeatureH f;
     OGR_L_ResetReading(lyr);
     while (rc == PX_OK && (f = OGR_L_GetNextFeature(lyr))) {
@@ -175,8 +187,8 @@ static px_status read_features(reader *r, OGRLayerH lyr)
         why[0] = '\0';
         int64_t fid = OGR_F_GetFID(f);
         if (rc == PX_OK)
-            rc = px__geom_fit(ctx, ll->id, r->src, OGR_F_GetGeometryRef(f), r->xf, &r->row.geom, &repaired, why,
-                              sizeof why);
+            rc = px__geom_fit(ctx, ll->id, r->src, OGR_F_GetGeometryRef(f), r->xf, &r->row.geom, &repaired,
+                              why, sizeof why);
         if (rc == PX_OK && !r->row.geom) {
             reject(r, fid, why);
         } else if (rc == PX_OK) {
@@ -193,14 +205,18 @@ static px_status read_features(reader *r, OGRLayerH lyr)
                             r->layer_name, (long long)fid);
                 }
                 r->row.fid = fid;
-                if (r->dist) rc = px__dist_add(r->dist, &r->row, factor);
-                else if (r->src->dissolve) rc = keep_part(r);
-                else rc = px__row_write(ll, &r->row);
+                if (r->dist)
+                    rc = px__dist_add(r->dist, &r->row, factor);
+                else if (r->src->dissolve)
+                    rc = keep_part(r);
+                else
+                    rc = px__row_write(ll, &r->row);
             }
         }
         px__row_reset(ctx, &r->row);
         OGR_F_Destroy(f);
     }
+    if (rc == PX_OK) rc = px__progress(ctx, r->stage, done, total ? total : done);
     if (rc == PX_OK && r->src->dissolve && !r->dist) rc = write_dissolved(r);
     if (rc == PX_OK && r->dist) rc = px__dist_finish(r->dist);
     return rc;
@@ -235,13 +251,16 @@ px_status px__load_source(px__layer_load *ll, const px__source *src)
 done:
     px__row_clear(ctx, &r.row);
     px__row_clear(ctx, &r.keep);
-    for (size_t i = 0; i < r.n_parts; i++) GEOSGeom_destroy_r(px__geos(ctx), r.parts[i]);
+    for (size_t i = 0; i < r.n_parts; i++)
+        GEOSGeom_destroy_r(px__geos(ctx), r.parts[i]);
     free(r.parts);
     px__dist_free(r.dist);
     px__plan_free(r.plan);
     px__join_free(join);
     px__xform_free(r.xf);
-    if (is_sql) GDALDatasetReleaseResultSet(ds, lyr);
-    else if (lyr) OGR_L_SetAttributeFilter(lyr, NULL);
+    if (is_sql)
+        GDALDatasetReleaseResultSet(ds, lyr);
+    else if (lyr)
+        OGR_L_SetAttributeFilter(lyr, NULL);
     return rc;
 }

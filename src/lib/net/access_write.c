@@ -12,6 +12,7 @@
  */
 #include "access_int.h"
 #include "net_build_int.h"
+#include "../store/store_bulk.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -256,13 +257,19 @@ done:
 px_status px__access_write(px_ctx *ctx, px_store *store, const px__origins *orig, const px__communes *com,
                            const px__dests *dests, const px__access_res *res, px_access_report *rep)
 {
-    px_status rc = px_store_begin(store);
-    if (rc == PX_OK) rc = write_origins(ctx, store, orig, com, dests, res);
+    /* A larger page cache for the R*Tree of a million points; 256 MiB at most,
+     * about 100 bytes per origin. */
+    size_t mib = 8 + orig->n / 10000;
+    px_status rc = px__store_set_cache_mib(store, (int)(mib < 256 ? mib : 256));
+    if (rc == PX_OK) rc = px_store_begin(store);
+    if (rc == PX_OK && res->o.no_origins_table) rc = px_store_drop_table(store, "access_origins");
+    else if (rc == PX_OK) rc = write_origins(ctx, store, orig, com, dests, res);
     if (rc == PX_OK) rc = write_communes(ctx, store, orig, com, dests, res, rep);
     char note[160];
     snprintf(note, sizeof note, "threshold %.4g min, cutoff %.4g min, snapping %.0f m", res->o.minutes,
              res->o.cutoff_minutes, res->o.max_snap_m);
-    if (rc == PX_OK) rc = px_store_set_source(store, "access_origins", "proxima access", res->o.origins, NULL, note);
+    if (rc == PX_OK && !res->o.no_origins_table)
+        rc = px_store_set_source(store, "access_origins", "proxima access", res->o.origins, NULL, note);
     if (rc == PX_OK) rc = px_store_set_source(store, "access_communes", "proxima access", "communes", NULL, note);
     if (rc == PX_OK) rc = px_store_commit(store);
     else px_store_rollback(store);

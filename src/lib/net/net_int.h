@@ -63,6 +63,14 @@ px_status px__graph_finish(px_ctx *ctx, px_graph *g);
 int32_t px__components(int32_t n_nodes, int32_t n_edges, const int32_t *efrom, const int32_t *eto,
                        int32_t *comp);
 
+/* The graph cache (graph_cache.c): store the arrays of `g` (before or after
+ * px__graph_finish) as a blob stamped with the network tables' metadata;
+ * call inside the transaction that wrote them. Returns PX_ENOMEM, PX_ESQLITE. */
+px_status px__graph_cache_put(px_ctx *ctx, px_store *store, const px_graph *g);
+/* Fill the arrays of `g` (allocated with the tables' counts) from the cache;
+ * 1 if done, 0 if there is no usable cache (nothing changed then). */
+int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g);
+
 /* Build the snapping grid. */
 px_status px__grid_build(px_ctx *ctx, px_graph *g);
 void px__grid_free(px__grid *grid);

@@ -39,9 +39,9 @@ px_status px__grid_build(px_ctx *ctx, px_graph *g)
         maxy = fmax(maxy, fmax(a[1], b[1]));
         sum_len += hypot(b[0] - a[0], b[1] - a[1]);
     }
-    /* A cell about twice the mean segment: few cells per segment, few
+    /* A cell about the mean segment: one or two cells per segment, a few
      * segments per cell. Capped so the cell table stays near n_edges. */
-    double cell = fmax(2.0 * sum_len / g->n_edges, 1.0);
+    double cell = fmax(sum_len / g->n_edges, 1.0);
     double w = maxx - minx + 1e-6, h = maxy - miny + 1e-6;
     while ((w / cell + 1) * (h / cell + 1) > 4.0 * g->n_edges + 16) cell *= 1.5;
     gr->x0 = minx;
@@ -110,13 +110,21 @@ px_status px_graph_snap(px_ctx *ctx, const px_graph *g, px_mode mode, double x, 
     double bx = fmax(0, fmax(gr->x0 + cx * gr->cell - x, x - (gr->x0 + (cx + 1) * gr->cell)));
     double by = fmax(0, fmax(gr->y0 + cy * gr->cell - y, y - (gr->y0 + (cy + 1) * gr->cell)));
     double base = hypot(bx, by);
+    /* Inside the grid, ring r >= 1 is at least (r-1) cells plus the distance
+     * from the point to its own cell's nearest border away. */
+    double border = 0;
+    if (base == 0) {
+        double ox = x - (gr->x0 + cx * gr->cell), oy = y - (gr->y0 + cy * gr->cell);
+        border = fmin(fmin(ox, gr->cell - ox), fmin(oy, gr->cell - oy));
+        if (border < 0) border = 0;
+    }
     double best2 = max_dist_m * max_dist_m, best_t = 0;
     int32_t best = -1;
     int32_t max_r = gr->nx > gr->ny ? gr->nx : gr->ny;
     for (int32_t r = 0; r <= max_r; r++) {
-        /* Every cell of ring r is at least max(base, (r-1)*cell) away. */
-        double ring_min = fmax(base, (r - 1) * gr->cell);
-        if (r > 0 && ring_min > 0 && ring_min * ring_min > best2) break;
+        /* Every cell of ring r is at least max(base, (r-1)*cell + border) away. */
+        double ring_min = fmax(base, (r - 1) * gr->cell + border);
+        if (r > 0 && ring_min * ring_min > best2) break;
         for (int32_t yy = cy - r; yy <= cy + r; yy++) {
             if (yy < 0 || yy >= gr->ny) continue;
             int32_t step = (yy == cy - r || yy == cy + r) ? 1 : 2 * r;

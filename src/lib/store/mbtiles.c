@@ -27,7 +27,8 @@ struct px_mbtiles {
 
 static px_status mb_sqlerr(px_mbtiles *m, const char *what)
 {
-    return px__error(m->ctx, PX_ESQLITE, "%s: %s: %s", m->path, what, m->db ? sqlite3_errmsg(m->db) : "no database");
+    return px__error(m->ctx, PX_ESQLITE, "%s: %s: %s", m->path, what,
+                     m->db ? sqlite3_errmsg(m->db) : "no database");
 }
 
 static void mb_free(px_mbtiles *m)
@@ -55,7 +56,8 @@ px_status px_mbtiles_create(px_ctx *ctx, const char *path, px_mbtiles **out)
     }
     unlink(m->tmp);
     if (sqlite3_open_v2(m->tmp, &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        rc = px__error(ctx, PX_EIO, "%s: cannot create: %s", path, m->db ? sqlite3_errmsg(m->db) : "out of memory");
+        rc = px__error(ctx, PX_EIO, "%s: cannot create: %s", path,
+                       m->db ? sqlite3_errmsg(m->db) : "out of memory");
         goto done;
     }
     static const char schema[] =
@@ -69,8 +71,10 @@ px_status px_mbtiles_create(px_ctx *ctx, const char *path, px_mbtiles **out)
                  : mb_sqlerr(m, "create tables");
         goto done;
     }
-    if (sqlite3_prepare_v2(m->db, "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)", -1, &m->put, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO metadata VALUES (?1, ?2)", -1, &m->meta, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(m->db, "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)", -1, &m->put, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO metadata VALUES (?1, ?2)", -1, &m->meta, NULL) !=
+            SQLITE_OK)
         rc = mb_sqlerr(m, "prepare");
 done:
     if (rc != PX_OK) {
@@ -84,7 +88,8 @@ done:
 
 px_status px_mbtiles_set_metadata(px_mbtiles *m, const char *key, const char *value)
 {
-    if (!m || !key || !value) return px__error(m ? m->ctx : NULL, PX_EINVAL, "px_mbtiles_set_metadata: NULL argument");
+    if (!m || !key || !value)
+        return px__error(m ? m->ctx : NULL, PX_EINVAL, "px_mbtiles_set_metadata: NULL argument");
     sqlite3_reset(m->meta);
     sqlite3_bind_text(m->meta, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(m->meta, 2, value, -1, SQLITE_TRANSIENT);
@@ -118,8 +123,9 @@ px_status px_mbtiles_finish(px_mbtiles *m)
     m->put = m->meta = NULL;
     /* The unique index readers expect; built once at the end, which is faster
      * than maintaining it during the inserts. */
-    if (sqlite3_exec(m->db, "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
-                            "COMMIT;",
+    if (sqlite3_exec(m->db,
+                     "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
+                     "COMMIT;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = mb_sqlerr(m, "finish");
         goto done;
@@ -129,7 +135,8 @@ px_status px_mbtiles_finish(px_mbtiles *m)
         goto done;
     }
     m->db = NULL;
-    if (rename(m->tmp, m->path) != 0) rc = px__error(m->ctx, PX_EIO, "%s: cannot rename into place: %s", m->path, strerror(errno));
+    if (rename(m->tmp, m->path) != 0)
+        rc = px__error(m->ctx, PX_EIO, "%s: cannot rename into place: %s", m->path, strerror(errno));
 done:
     if (rc != PX_OK) unlink(m->tmp);
     mb_free(m);

@@ -42,7 +42,8 @@ static const px__tlayer *table_of(const rjob *j, const char *name)
     return NULL;
 }
 
-static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, double ty, double size, int close)
+static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, double ty, double size,
+                       int close)
 {
     size_t off = 0;
     for (uint32_t p = 0; p < g->n_parts; p++) {
@@ -50,8 +51,10 @@ static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, dou
         off += g->part_n[p];
         for (uint32_t i = 0; i < g->part_n[p]; i++) {
             double x = (xy[2 * i] * n - tx) * size, y = (xy[2 * i + 1] * n - ty) * size;
-            if (i == 0) cairo_move_to(cr, x, y);
-            else cairo_line_to(cr, x, y);
+            if (i == 0)
+                cairo_move_to(cr, x, y);
+            else
+                cairo_line_to(cr, x, y);
         }
         if (close) cairo_close_path(cr);
     }
@@ -128,7 +131,8 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
                 if (json_is_array(dash) && json_array_size(dash) && json_array_size(dash) <= 16) {
                     double d[16];
                     size_t nd = json_array_size(dash);
-                    for (size_t i = 0; i < nd; i++) d[i] = json_number_value(json_array_get(dash, i)) * w;
+                    for (size_t i = 0; i < nd; i++)
+                        d[i] = json_number_value(json_array_get(dash, i)) * w;
                     cairo_set_dash(cr, d, (int)nd, 0);
                 }
                 set_rgba(cr, col, op);
@@ -175,7 +179,8 @@ static cairo_status_t png_write(void *user, const unsigned char *data, unsigned 
     membuf *b = user;
     if (b->n + len > b->cap) {
         size_t c = b->cap ? 2 * b->cap : 16384;
-        while (c < b->n + len) c *= 2;
+        while (c < b->n + len)
+            c *= 2;
         unsigned char *p = realloc(b->p, c);
         if (!p) {
             b->failed = 1;
@@ -242,7 +247,8 @@ static px_status check_ropts(px_ctx *ctx, const px_rtiles_options *o)
     if (o->pixel_ratio != 1 && o->pixel_ratio != 2)
         return px__error(ctx, PX_EINVAL, "tiles: pixel ratio %d is not 1 or 2", o->pixel_ratio);
     if (o->minzoom < 0 || o->maxzoom > 22 || o->minzoom > o->maxzoom)
-        return px__error(ctx, PX_EINVAL, "tiles: zoom range %d..%d is not within 0..22", o->minzoom, o->maxzoom);
+        return px__error(ctx, PX_EINVAL, "tiles: zoom range %d..%d is not within 0..22", o->minzoom,
+                         o->maxzoom);
     return PX_OK;
 }
 
@@ -258,7 +264,8 @@ static px_status load_tables(px_ctx *ctx, px_store *store, const px_style *style
                            style->path, style->tables[i], px_store_path(store));
     }
     if (rc != PX_OK) {
-        for (size_t i = 0; i < style->n_tables; i++) px__tlayer_free(t[i]);
+        for (size_t i = 0; i < style->n_tables; i++)
+            px__tlayer_free(t[i]);
         free(t);
         return rc;
     }
@@ -268,17 +275,21 @@ static px_status load_tables(px_ctx *ctx, px_store *store, const px_style *style
 
 static void free_tables(px__tlayer **t, size_t n)
 {
-    for (size_t i = 0; t && i < n; i++) px__tlayer_free(t[i]);
+    for (size_t i = 0; t && i < n; i++)
+        px__tlayer_free(t[i]);
     free(t);
 }
 
 px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *style, px_tile tile,
                               const px_rtiles_options *opts, unsigned char **png, size_t *len)
 {
-    if (!ctx || !store || !style || !png || !len) return px__error(ctx, PX_EINVAL, "px_tiles_render_png: NULL argument");
+    if (!ctx || !store || !style || !png || !len)
+        return px__error(ctx, PX_EINVAL, "px_tiles_render_png: NULL argument");
     px_rtiles_options o;
-    if (opts) o = *opts;
-    else px_rtiles_options_default(&o);
+    if (opts)
+        o = *opts;
+    else
+        px_rtiles_options_default(&o);
     px_status rc = check_ropts(ctx, &o);
     if (rc != PX_OK) return rc;
     if (tile.z < 0 || tile.z > 22 || tile.x >= (1u << tile.z) || tile.y >= (1u << tile.z))
@@ -286,7 +297,8 @@ px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *styl
     px__tlayer **t = NULL;
     if ((rc = load_tables(ctx, store, style, &t)) != PX_OK) return rc;
     rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
-    if (render_png(&j, tile, 0, png, len)) rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", tile.z, tile.x, tile.y);
+    if (render_png(&j, tile, 0, png, len))
+        rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", tile.z, tile.x, tile.y);
     free_tables(t, style->n_tables);
     return rc;
 }
@@ -313,10 +325,13 @@ static void render_one(void *user, size_t i, int thread)
 px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
                                 const px_rtiles_options *opts, px_tiles_report *report)
 {
-    if (!ctx || !store || !style || !out_path) return px__error(ctx, PX_EINVAL, "px_tiles_write_raster: NULL argument");
+    if (!ctx || !store || !style || !out_path)
+        return px__error(ctx, PX_EINVAL, "px_tiles_write_raster: NULL argument");
     px_rtiles_options o;
-    if (opts) o = *opts;
-    else px_rtiles_options_default(&o);
+    if (opts)
+        o = *opts;
+    else
+        px_rtiles_options_default(&o);
     px_status rc = check_ropts(ctx, &o);
     if (rc != PX_OK) return rc;
     px__tlayer **t = NULL;
@@ -338,7 +353,8 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
         b[2] = b[3] = 1;
     }
     rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
-    if ((rc = px__tsink_open(ctx, out_path, o.pixel_ratio == 2 ? "@2x.png" : "png", &sink)) != PX_OK) goto done;
+    if ((rc = px__tsink_open(ctx, out_path, o.pixel_ratio == 2 ? "@2x.png" : "png", &sink)) != PX_OK)
+        goto done;
     for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
         double n = ldexp(1.0, z);
         uint32_t x0 = (uint32_t)fmax(0, floor(b[0] * n)), x1 = (uint32_t)fmin(n - 1, floor(b[2] * n));
@@ -357,7 +373,8 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
         }
         for (size_t i = 0; rc == PX_OK && i < count; i++) {
             uint32_t x = x0 + (uint32_t)(i % r.nx), y = y0 + (uint32_t)(i / r.nx);
-            if (r.failed[i]) rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", z, x, y);
+            if (r.failed[i])
+                rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", z, x, y);
             else if (r.png[i]) {
                 rc = px__tsink_put(sink, z, x, y, r.png[i], r.len[i]);
                 rep.n_tiles++;
@@ -365,12 +382,14 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
                 if (r.len[i] > rep.max_tile_bytes) rep.max_tile_bytes = r.len[i];
             }
         }
-        for (size_t i = 0; r.png && i < count; i++) free(r.png[i]);
+        for (size_t i = 0; r.png && i < count; i++)
+            free(r.png[i]);
         free(r.png);
         free(r.len);
         free(r.failed);
-        if (rc == PX_OK) rc = px__progress(ctx, "tiles: raster zooms", (uint64_t)(z - o.minzoom + 1),
-                                           (uint64_t)(o.maxzoom - o.minzoom + 1));
+        if (rc == PX_OK)
+            rc = px__progress(ctx, "tiles: raster zooms", (uint64_t)(z - o.minzoom + 1),
+                              (uint64_t)(o.maxzoom - o.minzoom + 1));
     }
     if (rc != PX_OK) goto done;
     name = px__tiles_basename(out_path);
@@ -382,9 +401,12 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    px__tmeta meta = {.name = o.name ? o.name : name, .format = "png",
+    px__tmeta meta = {.name = o.name ? o.name : name,
+                      .format = "png",
                       .attribution = o.attribution ? o.attribution : attribution,
-                      .description = "Proxima raster tiles", .minzoom = o.minzoom, .maxzoom = o.maxzoom};
+                      .description = "Proxima raster tiles",
+                      .minzoom = o.minzoom,
+                      .maxzoom = o.maxzoom};
     px__world_to_lonlat(b[0], b[3], &meta.bounds[0], &meta.bounds[1]);
     px__world_to_lonlat(b[2], b[1], &meta.bounds[2], &meta.bounds[3]);
     rc = px__tsink_finish(sink, &meta);

@@ -17,10 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const known_ops[] = {
-    "get", "has", "literal", "zoom", "geometry-type", "step", "interpolate", "match", "case", "coalesce",
-    "to-number", "to-string", "to-boolean", "to-color", "number", "string", "boolean", "==", "!=", "<", "<=",
-    ">", ">=", "all", "any", "!", "in", "+", "-", "*", "/", "%", "min", "max", "rgb", "rgba", NULL};
+static const char *const known_ops[] = {"get",       "has",         "literal",    "zoom",     "geometry-type",
+                                        "step",      "interpolate", "match",      "case",     "coalesce",
+                                        "to-number", "to-string",   "to-boolean", "to-color", "number",
+                                        "string",    "boolean",     "==",         "!=",       "<",
+                                        "<=",        ">",           ">=",         "all",      "any",
+                                        "!",         "in",          "+",          "-",        "*",
+                                        "/",         "%",           "min",        "max",      "rgb",
+                                        "rgba",      NULL};
 
 static int is_op(const char *s)
 {
@@ -29,7 +33,10 @@ static int is_op(const char *s)
     return 0;
 }
 
-static void set_null(px__sval *v) { v->t = PX__SV_NULL; }
+static void set_null(px__sval *v)
+{
+    v->t = PX__SV_NULL;
+}
 static void set_num(px__sval *v, double n)
 {
     v->t = PX__SV_NUM;
@@ -61,19 +68,34 @@ static void get_prop(const px__sctx *c, const char *name, px__sval *out)
     uint32_t id = c->layer->vals[c->feat * c->layer->n_cols + (size_t)col];
     if (id == PX__NOVAL) return;
     const px__tval *tv = &c->layer->values[id];
-    if (tv->type == PX_COL_TEXT) set_str(out, tv->s);
-    else set_num(out, tv->type == PX_COL_INT ? (double)tv->i : tv->d);
+    if (tv->type == PX_COL_TEXT)
+        set_str(out, tv->s);
+    else
+        set_num(out, tv->type == PX_COL_INT ? (double)tv->i : tv->d);
 }
 
 static void from_json(const json_t *j, px__sval *out)
 {
     switch (json_typeof(j)) {
-    case JSON_INTEGER: case JSON_REAL: set_num(out, json_number_value(j)); break;
-    case JSON_STRING: set_str(out, json_string_value(j)); break;
-    case JSON_TRUE: set_bool(out, 1); break;
-    case JSON_FALSE: set_bool(out, 0); break;
-    case JSON_ARRAY: out->t = PX__SV_ARRAY; out->arr = j; break;
-    default: set_null(out);
+    case JSON_INTEGER:
+    case JSON_REAL:
+        set_num(out, json_number_value(j));
+        break;
+    case JSON_STRING:
+        set_str(out, json_string_value(j));
+        break;
+    case JSON_TRUE:
+        set_bool(out, 1);
+        break;
+    case JSON_FALSE:
+        set_bool(out, 0);
+        break;
+    case JSON_ARRAY:
+        out->t = PX__SV_ARRAY;
+        out->arr = j;
+        break;
+    default:
+        set_null(out);
     }
 }
 
@@ -91,11 +113,16 @@ static int equal(const px__sval *a, const px__sval *b)
 {
     if (a->t != b->t) return 0;
     switch (a->t) {
-    case PX__SV_NULL: return 1;
-    case PX__SV_NUM: return a->n == b->n;
-    case PX__SV_STR: return !strcmp(a->s, b->s);
-    case PX__SV_BOOL: return a->b == b->b;
-    default: return 0;
+    case PX__SV_NULL:
+        return 1;
+    case PX__SV_NUM:
+        return a->n == b->n;
+    case PX__SV_STR:
+        return !strcmp(a->s, b->s);
+    case PX__SV_BOOL:
+        return a->b == b->b;
+    default:
+        return 0;
     }
 }
 
@@ -113,11 +140,16 @@ static int compare(const px__sval *a, const px__sval *b)
 static int truthy(const px__sval *v)
 {
     switch (v->t) {
-    case PX__SV_NULL: return 0;
-    case PX__SV_BOOL: return v->b;
-    case PX__SV_NUM: return v->n != 0 && !isnan(v->n);
-    case PX__SV_STR: return v->s[0] != '\0';
-    default: return 1;
+    case PX__SV_NULL:
+        return 0;
+    case PX__SV_BOOL:
+        return v->b;
+    case PX__SV_NUM:
+        return v->n != 0 && !isnan(v->n);
+    case PX__SV_STR:
+        return v->s[0] != '\0';
+    default:
+        return 1;
     }
 }
 
@@ -138,7 +170,8 @@ static void lerp(const px__sval *a, const px__sval *b, double t, px__sval *out)
     double ca[4], cb[4];
     if (to_color(a, ca) == 0 && to_color(b, cb) == 0) {
         out->t = PX__SV_COLOR;
-        for (int i = 0; i < 4; i++) out->c[i] = ca[i] + t * (cb[i] - ca[i]);
+        for (int i = 0; i < 4; i++)
+            out->c[i] = ca[i] + t * (cb[i] - ca[i]);
         return;
     }
     set_null(out);
@@ -290,12 +323,15 @@ void px__style_eval(const json_t *e, const px__sctx *c, px__sval *out)
         set_num(out, op[0] == 't' ? 0 : NAN);
     } else if (!strcmp(op, "to-string") || !strcmp(op, "string")) {
         px__style_eval(json_array_get(e, 1), c, &a);
-        if (a.t == PX__SV_STR) *out = a;
+        if (a.t == PX__SV_STR)
+            *out = a;
         else if (a.t == PX__SV_NUM) {
             snprintf(out->buf, sizeof out->buf, "%.15g", a.n);
             set_str(out, out->buf);
-        } else if (a.t == PX__SV_BOOL) set_str(out, a.b ? "true" : "false");
-        else set_str(out, "");
+        } else if (a.t == PX__SV_BOOL)
+            set_str(out, a.b ? "true" : "false");
+        else
+            set_str(out, "");
     } else if (!strcmp(op, "to-boolean") || !strcmp(op, "boolean")) {
         px__style_eval(json_array_get(e, 1), c, &a);
         set_bool(out, truthy(&a));
@@ -304,7 +340,8 @@ void px__style_eval(const json_t *e, const px__sctx *c, px__sval *out)
         out->t = to_color(&a, out->c) == 0 ? PX__SV_COLOR : PX__SV_NULL;
     } else if (!strcmp(op, "rgb") || !strcmp(op, "rgba")) {
         out->t = PX__SV_COLOR;
-        for (int i = 0; i < 3; i++) out->c[i] = arg_num(e, (size_t)i + 1, c) / 255.0;
+        for (int i = 0; i < 3; i++)
+            out->c[i] = arg_num(e, (size_t)i + 1, c) / 255.0;
         out->c[3] = n > 4 ? arg_num(e, 4, c) : 1;
     } else if (!strcmp(op, "==") || !strcmp(op, "!=")) {
         px__style_eval(json_array_get(e, 1), c, &a);
@@ -349,11 +386,20 @@ void px__style_eval(const json_t *e, const px__sctx *c, px__sval *out)
         for (size_t i = 2; i < n; i++) {
             double v = arg_num(e, i, c);
             switch (op[0]) {
-            case '+': r += v; break;
-            case '-': r -= v; break;
-            case '*': r *= v; break;
-            case '/': r /= v; break;
-            default: r = fmod(r, v);
+            case '+':
+                r += v;
+                break;
+            case '-':
+                r -= v;
+                break;
+            case '*':
+                r *= v;
+                break;
+            case '/':
+                r /= v;
+                break;
+            default:
+                r = fmod(r, v);
             }
         }
         set_num(out, r);
@@ -509,8 +555,8 @@ static const char *check_rec(const json_t *e, int is_filter, char *buf, size_t l
     for (size_t i = 1; i < n; i++) {
         if (!strcmp(op, "match") && i >= 2 && i % 2 == 0 && i + 1 < n) continue;
         if (!strcmp(op, "interpolate") && i == 1) continue;
-        const char *w = check_rec(json_array_get(e, i), is_filter && (!strcmp(op, "all") || !strcmp(op, "any")),
-                                  buf, len);
+        const char *w = check_rec(json_array_get(e, i),
+                                  is_filter && (!strcmp(op, "all") || !strcmp(op, "any")), buf, len);
         if (w) return w;
     }
     return NULL;

@@ -37,11 +37,11 @@ typedef enum px__prop {
 typedef struct px__slayer {
     char *id;
     px__sltype type;
-    char *table;             /* source-layer; NULL for background */
-    double minzoom, maxzoom; /* the layer is drawn for minzoom <= z < maxzoom */
-    const json_t *filter;    /* borrowed from the style's root; NULL: every feature */
+    char *table;                      /* source-layer; NULL for background */
+    double minzoom, maxzoom;          /* the layer is drawn for minzoom <= z < maxzoom */
+    const json_t *filter;             /* borrowed from the style's root; NULL: every feature */
     const json_t *paint[PX__P_COUNT]; /* NULL: the specification's default */
-    int line_cap, line_join; /* cairo_line_cap_t / cairo_line_join_t values */
+    int line_cap, line_join;          /* cairo_line_cap_t / cairo_line_join_t values */
 } px__slayer;
 
 struct px_style {
@@ -60,7 +60,7 @@ typedef enum px__svt { PX__SV_NULL, PX__SV_NUM, PX__SV_STR, PX__SV_BOOL, PX__SV_
 typedef struct px__sval {
     px__svt t;
     double n;
-    const char *s;     /* borrowed (feature value, JSON) or points into buf */
+    const char *s; /* borrowed (feature value, JSON) or points into buf */
     int b;
     double c[4];       /* colour: r, g, b, a in 0..1, not premultiplied */
     const json_t *arr; /* literal array */

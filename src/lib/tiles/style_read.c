@@ -47,7 +47,8 @@ void px_style_free(px_style *s)
         free(s->layers[i].id);
         free(s->layers[i].table);
     }
-    for (size_t i = 0; i < s->n_tables; i++) free(s->tables[i]);
+    for (size_t i = 0; i < s->n_tables; i++)
+        free(s->tables[i]);
     free(s->layers);
     free(s->tables);
     json_decref(s->root);
@@ -55,8 +56,14 @@ void px_style_free(px_style *s)
     free(s);
 }
 
-size_t px_style_n_tables(const px_style *s) { return s ? s->n_tables : 0; }
-const char *px_style_table(const px_style *s, size_t i) { return s && i < s->n_tables ? s->tables[i] : NULL; }
+size_t px_style_n_tables(const px_style *s)
+{
+    return s ? s->n_tables : 0;
+}
+const char *px_style_table(const px_style *s, size_t i)
+{
+    return s && i < s->n_tables ? s->tables[i] : NULL;
+}
 
 static px_status add_table(px_ctx *ctx, px_style *s, const char *t)
 {
@@ -81,24 +88,36 @@ static px_status read_layout(px_ctx *ctx, const char *path, const json_t *jl, px
         if (!strcmp(key, "visibility")) {
             *visible = !(sv && !strcmp(sv, "none"));
         } else if (!strcmp(key, "line-cap") && l->type == PX__SL_LINE && sv) {
-            if (!strcmp(sv, "butt")) l->line_cap = CAIRO_LINE_CAP_BUTT;
-            else if (!strcmp(sv, "round")) l->line_cap = CAIRO_LINE_CAP_ROUND;
-            else if (!strcmp(sv, "square")) l->line_cap = CAIRO_LINE_CAP_SQUARE;
-            else return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-cap '%s' is not supported", path, l->id, sv);
+            if (!strcmp(sv, "butt"))
+                l->line_cap = CAIRO_LINE_CAP_BUTT;
+            else if (!strcmp(sv, "round"))
+                l->line_cap = CAIRO_LINE_CAP_ROUND;
+            else if (!strcmp(sv, "square"))
+                l->line_cap = CAIRO_LINE_CAP_SQUARE;
+            else
+                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-cap '%s' is not supported", path,
+                                 l->id, sv);
         } else if (!strcmp(key, "line-join") && l->type == PX__SL_LINE && sv) {
-            if (!strcmp(sv, "miter")) l->line_join = CAIRO_LINE_JOIN_MITER;
-            else if (!strcmp(sv, "round")) l->line_join = CAIRO_LINE_JOIN_ROUND;
-            else if (!strcmp(sv, "bevel")) l->line_join = CAIRO_LINE_JOIN_BEVEL;
-            else return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-join '%s' is not supported", path, l->id, sv);
+            if (!strcmp(sv, "miter"))
+                l->line_join = CAIRO_LINE_JOIN_MITER;
+            else if (!strcmp(sv, "round"))
+                l->line_join = CAIRO_LINE_JOIN_ROUND;
+            else if (!strcmp(sv, "bevel"))
+                l->line_join = CAIRO_LINE_JOIN_BEVEL;
+            else
+                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-join '%s' is not supported",
+                                 path, l->id, sv);
         } else {
-            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layout property '%s' is not supported (or not a constant)",
+            return px__error(ctx, PX_EUNSUPPORTED,
+                             "%s: layer '%s': layout property '%s' is not supported (or not a constant)",
                              path, l->id, key);
         }
     }
     return PX_OK;
 }
 
-static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t index, px__slayer *l, int *visible)
+static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t index, px__slayer *l,
+                            int *visible)
 {
     const char *path = s->path;
     char buf[160];
@@ -108,33 +127,49 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
     if (!(l->id = px__strdup(id))) return px__error(ctx, PX_ENOMEM, "out of memory");
     const char *type = json_string_value(json_object_get(jl, "type"));
     if (!type) return px__error(ctx, PX_EPARSE, "%s: layer '%s': no \"type\"", path, id);
-    if (!strcmp(type, "background")) l->type = PX__SL_BACKGROUND;
-    else if (!strcmp(type, "fill")) l->type = PX__SL_FILL;
-    else if (!strcmp(type, "line")) l->type = PX__SL_LINE;
-    else if (!strcmp(type, "circle")) l->type = PX__SL_CIRCLE;
-    else return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layer type '%s' is not supported", path, id, type);
-    l->minzoom = json_is_number(json_object_get(jl, "minzoom")) ? json_number_value(json_object_get(jl, "minzoom")) : 0;
-    l->maxzoom = json_is_number(json_object_get(jl, "maxzoom")) ? json_number_value(json_object_get(jl, "maxzoom")) : 24;
+    if (!strcmp(type, "background"))
+        l->type = PX__SL_BACKGROUND;
+    else if (!strcmp(type, "fill"))
+        l->type = PX__SL_FILL;
+    else if (!strcmp(type, "line"))
+        l->type = PX__SL_LINE;
+    else if (!strcmp(type, "circle"))
+        l->type = PX__SL_CIRCLE;
+    else
+        return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layer type '%s' is not supported", path, id,
+                         type);
+    l->minzoom = json_is_number(json_object_get(jl, "minzoom"))
+                     ? json_number_value(json_object_get(jl, "minzoom"))
+                     : 0;
+    l->maxzoom = json_is_number(json_object_get(jl, "maxzoom"))
+                     ? json_number_value(json_object_get(jl, "maxzoom"))
+                     : 24;
     l->line_cap = CAIRO_LINE_CAP_BUTT;
     l->line_join = CAIRO_LINE_JOIN_MITER;
     if (l->type != PX__SL_BACKGROUND) {
         const char *table = json_string_value(json_object_get(jl, "source-layer"));
-        if (!table) return px__error(ctx, PX_EPARSE, "%s: layer '%s': no \"source-layer\" (a table of the project)", path, id);
+        if (!table)
+            return px__error(ctx, PX_EPARSE, "%s: layer '%s': no \"source-layer\" (a table of the project)",
+                             path, id);
         if (!(l->table = px__strdup(table))) return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     l->filter = json_object_get(jl, "filter");
     const char *what = l->filter ? px__style_check(l->filter, 1, buf, sizeof buf) : NULL;
-    if (what) return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': filter: %s is not supported", path, id, what);
+    if (what)
+        return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': filter: %s is not supported", path, id, what);
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)json_object_get(jl, "paint"), key, v)
     {
         size_t k = 0, n = sizeof paint_props / sizeof paint_props[0];
-        while (k < n && (strcmp(paint_props[k].name, key) || paint_props[k].type != l->type)) k++;
+        while (k < n && (strcmp(paint_props[k].name, key) || paint_props[k].type != l->type))
+            k++;
         if (k == n)
-            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': paint property '%s' is not supported", path, id, key);
+            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': paint property '%s' is not supported",
+                             path, id, key);
         if ((what = px__style_check(v, 0, buf, sizeof buf)))
-            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s: %s is not supported", path, id, key, what);
+            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s: %s is not supported", path, id, key,
+                             what);
         if (paint_props[k].is_color && json_is_string(v)) {
             double c[4];
             if (px__color_parse(json_string_value(v), c))
@@ -170,7 +205,8 @@ px_status px_style_read(px_ctx *ctx, const char *path, px_style **out)
     }
     const json_t *layers = json_object_get(s->root, "layers");
     if (json_integer_value(json_object_get(s->root, "version")) != 8 || !json_is_array(layers)) {
-        rc = px__error(ctx, PX_EPARSE, "%s: not a MapLibre style (needs \"version\": 8 and a \"layers\" array)", path);
+        rc = px__error(ctx, PX_EPARSE,
+                       "%s: not a MapLibre style (needs \"version\": 8 and a \"layers\" array)", path);
         goto done;
     }
     size_t n = json_array_size(layers);

@@ -93,7 +93,8 @@ static int dp_mark(const double *xy, size_t n, double tol2, uint8_t *keep)
         double best = -1;
         size_t bi = a;
         for (size_t i = a + 1; i < b; i++) {
-            double d = seg_dist2(xy[2 * i], xy[2 * i + 1], xy[2 * a], xy[2 * a + 1], xy[2 * b], xy[2 * b + 1]);
+            double d =
+                seg_dist2(xy[2 * i], xy[2 * i + 1], xy[2 * a], xy[2 * a + 1], xy[2 * b], xy[2 * b + 1]);
             if (d > best) {
                 best = d;
                 bi = i;
@@ -131,7 +132,8 @@ int px__tgeom_simplify(const px__tgeom *in, double tol, int keep_all, px__tgeom 
     memset(out, 0, sizeof *out);
     if (!in->n_parts) return 0;
     size_t total = 0;
-    for (uint32_t p = 0; p < in->n_parts; p++) total += in->part_n[p];
+    for (uint32_t p = 0; p < in->n_parts; p++)
+        total += in->part_n[p];
     out->part_n = malloc(in->n_parts * sizeof *out->part_n);
     out->outer = malloc(in->n_parts);
     out->xy = malloc(2 * total * sizeof *out->xy);
@@ -152,7 +154,8 @@ int px__tgeom_simplify(const px__tgeom *in, double tol, int keep_all, px__tgeom 
             kept = n;
         } else {
             if (dp_mark(src, n, tol2, keep)) goto fail;
-            for (size_t i = 0; i < n; i++) kept += keep[i];
+            for (size_t i = 0; i < n; i++)
+                kept += keep[i];
         }
         int ok = in->type == PX__GEOM_POINT ? kept >= 1 : in->type == PX__GEOM_LINE ? kept >= 2 : kept >= 4;
         if (!ok && keep_all && n >= 2) {
@@ -206,8 +209,10 @@ static size_t sh_pass(const double *in, size_t n, double *out, int axis, double 
         if (cur_in != prev_in) {
             double t = (lim - prev[axis]) / (cur[axis] - prev[axis]);
             double x = prev[0] + t * (cur[0] - prev[0]), y = prev[1] + t * (cur[1] - prev[1]);
-            if (axis == 0) x = lim;
-            else y = lim;
+            if (axis == 0)
+                x = lim;
+            else
+                y = lim;
             out[2 * m] = x;
             out[2 * m + 1] = y;
             m++;
@@ -223,8 +228,14 @@ static size_t sh_pass(const double *in, size_t n, double *out, int axis, double 
     return m;
 }
 
-static uint32_t cmd(uint32_t id, uint32_t count) { return (id & 7) | (count << 3); }
-static uint32_t zz(int32_t v) { return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31); }
+static uint32_t cmd(uint32_t id, uint32_t count)
+{
+    return (id & 7) | (count << 3);
+}
+static uint32_t zz(int32_t v)
+{
+    return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31);
+}
 
 /* Quantise n points of `in` into q (int pairs), dropping consecutive
  * duplicates (and, for rings, a last point equal to the first). */
@@ -238,7 +249,8 @@ static size_t quantise(const double *in, size_t n, int32_t *q, int ring)
         q[2 * m + 1] = y;
         m++;
     }
-    while (ring && m > 1 && q[0] == q[2 * m - 2] && q[1] == q[2 * m - 1]) m--;
+    while (ring && m > 1 && q[0] == q[2 * m - 2] && q[1] == q[2 * m - 1])
+        m--;
     return m;
 }
 
@@ -256,7 +268,8 @@ static int emit_path(enc *e, const int32_t *q, size_t n, int close)
     e->cy = q[1];
     if (px__u32buf_push(e->cmds, cmd(2, (uint32_t)(n - 1)))) return -1;
     for (size_t i = 1; i < n; i++) {
-        if (px__u32buf_push(e->cmds, zz(q[2 * i] - e->cx)) || px__u32buf_push(e->cmds, zz(q[2 * i + 1] - e->cy)))
+        if (px__u32buf_push(e->cmds, zz(q[2 * i] - e->cx)) ||
+            px__u32buf_push(e->cmds, zz(q[2 * i + 1] - e->cy)))
             return -1;
         e->cx = q[2 * i];
         e->cy = q[2 * i + 1];
@@ -269,7 +282,8 @@ static int emit_path(enc *e, const int32_t *q, size_t n, int close)
 static double area2(const int32_t *q, size_t n)
 {
     double s = 0;
-    for (size_t i = 0, j = n - 1; i < n; j = i++) s += (double)q[2 * j] * q[2 * i + 1] - (double)q[2 * i] * q[2 * j + 1];
+    for (size_t i = 0, j = n - 1; i < n; j = i++)
+        s += (double)q[2 * j] * q[2 * i + 1] - (double)q[2 * i] * q[2 * j + 1];
     return s;
 }
 
@@ -297,8 +311,8 @@ static int tiny_mark(const px__tgeom *g, double scale, double ox, double oy, int
     return emit_path(e, sq, 2, 0) ? -1 : 1;
 }
 
-int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer, int keep_tiny,
-                     px__clipbuf *c, px__u32buf *cmds, double *importance)
+int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer,
+                     int keep_tiny, px__clipbuf *c, px__u32buf *cmds, double *importance)
 {
     double scale = ldexp((double)extent, z);
     double ox = (double)tx * extent, oy = (double)ty * extent;
@@ -310,7 +324,8 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
     *importance = 0;
     if (g->type == PX__GEOM_POINT) {
         size_t total = 0;
-        for (uint32_t p = 0; p < g->n_parts; p++) total += g->part_n[p];
+        for (uint32_t p = 0; p < g->n_parts; p++)
+            total += g->part_n[p];
         if (clip_reserve(c, total)) return -1;
         size_t m = 0;
         for (size_t i = 0; i < total; i++) {
@@ -323,7 +338,8 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
         if (!m) return 0;
         if (px__u32buf_push(cmds, cmd(1, (uint32_t)m))) return -1;
         for (size_t i = 0; i < m; i++) {
-            if (px__u32buf_push(cmds, zz(c->q[2 * i] - e.cx)) || px__u32buf_push(cmds, zz(c->q[2 * i + 1] - e.cy)))
+            if (px__u32buf_push(cmds, zz(c->q[2 * i] - e.cx)) ||
+                px__u32buf_push(cmds, zz(c->q[2 * i + 1] - e.cy)))
                 return -1;
             e.cx = c->q[2 * i];
             e.cy = c->q[2 * i + 1];
@@ -376,11 +392,15 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
                     } else {
                         double t = qq[k] / pp[k];
                         if (pp[k] < 0) {
-                            if (t > t1) out = 1;
-                            else if (t > t0) t0 = t;
+                            if (t > t1)
+                                out = 1;
+                            else if (t > t0)
+                                t0 = t;
                         } else {
-                            if (t < t0) out = 1;
-                            else if (t < t1) t1 = t;
+                            if (t < t0)
+                                out = 1;
+                            else if (t < t1)
+                                t1 = t;
                         }
                     }
                 }

@@ -25,9 +25,9 @@
 typedef struct px__tgeom {
     uint8_t type;
     uint32_t n_parts;
-    uint32_t *part_n;  /* points per part */
-    uint8_t *outer;    /* polygons only: 1 for an exterior ring */
-    double *xy;        /* 2 * sum(part_n) values */
+    uint32_t *part_n; /* points per part */
+    uint8_t *outer;   /* polygons only: 1 for an exterior ring */
+    double *xy;       /* 2 * sum(part_n) values */
     double minx, miny, maxx, maxy;
 } px__tgeom;
 
@@ -51,14 +51,14 @@ typedef struct px__tlayer {
     char **cols;
     px_col_type *types;
     size_t n_feat;
-    px__tgeom *geoms;   /* n_feat; type 0 for a NULL/empty geometry */
+    px__tgeom *geoms; /* n_feat; type 0 for a NULL/empty geometry */
     int64_t *fids;
-    uint32_t *vals;     /* n_feat * n_cols value ids, PX__NOVAL for NULL */
+    uint32_t *vals; /* n_feat * n_cols value ids, PX__NOVAL for NULL */
     size_t n_values;
     px__tval *values;
     int has_extent;
     double minx, miny, maxx, maxy; /* world coordinates */
-    int types_seen;     /* bit (1 << PX__GEOM_*) per geometry type found */
+    int types_seen;                /* bit (1 << PX__GEOM_*) per geometry type found */
 } px__tlayer;
 
 /* Read `table` of `store` (columns NULL-terminated or NULL for all but
@@ -107,8 +107,8 @@ void px__clipbuf_free(px__clipbuf *c);
  * becomes a 1-unit segment or square in the tile holding its box centre.
  * Returns 1 if something was emitted, 0 if the feature misses the tile, -1 on
  * allocation failure. */
-int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer, int keep_tiny,
-                     px__clipbuf *scratch, px__u32buf *cmds, double *importance);
+int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int extent, int buffer,
+                     int keep_tiny, px__clipbuf *scratch, px__u32buf *cmds, double *importance);
 
 /* ---- one MVT tile (mvt_encode.c) ---------------------------------------- */
 
@@ -120,18 +120,18 @@ typedef struct px__tentry {
 typedef struct px__ttile_out {
     unsigned char *data; /* malloc'd; NULL when the tile is empty */
     size_t len;
-    uint32_t n_dropped;  /* features dropped to respect the cap */
-    int capped;          /* it was over the cap */
-    int failed;          /* allocation or compression failure */
+    uint32_t n_dropped; /* features dropped to respect the cap */
+    int capped;         /* it was over the cap */
+    int failed;         /* allocation or compression failure */
 } px__ttile_out;
 
 typedef struct px__vt_job {
     px__tlayer **layers;
     size_t n_layers;
-    px__tgeom **zgeoms;  /* per layer: the zoom's simplified geometries */
+    px__tgeom **zgeoms; /* per layer: the zoom's simplified geometries */
     int z, extent, buffer, gzip;
-    int keep_tiny;       /* max zoom: no feature may vanish */
-    int feature_ids;     /* write fids as MVT ids */
+    int keep_tiny;   /* max zoom: no feature may vanish */
+    int feature_ids; /* write fids as MVT ids */
     size_t max_bytes;
 } px__vt_job;
 
@@ -140,8 +140,9 @@ typedef struct px__vt_job {
 void px__mvt_tile(const px__vt_job *job, uint32_t tx, uint32_t ty, const px__tentry *entries, size_t n,
                   px__ttile_out *out);
 
-/* gzip `in` into a new buffer (*out malloc'd). 0 or -1. */
+/* gzip `in` into a new buffer (*out malloc'd), at level 9 or `level`. 0 or -1. */
 int px__gzip(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len);
+int px__gzip_level(const unsigned char *in, size_t len, int level, unsigned char **out, size_t *out_len);
 
 /* ---- tile sinks (tsink.c) ----------------------------------------------- */
 
@@ -155,7 +156,7 @@ px_status px__tsink_put(px__tsink *s, int z, uint32_t x, uint32_t y, const unsig
 /* Tileset description written as MBTiles metadata or TileJSON. */
 typedef struct px__tmeta {
     const char *name, *format, *attribution, *description;
-    double bounds[4];      /* lon/lat */
+    double bounds[4]; /* lon/lat */
     int minzoom, maxzoom;
     json_t *vector_layers; /* borrowed; NULL for raster */
 } px__tmeta;

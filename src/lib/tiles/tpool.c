@@ -49,5 +49,6 @@ void px__parallel_for(size_t n, int threads, void (*fn)(void *user, size_t i, in
     }
     args[0] = (pf_arg){&p, 0};
     pf_run(&args[0]); /* the caller works too, and alone if no thread started */
-    for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
 }

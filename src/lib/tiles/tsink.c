@@ -83,13 +83,15 @@ px_status px__tsink_open(px_ctx *ctx, const char *path, const char *ext, px__tsi
         int ours = tj && S_ISDIR(st.st_mode) && access(tj, F_OK) == 0;
         free(tj);
         if (!ours) {
-            rc = px__error(ctx, PX_EIO, "%s: exists and is not a Proxima tile folder (no tiles.json); not replacing it",
+            rc = px__error(ctx, PX_EIO,
+                           "%s: exists and is not a Proxima tile folder (no tiles.json); not replacing it",
                            path);
             goto done;
         }
     }
     nftw(s->tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-    if (mkdir(s->tmp, 0777) != 0) rc = px__error(ctx, PX_EIO, "%s: cannot create folder: %s", s->tmp, strerror(errno));
+    if (mkdir(s->tmp, 0777) != 0)
+        rc = px__error(ctx, PX_EIO, "%s: cannot create folder: %s", s->tmp, strerror(errno));
 done:
     if (rc != PX_OK) {
         free(s->path);
@@ -123,7 +125,8 @@ px_status px__tsink_put(px__tsink *s, int z, uint32_t x, uint32_t y, const unsig
     FILE *f = fopen(path, "wb");
     if (!f) return px__error(s->ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
     size_t w = fwrite(data, 1, len, f);
-    if (fclose(f) != 0 || w != len) return px__error(s->ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (fclose(f) != 0 || w != len)
+        return px__error(s->ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
     return PX_OK;
 }
 
@@ -139,7 +142,8 @@ static px_status mb_meta(px__tsink *s, const px__tmeta *m)
     snprintf(maxz, sizeof maxz, "%d", m->maxzoom);
     char *bounds = fmt_bounds(m->bounds);
     int cz = m->minzoom + (m->maxzoom - m->minzoom) / 2;
-    char *center = px__asprintf("%.6f,%.6f,%d", (m->bounds[0] + m->bounds[2]) / 2, (m->bounds[1] + m->bounds[3]) / 2, cz);
+    char *center = px__asprintf("%.6f,%.6f,%d", (m->bounds[0] + m->bounds[2]) / 2,
+                                (m->bounds[1] + m->bounds[3]) / 2, cz);
     char *json = NULL;
     if (m->vector_layers) {
         json_t *o = json_pack("{s:O}", "vector_layers", m->vector_layers);
@@ -148,12 +152,16 @@ static px_status mb_meta(px__tsink *s, const px__tmeta *m)
     }
     px_status rc = PX_OK;
     if (!bounds || !center || (m->vector_layers && !json)) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-    const char *kv[][2] = {{"name", m->name},         {"format", m->format},
-                           {"bounds", bounds},        {"center", center},
-                           {"minzoom", minz},         {"maxzoom", maxz},
+    const char *kv[][2] = {{"name", m->name},
+                           {"format", m->format},
+                           {"bounds", bounds},
+                           {"center", center},
+                           {"minzoom", minz},
+                           {"maxzoom", maxz},
                            {"attribution", m->attribution ? m->attribution : ""},
                            {"description", m->description ? m->description : ""},
-                           {"type", "overlay"},       {"version", "1"},
+                           {"type", "overlay"},
+                           {"version", "1"},
                            {"json", json}};
     for (size_t i = 0; rc == PX_OK && i < sizeof kv / sizeof kv[0]; i++)
         if (kv[i][1]) rc = px_mbtiles_set_metadata(s->mb, kv[i][0], kv[i][1]);
@@ -200,8 +208,10 @@ px_status px__tsink_finish(px__tsink *s, const px__tmeta *meta)
     px_status rc;
     if (s->mb) {
         rc = mb_meta(s, meta);
-        if (rc != PX_OK) px_mbtiles_abort(s->mb);
-        else rc = px_mbtiles_finish(s->mb);
+        if (rc != PX_OK)
+            px_mbtiles_abort(s->mb);
+        else
+            rc = px_mbtiles_finish(s->mb);
         free(s);
         return rc;
     }
@@ -209,7 +219,8 @@ px_status px__tsink_finish(px__tsink *s, const px__tmeta *meta)
     if (rc == PX_OK) {
         struct stat st;
         if (stat(s->path, &st) == 0 && nftw(s->path, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0)
-            rc = px__error(s->ctx, PX_EIO, "%s: cannot remove the previous tiles: %s", s->path, strerror(errno));
+            rc = px__error(s->ctx, PX_EIO, "%s: cannot remove the previous tiles: %s", s->path,
+                           strerror(errno));
         else if (rename(s->tmp, s->path) != 0)
             rc = px__error(s->ctx, PX_EIO, "%s: cannot rename into place: %s", s->path, strerror(errno));
     }
@@ -221,7 +232,9 @@ px_status px__tsink_finish(px__tsink *s, const px__tmeta *meta)
 void px__tsink_abort(px__tsink *s)
 {
     if (!s) return;
-    if (s->mb) px_mbtiles_abort(s->mb);
-    else nftw(s->tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    if (s->mb)
+        px_mbtiles_abort(s->mb);
+    else
+        nftw(s->tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
     sink_free(s);
 }

@@ -77,7 +77,8 @@ static int gb_part(gbuild *b, const double *xyz, unsigned n, int outer)
     }
     if (b->n_xy + 2 * (size_t)n > b->cap_xy) {
         size_t c = b->cap_xy ? 2 * b->cap_xy : 64;
-        while (c < b->n_xy + 2 * (size_t)n) c *= 2;
+        while (c < b->n_xy + 2 * (size_t)n)
+            c *= 2;
         double *xy = realloc(b->g.xy, c * sizeof *xy);
         if (!xy) return -1;
         b->g.xy = xy;
@@ -119,10 +120,18 @@ static int add_seq(px_ctx *ctx, px__xform *xf, const GEOSGeometry *line, gbuild 
 static int dim_of(int t)
 {
     switch (t) {
-    case GEOS_POINT: case GEOS_MULTIPOINT: return PX__GEOM_POINT;
-    case GEOS_LINESTRING: case GEOS_LINEARRING: case GEOS_MULTILINESTRING: return PX__GEOM_LINE;
-    case GEOS_POLYGON: case GEOS_MULTIPOLYGON: return PX__GEOM_POLY;
-    default: return 0;
+    case GEOS_POINT:
+    case GEOS_MULTIPOINT:
+        return PX__GEOM_POINT;
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+    case GEOS_MULTILINESTRING:
+        return PX__GEOM_LINE;
+    case GEOS_POLYGON:
+    case GEOS_MULTIPOLYGON:
+        return PX__GEOM_POLY;
+    default:
+        return 0;
     }
 }
 
@@ -149,18 +158,21 @@ static int walk(px_ctx *ctx, px__xform *xf, const GEOSGeometry *g, int want, gbu
     switch (t) {
     case GEOS_POINT:
         return want == PX__GEOM_POINT ? add_seq(ctx, xf, g, b, 0, tmp, tmp_cap) : 0;
-    case GEOS_LINESTRING: case GEOS_LINEARRING:
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
         return want == PX__GEOM_LINE ? add_seq(ctx, xf, g, b, 0, tmp, tmp_cap) : 0;
     case GEOS_POLYGON: {
         if (want != PX__GEOM_POLY) return 0;
         int rc = add_seq(ctx, xf, GEOSGetExteriorRing_r(h, g), b, 1, tmp, tmp_cap);
         int nh = GEOSGetNumInteriorRings_r(h, g);
-        for (int i = 0; rc == 0 && i < nh; i++) rc = add_seq(ctx, xf, GEOSGetInteriorRingN_r(h, g, i), b, 0, tmp, tmp_cap);
+        for (int i = 0; rc == 0 && i < nh; i++)
+            rc = add_seq(ctx, xf, GEOSGetInteriorRingN_r(h, g, i), b, 0, tmp, tmp_cap);
         return rc;
     }
     default: {
         int n = GEOSGetNumGeometries_r(h, g), rc = 0;
-        for (int i = 0; rc == 0 && i < n; i++) rc = walk(ctx, xf, GEOSGetGeometryN_r(h, g, i), want, b, tmp, tmp_cap);
+        for (int i = 0; rc == 0 && i < n; i++)
+            rc = walk(ctx, xf, GEOSGetGeometryN_r(h, g, i), want, b, tmp, tmp_cap);
         return rc;
     }
     }
@@ -177,11 +189,14 @@ static uint64_t val_hash(const px__tval *v)
 {
     uint64_t h = 1469598103934665603ull ^ (uint64_t)v->type;
     if (v->type == PX_COL_TEXT) {
-        for (const unsigned char *p = (const unsigned char *)v->s; *p; p++) h = (h ^ *p) * 1099511628211ull;
+        for (const unsigned char *p = (const unsigned char *)v->s; *p; p++)
+            h = (h ^ *p) * 1099511628211ull;
     } else {
         uint64_t bits;
-        if (v->type == PX_COL_INT) bits = (uint64_t)v->i;
-        else memcpy(&bits, &v->d, 8);
+        if (v->type == PX_COL_INT)
+            bits = (uint64_t)v->i;
+        else
+            memcpy(&bits, &v->d, 8);
         h = (h ^ bits) * 1099511628211ull;
         h ^= h >> 29;
     }
@@ -204,7 +219,8 @@ static int vtab_grow(vtab *t, const px__tlayer *l)
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i]) continue;
         size_t j = val_hash(&l->values[t->slots[i] - 1]) & (cap - 1);
-        while (s[j]) j = (j + 1) & (cap - 1);
+        while (s[j])
+            j = (j + 1) & (cap - 1);
         s[j] = t->slots[i];
     }
     free(t->slots);
@@ -245,9 +261,12 @@ static int intern(px__tlayer *l, vtab *t, size_t *values_cap, const px__tval *v,
 void px__tlayer_free(px__tlayer *l)
 {
     if (!l) return;
-    for (size_t i = 0; i < l->n_feat; i++) px__tgeom_clear(&l->geoms[i]);
-    for (size_t i = 0; i < l->n_values; i++) free(l->values[i].s);
-    for (size_t i = 0; i < l->n_cols; i++) free(l->cols[i]);
+    for (size_t i = 0; i < l->n_feat; i++)
+        px__tgeom_clear(&l->geoms[i]);
+    for (size_t i = 0; i < l->n_values; i++)
+        free(l->values[i].s);
+    for (size_t i = 0; i < l->n_cols; i++)
+        free(l->cols[i]);
     free(l->cols);
     free(l->types);
     free(l->geoms);
@@ -292,7 +311,8 @@ px_status px__tlayer_load(px_ctx *ctx, px_store *store, const char *table, const
     if (!l) return px__error(ctx, PX_ENOMEM, "out of memory");
     px_status rc = px_store_reader_open(store, table, columns, 1, NULL, &r);
     if (rc == PX_ENOTFOUND && px_store_has_table(store, table) && !columns)
-        rc = px__error(ctx, PX_EDOMAIN, "%s: table '%s' has no geometry to tile", px_store_path(store), table);
+        rc =
+            px__error(ctx, PX_EDOMAIN, "%s: table '%s' has no geometry to tile", px_store_path(store), table);
     if (rc != PX_OK) goto done;
     if ((rc = px__xform_new(ctx, px_store_crs(store), "EPSG:3857", &xf)) != PX_OK) goto done;
     l->name = px__strdup(table);
@@ -326,9 +346,12 @@ px_status px__tlayer_load(px_ctx *ctx, px_store *store, const char *table, const
             uint32_t id = PX__NOVAL;
             if (!px_table_reader_is_null(r, i)) {
                 px__tval v = {.type = l->types[c]};
-                if (v.type == PX_COL_INT) v.i = px_table_reader_int(r, i);
-                else if (v.type == PX_COL_REAL) v.d = px_table_reader_real(r, i);
-                else v.s = (char *)px_table_reader_text(r, i);
+                if (v.type == PX_COL_INT)
+                    v.i = px_table_reader_int(r, i);
+                else if (v.type == PX_COL_REAL)
+                    v.d = px_table_reader_real(r, i);
+                else
+                    v.s = (char *)px_table_reader_text(r, i);
                 if (intern(l, &vt, &values_cap, &v, &id)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
             }
             l->vals[k * l->n_cols + c] = id;
@@ -346,11 +369,14 @@ px_status px__tlayer_load(px_ctx *ctx, px_store *store, const char *table, const
             int want = top_type(h, g);
             int wr = want ? walk(ctx, xf, g, want, &b, &tmp, &tmp_cap) : 0;
             GEOSGeom_destroy_r(h, g);
-            if (wr == -1) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-            else if (wr == -2) rc = px__error(ctx, PX_EGEOS, "%s:%s:%lld: %s", px_store_path(store), table,
-                                               (long long)l->fids[k], px__geos_message(ctx));
-            else if (wr == -3) rc = px__error(ctx, PX_EPROJ, "%s:%s:%lld: cannot reproject to EPSG:3857",
-                                               px_store_path(store), table, (long long)l->fids[k]);
+            if (wr == -1)
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            else if (wr == -2)
+                rc = px__error(ctx, PX_EGEOS, "%s:%s:%lld: %s", px_store_path(store), table,
+                               (long long)l->fids[k], px__geos_message(ctx));
+            else if (wr == -3)
+                rc = px__error(ctx, PX_EPROJ, "%s:%s:%lld: cannot reproject to EPSG:3857",
+                               px_store_path(store), table, (long long)l->fids[k]);
             if (rc == PX_OK && b.g.n_parts) {
                 b.g.type = (uint8_t)want;
                 l->types_seen |= 1 << want;
@@ -375,7 +401,8 @@ px_status px__tlayer_load(px_ctx *ctx, px_store *store, const char *table, const
         }
         l->geoms[k] = b.g;
         l->n_feat++;
-        if ((l->n_feat & 4095) == 0 && rc == PX_OK) rc = px__progress(ctx, "tiles: read features", l->n_feat, 0);
+        if ((l->n_feat & 4095) == 0 && rc == PX_OK)
+            rc = px__progress(ctx, "tiles: read features", l->n_feat, 0);
     }
     free(src);
 done:

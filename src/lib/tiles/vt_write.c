@@ -31,14 +31,14 @@ void px_vtiles_options_default(px_vtiles_options *o)
 
 typedef struct zwork {
     px__vt_job job;
-    size_t *first;        /* per layer: index of its first feature in the flat numbering */
+    size_t *first; /* per layer: index of its first feature in the flat numbering */
     size_t n_total;
     double tol;
     atomic_int failed;
     /* the zoom's tiles */
-    uint64_t *keys;       /* x << 32 | y, sorted */
+    uint64_t *keys; /* x << 32 | y, sorted */
     size_t n_tiles;
-    size_t *start;        /* n_tiles + 1 offsets into entries */
+    size_t *start; /* n_tiles + 1 offsets into entries */
     px__tentry *entries;
     px__ttile_out *outs;
 } zwork;
@@ -48,7 +48,8 @@ static void simplify_one(void *user, size_t i, int thread)
     (void)thread;
     zwork *w = user;
     size_t l = 0;
-    while (l + 1 < w->job.n_layers && w->first[l + 1] <= i) l++;
+    while (l + 1 < w->job.n_layers && w->first[l + 1] <= i)
+        l++;
     size_t k = i - w->first[l];
     const px__tgeom *src = &w->job.layers[l]->geoms[k];
     if (!src->n_parts) return;
@@ -85,7 +86,8 @@ static int kmap_slot(kmap *m, uint64_t key, size_t *slot)
         for (size_t i = 0; i < m->cap; i++) {
             if (m->k[i] == UINT64_MAX) continue;
             size_t j = (m->k[i] * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
-            while (k[j] != UINT64_MAX) j = (j + 1) & (cap - 1);
+            while (k[j] != UINT64_MAX)
+                j = (j + 1) & (cap - 1);
             k[j] = m->k[i];
             v[j] = m->v[i];
         }
@@ -96,7 +98,8 @@ static int kmap_slot(kmap *m, uint64_t key, size_t *slot)
         m->cap = cap;
     }
     size_t j = (key * 0x9E3779B97F4A7C15ull >> 20) & (m->cap - 1);
-    while (m->k[j] != UINT64_MAX && m->k[j] != key) j = (j + 1) & (m->cap - 1);
+    while (m->k[j] != UINT64_MAX && m->k[j] != key)
+        j = (j + 1) & (m->cap - 1);
     *slot = j;
     return 0;
 }
@@ -111,8 +114,8 @@ static int cmp_u64(const void *a, const void *b)
 static void tile_range(const px__tgeom *g, int z, double buf_tiles, uint32_t r[4])
 {
     double n = ldexp(1.0, z);
-    double v[4] = {floor(g->minx * n - buf_tiles), floor(g->miny * n - buf_tiles), floor(g->maxx * n + buf_tiles),
-                   floor(g->maxy * n + buf_tiles)};
+    double v[4] = {floor(g->minx * n - buf_tiles), floor(g->miny * n - buf_tiles),
+                   floor(g->maxx * n + buf_tiles), floor(g->maxy * n + buf_tiles)};
     for (int i = 0; i < 4; i++) {
         if (v[i] < 0) v[i] = 0;
         if (v[i] > n - 1) v[i] = n - 1;
@@ -138,14 +141,20 @@ static px_status bucket(px_ctx *ctx, zwork *w)
                     for (uint32_t y = r[1]; y <= r[3]; y++) {
                         uint64_t key = (uint64_t)x << 32 | y;
                         if (pass == 0) {
-                            if (kmap_slot(&m, key, &slot)) goto oom;
+                            if (kmap_slot(&m, key, &slot)) {
+                                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                                goto done;
+                            }
                             if (m.k[slot] == UINT64_MAX) {
                                 m.k[slot] = key;
                                 m.v[slot] = (uint32_t)m.n++;
                                 if (m.n > cap_count) {
                                     size_t c = cap_count ? 2 * cap_count : 1024;
                                     size_t *nc = realloc(count, c * sizeof *nc);
-                                    if (!nc) goto oom;
+                                    if (!nc) {
+                                        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                                        goto done;
+                                    }
                                     count = nc;
                                     cap_count = c;
                                 }
@@ -167,7 +176,10 @@ static px_status bucket(px_ctx *ctx, zwork *w)
             size_t *rank = malloc((m.n + 1) * sizeof *rank);
             if (!w->keys || !w->start || !rank) {
                 free(rank);
-                goto oom;
+                {
+                    rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                    goto done;
+                }
             }
             size_t t = 0;
             for (size_t i = 0; i < m.cap; i++)
@@ -186,15 +198,16 @@ static px_status bucket(px_ctx *ctx, zwork *w)
              * count[] holds the next free entry of that tile. */
             for (size_t i = 0; i < m.cap; i++)
                 if (m.k[i] != UINT64_MAX) m.v[i] = (uint32_t)rank[m.v[i]];
-            for (size_t i = 0; i < m.n; i++) count[i] = w->start[i];
+            for (size_t i = 0; i < m.n; i++)
+                count[i] = w->start[i];
             free(rank);
             w->entries = malloc((total + 1) * sizeof *w->entries);
-            if (!w->entries) goto oom;
+            if (!w->entries) {
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                goto done;
+            }
         }
     }
-    goto done;
-oom:
-    rc = px__error(ctx, PX_ENOMEM, "out of memory");
 done:
     free(m.k);
     free(m.v);
@@ -210,8 +223,8 @@ static json_t *vector_layers_json(px__tlayer **layers, size_t n, int minz, int m
         for (size_t c = 0; fields && c < layers[i]->n_cols; c++)
             json_object_set_new(fields, layers[i]->cols[c],
                                 json_string(layers[i]->types[c] == PX_COL_TEXT ? "String" : "Number"));
-        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:o}", "id", layers[i]->name, "description", "", "minzoom",
-                              minz, "maxzoom", maxz, "fields", fields ? fields : json_object());
+        json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:o}", "id", layers[i]->name, "description", "",
+                              "minzoom", minz, "maxzoom", maxz, "fields", fields ? fields : json_object());
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
             return NULL;
@@ -223,7 +236,8 @@ static json_t *vector_layers_json(px__tlayer **layers, size_t n, int minz, int m
 static px_status check_options(px_ctx *ctx, const px_vtiles_options *o)
 {
     if (o->minzoom < 0 || o->maxzoom > 20 || o->minzoom > o->maxzoom)
-        return px__error(ctx, PX_EINVAL, "tiles: zoom range %d..%d is not within 0..20", o->minzoom, o->maxzoom);
+        return px__error(ctx, PX_EINVAL, "tiles: zoom range %d..%d is not within 0..20", o->minzoom,
+                         o->maxzoom);
     if (o->extent < 256 || o->extent > 65536)
         return px__error(ctx, PX_EINVAL, "tiles: extent %d is not within 256..65536", o->extent);
     if (o->buffer < 0 || o->buffer > o->extent)
@@ -239,10 +253,19 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
     if (!ctx || !store || !layers || !n_layers || !out_path)
         return px__error(ctx, PX_EINVAL, "px_tiles_write_vector: NULL argument or no layer");
     px_vtiles_options o;
-    if (opts) o = *opts;
-    else px_vtiles_options_default(&o);
+    if (opts)
+        o = *opts;
+    else
+        px_vtiles_options_default(&o);
     px_status rc = check_options(ctx, &o);
     if (rc != PX_OK) return rc;
+    for (size_t i = 0; i < n_layers; i++) {
+        if (!layers[i].table) return px__error(ctx, PX_EINVAL, "px_tiles_write_vector: layer %zu has no table", i);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(layers[i].table, layers[k].table))
+                return px__error(ctx, PX_EINVAL, "tiles: layer '%s' is named twice (one MVT layer per table)",
+                                 layers[i].table);
+    }
     px_tiles_report rep = {0};
     px__tlayer **ls = calloc(n_layers, sizeof *ls);
     px__tgeom **zg = calloc(n_layers, sizeof *zg);
@@ -266,15 +289,24 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
             if (ls[i]->maxx > b[2]) b[2] = ls[i]->maxx;
             if (ls[i]->maxy > b[3]) b[3] = ls[i]->maxy;
         }
-        if (!(zg[i] = calloc(ls[i]->n_feat + 1, sizeof *zg[i]))) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        if (!(zg[i] = calloc(ls[i]->n_feat + 1, sizeof *zg[i])))
+            rc = px__error(ctx, PX_ENOMEM, "out of memory");
     }
     if (rc != PX_OK) goto done;
     if ((rc = px__tsink_open(ctx, out_path, "pbf", &sink)) != PX_OK) goto done;
     for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
-        zwork w = {.job = {.layers = ls, .n_layers = n_layers, .zgeoms = zg, .z = z, .extent = o.extent,
-                           .buffer = o.buffer, .max_bytes = o.max_tile_bytes, .keep_tiny = z == o.maxzoom,
+        zwork w = {.job = {.layers = ls,
+                           .n_layers = n_layers,
+                           .zgeoms = zg,
+                           .z = z,
+                           .extent = o.extent,
+                           .buffer = o.buffer,
+                           .max_bytes = o.max_tile_bytes,
+                           .keep_tiny = z == o.maxzoom,
                            .feature_ids = o.feature_ids},
-                   .first = first, .n_total = first[n_layers], .tol = o.simplify / ldexp((double)o.extent, z)};
+                   .first = first,
+                   .n_total = first[n_layers],
+                   .tol = o.simplify / ldexp((double)o.extent, z)};
         /* Folder tiles are served as is: leave them uncompressed, as
          * GDAL's and most servers' XYZ readers expect. */
         w.job.gzip = strlen(out_path) > 8 && !strcmp(out_path + strlen(out_path) - 8, ".mbtiles");
@@ -295,24 +327,28 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
             if (to->capped) {
                 rep.n_tiles_capped++;
                 rep.n_dropped += to->n_dropped;
-                px__log(ctx, PX_LOG_WARN, "tiles: %d/%u/%u: over the %zu-byte cap, dropped %u features", z, x, y,
-                        o.max_tile_bytes, to->n_dropped);
+                px__log(ctx, PX_LOG_WARN, "tiles: %d/%u/%u: over the %zu-byte cap, dropped %u features", z, x,
+                        y, o.max_tile_bytes, to->n_dropped);
             }
             if (!to->data) continue;
             rc = px__tsink_put(sink, z, x, y, to->data, to->len);
             rep.n_tiles++;
             rep.n_bytes += to->len;
             if (to->len > rep.max_tile_bytes) rep.max_tile_bytes = to->len;
+            if (rc == PX_OK && (t & 1023) == 1023) rc = px__progress(ctx, "tiles: write", t + 1, w.n_tiles);
         }
-        for (size_t t = 0; w.outs && t < w.n_tiles; t++) free(w.outs[t].data);
+        for (size_t t = 0; w.outs && t < w.n_tiles; t++)
+            free(w.outs[t].data);
         free(w.outs);
         free(w.keys);
         free(w.start);
         free(w.entries);
         for (size_t l = 0; l < n_layers; l++)
-            for (size_t k = 0; k < ls[l]->n_feat; k++) px__tgeom_clear(&zg[l][k]);
-        if (rc == PX_OK) rc = px__progress(ctx, "tiles: zooms", (uint64_t)(z - o.minzoom + 1),
-                                           (uint64_t)(o.maxzoom - o.minzoom + 1));
+            for (size_t k = 0; k < ls[l]->n_feat; k++)
+                px__tgeom_clear(&zg[l][k]);
+        if (rc == PX_OK)
+            rc = px__progress(ctx, "tiles: zooms", (uint64_t)(z - o.minzoom + 1),
+                              (uint64_t)(o.maxzoom - o.minzoom + 1));
     }
     if (rc != PX_OK) goto done;
     vl = vector_layers_json(ls, n_layers, o.minzoom, o.maxzoom);
@@ -325,9 +361,12 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    px__tmeta meta = {.name = o.name ? o.name : name, .format = "pbf",
+    px__tmeta meta = {.name = o.name ? o.name : name,
+                      .format = "pbf",
                       .attribution = o.attribution ? o.attribution : attribution,
-                      .description = "Proxima vector tiles", .minzoom = o.minzoom, .maxzoom = o.maxzoom,
+                      .description = "Proxima vector tiles",
+                      .minzoom = o.minzoom,
+                      .maxzoom = o.maxzoom,
                       .vector_layers = vl};
     if (b[0] > b[2]) { /* no geometry at all: the whole world */
         b[0] = b[1] = 0;
