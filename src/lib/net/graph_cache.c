@@ -83,35 +83,46 @@ px_status px__graph_cache_put(px_ctx *ctx, px_store *store, const px_graph *g)
     return rc;
 }
 
-int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g)
+int px__graph_cache_peek(px_ctx *ctx, px_store *store, int64_t *n_nodes, int64_t *n_edges)
 {
     char *stamp = NULL, *want = NULL;
-    void *data = NULL;
     size_t len = 0;
-    int loaded = 0;
-    if (px__store_blob_get(store, CACHE_NAME, &stamp, &data, &len) != PX_OK) goto done;
-    if (stamp_of(ctx, store, &want) != PX_OK || strcmp(stamp, want) != 0) goto done;
+    int ok = 0;
     header h;
-    if (len < sizeof h) goto done;
-    memcpy(&h, data, sizeof h);
-    if (memcmp(h.magic, magic, sizeof magic) || h.endian != 0x01020304u || h.n_nodes != g->n_nodes ||
-        h.n_edges != g->n_edges)
-        goto done;
-    void *ptr[16];
-    size_t size[16], total = sizeof h;
-    size_t k = layout(g, ptr, size);
-    for (size_t i = 0; i < k; i++) total += size[i];
-    if (total != len) goto done;
-    size_t at = sizeof h;
-    for (size_t i = 0; i < k; i++) {
-        memcpy(ptr[i], (const char *)data + at, size[i]);
-        at += size[i];
-    }
-    loaded = 1;
+    if (px__store_blob_info(store, CACHE_NAME, &stamp, &len) != PX_OK || len < sizeof h) goto done;
+    if (stamp_of(ctx, store, &want) != PX_OK || strcmp(stamp, want) != 0) goto done;
+    if (px__store_blob_read(store, CACHE_NAME, 0, &h, sizeof h) != PX_OK) goto done;
+    if (memcmp(h.magic, magic, sizeof magic) || h.endian != 0x01020304u || h.n_nodes < 0 || h.n_edges < 0) goto done;
+    *n_nodes = h.n_nodes;
+    *n_edges = h.n_edges;
+    ok = 1;
 done:
     px_ctx_clear_error(ctx); /* a missing or stale cache is not an error */
     free(stamp);
     free(want);
-    free(data);
+    return ok;
+}
+
+int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g)
+{
+    char *stamp = NULL;
+    size_t len = 0;
+    int loaded = 0;
+    if (px__store_blob_info(store, CACHE_NAME, &stamp, &len) != PX_OK) goto done;
+    void *ptr[16];
+    size_t size[16], total = sizeof(header);
+    size_t k = layout(g, ptr, size);
+    for (size_t i = 0; i < k; i++) total += size[i];
+    if (total != len) goto done;
+    /* Straight from SQLite's pages into the graph's arrays: no copy of the whole blob. */
+    size_t at = sizeof(header);
+    for (size_t i = 0; i < k; i++) {
+        if (px__store_blob_read(store, CACHE_NAME, at, ptr[i], size[i]) != PX_OK) goto done;
+        at += size[i];
+    }
+    loaded = 1;
+done:
+    px_ctx_clear_error(ctx);
+    free(stamp);
     return loaded;
 }

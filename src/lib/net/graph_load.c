@@ -94,13 +94,27 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
     if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_graph_load: NULL argument");
     if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges"))
         return px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
+    /* A current cache gives the counts too: no scan of the tables at all. */
     int64_t n_nodes = 0, n_edges = 0;
-    px_status rc = px_store_count(store, "net_nodes", &n_nodes);
-    if (rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
+    int cached = px__graph_cache_peek(ctx, store, &n_nodes, &n_edges);
+    px_status rc = PX_OK;
+    if (!cached) rc = px_store_count(store, "net_nodes", &n_nodes);
+    if (!cached && rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
     if (rc != PX_OK) return rc;
     px_graph *g = NULL;
     if ((rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g)) != PX_OK) return rc;
-    if (!px__graph_cache_get(ctx, store, g)) rc = load_rows(ctx, store, g);
+    if (!cached || !px__graph_cache_get(ctx, store, g)) {
+        /* A cache that failed half-way may have counts the tables disagree
+         * with: start again from the tables' own counts. */
+        if (cached) {
+            px_graph_free(g);
+            g = NULL;
+            rc = px_store_count(store, "net_nodes", &n_nodes);
+            if (rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
+            if (rc == PX_OK) rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g);
+        }
+        if (rc == PX_OK) rc = load_rows(ctx, store, g);
+    }
     if (rc == PX_OK) rc = px__progress(ctx, "network: load", 2, 3);
     if (rc == PX_OK) rc = px__graph_finish(ctx, g);
     if (rc != PX_OK) {

@@ -62,6 +62,55 @@ px_status px__store_blob_get(px_store *s, const char *name, char **stamp, void *
     return rc;
 }
 
+px_status px__store_blob_info(px_store *s, const char *name, char **stamp, size_t *len)
+{
+    if (!s || !name || !stamp || !len) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    if (!px_store_has_table(s, "px_blobs")) return PX_ENOTFOUND;
+    sqlite3_stmt *st = NULL;
+    px_status rc = px__store_prepare(s, "SELECT stamp, length(data) FROM px_blobs WHERE name = ?", &st);
+    if (rc != PX_OK) return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *stamp = px__strdup((const char *)sqlite3_column_text(st, 0));
+        *len = (size_t)sqlite3_column_int64(st, 1);
+        if (!*stamp) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+    } else {
+        rc = r == SQLITE_DONE ? PX_ENOTFOUND : px__store_sqlerr(s, "read blob");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+px_status px__store_blob_read(px_store *s, const char *name, size_t offset, void *buf, size_t n)
+{
+    if (!s || !name || (n && !buf)) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    sqlite3_stmt *st = NULL;
+    px_status rc = px__store_prepare(s, "SELECT rowid FROM px_blobs WHERE name = ?", &st);
+    if (rc != PX_OK) return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_int64 rowid = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW) return r == SQLITE_DONE ? PX_ENOTFOUND : px__store_sqlerr(s, "read blob");
+    sqlite3_blob *b = NULL;
+    if (sqlite3_blob_open(s->db, "main", "px_blobs", "data", rowid, 0, &b) != SQLITE_OK) {
+        rc = px__store_sqlerr(s, "open blob");
+        sqlite3_blob_close(b);
+        return rc;
+    }
+    if (offset + n > (size_t)sqlite3_blob_bytes(b)) rc = px__error(s->ctx, PX_EINVAL, "%s: blob '%s': read past its end", s->path, name);
+    /* sqlite3_blob_read takes an int count: read in chunks of up to 512 MiB. */
+    for (size_t done = 0; rc == PX_OK && done < n;) {
+        int chunk = n - done > (1u << 29) ? (1 << 29) : (int)(n - done);
+        if (sqlite3_blob_read(b, (char *)buf + done, chunk, (int)(offset + done)) != SQLITE_OK)
+            rc = px__store_sqlerr(s, "read blob");
+        done += (size_t)chunk;
+    }
+    sqlite3_blob_close(b);
+    return rc;
+}
+
 px_status px__store_blob_delete(px_store *s, const char *name)
 {
     if (!px_store_has_table(s, "px_blobs")) return PX_OK;

@@ -20,6 +20,15 @@ px_status px__store_blob_put(px_store *store, const char *name, const char *stam
  * Returns PX_ENOTFOUND when there is none, PX_ENOMEM, PX_ESQLITE. */
 px_status px__store_blob_get(px_store *store, const char *name, char **stamp, void **data, size_t *len);
 
+/* Stamp (caller-frees, free()) and size of blob `name`, without its data.
+ * Returns PX_ENOTFOUND, PX_ENOMEM, PX_ESQLITE. */
+px_status px__store_blob_info(px_store *store, const char *name, char **stamp, size_t *len);
+
+/* Copy `n` bytes at `offset` of blob `name` into `buf` (caller-owned), by
+ * SQLite's incremental blob I/O: no intermediate copy of a large blob.
+ * Returns PX_ENOTFOUND, PX_EINVAL (past the end), PX_ESQLITE. */
+px_status px__store_blob_read(px_store *store, const char *name, size_t offset, void *buf, size_t n);
+
 /* Remove blob `name` if present. */
 px_status px__store_blob_delete(px_store *store, const char *name);
 
