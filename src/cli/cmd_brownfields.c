@@ -29,10 +29,10 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/brownfield_sites.csv", dir);
-    px_status st = px_csv_write_table(cli->ctx, store, "brownfield_sites", path);
+    px_status st = px_export(cli->ctx, store, "brownfield_sites", path, &(px_export_options){.format = "CSV"});
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/brownfield_scores.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "brownfield_scores", path);
+        st = px_export(cli->ctx, store, "brownfield_scores", path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/brownfield_sites.geojson", dir);

@@ -96,7 +96,7 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir)
     px_status st = PX_OK;
     for (size_t i = 0; st == PX_OK && i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s.csv", dir, csvs[i]);
-        st = px_csv_write_table(cli->ctx, store, csvs[i], path);
+        st = px_export(cli->ctx, store, csvs[i], path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/equity_communes.geojson", dir);

@@ -28,18 +28,18 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir, int 
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/flood_exposure.csv", dir);
-    px_status st = px_csv_write_table(cli->ctx, store, "flood_exposure", path);
+    px_status st = px_export(cli->ctx, store, "flood_exposure", path, &(px_export_options){.format = "CSV"});
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/flood_exposure.geojson", dir);
         st = px_export(cli->ctx, store, "flood_exposure", path, NULL);
     }
     if (st == PX_OK && scenario) {
         snprintf(path, sizeof path, "%s/flood_scenario_communes.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "flood_scenario_communes", path);
+        st = px_export(cli->ctx, store, "flood_scenario_communes", path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK && scenario) {
         snprintf(path, sizeof path, "%s/flood_scenario_origins.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "flood_scenario_origins", path);
+        st = px_export(cli->ctx, store, "flood_scenario_origins", path, &(px_export_options){.format = "CSV"});
     }
     return st;
 }
