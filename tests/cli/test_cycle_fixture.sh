@@ -50,6 +50,11 @@ for f in json.load(open(sys.argv[1]))["features"]:
     p = f["properties"]; print("%s %.1f %.1f %.1f" % (p["commune_id"], p["score_delta"], p["covered_delta"], p["reach_delta"]))' whatif.geojson | tr '\n' ';')
 expect_eq "what-if deltas" "A 66.7 100.0 3.0;B 33.3 0.0 2.0;region 41.7 25.0 2.2;" "$deltas"
 
+# Category weights: school 2, shop 0.5, centres 1. x=0: (2*50 + 0.5*0 + 50) / 3.5
+# = 42.86; x=500: (2*50 + 0.5*100 + 50) / 3.5 = 57.14; region 53.57.
+"$PROXIMA" -q cycle p.sqlite --weight school=2 --weight shop=0.5 > weighted.txt
+expect_eq "weighted score" "connectivity score 53.6" "$(sed -n 5p weighted.txt)"
+
 # A stricter detour (1.0) changes nothing here (low-stress routes are the
 # shortest); --max-lts 4 makes everything low stress: 100.0 and no islands gap.
 "$PROXIMA" -q cycle p.sqlite --max-lts 4 > all.txt
