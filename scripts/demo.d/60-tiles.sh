@@ -1,12 +1,21 @@
-# Map tiles of the demo project into out/demo/tiles/: one MBTiles of vector
-# tiles (MVT, z0-14) with every layer and result table the project holds, and
+# Map tiles of the demo project into out/demo/tiles/: vector tiles (MVT, z0-14)
+# of the loaded layers (layers.mbtiles) and of every result table with
+# geometry (analysis.mbtiles), and
 # for each shipped style whose tables exist, PNG tiles z10-13 in an XYZ folder
 # with tiles.json (styles whose analysis did not run are skipped, and said so).
 set -euo pipefail
 TILES="$OUT/tiles"
 mkdir -p "$TILES"
-"$PROXIMA" tiles "$PROJECT" -o "$TILES/proxima.mbtiles"
-tables=$("$PROXIMA" layers "$PROJECT" | awk 'NR > 2 && $1 !~ /^(filter|note):/ {print $1}')
+listing=$("$PROXIMA" layers "$PROJECT" | awk 'NR > 2 && $1 !~ /:$/ {print $1, $2, $3}')
+tables=$(awk '{print $1}' <<<"$listing")
+layers=$(awk '$2 == "layer" && $3 != "NONE" {print $1}' <<<"$listing")
+results=$(awk '$2 == "result" && $3 != "NONE" {print $1}' <<<"$listing")
+# shellcheck disable=SC2086 # one argument per table
+"$PROXIMA" tiles "$PROJECT" $layers -o "$TILES/layers.mbtiles"
+if [ -n "$results" ]; then
+  # shellcheck disable=SC2086
+  "$PROXIMA" tiles "$PROJECT" $results -o "$TILES/analysis.mbtiles"
+fi
 for style in styles/*.json; do
   name=$(basename "$style" .json)
   need=$(python3 -c 'import json, sys

@@ -338,6 +338,62 @@ static void test_px_tiles_write_vector_size_cap(void **state)
     px_ctx_free(ctx);
 }
 
+/* Regression: when the first feature of a layer is the one the cap drops,
+ * the tile must still hold every layer (the layer count once skipped such a
+ * layer and overflowed a buffer). */
+static void test_px_tiles_write_vector_cap_drops_first_feature_of_layers(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("tiles");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:3857", &s), PX_OK);
+    const char *names[] = {"a", "b"};
+    for (int l = 0; l < 2; l++) {
+        px_table_writer *w = NULL;
+        px_table_schema ps = {names[l], "layer", PX_GEOM_LINESTRING, 1, fx_path_cols};
+        assert_int_equal(px_store_table_create(s, &ps, &w), PX_OK);
+        char wkt[160], kind[48];
+        /* fid 1: the shortest line of the layer, dropped first. */
+        fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("short")}, "LINESTRING(0 0, 20000 0)");
+        for (int i = 0; i < 150; i++) {
+            snprintf(wkt, sizeof wkt, "LINESTRING(%d %d, %d %d)", -9000000 + i * 100000,
+                     -8000000 + ((i + l) % 2) * 300000, -9000000 + i * 100000 + 2000000 + i * 10000, 8000000);
+            snprintf(kind, sizeof kind, "a long attribute value number %d", i);
+            fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT(kind)}, wkt);
+        }
+        assert_int_equal(px_table_writer_finish(w), PX_OK);
+    }
+    px_tiles_layer L[] = {{"a", NULL}, {"b", NULL}};
+    px_vtiles_options o;
+    px_vtiles_options_default(&o);
+    o.maxzoom = 0;
+    o.max_tile_bytes = 4000;
+    char *out = px_test_path(dir, "cap");
+    px_tiles_report r;
+    assert_int_equal(px_tiles_write_vector(ctx, s, L, 2, out, &o, &r), PX_OK);
+    assert_int_equal(r.n_tiles_capped, 1);
+    assert_true(r.n_dropped >= 2 && r.n_dropped < 300);
+    char *t = px_test_path(out, "0/0/0.pbf");
+    GDALDatasetH ds = open_tiles(t, NULL);
+    int na = layer_count(ds, "a"), nb = layer_count(ds, "b");
+    assert_true(na > 0 && nb > 0);
+    assert_int_equal(na + nb, 302 - (int)r.n_dropped);
+    /* The short lines went first. */
+    OGRLayerH la = GDALDatasetGetLayerByName(ds, "a");
+    OGR_L_SetAttributeFilter(la, "kind = 'short'");
+    assert_int_equal(OGR_L_GetFeatureCount(la, 1), 0);
+    GDALClose(ds);
+    free(t);
+    free(out);
+    free(path);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static void test_px_tiles_write_vector_bad_input(void **state)
 {
     (void)state;
@@ -471,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_px_tiles_write_vector_max_zoom_counts_match_source),
         cmocka_unit_test(test_px_tiles_write_vector_mbtiles_metadata_and_tms),
         cmocka_unit_test(test_px_tiles_write_vector_size_cap),
+        cmocka_unit_test(test_px_tiles_write_vector_cap_drops_first_feature_of_layers),
         cmocka_unit_test(test_px_tiles_write_vector_bad_input),
         cmocka_unit_test(test_px__tgeom_encode_spec_examples),
         cmocka_unit_test(test_px__tgeom_simplify_drops_collapsed_rings),

@@ -39,7 +39,7 @@ static px_status write_origins(px__eq_run *run)
     for (size_t m = 0, k = 0; rc == PX_OK && m < run->n_modes; m++)
         for (size_t c = 0; rc == PX_OK && c < run->n_cats; c++)
             for (int me = 0; me < 2; me++, k++) {
-                char *cat = px__ident(run->cats[c]);
+                char *cat = px__ident_nth((const char *const *)run->cats, c);
                 names[k] = cat ? px__asprintf("%s_%s_%s", px_mode_name((px_mode)run->mode_list[m]), cat,
                                               method_names[me])
                                : NULL;
@@ -297,6 +297,9 @@ static px_status write_indicators(px__eq_run *run)
                 for (size_t i = 0; i < n; i++)
                     v[i] = a[i];
                 rc = one_run(run, m, c, me, v, &wr, gs, under, items);
+                if (rc == PX_OK)
+                    rc = px__progress(ctx, "equity indicators", (m * run->n_cats + c) * 2 + (size_t)me + 1,
+                                      run->n_modes * run->n_cats * 2);
             }
     px_table_writer *all[4] = {wr.communes, wr.summary, wr.lorenz, wr.underserved};
     for (int k = 0; k < 4; k++) {

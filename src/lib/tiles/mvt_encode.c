@@ -105,12 +105,16 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
 {
     int rc = -1;
     size_t n_layers = 0, n_feat = 0, n_tags = 0, n_vals = 0;
+    uint32_t last_layer = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
         if (items[i].dropped) continue;
         n_feat++;
         n_tags += 2 * job->layers[items[i].layer]->n_cols;
         n_vals += job->layers[items[i].layer]->n_cols;
-        if (!i || items[i].layer != items[i - 1].layer) n_layers++;
+        /* Count layers over kept items only: a dropped first item of a
+         * layer must not hide that layer (regression: heap overflow). */
+        if (items[i].layer != last_layer) n_layers++;
+        last_layer = items[i].layer;
     }
     VectorTile__Tile tile = VECTOR_TILE__TILE__INIT;
     VectorTile__Tile__Layer *layers = calloc(n_layers + 1, sizeof *layers);
@@ -120,8 +124,16 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
     uint32_t *tags = malloc((n_tags + 1) * sizeof *tags);
     VectorTile__Tile__Value *vals = calloc(n_vals + 1, sizeof *vals);
     VectorTile__Tile__Value **vptr = calloc(n_vals + 1, sizeof *vptr);
+    /* Keys: only the columns some feature of the tile layer has a value for
+     * (readers need no key that no tag uses, and wide tables are mostly NULL). */
+    size_t max_cols = 0;
+    for (size_t l = 0; l < job->n_layers; l++)
+        if (job->layers[l]->n_cols > max_cols) max_cols = job->layers[l]->n_cols;
+    uint32_t *key_of = malloc((max_cols + 1) * sizeof *key_of);
+    char **keys = malloc((n_layers * max_cols + 1) * sizeof *keys);
+    size_t ki = 0;
     lmap map = {0};
-    if (!layers || !lptr || !feats || !fptr || !tags || !vals || !vptr) goto done;
+    if (!layers || !lptr || !feats || !fptr || !tags || !vals || !vptr || !key_of || !keys) goto done;
     size_t li = 0, fi = 0, ti = 0, vi = 0;
     for (size_t i = 0; i < n;) {
         uint32_t L = items[i].layer;
@@ -142,8 +154,9 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
         ly->name = src->name;
         ly->has_extent = 1;
         ly->extent = (uint32_t)job->extent;
-        ly->n_keys = src->n_cols;
-        ly->keys = src->cols;
+        ly->keys = keys + ki;
+        for (size_t c = 0; c < src->n_cols; c++)
+            key_of[c] = UINT32_MAX;
         ly->features = fptr + fi;
         ly->values = vptr + vi;
         if (lmap_reset(&map, kept * src->n_cols + 1)) goto done;
@@ -182,7 +195,12 @@ static int pack(const px__vt_job *job, const item *items, size_t n, const uint32
                     }
                     ly->values[ly->n_values++] = v;
                 }
-                tags[ti++] = (uint32_t)c;
+                if (key_of[c] == UINT32_MAX) {
+                    key_of[c] = (uint32_t)ly->n_keys;
+                    ly->keys[ly->n_keys++] = src->cols[c];
+                    ki++;
+                }
+                tags[ti++] = key_of[c];
                 tags[ti++] = local;
                 f->n_tags += 2;
             }
@@ -211,6 +229,8 @@ done:
     free(tags);
     free(vals);
     free(vptr);
+    free(key_of);
+    free(keys);
     return rc;
 }
 
