@@ -6,14 +6,6 @@
 #include <string.h>
 #include <math.h>
 
-/* cmocka's assert_float_equal compares as float with a relative tolerance
- * and lets NAN and INFINITY pass against anything: this one fails on them. */
-#define px_assert_near(a, b, eps)                                                                               \
-    do {                                                                                                     \
-        double a_ = (a), b_ = (b);                                                                           \
-        if (!(fabs(a_ - b_) <= (eps))) fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                   \
-    } while (0)
-
 static px_ctx *ctx;
 
 static int setup(void **state)
