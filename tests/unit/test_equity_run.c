@@ -155,7 +155,7 @@ static void test_px_equity_run_street(void **state)
     assert_int_equal(n, 2);
     /* The CSV of the communes: header, then rows; same run, same bytes. */
     char *csv = px_test_path(dir, "c.csv");
-    assert_int_equal(px_csv_write_table(ctx, s, "equity_communes", csv), PX_OK);
+    assert_int_equal(px_export(ctx, s, "equity_communes", csv, &(px_export_options){.format = "CSV"}), PX_OK);
     FILE *f = fopen(csv, "r");
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));

@@ -192,12 +192,7 @@ typedef struct px_equity_report {
 px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_equity_options *opts,
                         px_equity_report *report);
 
-/* Write table `table` of `store` to `path` as CSV: a header of column names,
- * rows in fid order, commas, double quotes around text that needs them,
- * reals as %.10g, NULL as an empty field, no geometry. Written to a
- * temporary file in the same folder and renamed. Returns PX_ENOTFOUND (no
- * table), PX_EIO (cannot write), PX_ESQLITE. */
-px_status px_csv_write_table(px_ctx *ctx, px_store *store, const char *table, const char *path);
+/* CSV copies of the result tables: px_export with format "CSV" (io.h). */
 
 #ifdef __cplusplus
 }

@@ -15,8 +15,10 @@
  * Since u and v lie on different islands, every such pair is new. Ranking
  * is lazy greedy: an island-total upper bound orders the queue, exact
  * benefits are computed only for entries that reach the top, and after each
- * pick every candidate touching the merged island is re-queued with a fresh
- * bound (its benefit may have grown: it now reaches the other island too).
+ * pick every candidate touching the merged island within reach of the new
+ * link is re-queued with a fresh bound (its benefit may have grown: it now
+ * reaches the other island too). A picked gap edge is appended to the graph
+ * and searched as an extra edge; the graph is restored on return.
  * Not considered: links joining three or more islands at once, and the
  * detour rule of the connectivity score (the joined pairs had no low-stress
  * route at all before).
