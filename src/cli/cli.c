@@ -54,6 +54,18 @@ int px_cli_opt(int argc, char **argv, int *i, const char *name, const char **val
     return 1;
 }
 
+int px_cli_opt_positive(int argc, char **argv, int *i, const char *cmd, const char *name, const char *what,
+                        double *out, int *rc)
+{
+    const char *v = NULL;
+    int m = px_cli_opt(argc, argv, i, name, &v);
+    if (m == 0) return 0;
+    double d = 0;
+    if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0)) *rc = px_cli_usage_error(cmd, "%s needs %s > 0", name, what);
+    else *out = d;
+    return 1;
+}
+
 int px_cli_parse_int(const char *s, long *out)
 {
     if (!s || !*s) return -1;

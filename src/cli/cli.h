@@ -45,6 +45,12 @@ void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf
  * *i past a separate value; returns -1 if the value is missing, 0 otherwise. */
 int px_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* Match an option taking a number > 0 ("--minutes 15"). Returns 1 when
+ * argv[*i] is `name`: *out gets the value, or *rc the usage error
+ * "NAME needs WHAT > 0" (for command `cmd`); returns 0 for any other word. */
+int px_cli_opt_positive(int argc, char **argv, int *i, const char *cmd, const char *name, const char *what,
+                        double *out, int *rc);
+
 /* Parse a whole decimal integer / number; 0 on success, -1 on bad text. */
 int px_cli_parse_int(const char *s, long *out);
 int px_cli_parse_double(const char *s, double *out);

@@ -29,10 +29,10 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/brownfield_sites.csv", dir);
-    px_status st = px_csv_write_table(cli->ctx, store, "brownfield_sites", path);
+    px_status st = px_export(cli->ctx, store, "brownfield_sites", path, &(px_export_options){.format = "CSV"});
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/brownfield_scores.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "brownfield_scores", path);
+        st = px_export(cli->ctx, store, "brownfield_scores", path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/brownfield_sites.geojson", dir);
@@ -67,7 +67,6 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
     int rc = PX_EXIT_OK;
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
-        double d = 0;
         if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
             (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("brownfields", "-o needs a DIR");
@@ -75,14 +74,10 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
         } else if ((m = px_cli_opt(argc, argv, &i, "--scenario", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("brownfields", "--scenario needs a FILE");
             scenario = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("brownfields", "--minutes needs a number > 0");
-            o.threshold_min = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--max-minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("brownfields", "--max-minutes needs a number > 0");
-            o.max_minutes = d;
+        } else if (px_cli_opt_positive(argc, argv, &i, "brownfields", "--minutes", "a number", &o.threshold_min, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
+        } else if (px_cli_opt_positive(argc, argv, &i, "brownfields", "--max-minutes", "a number", &o.max_minutes, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
         } else if ((m = px_cli_opt(argc, argv, &i, "--transit-category", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("brownfields", "--transit-category needs a name");
             o.transit_category = v;

@@ -23,8 +23,10 @@ const char px_usage_equity[] =
     "Overall: Gini, Theil T (between / within communes), Palma, FGT 0/1/2 against\n"
     "the standard S x regional mean, Lorenz curve.\n"
     "Writes the tables equity_origins, equity_communes, equity_summary and\n"
-    "equity_lorenz; with -o DIR also equity_communes.csv (ranked, least served\n"
-    "first), equity_communes.geojson, equity_summary.csv and equity_lorenz.csv.\n"
+    "equity_lorenz, equity_underserved (E2SFCA rows of underserved communes); with\n"
+    "-o DIR also equity_communes.csv (ranked, least served first),\n"
+    "equity_communes.geojson, equity_summary.csv, equity_lorenz.csv and\n"
+    "equity_underserved.csv.\n"
     "Prints the E2SFCA summary on stdout.\n\n"
     "Example:\n  proxima equity demo.sqlite -o out/ --mode walk --categories health,education\n";
 
@@ -88,12 +90,13 @@ static int print_summary(px_cli *cli, px_store *store)
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
-    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz"};
+    static const char *const csvs[] = {"equity_communes", "equity_summary", "equity_lorenz",
+                                       "equity_underserved"};
     char path[4096];
     px_status st = PX_OK;
-    for (size_t i = 0; st == PX_OK && i < 3; i++) {
+    for (size_t i = 0; st == PX_OK && i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s.csv", dir, csvs[i]);
-        st = px_csv_write_table(cli->ctx, store, csvs[i], path);
+        st = px_export(cli->ctx, store, csvs[i], path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/equity_communes.geojson", dir);
@@ -117,10 +120,8 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
             (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("equity", "-o needs a DIR");
             outdir = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("equity", "--minutes needs a number > 0");
-            o.threshold_min = d;
+        } else if (px_cli_opt_positive(argc, argv, &i, "equity", "--minutes", "a number", &o.threshold_min, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
         } else if ((m = px_cli_opt(argc, argv, &i, "--bands", &v)) != 0) {
             o.n_bands = m < 0 ? 0 : parse_bands(v, bands, 16);
             if (o.n_bands == 0)
@@ -150,10 +151,8 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
             if (m < 0 || px_cli_parse_int(v, &t) || t < 1 || t > 16)
                 rc = px_cli_usage_error("equity", "--threads needs a whole number from 1 to 16");
             o.n_threads = (int)t;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--snap-max", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("equity", "--snap-max needs metres > 0");
-            o.snap_max_m = d;
+        } else if (px_cli_opt_positive(argc, argv, &i, "equity", "--snap-max", "metres", &o.snap_max_m, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
         } else if (argv[i][0] == '-') {
             rc = px_cli_usage_error("equity", "unknown option '%s'", argv[i]);
         } else if (!path) {

@@ -28,18 +28,18 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir, int 
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/flood_exposure.csv", dir);
-    px_status st = px_csv_write_table(cli->ctx, store, "flood_exposure", path);
+    px_status st = px_export(cli->ctx, store, "flood_exposure", path, &(px_export_options){.format = "CSV"});
     if (st == PX_OK) {
         snprintf(path, sizeof path, "%s/flood_exposure.geojson", dir);
         st = px_export(cli->ctx, store, "flood_exposure", path, NULL);
     }
     if (st == PX_OK && scenario) {
         snprintf(path, sizeof path, "%s/flood_scenario_communes.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "flood_scenario_communes", path);
+        st = px_export(cli->ctx, store, "flood_scenario_communes", path, &(px_export_options){.format = "CSV"});
     }
     if (st == PX_OK && scenario) {
         snprintf(path, sizeof path, "%s/flood_scenario_origins.csv", dir);
-        st = px_csv_write_table(cli->ctx, store, "flood_scenario_origins", path);
+        st = px_export(cli->ctx, store, "flood_scenario_origins", path, &(px_export_options){.format = "CSV"});
     }
     return st;
 }
@@ -53,7 +53,6 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
     int rc = PX_EXIT_OK;
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
-        double d = 0;
         if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
             (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("flood", "-o needs a DIR");
@@ -83,14 +82,10 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
             if (o.n_categories == 0)
                 rc = px_cli_usage_error("flood", "--categories needs a comma-separated list");
             o.categories = cats;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("flood", "--minutes needs a number > 0");
-            o.threshold_min = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--max-minutes", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                rc = px_cli_usage_error("flood", "--max-minutes needs a number > 0");
-            o.max_minutes = d;
+        } else if (px_cli_opt_positive(argc, argv, &i, "flood", "--minutes", "a number", &o.threshold_min, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
+        } else if (px_cli_opt_positive(argc, argv, &i, "flood", "--max-minutes", "a number", &o.max_minutes, &rc)) {
+            continue; /* value stored, or rc set to the usage error */
         } else if (argv[i][0] == '-') {
             rc = px_cli_usage_error("flood", "unknown option '%s'", argv[i]);
         } else if (!path) {

@@ -45,6 +45,11 @@ expect_fail 2 "give an origin" "$PROXIMA" isochrone a.sqlite
 expect_fail 2 "ascending" "$PROXIMA" isochrone a.sqlite --xy 500500,6000500 --minutes 10,5
 "$PROXIMA" -q isochrone a.sqlite --xy 500500,6000500 --mode bike --minutes 2,4
 expect_eq "two bands" "2" "$(sqlite3 a.sqlite 'SELECT count(*) FROM isochrones')"
+# The same origin given in lon/lat (converted here by PROJ's cs2cs) gives the same isochrone.
+km_xy=$(sqlite3 a.sqlite "SELECT printf('%.3f', reached_km) FROM isochrones WHERE minutes = 4")
+lonlat=$(echo "500500 6000500" | cs2cs -f %.9f EPSG:2154 EPSG:4326 | awk '{print $2 "," $1}')
+"$PROXIMA" -q isochrone a.sqlite --lonlat "$lonlat" --mode bike --minutes 2,4
+expect_eq "lon/lat origin = projected origin" "$km_xy" "$(sqlite3 a.sqlite "SELECT printf('%.3f', reached_km) FROM isochrones WHERE minutes = 4")"
 expect_eq "route to the same point" "seconds 0.000" \
   "$("$PROXIMA" route a.sqlite --from 500000,6000000 --to 500000,6000000 --mode bike | head -1)"
 expect_fail 2 "--from needs X,Y" "$PROXIMA" route a.sqlite --from 1 --to 2,3

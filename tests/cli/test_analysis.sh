@@ -40,6 +40,10 @@ grep -q '^walk  health' eq.txt || fail "equity prints the walk summary"
 expect_eq "equity_communes.csv rows" 513 "$(wc -l < out1/equity_communes.csv)"
 expect_eq "equity_lorenz.csv rows" $((32 * 101 + 1)) "$(wc -l < out1/equity_lorenz.csv)"
 expect_eq "equity_communes.geojson features" 512 "$(ogr_count out1/equity_communes.geojson)"
+head -1 out1/equity_underserved.csv | grep -q '^commune_id,commune_name,mode,category,' || fail "underserved list"
+# Every listed commune is flagged underserved in the full table.
+n_under=$(awk -F, 'NR > 1 && $5 == "e2sfca" && $11 == 1' out1/equity_communes.csv | wc -l)
+expect_eq "underserved rows" "$n_under" "$(($(wc -l < out1/equity_underserved.csv) - 1))"
 # Ranks run 1..16 within each run, least served first.
 awk -F, 'NR > 1 && $3 == "walk" && $4 == "health" && $5 == "e2sfca" {print $13}' out1/equity_communes.csv \
   | sort -n | tr '\n' ' ' | grep -q '^1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 $' || fail "ranks 1..16"

@@ -50,9 +50,16 @@ for f in json.load(open(sys.argv[1]))["features"]:
     p = f["properties"]; print("%s %.1f %.1f %.1f" % (p["commune_id"], p["score_delta"], p["covered_delta"], p["reach_delta"]))' whatif.geojson | tr '\n' ';')
 expect_eq "what-if deltas" "A 66.7 100.0 3.0;B 33.3 0.0 2.0;region 41.7 25.0 2.2;" "$deltas"
 
-# A stricter detour (1.0) changes nothing here (low-stress routes are the
-# shortest); --max-lts 4 makes everything low stress: 100.0 and no islands gap.
+# Category weights: school 2, shop 0.5, centres 1. x=0: (2*50 + 0.5*0 + 50) / 3.5
+# = 42.86; x=500: (2*50 + 0.5*100 + 50) / 3.5 = 57.14; region 53.57.
+"$PROXIMA" -q cycle p.sqlite --weight school=2 --weight shop=0.5 > weighted.txt
+expect_eq "weighted score" "connectivity score 53.6" "$(sed -n 5p weighted.txt)"
+
+# A detour ratio of 1 changes nothing here (every low-stress route found is
+# also the shortest); --max-lts 4 makes every edge low stress: 100.0, one island.
 "$PROXIMA" -q cycle p.sqlite --max-lts 4 > all.txt
 expect_eq "max-lts 4" "connectivity score 100.0" "$(sed -n 5p all.txt)"
+"$PROXIMA" -q cycle p.sqlite --detour 1 > strict.txt
+expect_eq "detour 1" "connectivity score 58.3" "$(sed -n 5p strict.txt)"
 expect_eq "max-lts 4 islands" "low-stress islands 1" "$(sed -n 2p all.txt)"
 finish

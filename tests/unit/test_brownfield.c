@@ -6,6 +6,8 @@
 #include "helpers/px_test.h"
 #include "proxima/brownfield.h"
 
+#include <geos_c.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +213,10 @@ static void test_px_bf_scenario_parse_bad_files(void **state)
         head);
     expect_parse_error(ctx, buf, PX_EDOMAIN, "exclusion 'x': unknown use 'farm'");
     expect_parse_error(ctx, "uses: [housing]\ncritera: []\n", PX_EPARSE, "bad.yaml:2: unknown key 'critera'");
+    snprintf(buf, sizeof buf,
+             "%s      housing: {weight: 1, ratings: [2, 1]}\n  - id: A\n    categories: [x]\n    rate: {}\n",
+             head);
+    expect_parse_error(ctx, buf, PX_EDOMAIN, "bad.yaml:7: criteria 'a' and 'A' would share a column name");
     expect_parse_error(ctx, "uses: [housing\ncriteria: [\n", PX_EPARSE, "bad.yaml:");
     /* A good file still parses after all that. */
     snprintf(buf, sizeof buf, "%s      housing: {weight: 0.5, ratings: [negative, neutral]}\n", head);
@@ -237,6 +243,115 @@ static void test_px_bf_scenario_read_bundled(void **state)
     px_ctx_free(ctx);
 }
 
+static void add_wkt(px_table_writer *w, const px_value *v, const char *wkt)
+{
+    GEOSContextHandle_t h = GEOS_init_r();
+    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, wkt);
+    GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
+    size_t len = 0;
+    unsigned char *b = GEOSWKBWriter_write_r(h, wr, g, &len);
+    assert_int_equal(px_table_writer_add(w, v, b, len, NULL), PX_OK);
+    GEOSFree_r(h, b);
+    GEOSWKBWriter_destroy_r(h, wr);
+    GEOSGeom_destroy_r(h, g);
+    GEOSWKTReader_destroy_r(h, r);
+    GEOS_finish_r(h);
+}
+
+static void test_px_brownfields_run_spatial_criteria(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("bf_run");
+    char *path = px_test_path(dir, "p.sqlite");
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_OK);
+    px_table_writer *w = NULL;
+    /* Site S1: the square 0..100 x 100..200 (10 000 m2), no area_m2. */
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_BROWNFIELDS), &w), PX_OK);
+    px_value b[5] = {PX_VALUE_TEXT("S1"), PX_VALUE_TEXT("Old works"), PX_VALUE_TEXT("industrial"),
+                     PX_VALUE_NULL, PX_VALUE_TEXT("{\"pollution\": \"none\"}")};
+    add_wkt(w, b, "POLYGON((0 100,100 100,100 200,0 200,0 100))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    /* A cycle route along y = 500: 300 m from the site's top edge. */
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_CYCLE_ROUTES), &w), PX_OK);
+    px_value c[4] = {PX_VALUE_TEXT("r"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    add_wkt(w, c, "MULTILINESTRING((0 500,1000 500))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    /* A transit stop 800 m north of the site, a health service at x = 1200. */
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
+    px_value t[5] = {PX_VALUE_TEXT("t"), PX_VALUE_TEXT("transit"), PX_VALUE_NULL, PX_VALUE_NULL,
+                     PX_VALUE_NULL};
+    add_wkt(w, t, "POINT(50 1000)");
+    px_value hs[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL,
+                      PX_VALUE_NULL};
+    add_wkt(w, hs, "POINT(1200 0)");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    /* High hazard over the east half of the site. */
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_FLOOD_ZONES), &w), PX_OK);
+    px_value z[4] = {PX_VALUE_TEXT("z"), PX_VALUE_TEXT("high"), PX_VALUE_NULL, PX_VALUE_NULL};
+    add_wkt(w, z, "MULTIPOLYGON(((50 100,150 100,150 200,50 200,50 100)))");
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    /* Street x 0..1200 along y = 0, two edges of 300 s on foot. */
+    const double xy[6] = {0, 0, 600, 0, 1200, 0};
+    const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD;
+    const px_graph_edge e[2] = {{0, 1, 600, 300, 300, all, 1}, {1, 2, 600, 300, 300, all, 2}};
+    px_graph *g = NULL;
+    assert_int_equal(px_graph_from_edges(ctx, 3, xy, 2, e, &g), PX_OK);
+    const char *text =
+        "uses: [housing]\n"
+        "criteria:\n"
+        "  - {id: area_m2, thresholds: [5000], rate: {housing: {weight: 1, ratings: [1, 2]}}}\n"
+        "  - {id: flood_share_high, thresholds: [0], rate: {housing: {weight: 1, ratings: [1, -2]}}}\n"
+        "  - {id: cycle_route_distance_m, thresholds: [200], rate: {housing: {weight: 1, ratings: [2, "
+        "-1]}}}\n"
+        "  - {id: transit_distance_m, thresholds: [600], rate: {housing: {weight: 1, ratings: [2, -1]}}}\n"
+        "  - {id: walk_min_health, thresholds: [10], rate: {housing: {weight: 1, ratings: [2, -1]}}}\n"
+        "  - {id: props.pollution, categories: [none, proven], rate: {housing: {weight: 2, ratings: [1, "
+        "-2]}}}\n"
+        "  - {id: kind, categories: [industrial], rate: {housing: {weight: 0.5, ratings: [-1]}}}\n";
+    px_bf_scenario *sc = parse_ok(ctx, text);
+    px_bf_report rep = {0};
+    assert_int_equal(px_brownfields_run(ctx, s, g, sc, NULL, &rep), PX_OK);
+    assert_int_equal(rep.n_sites, 1);
+    assert_int_equal(rep.n_unknown_criteria, 0);
+    const char *cols[] = {"area_m2",
+                          "flood_share_high",
+                          "cycle_route_distance_m",
+                          "transit_distance_m",
+                          "walk_min_health",
+                          "props_pollution",
+                          "kind",
+                          "housing_index",
+                          NULL};
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, "brownfield_sites", cols, 0, NULL, &r), PX_OK);
+    int has = 0;
+    assert_int_equal(px_table_reader_next(r, &has), PX_OK);
+    assert_true(has);
+    assert_float_equal(px_table_reader_real(r, 0), 10000, 1e-6);
+    assert_float_equal(px_table_reader_real(r, 1), 0.5, 1e-9);
+    assert_float_equal(px_table_reader_real(r, 2), 300, 1e-9);
+    assert_float_equal(px_table_reader_real(r, 3), 800, 1e-9);
+    /* Access point (50, 150) on its surface, snapped to x = 50 on the
+     * street: 550 m to node 1 and 600 m more, 275 + 300 s = 9.5833 min. */
+    assert_float_equal(px_table_reader_real(r, 4), 575.0 / 60.0, 1e-9);
+    assert_string_equal(px_table_reader_text(r, 5), "none");
+    assert_string_equal(px_table_reader_text(r, 6), "industrial");
+    /* Contributions: +2 (area), -2 (flood), -1 (cycle), -1 (transit),
+     * +2 (walk), +2 (pollution x2), -0.5 (kind): 6 / (6 + 4.5) x 100. */
+    assert_float_equal(px_table_reader_real(r, 7), 600.0 / 10.5, 1e-9);
+    px_table_reader_close(r);
+    px_bf_scenario_free(sc);
+    px_graph_free(g);
+    px_store_close(s);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_px_bf_score_reliability_and_determinism),
         cmocka_unit_test(test_px_bf_scenario_parse_bad_files),
         cmocka_unit_test(test_px_bf_scenario_read_bundled),
+        cmocka_unit_test(test_px_brownfields_run_spatial_criteria),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

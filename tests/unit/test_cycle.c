@@ -101,20 +101,20 @@ static void test_px__cycle_connectivity_two_islands(void **state)
     assert_int_equal(c.n_low[0 * 2 + 0], 1);
     assert_int_equal(c.n_all[0 * 2 + 1], 1);
     assert_int_equal(c.n_low[0 * 2 + 1], 0);
-    assert_float_equal(c.score[0], 25.0, 1e-9);
+    px_assert_near(c.score[0], 25.0, 1e-9);
     /* Origin 5: schools 1 of 2 -> 50; shop at its own node -> 100; mean 75. */
-    assert_float_equal(c.score[1], 75.0, 1e-9);
+    px_assert_near(c.score[1], 75.0, 1e-9);
     /* Region: (100 * 25 + 300 * 75) / 400 = 62.5. */
     double region;
     assert_int_equal(px__cycle_aggregate(ctx, &f.in, c.score, NULL, NULL, &region), PX_OK);
-    assert_float_equal(region, 62.5, 1e-9);
+    px_assert_near(region, 62.5, 1e-9);
     px__cconn_clear(&c);
 
     /* What-if: the road 2-3 becomes low stress -> every destination counts: 100. */
     f.in.g->e_lts[2] = 1;
     assert_int_equal(px__cycle_connectivity(ctx, &f.in, &f.p, &c), PX_OK);
     assert_int_equal(px__cycle_aggregate(ctx, &f.in, c.score, NULL, NULL, &region), PX_OK);
-    assert_float_equal(region, 100.0, 1e-9);
+    px_assert_near(region, 100.0, 1e-9);
     px__cconn_clear(&c);
     px__cgraph_free(f.in.g);
 }
@@ -132,11 +132,11 @@ static void test_px__cycle_connectivity_weights_and_threads(void **state)
         f.p.threads = t;
         px__cconn c;
         assert_int_equal(px__cycle_connectivity(ctx, &f.in, &f.p, &c), PX_OK);
-        assert_float_equal(c.score[0], 37.5, 1e-9);
-        assert_float_equal(c.score[1], 62.5, 1e-9);
+        px_assert_near(c.score[0], 37.5, 1e-9);
+        px_assert_near(c.score[1], 62.5, 1e-9);
         double region;
         assert_int_equal(px__cycle_aggregate(ctx, &f.in, c.score, NULL, NULL, &region), PX_OK);
-        assert_float_equal(region, 56.25, 1e-9);
+        px_assert_near(region, 56.25, 1e-9);
         px__cconn_clear(&c);
     }
     px__cgraph_free(f.in.g);
@@ -167,11 +167,11 @@ static void test_px__cycle_connectivity_detour_limit(void **state)
 {
     (void)state;
     /* 1.3 x 1,000 m exceeds the 1.25 ratio: not low-stress reachable. */
-    assert_float_equal(detour_score(1300), 0.0, 1e-9);
+    px_assert_near(detour_score(1300), 0.0, 1e-9);
     /* 1.2 x 1,000 m is within it. */
-    assert_float_equal(detour_score(1200), 100.0, 1e-9);
+    px_assert_near(detour_score(1200), 100.0, 1e-9);
     /* Exactly 1.25 x counts (the rule is "no longer than"). */
-    assert_float_equal(detour_score(1250), 100.0, 1e-9);
+    px_assert_near(detour_score(1250), 100.0, 1e-9);
 }
 
 static void test_px__cycle_connectivity_out_of_reach(void **state)
@@ -208,11 +208,11 @@ static void test_px__cycle_islands_two_islands(void **state)
     assert_int_equal(is.node[2], 0);
     assert_int_equal(is.node[3], 1);
     assert_int_equal(is.n_edges[0], 2);
-    assert_float_equal(is.length_m[1], 200.0, 1e-9);
-    assert_float_equal(is.pop[0], 100.0, 1e-9);
-    assert_float_equal(is.pop[1], 300.0, 1e-9);
-    assert_float_equal(is.n_dest[0], 1.0, 1e-9); /* the school at node 1 */
-    assert_float_equal(is.n_dest[1], 2.0, 1e-9); /* school at 4, shop at 5 */
+    px_assert_near(is.length_m[1], 200.0, 1e-9);
+    px_assert_near(is.pop[0], 100.0, 1e-9);
+    px_assert_near(is.pop[1], 300.0, 1e-9);
+    px_assert_near(is.n_dest[0], 1.0, 1e-9); /* the school at node 1 */
+    px_assert_near(is.n_dest[1], 2.0, 1e-9); /* school at 4, shop at 5 */
     px__cislands_clear(&is);
     px__cgraph_free(f.in.g);
 }
@@ -232,10 +232,10 @@ static void test_px__cycle_links_two_islands(void **state)
     assert_int_equal(l.links[0].kind, 0);
     assert_int_equal(l.links[0].n_edges, 1);
     assert_int_equal(l.edges[l.links[0].first_edge], 2);
-    assert_float_equal(l.links[0].length_m, 100.0, 1e-9);
+    px_assert_near(l.links[0].length_m, 100.0, 1e-9);
     /* 2 -> 3: 100 residents (node 0) x 2 destinations (nodes 4, 5) = 200;
      * 3 -> 2: 300 residents (node 5) x 1 destination (node 1) = 300. */
-    assert_float_equal(l.links[0].benefit, 500.0, 1e-9);
+    px_assert_near(l.links[0].benefit, 500.0, 1e-9);
     /* The graph is given back unchanged. */
     assert_int_equal(f.in.g->e_lts[2], 4);
     assert_int_equal(f.in.g->n_edges, 5);
@@ -277,9 +277,9 @@ static void test_px__cycle_links_greedy_reevaluation(void **state)
      * beats A-C, which then joins one island to itself and drops out. */
     assert_int_equal(l.n, 2);
     assert_int_equal(l.edges[l.links[0].first_edge], 3);
-    assert_float_equal(l.links[0].benefit, 100.0, 1e-9);
+    px_assert_near(l.links[0].benefit, 100.0, 1e-9);
     assert_int_equal(l.edges[l.links[1].first_edge], 4);
-    assert_float_equal(l.links[1].benefit, 100.0, 1e-9);
+    px_assert_near(l.links[1].benefit, 100.0, 1e-9);
     px__clinks_clear(&l);
     px__cislands_clear(&is);
     px__cgraph_free(f.in.g);
@@ -314,13 +314,92 @@ static void test_px__cycle_links_gap(void **state)
     assert_int_equal(l.links[0].kind, 1);
     assert_int_equal(l.links[0].a, 1);
     assert_int_equal(l.links[0].b, 2);
-    assert_float_equal(l.links[0].length_m, 150.0, 1e-9);
+    px_assert_near(l.links[0].length_m, 150.0, 1e-9);
     /* 50 residents x 1 destination (node 3) = 50; nothing the other way. */
-    assert_float_equal(l.links[0].benefit, 50.0, 1e-9);
+    px_assert_near(l.links[0].benefit, 50.0, 1e-9);
     assert_int_equal(f.in.g->n_edges, 3); /* the gap edge was removed again */
     px__clinks_clear(&l);
     px__cislands_clear(&is);
     px__cgraph_free(f.in.g);
+}
+
+static void test_px__cycle_links_gap_after_gap(void **state)
+{
+    (void)state;
+    /* Islands A = 0-1 (x 0, 100), B = 2-3 (x 250, 350), C = 4-5 (x 500, 600),
+     * no road between them: gaps 1-2 and 3-4 (150 m each). 100 residents at
+     * node 0, a destination at node 2 (B) and one at node 5 (C).
+     * First pick A-B: 100 x 1 = 100. B-C is worth nothing until then; after
+     * it, the residents reach node 3 over the new gap link (0 -> 1 -> 2 -> 3,
+     * 350 m) and node 5 beyond 3-4: 100 more. */
+    fx f;
+    fx_init(&f, 6);
+    f.in.n_cats = 1;
+    double xs[6] = {0, 100, 250, 350, 500, 600};
+    for (int i = 0; i < 6; i++)
+        f.in.g->x[i] = xs[i];
+    edge(&f, 0, 1, 100, 1, PX_CYCLE_TRACK);
+    edge(&f, 2, 3, 100, 1, PX_CYCLE_TRACK);
+    edge(&f, 4, 5, 100, 1, PX_CYCLE_TRACK);
+    assert_int_equal(px__cgraph_index(ctx, f.in.g), PX_OK);
+    origin(&f, 0, 100, 0);
+    dest(&f, 2, 0);
+    dest(&f, 5, 0);
+    px__cislands is;
+    assert_int_equal(px__cycle_islands(ctx, &f.in, &f.p, &is), PX_OK);
+    px__clinks l;
+    assert_int_equal(px__cycle_links(ctx, &f.in, &f.p, &is, &l), PX_OK);
+    assert_int_equal(l.n_candidates, 2);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.links[0].kind, 1);
+    assert_int_equal(l.links[0].a, 1);
+    assert_int_equal(l.links[0].b, 2);
+    px_assert_near(l.links[0].benefit, 100.0, 1e-9);
+    assert_int_equal(l.links[1].kind, 1);
+    assert_int_equal(l.links[1].a, 3);
+    assert_int_equal(l.links[1].b, 4);
+    px_assert_near(l.links[1].benefit, 100.0, 1e-9);
+    /* The appended gap edges are gone again and searches no longer see them. */
+    assert_int_equal(f.in.g->n_edges, 3);
+    px__csearch *s = NULL;
+    assert_int_equal(px__csearch_new(ctx, f.in.g, &s), PX_OK);
+    int32_t src = 0;
+    px__csearch_run(s, f.in.g, &src, NULL, 1, 4, PX__DIR_BOTH, 10000);
+    assert_true(isinf(s->dist[2]));
+    px__csearch_free(s);
+    px__clinks_clear(&l);
+    px__cislands_clear(&is);
+    px__cgraph_free(f.in.g);
+}
+
+static void test_px__cgraph_add_edge_after_index(void **state)
+{
+    (void)state;
+    /* An edge appended after indexing is searched at once, both ways and
+     * one-way, and px__cgraph_index folds it into the CSR. */
+    px__cgraph *g = NULL;
+    assert_int_equal(px__cgraph_new(ctx, 3, &g), PX_OK);
+    assert_int_equal(px__cgraph_add_edge(ctx, g, 0, 1, 10, 1, 1, 1, 0, 1), PX_OK);
+    assert_int_equal(px__cgraph_index(ctx, g), PX_OK);
+    assert_int_equal(px__cgraph_add_edge(ctx, g, 1, 2, 5, 1, 0, 1, 0, -1), PX_OK); /* one-way 1 -> 2 */
+    px__csearch *s = NULL;
+    assert_int_equal(px__csearch_new(ctx, g, &s), PX_OK);
+    int32_t src = 0;
+    px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_OUT, 100);
+    px_assert_near(s->dist[2], 15.0, 1e-9);
+    px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_IN, 100);
+    assert_true(isinf(s->dist[2])); /* nothing goes 2 -> 1 */
+    src = 2;
+    px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_IN, 100);
+    px_assert_near(s->dist[0], 15.0, 1e-9);
+    px__csearch_run(s, g, &src, NULL, 1, 1, PX__DIR_IN, 100);
+    px_assert_near(s->dist[1], 5.0, 1e-9);
+    assert_int_equal(px__cgraph_index(ctx, g), PX_OK);
+    src = 0;
+    px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_OUT, 100);
+    px_assert_near(s->dist[2], 15.0, 1e-9);
+    px__csearch_free(s);
+    px__cgraph_free(g);
 }
 
 static void test_px__cycle_coverage_grid(void **state)
@@ -350,8 +429,8 @@ static void test_px__cycle_coverage_grid(void **state)
     double pop = 0, cov = 0;
     for (size_t o = 0; o < f.in.n_origins; o++)
         pop += f.origins[o].pop, cov += covered[o] ? f.origins[o].pop : 0;
-    assert_float_equal(pop, 757.0, 1e-9);
-    assert_float_equal(cov, 500.0, 1e-9);
+    px_assert_near(pop, 757.0, 1e-9);
+    px_assert_near(cov, 500.0, 1e-9);
     assert_false(covered[25]);
     /* At 400 m the fifth row is covered too: 750 (the off-network unit still
      * needs 350 m, so it is in as well: 757). */
@@ -360,7 +439,7 @@ static void test_px__cycle_coverage_grid(void **state)
     cov = 0;
     for (size_t o = 0; o < f.in.n_origins; o++)
         cov += covered[o] ? f.origins[o].pop : 0;
-    assert_float_equal(cov, 757.0, 1e-9);
+    px_assert_near(cov, 757.0, 1e-9);
     px__cgraph_free(f.in.g);
 }
 
@@ -369,9 +448,9 @@ static void test_px__cycle_params_defaults_and_errors(void **state)
     (void)state;
     px__cparams p;
     assert_int_equal(px__cycle_params(ctx, NULL, &p), PX_OK);
-    assert_float_equal(p.coverage_m, 300, 0);
-    assert_float_equal(p.bike_distance_m, 2680, 0);
-    assert_float_equal(p.detour_ratio, 1.25, 0);
+    px_assert_near(p.coverage_m, 300, 0);
+    px_assert_near(p.bike_distance_m, 2680, 0);
+    px_assert_near(p.detour_ratio, 1.25, 0);
     assert_int_equal(p.max_low_stress, 2);
     assert_int_equal(p.top_links, 20);
     assert_int_equal(px__cycle_params(ctx, &(px_cycle_options){.detour_ratio = 0.9}, &p), PX_EINVAL);
@@ -396,7 +475,7 @@ static void test_px__cgraph_add_edge_out_of_range(void **state)
     px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_OUT, 100);
     assert_true(isinf(s->dist[0]));
     px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_IN, 100);
-    assert_float_equal(s->dist[0], 10.0, 1e-9);
+    px_assert_near(s->dist[0], 10.0, 1e-9);
     px__csearch_run(s, g, &src, NULL, 1, 4, PX__DIR_BOTH, 5);
     assert_true(isinf(s->dist[0])); /* beyond the 5 m cutoff */
     px__csearch_free(s);
@@ -414,6 +493,8 @@ int main(void)
         cmocka_unit_test(test_px__cycle_links_two_islands),
         cmocka_unit_test(test_px__cycle_links_greedy_reevaluation),
         cmocka_unit_test(test_px__cycle_links_gap),
+        cmocka_unit_test(test_px__cycle_links_gap_after_gap),
+        cmocka_unit_test(test_px__cgraph_add_edge_after_index),
         cmocka_unit_test(test_px__cycle_coverage_grid),
         cmocka_unit_test(test_px__cycle_params_defaults_and_errors),
         cmocka_unit_test(test_px__cgraph_add_edge_out_of_range),

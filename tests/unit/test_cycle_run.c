@@ -150,21 +150,20 @@ static void test_px_cycle_run_two_islands(void **state)
     assert_int_equal(r.n_islands, 2);
     /* Coverage: the track's nodes are x=300..500. The resident at x=500 is
      * 10 m off it: covered; the one at x=0 is 300 m + 10 m away: not. */
-    assert_float_equal(r.population, 400, 1e-9);
-    assert_float_equal(r.covered_population, 300, 1e-9);
+    px_assert_near(r.population, 400, 1e-9);
+    px_assert_near(r.covered_population, 300, 1e-9);
     /* Categories school, shop, commune_centre. x=0: schools 1 of 2 (50),
      * shop 0 of 1 (0), centres 1 of 2 (50) -> 33.33; x=500: 50, 100, 50 ->
      * 66.67; region (100 * 33.33 + 300 * 66.67) / 400 = 58.33. */
-    assert_float_equal(r.score, 175.0 / 3.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "A", "score"), 100.0 / 3.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "B", "score"), 200.0 / 3.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_connectivity", "commune_id", "region", "score_shop"), 75.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m"), 200.0, 1e-6);
+    px_assert_near(r.score, 175.0 / 3.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "A", "score"), 100.0 / 3.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "B", "score"), 200.0 / 3.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "region", "score_shop"), 75.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "B", "track_m"), 200.0, 1e-6);
     /* 200 m of track for East's 300 residents: 666.7 m per 1,000. */
-    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0,
-                       1e-6);
-    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "A", "route_m"), 0.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_coverage", "commune_id", "region", "covered_pct"), 75.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0, 1e-6);
+    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "A", "route_m"), 0.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "region", "covered_pct"), 75.0, 1e-9);
     /* The top missing link is the primary road: 200 -> 300 joins 100
      * residents to 3 destinations (school, shop, centre east), 300 -> 200
      * joins 300 residents to 2 (school, centre west): 900, 9,000 per km. */
@@ -177,9 +176,9 @@ static void test_px_cycle_run_two_islands(void **state)
     assert_true(has);
     assert_int_equal(px_table_reader_int(rd, 0), 1);
     assert_string_equal(px_table_reader_text(rd, 1), "upgrade");
-    assert_float_equal(px_table_reader_real(rd, 2), 900.0, 1e-9);
-    assert_float_equal(px_table_reader_real(rd, 3), 9000.0, 1e-6);
-    assert_float_equal(px_table_reader_real(rd, 4), 100.0, 1e-6);
+    px_assert_near(px_table_reader_real(rd, 2), 900.0, 1e-9);
+    px_assert_near(px_table_reader_real(rd, 3), 9000.0, 1e-6);
+    px_assert_near(px_table_reader_real(rd, 4), 100.0, 1e-6);
     px_table_reader_close(rd);
     /* No what-if asked: no what-if table. */
     assert_false(px_store_has_table(s, "cycle_whatif"));
@@ -208,14 +207,14 @@ static void test_px_cycle_run_whatif(void **state)
     assert_int_equal(r.n_added, 1);
     /* With the track every destination is reachable on low stress: 100.
      * The track's end at x=200 brings the x=0 resident within 210 m: all 400. */
-    assert_float_equal(r.score, 175.0 / 3.0, 1e-9);
-    assert_float_equal(r.score_whatif, 100.0, 1e-9);
-    assert_float_equal(r.covered_whatif, 400.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_whatif", "commune_id", "A", "score_delta"), 200.0 / 3.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_whatif", "commune_id", "B", "score_after"), 100.0, 1e-9);
-    assert_float_equal(lookup(s, "cycle_whatif", "commune_id", "region", "covered_delta"), 25.0, 1e-9);
+    px_assert_near(r.score, 175.0 / 3.0, 1e-9);
+    px_assert_near(r.score_whatif, 100.0, 1e-9);
+    px_assert_near(r.covered_whatif, 400.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "A", "score_delta"), 200.0 / 3.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "B", "score_after"), 100.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "region", "covered_delta"), 25.0, 1e-9);
     /* reach: x=0 had 2 low-stress destinations (school, centre west), now 5. */
-    assert_float_equal(lookup(s, "cycle_whatif", "commune_id", "A", "reach_delta"), 3.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "A", "reach_delta"), 3.0, 1e-9);
 
     /* A planned link far from the network is refused and the tables stay. */
     f = fopen(plan, "w");
@@ -300,8 +299,8 @@ static void test_px__io_read_lines_wgs84_multi(void **state)
     assert_int_equal(l.n, 2); /* one feature, two parts */
     assert_int_equal(l.off[1], 2);
     assert_int_equal(l.off[2], 5);
-    assert_float_equal(l.xy[0], 700000.0, 1e-3);
-    assert_float_equal(l.xy[1], 6600000.0, 1e-3);
+    px_assert_near(l.xy[0], 700000.0, 1e-3);
+    px_assert_near(l.xy[1], 6600000.0, 1e-3);
     assert_true(l.xy[2] > 700070 && l.xy[2] < 700080); /* 0.001 deg of longitude at 46.5 N: ~76.5 m */
     px__io_lines_clear(&l);
 

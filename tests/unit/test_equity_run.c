@@ -149,9 +149,13 @@ static void test_px_equity_run_street(void **state)
     int64_t n = 0;
     assert_int_equal(px_store_count(s, "equity_lorenz", &n), PX_OK);
     assert_int_equal(n, 2 * 101); /* health x two methods; the school has no curve */
+    /* Underserved list: health is above half the regional mean in both
+     * communes (28.09 and 31.45 against 14.29); the school leaves A and B. */
+    assert_int_equal(px_store_count(s, "equity_underserved", &n), PX_OK);
+    assert_int_equal(n, 2);
     /* The CSV of the communes: header, then rows; same run, same bytes. */
     char *csv = px_test_path(dir, "c.csv");
-    assert_int_equal(px_csv_write_table(ctx, s, "equity_communes", csv), PX_OK);
+    assert_int_equal(px_export(ctx, s, "equity_communes", csv, &(px_export_options){.format = "CSV"}), PX_OK);
     FILE *f = fopen(csv, "r");
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
@@ -172,7 +176,6 @@ static void test_px_equity_run_street(void **state)
     free(dir);
     px_ctx_free(ctx);
 }
-
 
 /* Find the minutes of demand point d in `pairs`, or -1. */
 static double pair_minutes(const px__pairs *p, uint32_t d)
@@ -229,6 +232,51 @@ static void test_px__catch_supply_one_way_and_same_edge(void **state)
     px_ctx_free(ctx);
 }
 
+static void test_px__ident_nth_unique(void **state)
+{
+    (void)state;
+    const char *const names[4] = {"Public services", "public_services", "Sport", "public services!"};
+    const char *const want[4] = {"public_services", "public_services_2", "sport", "public_services_3"};
+    for (size_t i = 0; i < 4; i++) {
+        char *id = px__ident_nth(names, i);
+        assert_string_equal(id, want[i]);
+        free(id);
+    }
+    char *x = px__ident("props.pollution");
+    assert_string_equal(x, "props_pollution");
+    free(x);
+}
+
+
+static int cancel_at_indicators(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)user;
+    (void)done;
+    (void)total;
+    return strcmp(stage, "equity indicators") == 0;
+}
+
+static void test_px_equity_run_cancelled_writes_nothing(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = NULL;
+    px_store *s = project(ctx, &dir);
+    px_graph *g = street(ctx);
+    /* Cancelled once the first indicators are written inside the
+     * transaction: the whole run is rolled back, no equity table remains. */
+    px_ctx_set_progress(ctx, cancel_at_indicators, NULL);
+    assert_int_equal(px_equity_run(ctx, s, g, NULL, NULL), PX_ECANCELLED);
+    assert_false(px_store_has_table(s, "equity_origins"));
+    assert_false(px_store_has_table(s, "equity_communes"));
+    assert_false(px_store_has_table(s, "equity_summary"));
+    px_graph_free(g);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -248,6 +296,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_equity_run_street),
         cmocka_unit_test(test_px__catch_supply_one_way_and_same_edge),
+        cmocka_unit_test(test_px__ident_nth_unique),
+        cmocka_unit_test(test_px_equity_run_cancelled_writes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -185,6 +185,47 @@ static void test_px_layerdef_read_missing_file(void **state)
     free(path);
 }
 
+static void test_px__resolve_path_cases(void **state)
+{
+    fx *f = *state;
+    const char *cases[][2] = {
+        {"data/a.pbf", "layers/data/a.pbf"},          /* relative: against the folder */
+        {"/abs/a.shp", "/abs/a.shp"},                 /* absolute: kept */
+        {"PG:dbname=x host=y", "PG:dbname=x host=y"}, /* connection string: kept */
+        {"GPKG:f.gpkg:t", "GPKG:f.gpkg:t"},
+        {"/vsizip/a.zip/b.shp", "/vsizip/a.zip/b.shp"},
+        {"xy:z/a.csv", "xy:z/a.csv"}, /* looks like one, no such file */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *r = px__resolve_path("layers", cases[i][0]);
+        assert_string_equal(r, cases[i][1]);
+        free(r);
+    }
+    /* A file named like a connection string, next to the definition, wins. */
+    char *odd = px_test_path(f->dir, "odd:name.csv");
+    FILE *fp = fopen(odd, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    char *r = px__resolve_path(f->dir, "odd:name.csv");
+    assert_string_equal(r, odd);
+    free(r);
+    free(odd);
+}
+
+static void test_px__utf8_valid_cases(void **state)
+{
+    (void)state;
+    assert_true(px__utf8_valid(""));
+    assert_true(px__utf8_valid("B\xc3\xa9thune"));                /* é */
+    assert_true(px__utf8_valid("\xe2\x82\xac \xf0\x9f\x9a\xb2")); /* euro sign, bicycle */
+    assert_false(px__utf8_valid("Z\xfcrich"));                    /* Latin-1 ü */
+    assert_false(px__utf8_valid("\xc3"));                         /* truncated */
+    assert_false(px__utf8_valid("\xc0\xaf"));                     /* overlong '/' */
+    assert_false(px__utf8_valid("\xe0\x80\xaf"));                 /* overlong, 3 bytes */
+    assert_false(px__utf8_valid("\xed\xa0\x80"));                 /* surrogate U+D800 */
+    assert_false(px__utf8_valid("\xf4\x90\x80\x80"));             /* past U+10FFFF */
+}
+
 /* ---- loading -------------------------------------------------------------- */
 
 static void test_px_load_repairs_and_rejects_with_reasons(void **state)
@@ -433,6 +474,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_unknown_key_named_with_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_unknown_layer_and_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px__resolve_path_cases, setup, teardown),
+        cmocka_unit_test(test_px__utf8_valid_cases),
         cmocka_unit_test_setup_teardown(test_px_layerdef_read_json_unknown_key_names_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_repairs_and_rejects_with_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_value_map_rejects_unmapped_value, setup, teardown),

@@ -4,6 +4,7 @@
 #include "helpers/px_test.h"
 
 #include <string.h>
+#include <math.h>
 
 static px_ctx *ctx;
 
@@ -146,7 +147,7 @@ static void test_px_lts_classify_mixed_local_30(void **state)
     assert_string_equal(r.rule, "mixed-local-30");
     assert_true(r.speed_defaulted);
     assert_true(r.lanes_defaulted);
-    assert_float_equal(r.speed_kmh, 30.0, 1e-9);
+    px_assert_near(r.speed_kmh, 30.0, 1e-9);
     assert_int_equal(r.facility, PX_CYCLE_NONE);
 }
 
@@ -205,7 +206,7 @@ static void test_px_lts_classify_speed_forms(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         px_lts_tags t = {.highway = "tertiary", .maxspeed = cases[i].tag};
         assert_int_equal(px_lts_classify(ctx, &t, &r), PX_OK);
-        assert_float_equal(r.speed_kmh, cases[i].kmh, 1e-6);
+        px_assert_near(r.speed_kmh, cases[i].kmh, 1e-6);
         assert_int_equal(r.speed_defaulted, cases[i].defaulted);
     }
 }

@@ -6,6 +6,7 @@
 #include "helpers/px_test.h"
 #include "net/net_build_int.h"
 #include "geom/geom_int.h"
+#include "store/store_blob.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -238,6 +239,67 @@ static void test_px_net_build_oneway_costs(void **state)
     px_ctx_free(ctx);
 }
 
+static void test_px_graph_load_cache_matches_tables(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    const road roads[] = {
+        {"A", "residential", "yes", NULL, NULL, NULL, 3, {0, 0, 100, 0, 200, 0}},
+        {"B", "footway", NULL, NULL, NULL, NULL, 3, {100, -100, 100, 0, 100, 100}},
+        {"C", "cycleway", NULL, "no", NULL, NULL, 2, {200, 0, 200, 300}},
+    };
+    char *path = NULL;
+    px_store *s = store_with_roads(ctx, &path, roads, 3);
+    assert_int_equal(px_net_build(ctx, s, NULL, NULL), PX_OK);
+    char *stamp = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    assert_int_equal(px__store_blob_get(s, "graph", &stamp, &data, &len), PX_OK);
+    assert_non_null(strstr(stamp, "edges:5@"));
+    free(stamp);
+    free(data);
+    px_graph *cached = NULL, *rows = NULL;
+    assert_int_equal(px_graph_load(ctx, s, &cached), PX_OK);
+    assert_int_equal(px__store_blob_delete(s, "graph"), PX_OK);
+    assert_int_equal(px__store_blob_get(s, "graph", &stamp, &data, &len), PX_ENOTFOUND);
+    assert_int_equal(px_graph_load(ctx, s, &rows), PX_OK);
+    assert_int_equal(px_graph_n_nodes(cached), px_graph_n_nodes(rows));
+    assert_int_equal(px_graph_n_edges(cached), 5);
+    assert_int_equal(px_graph_n_edges(rows), 5);
+    for (size_t e = 0; e < 5; e++) {
+        int32_t a1, b1, a2, b2;
+        px_graph_edge_nodes(cached, e, &a1, &b1);
+        px_graph_edge_nodes(rows, e, &a2, &b2);
+        assert_int_equal(a1, a2);
+        assert_int_equal(b1, b2);
+        assert_int_equal(px_graph_edge_fid(cached, e), px_graph_edge_fid(rows, e));
+        assert_int_equal(px_graph_edge_flags(cached, e), px_graph_edge_flags(rows, e));
+        assert_true(px_graph_edge_cost_s(cached, e, PX_MODE_BIKE) == px_graph_edge_cost_s(rows, e, PX_MODE_BIKE));
+        assert_true(px_graph_edge_length_m(cached, e) == px_graph_edge_length_m(rows, e));
+    }
+    for (size_t v = 0; v < px_graph_n_nodes(rows); v++) {
+        double x1, y1, x2, y2;
+        px_graph_node_xy(cached, v, &x1, &y1);
+        px_graph_node_xy(rows, v, &x2, &y2);
+        assert_true(x1 == x2 && y1 == y2);
+    }
+    px_graph_free(cached);
+    px_graph_free(rows);
+    /* A cache whose stamp no longer matches the tables is ignored: rebuild
+     * (new cache), then replace net_edges by hand with an empty table. */
+    assert_int_equal(px_net_build(ctx, s, NULL, NULL), PX_OK);
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, px__net_edges_schema(), &w), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_int_equal(px_graph_load(ctx, s, &rows), PX_OK);
+    assert_int_equal(px_graph_n_edges(rows), 0);
+    px_graph_free(rows);
+    px_store_close(s);
+    free(path);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_px_net_build_topology),
         cmocka_unit_test(test_px_net_build_no_roads),
         cmocka_unit_test(test_px_net_build_oneway_costs),
+        cmocka_unit_test(test_px_graph_load_cache_matches_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

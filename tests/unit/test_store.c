@@ -171,6 +171,27 @@ static void test_px_table_writer_abort_leaves_previous(void **state)
     px_store_close(s);
 }
 
+static void test_px_table_writer_finish_wrong_geometry_type(void **state)
+{
+    fixture *f = *state;
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(f->ctx, f->path, "EPSG:32632", &s), PX_OK);
+    static const px_table_schema polys = {"zones", "result", PX_GEOM_POLYGON, 3, cols};
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, &polys, &w), PX_OK);
+    unsigned char wkb[21];
+    point_wkb(wkb, 1, 2);
+    px_value v[3] = {PX_VALUE_TEXT("a"), PX_VALUE_INT(1), PX_VALUE_REAL(1)};
+    assert_int_equal(px_table_writer_add(w, v, NULL, 0, NULL), PX_OK);
+    assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    /* The point in a polygon table is found when the table is finished,
+     * named by its row, and nothing is kept. */
+    assert_int_equal(px_table_writer_finish(w), PX_EDOMAIN);
+    assert_string_equal(px_ctx_errmsg(f->ctx), "zones: row 2: geometry is POINT, the table takes POLYGON");
+    assert_false(px_store_has_table(s, "zones"));
+    px_store_close(s);
+}
+
 static void test_px_store_settings(void **state)
 {
     fixture *f = *state;
@@ -195,6 +216,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_store_open_not_a_project, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_table_writer_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_table_writer_abort_leaves_previous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_table_writer_finish_wrong_geometry_type, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_settings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

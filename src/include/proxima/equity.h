@@ -182,7 +182,9 @@ typedef struct px_equity_report {
  *                   within), Palma (NULL when the bottom 40% have nothing),
  *                   FGT 0/1/2 against the standard underserved_share x the
  *                   regional mean, underserved communes and population;
- *   equity_lorenz   101 Lorenz points per mode, category and method.
+ *   equity_lorenz   101 Lorenz points per mode, category and method;
+ *   equity_underserved (MULTIPOLYGON) the E2SFCA rows of underserved
+ *                   communes, least served first, with their population.
  * `opts` may be NULL; `report` may be NULL. Returns PX_ENOTFOUND (a layer
  * missing: population, services or communes), PX_EINVAL / PX_EDOMAIN (bad
  * options), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED; on error the
@@ -190,12 +192,7 @@ typedef struct px_equity_report {
 px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_equity_options *opts,
                         px_equity_report *report);
 
-/* Write table `table` of `store` to `path` as CSV: a header of column names,
- * rows in fid order, commas, double quotes around text that needs them,
- * reals as %.10g, NULL as an empty field, no geometry. Written to a
- * temporary file in the same folder and renamed. Returns PX_ENOTFOUND (no
- * table), PX_EIO (cannot write), PX_ESQLITE. */
-px_status px_csv_write_table(px_ctx *ctx, px_store *store, const char *table, const char *path);
+/* CSV copies of the result tables: px_export with format "CSV" (io.h). */
 
 #ifdef __cplusplus
 }

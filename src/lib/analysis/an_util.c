@@ -28,6 +28,25 @@ char *px__ident(const char *s)
     return out;
 }
 
+char *px__ident_nth(const char *const *names, size_t i)
+{
+    char *id = px__ident(names[i]);
+    size_t same = 0;
+    for (size_t j = 0; id && j < i; j++) {
+        char *other = px__ident(names[j]);
+        if (!other) {
+            free(id);
+            return NULL;
+        }
+        same += !strcmp(other, id);
+        free(other);
+    }
+    if (!id || same == 0) return id;
+    char *out = px__asprintf("%s_%zu", id, same + 1);
+    free(id);
+    return out;
+}
+
 void px__snap_points(const px_graph *g, px_mode mode, const px__points *p, double max_dist_m, px_snap *snaps,
                      uint8_t *ok, size_t *n_ok)
 {

@@ -7,6 +7,7 @@
  * typo cannot silently drop a criterion.
  */
 #include "bf_int.h"
+#include "equity_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -194,6 +195,21 @@ static px_status parse_criterion(parse *p, yaml_node_t *n, px__bf_criterion *c)
     if (!id || !*id) return perr(p, n, PX_EPARSE, "a criterion needs an 'id'", NULL, NULL);
     if (px__bf_criterion_index(p->sc, id) >= 0)
         return perr(p, n, PX_EDOMAIN, "criterion '%s' is listed twice", id, NULL);
+    /* Result columns are named after the cleaned id: two ids that clean to
+     * the same name ("props.a", "props_a") would clash in the tables. */
+    char *mine = px__ident(id);
+    for (size_t k = 0; mine && k < p->sc->n_criteria; k++) {
+        char *other = p->sc->criteria[k].id ? px__ident(p->sc->criteria[k].id) : NULL;
+        int clash = other && !strcmp(other, mine);
+        free(other);
+        if (clash) {
+            free(mine);
+            return perr(p, n, PX_EDOMAIN, "criteria '%s' and '%s' would share a column name",
+                        p->sc->criteria[k].id, id);
+        }
+    }
+    if (!mine) return px__error(p->ctx, PX_ENOMEM, "out of memory");
+    free(mine);
     if (!(c->id = px__strdup(id))) return px__error(p->ctx, PX_ENOMEM, "out of memory");
     yaml_node_t *th = map_get(p, n, "thresholds"), *cat = map_get(p, n, "categories");
     if (!!th == !!cat)

@@ -94,6 +94,11 @@ px_status px__catch_supply(px__catch *c, const px_snap *supply, double cutoff_s,
  * "props.pollution" -> "props_pollution"); caller-frees; NULL on OOM. */
 char *px__ident(const char *s);
 
+/* px__ident of names[i], made unique among names[0..i]: when an earlier name
+ * cleans to the same identifier, "_2", "_3"... is appended ("Health" and
+ * "health" -> "health", "health_2"), so built column names never clash. */
+char *px__ident_nth(const char *const *names, size_t i);
+
 /* Snap every point of `p` for `mode` within max_dist_m; ok[i] = 1 if snapped.
  * `snaps` and `ok` are caller-provided (p->n entries). Returns the number
  * snapped in *n_ok. */

@@ -39,7 +39,7 @@ static px_status write_origins(px__eq_run *run)
     for (size_t m = 0, k = 0; rc == PX_OK && m < run->n_modes; m++)
         for (size_t c = 0; rc == PX_OK && c < run->n_cats; c++)
             for (int me = 0; me < 2; me++, k++) {
-                char *cat = px__ident(run->cats[c]);
+                char *cat = px__ident_nth((const char *const *)run->cats, c);
                 names[k] = cat ? px__asprintf("%s_%s_%s", px_mode_name((px_mode)run->mode_list[m]), cat,
                                               method_names[me])
                                : NULL;
@@ -102,8 +102,20 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 typedef struct writers {
-    px_table_writer *communes, *summary, *lorenz;
+    px_table_writer *communes, *summary, *lorenz, *underserved;
 } writers;
+
+/* The underserved list: E2SFCA rows of underserved communes only, least
+ * served first, for a council that wants the list and not the whole table. */
+static const px_column underserved_cols[] = {{"commune_id", PX_COL_TEXT},
+                                             {"commune_name", PX_COL_TEXT},
+                                             {"mode", PX_COL_TEXT},
+                                             {"category", PX_COL_TEXT},
+                                             {"population", PX_COL_REAL},
+                                             {"mean_access", PX_COL_REAL},
+                                             {"ratio_to_regional", PX_COL_REAL},
+                                             {"share_no_service", PX_COL_REAL},
+                                             {"underserved_population", PX_COL_REAL}};
 
 static const px_column communes_cols[] = {{"commune_id", PX_COL_TEXT},
                                           {"commune_name", PX_COL_TEXT},
@@ -207,6 +219,18 @@ static px_status one_run(px__eq_run *run, size_t m, size_t c, int me, const doub
                                               PX_VALUE_REAL(under_by_group[k]),
                                               PX_VALUE_INT((int64_t)r + 1)};
         rc = px_table_writer_add(wr->communes, row, run->com.wkb[k], run->com.wkb_len[k], NULL);
+        if (rc == PX_OK && under && me == 1) {
+            px_value u[NCOLS(underserved_cols)] = {PX_VALUE_TEXT(run->com.id[k]),
+                                                   PX_VALUE_TEXT(run->com.name[k]),
+                                                   PX_VALUE_TEXT(mode),
+                                                   PX_VALUE_TEXT(cat),
+                                                   PX_VALUE_REAL(gs[k].population),
+                                                   PX_VALUE_REAL(gs[k].mean),
+                                                   PX_VALUE_REAL(gs[k].ratio_to_mean),
+                                                   PX_VALUE_REAL(gs[k].share_none),
+                                                   PX_VALUE_REAL(under_by_group[k])};
+            rc = px_table_writer_add(wr->underserved, u, run->com.wkb[k], run->com.wkb_len[k], NULL);
+        }
     }
     if (rc == PX_OK) {
         size_t idx = m * run->n_cats + c;
@@ -253,16 +277,19 @@ static px_status write_indicators(px__eq_run *run)
     const px_table_schema sc_s = {"equity_summary", "result", PX_GEOM_NONE, NCOLS(summary_cols),
                                   summary_cols};
     const px_table_schema sc_l = {"equity_lorenz", "result", PX_GEOM_NONE, NCOLS(lorenz_cols), lorenz_cols};
+    const px_table_schema sc_u = {"equity_underserved", "result", PX_GEOM_MULTIPOLYGON,
+                                  NCOLS(underserved_cols), underserved_cols};
     writers wr = {0};
     double *v = malloc(n * sizeof *v), *under = malloc(ng * sizeof *under);
     px_group_stats *gs = malloc(ng * sizeof *gs);
     rank_item *items = malloc(ng * sizeof *items);
     px_status rc = v && under && gs && items ? PX_OK : px__error(ctx, PX_ENOMEM, "out of memory");
-    /* Three writers open at once inside the caller's transaction: each
+    /* Four writers open at once inside the caller's transaction: each
      * table is created first, rows follow run by run. */
     if (rc == PX_OK) rc = px_store_table_create(run->store, &sc_c, &wr.communes);
     if (rc == PX_OK) rc = px_store_table_create(run->store, &sc_s, &wr.summary);
     if (rc == PX_OK) rc = px_store_table_create(run->store, &sc_l, &wr.lorenz);
+    if (rc == PX_OK) rc = px_store_table_create(run->store, &sc_u, &wr.underserved);
     for (size_t m = 0; rc == PX_OK && m < run->n_modes; m++)
         for (size_t c = 0; rc == PX_OK && c < run->n_cats; c++)
             for (int me = 0; rc == PX_OK && me < 2; me++) {
@@ -270,9 +297,12 @@ static px_status write_indicators(px__eq_run *run)
                 for (size_t i = 0; i < n; i++)
                     v[i] = a[i];
                 rc = one_run(run, m, c, me, v, &wr, gs, under, items);
+                if (rc == PX_OK)
+                    rc = px__progress(ctx, "equity indicators", (m * run->n_cats + c) * 2 + (size_t)me + 1,
+                                      run->n_modes * run->n_cats * 2);
             }
-    px_table_writer *all[3] = {wr.communes, wr.summary, wr.lorenz};
-    for (int k = 0; k < 3; k++) {
+    px_table_writer *all[4] = {wr.communes, wr.summary, wr.lorenz, wr.underserved};
+    for (int k = 0; k < 4; k++) {
         if (!all[k]) continue;
         if (rc == PX_OK)
             rc = px_table_writer_finish(all[k]);
@@ -303,8 +333,9 @@ px_status px__equity_write(px__eq_run *run)
     if (rc == PX_OK) rc = write_indicators(run);
     px__log(run->ctx, PX_LOG_DEBUG, "equity: equity_origins %.2f s, indicators %.2f s", t1 - t0,
             seconds() - t1);
-    static const char *const tables[] = {"equity_origins", "equity_communes", "equity_summary", "equity_lorenz"};
-    for (size_t k = 0; rc == PX_OK && k < 4; k++)
+    static const char *const tables[] = {"equity_origins", "equity_communes", "equity_summary",
+                                         "equity_lorenz", "equity_underserved"};
+    for (size_t k = 0; rc == PX_OK && k < 5; k++)
         rc = px_store_set_source(run->store, tables[k], "proxima equity", NULL, NULL, NULL);
     if (rc == PX_OK)
         rc = px_store_commit(run->store);

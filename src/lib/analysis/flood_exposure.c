@@ -193,7 +193,7 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
         cols[4] = (px_column){"residents_share", PX_COL_REAL};
         cols[5] = (px_column){"services", PX_COL_INT};
         for (size_t c = 0; c < in->n_cats && rc == PX_OK; c++) {
-            char *id = px__ident(in->cats[c]);
+            char *id = px__ident_nth((const char *const *)in->cats, c);
             names[c] = id ? px__asprintf("services_%s", id) : NULL;
             free(id);
             if (!names[c])

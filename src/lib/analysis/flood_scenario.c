@@ -68,23 +68,46 @@ static px_value minutes_or_null(double s)
     return isfinite(s) ? PX_VALUE_REAL(s / 60.0) : PX_VALUE_NULL;
 }
 
+/* The state of one scenario: settings, the closed-edge mask, the search
+ * buffers (base and flooded costs per node), the writers. */
+typedef struct scen {
+    px_ctx *ctx;
+    const px_graph *g;
+    const px__flood_in *in;
+    const uint8_t *mask;
+    double thr_s, cutoff_s, snap_max;
+    px_snap *osnap, *src;
+    uint8_t *ook;
+    double *cb, *cf;
+    acc *a;
+    px_table_writer *w;
+    px_flood_report *rep;
+} scen;
+
 /* One mode and category: two searches, then the origins whose time changed. */
-static px_status one_run(px_ctx *ctx, const px_graph *g, px_mode mode, size_t c, const px__flood_in *in,
-                         const uint8_t *mask, double thr_s, double cutoff_s, double snap_max,
-                         const px_snap *osnap, const uint8_t *ook, double *cb, double *cf, px_snap *src,
-                         px_table_writer *w, acc *a, size_t n_cats, px_flood_report *rep)
+static px_status one_run(scen *S, px_mode mode, size_t c)
 {
+    px_ctx *ctx = S->ctx;
+    const px_graph *g = S->g;
+    const px__flood_in *in = S->in;
+    const uint8_t *mask = S->mask;
+    double thr_s = S->thr_s, cutoff_s = S->cutoff_s;
+    const px_snap *osnap = S->osnap;
+    px_snap *src = S->src;
+    double *cb = S->cb, *cf = S->cf;
+    size_t n_cats = in->n_cats;
+    px_flood_report *rep = S->rep;
     size_t ns = 0;
     for (size_t j = 0; j < in->svc.n; j++)
         if (in->svc.cat[j] && !strcmp(in->svc.cat[j], in->cats[c]) &&
-            px_graph_snap(NULL, g, mode, in->svc.x[j], in->svc.y[j], snap_max, &src[ns]) == PX_OK)
+            px_graph_snap(NULL, g, mode, in->svc.x[j], in->svc.y[j], S->snap_max, &src[ns]) == PX_OK)
             ns++;
     px_snap_sort(src, NULL, ns);
     px_status rc = px_graph_search(g, mode, PX_DIR_TO_SOURCES, src, ns, cutoff_s, NULL, cb);
     if (rc == PX_OK) rc = px_graph_search(g, mode, PX_DIR_TO_SOURCES, src, ns, cutoff_s, mask, cf);
     if (rc != PX_OK) return px__error(ctx, rc, "flood: search failed");
     for (size_t i = 0; i < in->pop.n && rc == PX_OK; i++) {
-        if (!ook[i]) continue;
+        if (!S->ook[i]) continue;
         double b = px_graph_cost_at(g, mode, PX_DIR_TO_SOURCES, cb, src, ns, cutoff_s, NULL, &osnap[i]);
         double f = px_graph_cost_at(g, mode, PX_DIR_TO_SOURCES, cf, src, ns, cutoff_s, mask, &osnap[i]);
         if (b == f || (!isfinite(b) && !isfinite(f)) || fabs(f - b) < 1e-6) continue;
@@ -92,7 +115,7 @@ static px_status one_run(px_ctx *ctx, const px_graph *g, px_mode mode, size_t c,
         int lost_qh = b <= thr_s && !(f <= thr_s);
         double pop = in->pop.weight[i];
         uint32_t gi = in->pop_group[i];
-        acc *ac = &a[gi * n_cats + c];
+        acc *ac = &S->a[gi * n_cats + c];
         if (lost_qh) ac->losing += pop;
         if (cut) ac->cut += pop;
         if (isfinite(b) && isfinite(f)) {
@@ -117,7 +140,7 @@ static px_status one_run(px_ctx *ctx, const px_graph *g, px_mode mode, size_t c,
         size_t len = 0;
         unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
         if (pt) GEOSGeom_destroy_r(h, pt);
-        rc = wkb ? px_table_writer_add(w, v, wkb, len, NULL)
+        rc = wkb ? px_table_writer_add(S->w, v, wkb, len, NULL)
                  : px__error(ctx, PX_EGEOS, "flood: cannot encode a point");
         if (wkb) px__wkb_free(ctx, wkb);
         rep->n_origin_rows++;
@@ -180,8 +203,8 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
         px__snap_points(g, (px_mode)m, &in->pop, snap_max, osnap, ook, NULL);
         memset(a, 0, (in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
         for (size_t c = 0; rc == PX_OK && c < nc; c++) {
-            rc = one_run(ctx, g, (px_mode)m, c, in, mask, thr_s, cutoff_s, snap_max, osnap, ook, cb, cf, src,
-                         wo, a, nc, rep);
+            scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep};
+            rc = one_run(&S, (px_mode)m, c);
             if (rc == PX_OK) rc = px__progress(ctx, "flood scenario", (uint64_t)(m * (int)nc) + c, 2 * nc);
         }
         if (rc == PX_OK) rc = write_communes(in, (px_mode)m, a, res_total, rep->n_closed_edges, wc);

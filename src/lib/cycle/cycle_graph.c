@@ -34,6 +34,7 @@ void px__cgraph_free(px__cgraph *g)
     free(g->e_lts), free(g->e_fac), free(g->e_fid);
     free(g->out_off), free(g->out_edge), free(g->out_to);
     free(g->in_off), free(g->in_edge), free(g->in_from);
+    free(g->has_extra);
     free(g);
 }
 
@@ -70,7 +71,25 @@ px_status px__cgraph_add_edge(px_ctx *ctx, px__cgraph *g, int32_t from, int32_t 
     g->e_lts[e] = (uint8_t)lts;
     g->e_fac[e] = (uint8_t)fac;
     g->e_fid[e] = fid;
+    if (g->out_off) {
+        if (!g->has_extra && !(g->has_extra = calloc(g->n_nodes + 1, 1))) {
+            g->n_edges--;
+            return px__error(ctx, PX_ENOMEM, "out of memory");
+        }
+        g->has_extra[from] = g->has_extra[to] = 1;
+    }
     return PX_OK;
+}
+
+void px__cgraph_truncate(px__cgraph *g, size_t n)
+{
+    if (n < g->n_indexed || n >= g->n_edges) return;
+    for (size_t e = g->n_indexed; e < g->n_edges; e++)
+        if (g->has_extra) g->has_extra[g->e_from[e]] = g->has_extra[g->e_to[e]] = 0;
+    g->n_edges = n;
+    /* Endpoints of the edges that stay appended keep their mark. */
+    for (size_t e = g->n_indexed; e < n; e++)
+        g->has_extra[g->e_from[e]] = g->has_extra[g->e_to[e]] = 1;
 }
 
 px_status px__cgraph_index(px_ctx *ctx, px__cgraph *g)
@@ -113,6 +132,8 @@ px_status px__cgraph_index(px_ctx *ctx, px__cgraph *g)
     free(g->in_off), free(g->in_edge), free(g->in_from);
     g->out_off = oo, g->out_edge = oe, g->out_to = ot;
     g->in_off = io, g->in_edge = ie, g->in_from = it;
+    g->n_indexed = m;
+    if (g->has_extra) memset(g->has_extra, 0, g->n_nodes);
     return PX_OK;
 }
 
@@ -193,6 +214,21 @@ static void relax(px__csearch *s, int32_t v, double d)
     heap_up(s, (size_t)s->pos[v]);
 }
 
+/* The appended edges at node u, walked as the CSR would: outward along
+ * allowed directions, or inward (the arcs that enter u). Few (picked links). */
+static void extra_arcs(px__csearch *s, const px__cgraph *g, int32_t u, double du, int inward, int max_lts,
+                       double cutoff_m)
+{
+    for (size_t e = g->n_indexed; e < g->n_edges; e++) {
+        if (g->e_lts[e] == 0 || g->e_lts[e] > max_lts) continue;
+        double dv = du + g->e_len[e];
+        if (dv > cutoff_m) continue;
+        /* From u along the edge: forward when u is its start; inward the roles swap. */
+        if (g->e_from[e] == u && (inward ? g->e_bwd[e] : g->e_fwd[e])) relax(s, g->e_to[e], dv);
+        if (g->e_to[e] == u && (inward ? g->e_fwd[e] : g->e_bwd[e])) relax(s, g->e_from[e], dv);
+    }
+}
+
 void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, const double *src_d,
                      size_t n_src, int max_lts, int dir, double cutoff_m)
 {
@@ -221,6 +257,7 @@ void px__csearch_run(px__csearch *s, const px__cgraph *g, const int32_t *src, co
                 double dv = du + g->e_len[e];
                 if (dv <= cutoff_m) relax(s, to[a], dv);
             }
+            if (g->has_extra && g->has_extra[u]) extra_arcs(s, g, u, du, inward, max_lts, cutoff_m);
         }
     }
 }

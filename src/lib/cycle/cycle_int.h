@@ -84,16 +84,26 @@ typedef struct px__cgraph {
     int32_t *out_to;
     uint32_t *in_off, *in_edge;
     int32_t *in_from;
+    /* Edges n_indexed .. n_edges were appended after the last indexing (a
+     * picked gap link): searches find them through has_extra[u] instead of
+     * the CSR, so that a pick need not rebuild the adjacency. */
+    size_t n_indexed;
+    uint8_t *has_extra; /* per node, NULL until an edge is appended after indexing */
 } px__cgraph;
 
 /* New graph with `n_nodes` nodes (coordinates zero) and no edges. */
 px_status px__cgraph_new(px_ctx *ctx, size_t n_nodes, px__cgraph **out);
 void px__cgraph_free(px__cgraph *g);
-/* Append an edge; call px__cgraph_index before searching. */
+/* Append an edge. Before the first px__cgraph_index, edges only go to the
+ * list; after it, an appended edge is searchable at once (as an extra edge)
+ * until the next px__cgraph_index folds it into the CSR. */
 px_status px__cgraph_add_edge(px_ctx *ctx, px__cgraph *g, int32_t from, int32_t to, double len_m, int fwd,
                               int bwd, int lts, int fac, int64_t fid);
 /* (Re)build the CSR adjacency from the edge list. */
 px_status px__cgraph_index(px_ctx *ctx, px__cgraph *g);
+/* Drop the edges from n_edges down to `n` (n >= n_indexed: appended edges
+ * only, no re-indexing needed). */
+void px__cgraph_truncate(px__cgraph *g, size_t n);
 
 /* Reusable state of a bounded shortest-distance search; one per thread. */
 typedef struct px__csearch {

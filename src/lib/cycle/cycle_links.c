@@ -15,8 +15,10 @@
  * Since u and v lie on different islands, every such pair is new. Ranking
  * is lazy greedy: an island-total upper bound orders the queue, exact
  * benefits are computed only for entries that reach the top, and after each
- * pick every candidate touching the merged island is re-queued with a fresh
- * bound (its benefit may have grown: it now reaches the other island too).
+ * pick every candidate touching the merged island within reach of the new
+ * link is re-queued with a fresh bound (its benefit may have grown: it now
+ * reaches the other island too). A picked gap edge is appended to the graph
+ * and searched as an extra edge; the graph is restored on return.
  * Not considered: links joining three or more islands at once, and the
  * detour rule of the connectivity score (the joined pairs had no low-stress
  * route at all before).
@@ -54,7 +56,7 @@ typedef struct state {
     entry *heap;
     size_t n_heap, cap_heap;
     int32_t *uf;          /* island union-find */
-    uint32_t *ver;        /* per island root: pick count when last merged */
+    uint32_t *cver;       /* per candidate: pick count when its benefit last changed */
     double *ipop, *idest; /* per island root: totals */
     double *node_pop, *node_dest;
     px__csearch *s1, *s2;
@@ -374,6 +376,16 @@ static entry heap_pop(state *S)
     return top;
 }
 
+/* Is an end of candidate o within `reach` metres (straight) of an end of c? */
+static int near(const px__cgraph *g, const cand *o, const cand *c, double reach)
+{
+    int32_t oe[2] = {o->a, o->b}, ce[2] = {c->a, c->b};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (hypot(g->x[oe[i]] - g->x[ce[j]], g->y[oe[i]] - g->y[ce[j]]) <= reach) return 1;
+    return 0;
+}
+
 static double per_km(double benefit, double len)
 {
     return benefit / fmax(len / 1000.0, 0.001);
@@ -388,11 +400,11 @@ void px__clinks_clear(px__clinks *l)
 
 /* Apply a picked link to the graph (lower upgrades to LTS 1, two-way; add a
  * gap edge) and merge its islands. Undone by restore(). */
-static px_status apply(state *S, const cand *c, uint8_t *saved, uint32_t pick)
+static px_status apply(state *S, const cand *c, uint8_t *saved)
 {
     px__cgraph *g = S->in->g;
     px_status rc = PX_OK;
-    int reindex = c->kind != 0; /* only new arcs need the adjacency rebuilt */
+    int reindex = 0; /* a gap edge is searchable as appended; only new arc directions need a rebuild */
     if (c->kind == 0) {
         for (size_t k = 0; k < c->n_edges; k++) {
             uint32_t e = S->cedges[c->first_edge + k];
@@ -408,7 +420,6 @@ static px_status apply(state *S, const cand *c, uint8_t *saved, uint32_t pick)
     if (rc == PX_OK && A != B) {
         S->uf[B] = A;
         S->ipop[A] += S->ipop[B], S->idest[A] += S->idest[B];
-        S->ver[A] = pick;
     }
     return rc;
 }
@@ -425,7 +436,7 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     if (rc == PX_OK) rc = find_gaps(&S);
     if (rc != PX_OK) goto done;
     S.uf = malloc((ni + 1) * sizeof *S.uf);
-    S.ver = calloc(ni + 1, sizeof *S.ver);
+    S.cver = calloc(S.n_c + 1, sizeof *S.cver);
     S.ipop = malloc((ni + 1) * sizeof *S.ipop);
     S.idest = malloc((ni + 1) * sizeof *S.idest);
     S.node_pop = calloc(nn + 1, sizeof *S.node_pop);
@@ -434,7 +445,7 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     S.pb = malloc((nn + 1) * sizeof *S.pb);
     saved = malloc(3 * m0 + 3);
     res.links = calloc((size_t)p->top_links + 1, sizeof *res.links);
-    if (!S.uf || !S.ver || !S.ipop || !S.idest || !S.node_pop || !S.node_dest || !S.pa || !S.pb || !saved ||
+    if (!S.uf || !S.cver || !S.ipop || !S.idest || !S.node_pop || !S.node_dest || !S.pa || !S.pb || !saved ||
         !res.links) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
@@ -462,7 +473,7 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
         const cand *c = &S.c[e.cand];
         int32_t A = uf_find(S.uf, isl->node[c->a]), B = uf_find(S.uf, isl->node[c->b]);
         if (A == B) continue;
-        if (e.stamp < S.ver[A] || e.stamp < S.ver[B]) continue; /* superseded by a fresh entry */
+        if (e.stamp < S.cver[e.cand]) continue; /* superseded by a fresh entry */
         if (!e.exact) {
             double b = exact_benefit(&S, c);
             if (b > 0) rc = heap_push(&S, (entry){per_km(b, c->len), e.cand, picks, 1, b});
@@ -478,15 +489,22 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
                          .island_b = isl->node[c->b],
                          .first_edge = c->first_edge,
                          .n_edges = c->n_edges};
-        rc = apply(&S, c, saved, ++picks);
-        /* The merged island's totals grew: every candidate touching it gets
-         * a fresh upper bound (its older entries are now stale and skipped).
-         * A scan of all candidates per pick is cheap next to the searches. */
+        rc = apply(&S, c, saved);
+        picks++;
+        /* A candidate touching the merged island may now be worth more: its
+         * searches can cross the new link. Only if an end of it lies within
+         * the biking distance (plus the link's length) of the link's ends,
+         * as the crow flies, since network distances are never shorter;
+         * those get a fresh upper bound and their older entries go stale.
+         * The others keep their entries: their benefit has not changed, so
+         * an older bound still bounds it. */
         int32_t M = uf_find(S.uf, isl->node[c->a]);
+        double reach = p->bike_distance_m + c->len;
         for (size_t i = 0; i < S.n_c && rc == PX_OK; i++) {
             const cand *o = &S.c[i];
             int32_t oa = uf_find(S.uf, isl->node[o->a]), ob = uf_find(S.uf, isl->node[o->b]);
-            if (oa == ob || (oa != M && ob != M)) continue;
+            if (oa == ob || (oa != M && ob != M) || !near(g, o, c, reach)) continue;
+            S.cver[i] = picks;
             double ub = upper_bound(&S, o);
             if (ub > 0) rc = heap_push(&S, (entry){per_km(ub, o->len), (uint32_t)i, picks, 0, ub});
         }
@@ -504,7 +522,8 @@ px_status px__cycle_links(px_ctx *ctx, px__cinput *in, const px__cparams *p, con
     for (size_t i = 0; i < res.n; i++) {
         px__clink *l = &res.links[i];
         /* Gap links have no network edges (and cedges may be NULL). */
-        if (l->n_edges) memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
+        if (l->n_edges)
+            memcpy(res.edges + res.n_edge_ids, S.cedges + l->first_edge, l->n_edges * sizeof *res.edges);
         l->first_edge = res.n_edge_ids;
         res.n_edge_ids += l->n_edges;
     }
@@ -529,11 +548,15 @@ done:
             }
         }
     }
-    int changed = g->n_edges != m0;
+    /* The adjacency must be rebuilt when an upgrade changed directions (the
+     * index then also holds gap edges); otherwise dropping the appended
+     * gap edges is enough. */
+    int changed = g->n_indexed > m0;
     for (size_t i = 0; !changed && i < res.n; i++)
         changed = res.links[i].kind == 0;
     for (size_t i = 0; !changed && rc == PX_OK && i < out->n; i++)
         changed = out->links[i].kind == 0;
+    if (!changed) px__cgraph_truncate(g, m0);
     g->n_edges = m0;
     if (changed) {
         px_status ri = px__cgraph_index(ctx, g);
@@ -541,7 +564,7 @@ done:
     }
     px__clinks_clear(&res);
     px__csearch_free(S.s1), px__csearch_free(S.s2);
-    free(S.c), free(S.cedges), free(S.heap), free(S.uf), free(S.ver), free(S.ipop), free(S.idest);
+    free(S.c), free(S.cedges), free(S.heap), free(S.uf), free(S.cver), free(S.ipop), free(S.idest);
     free(S.node_pop), free(S.node_dest), free(S.pa), free(S.pb), free(saved);
     return rc;
 }

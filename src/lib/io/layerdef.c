@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 int px__layer_has_column(px_layer_id layer, const char *name)
 {
@@ -33,8 +34,15 @@ char *px__resolve_path(const char *dir, const char *text)
      * before ':' would be a Windows drive; we do not try to guess those. */
     const char *colon = strchr(text, ':');
     int is_conn = colon && colon - text >= 2 && strcspn(text, "/\\") > (size_t)(colon - text);
-    if (text[0] == '/' || is_conn || !dir || !*dir) return px__strdup(text);
-    return px__asprintf("%s/%s", dir, text);
+    if (text[0] == '/' || !dir || !*dir) return px__strdup(text);
+    char *rel = px__asprintf("%s/%s", dir, text);
+    /* "a:b.csv" could be either: an existing file next to the definition wins. */
+    struct stat st;
+    if (is_conn && rel && stat(rel, &st) != 0) {
+        free(rel);
+        return px__strdup(text);
+    }
+    return rel;
 }
 
 static char *dir_of(const char *path)

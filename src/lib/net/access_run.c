@@ -299,6 +299,9 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
         rep.share_all[m] = NAN;
         rep.n_dest_unsnapped[m] = res.modes[m] ? atomic_load(&sh->dest_unsnapped[m]) : 0;
         if (!res.modes[m]) continue;
+        if (rep.n_dest_unsnapped[m])
+            px__log(ctx, PX_LOG_WARN, "access: %lld destination(s) farther than %.0f m from any %s edge: not used",
+                    (long long)rep.n_dest_unsnapped[m], res.o.max_snap_m, px_mode_name((px_mode)m));
         for (size_t i = 0; i < orig.n; i++) rep.n_unsnapped[m] += sh->osnap[m][i].edge < 0;
         if (rep.n_unsnapped[m])
             px__log(ctx, PX_LOG_WARN, "access: %lld origin(s) farther than %.0f m from any %s edge: unreachable",

@@ -12,7 +12,6 @@
  */
 #include "access_int.h"
 #include "net_build_int.h"
-#include "../store/store_bulk.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -257,11 +256,7 @@ done:
 px_status px__access_write(px_ctx *ctx, px_store *store, const px__origins *orig, const px__communes *com,
                            const px__dests *dests, const px__access_res *res, px_access_report *rep)
 {
-    /* A larger page cache for the R*Tree of a million points; 256 MiB at most,
-     * about 100 bytes per origin. */
-    size_t mib = 8 + orig->n / 10000;
-    px_status rc = px__store_set_cache_mib(store, (int)(mib < 256 ? mib : 256));
-    if (rc == PX_OK) rc = px_store_begin(store);
+    px_status rc = px_store_begin(store);
     if (rc == PX_OK && res->o.no_origins_table) rc = px_store_drop_table(store, "access_origins");
     else if (rc == PX_OK) rc = write_origins(ctx, store, orig, com, dests, res);
     if (rc == PX_OK) rc = write_communes(ctx, store, orig, com, dests, res, rep);

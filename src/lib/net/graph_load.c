@@ -1,8 +1,8 @@
 /*
- * px_graph_load: the graph from net_nodes and net_edges, numeric columns
- * only (x, y of the nodes; endpoints, length, flags and costs of the edges),
- * through the store reader: no geometry is parsed, which keeps a million-node
- * load to about a second. Node fids are expected to be 1..n (as
+ * px_graph_load: the graph from the cache px_net_build left (graph_cache.c)
+ * when it is still current, else from net_nodes and net_edges, numeric
+ * columns only (x, y of the nodes; endpoints, length, flags and costs of the
+ * edges), through the store reader: no geometry is parsed. Node fids are expected to be 1..n (as
  * px_net_build writes them); any other numbering is mapped through a sorted
  * fid table.
  */
@@ -25,21 +25,15 @@ static int32_t node_index(const int64_t *fids, int32_t n, int64_t f)
     return p ? (int32_t)(p - fids) : -1;
 }
 
-px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
+/* Fill the arrays of `g` (allocated with the tables' counts) from the rows. */
+static px_status load_rows(px_ctx *ctx, px_store *store, px_graph *g)
 {
-    if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_graph_load: NULL argument");
-    if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges"))
-        return px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
-    int64_t n_nodes = 0, n_edges = 0;
-    px_status rc = px_store_count(store, "net_nodes", &n_nodes);
-    if (rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
-    if (rc != PX_OK) return rc;
-    px_graph *g = NULL;
+    int64_t n_nodes = g->n_nodes, n_edges = g->n_edges;
     px_table_reader *r = NULL;
     int64_t *fids = NULL;
-    if ((rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g)) != PX_OK) return rc;
     static const char *const node_cols[] = {"x", "y", NULL};
-    if ((rc = px_store_reader_open(store, "net_nodes", node_cols, 0, NULL, &r)) != PX_OK) goto done;
+    px_status rc = px_store_reader_open(store, "net_nodes", node_cols, 0, NULL, &r);
+    if (rc != PX_OK) goto done;
     int has = 0, contiguous = 1;
     int64_t i = 0;
     fids = malloc((size_t)(n_nodes ? n_nodes : 1) * sizeof *fids);
@@ -87,16 +81,42 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
         g->efid[e] = px_table_reader_fid(r);
         e++;
     }
-    if (rc != PX_OK) goto done;
-    if (e != n_edges || i != n_nodes) {
+    if (rc == PX_OK && (e != n_edges || i != n_nodes))
         rc = px__error(ctx, PX_EDOMAIN, "%s: network changed while loading", px_store_path(store));
-        goto done;
-    }
-    if ((rc = px__progress(ctx, "network: load", 2, 3))) goto done;
-    rc = px__graph_finish(ctx, g);
 done:
     px_table_reader_close(r);
     free(fids);
+    return rc;
+}
+
+px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
+{
+    if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_graph_load: NULL argument");
+    if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges"))
+        return px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
+    /* A current cache gives the counts too: no scan of the tables at all. */
+    int64_t n_nodes = 0, n_edges = 0;
+    int cached = px__graph_cache_peek(ctx, store, &n_nodes, &n_edges);
+    px_status rc = PX_OK;
+    if (!cached) rc = px_store_count(store, "net_nodes", &n_nodes);
+    if (!cached && rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
+    if (rc != PX_OK) return rc;
+    px_graph *g = NULL;
+    if ((rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g)) != PX_OK) return rc;
+    if (!cached || !px__graph_cache_get(ctx, store, g)) {
+        /* A cache that failed half-way may have counts the tables disagree
+         * with: start again from the tables' own counts. */
+        if (cached) {
+            px_graph_free(g);
+            g = NULL;
+            rc = px_store_count(store, "net_nodes", &n_nodes);
+            if (rc == PX_OK) rc = px_store_count(store, "net_edges", &n_edges);
+            if (rc == PX_OK) rc = px__graph_alloc(ctx, (size_t)n_nodes, (size_t)n_edges, &g);
+        }
+        if (rc == PX_OK) rc = load_rows(ctx, store, g);
+    }
+    if (rc == PX_OK) rc = px__progress(ctx, "network: load", 2, 3);
+    if (rc == PX_OK) rc = px__graph_finish(ctx, g);
     if (rc != PX_OK) {
         px_graph_free(g);
         return rc;

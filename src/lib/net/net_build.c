@@ -2,7 +2,8 @@
  * px_net_build: read the ways (net_read.c), find the nodes
  * (net_topology.c), then cut every line into one edge per segment, compute
  * lengths, per-mode travel times and components, and write net_nodes and
- * net_edges in one transaction. Costs are rounded to float precision before
+ * net_edges in one transaction, with the graph cache px_graph_load reads
+ * (graph_cache.c). Costs are rounded to float precision before
  * they are stored so that the in-memory graph (float costs) and any other
  * tool reading the table see exactly the same numbers.
  */
@@ -23,8 +24,11 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
     px_ctx *ctx = b->ctx;
     px__wkbw *wk = NULL;
     px_table_writer *w = NULL;
-    px_status rc = px__wkbw_new(ctx, &wk);
+    px_graph *cache = NULL; /* the arrays px_graph_load will read back (graph_cache.c) */
+    px_status rc = px__graph_alloc(ctx, (size_t)b->n_nodes, n_edges, &cache);
     if (rc != PX_OK) return rc;
+    memcpy(cache->xy, b->node_xy, 2 * (size_t)b->n_nodes * sizeof *cache->xy);
+    if ((rc = px__wkbw_new(ctx, &wk)) != PX_OK) goto done;
     int64_t island_max = b->opts.island_max_nodes;
     if ((rc = px_store_begin(store)) != PX_OK) goto done;
     if ((rc = px_store_table_create(store, px__net_nodes_schema(), &w)) != PX_OK) goto done;
@@ -80,8 +84,16 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
             rc = PX_EGEOS;
             break;
         }
-        rc = px_table_writer_add(w, v, wkb, len, NULL);
+        int64_t fid = 0;
+        rc = px_table_writer_add(w, v, wkb, len, &fid);
         px__wkbw_buf_free(wk, wkb);
+        cache->efrom[e] = er->a;
+        cache->eto[e] = er->b;
+        cache->elen[e] = len_m;
+        cache->ecost[PX_MODE_WALK][e] = (float)walk_s;
+        cache->ecost[PX_MODE_BIKE][e] = (float)bike_s;
+        cache->eflags[e] = ln->flags;
+        cache->efid[e] = fid;
         rep->total_length_m += len_m;
         if (island) rep->n_island_edges++;
     }
@@ -92,11 +104,13 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
     if (rc == PX_OK)
         rc = px_store_set_source(store, "net_edges", "proxima network", "roads,cycle_routes", NULL,
                                  "one straight segment per edge");
+    if (rc == PX_OK) rc = px__graph_cache_put(ctx, store, cache);
     if (rc == PX_OK) rc = px_store_commit(store);
 done:
     px_table_writer_abort(w);
     if (rc != PX_OK) px_store_rollback(store);
     px__wkbw_free(wk);
+    px_graph_free(cache);
     return rc;
 }
 

@@ -63,6 +63,17 @@ px_status px__graph_finish(px_ctx *ctx, px_graph *g);
 int32_t px__components(int32_t n_nodes, int32_t n_edges, const int32_t *efrom, const int32_t *eto,
                        int32_t *comp);
 
+/* The graph cache (graph_cache.c): store the arrays of `g` (before or after
+ * px__graph_finish) as a blob stamped with the network tables' metadata;
+ * call inside the transaction that wrote them. Returns PX_ENOMEM, PX_ESQLITE. */
+px_status px__graph_cache_put(px_ctx *ctx, px_store *store, const px_graph *g);
+/* Is there a current cache (stamp matching the tables' metadata)? 1 with its
+ * node and edge counts set, 0 otherwise. */
+int px__graph_cache_peek(px_ctx *ctx, px_store *store, int64_t *n_nodes, int64_t *n_edges);
+/* Fill the arrays of `g` (allocated with the counts px__graph_cache_peek
+ * gave) from the cache; 1 if done, 0 if not (then load from the tables). */
+int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g);
+
 /* Build the snapping grid. */
 px_status px__grid_build(px_ctx *ctx, px_graph *g);
 void px__grid_free(px__grid *grid);

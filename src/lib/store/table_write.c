@@ -146,19 +146,9 @@ px_status px_store_table_create(px_store *s, const px_table_schema *schema, px_t
         for (size_t i = 0; i < schema->n_columns; i++)
             n += (size_t)snprintf(sql + n, cap - n, ", \"%s\" %s", schema->columns[i].name,
                                   col_sql_type(schema->columns[i].type));
-        snprintf(sql + n, cap - n, ")");
+        /* A plain BLOB while rows go in; registered with SpatiaLite at finish. */
+        snprintf(sql + n, cap - n, "%s)", schema->geom_type != PX_GEOM_NONE ? ", geom BLOB" : "");
         rc = px__store_exec(s, sql);
-    }
-    if (rc == PX_OK && schema->geom_type != PX_GEOM_NONE) {
-        snprintf(sql, cap, "SELECT AddGeometryColumn('%s', 'geom', %d, '%s', 'XY')", schema->name, s->srid,
-                 px_geom_type_name(schema->geom_type));
-        sqlite3_stmt *st = NULL;
-        rc = px__store_prepare(s, sql, &st);
-        if (rc == PX_OK) {
-            if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
-                rc = px__error(s->ctx, PX_ESQLITE, "%s: cannot add a geometry column to '%s'", s->path, schema->name);
-            sqlite3_finalize(st);
-        }
     }
     free(sql);
     if (rc == PX_OK) rc = build_insert(w, schema);
@@ -203,6 +193,43 @@ px_status px_table_writer_add(px_table_writer *w, const px_value *values, const 
     return PX_OK;
 }
 
+/* Register the geometry column with SpatiaLite once all rows are in. One
+ * RecoverGeometryColumn pass checks every row's type and SRID; doing it with
+ * AddGeometryColumn up front instead fires SpatiaLite's checking triggers on
+ * every insert, about ten times slower for large tables. */
+static px_status register_geometry(px_table_writer *w)
+{
+    px_store *s = w->store;
+    const char *type = px_geom_type_name(w->geom_type);
+    char *sql = px__asprintf("SELECT RecoverGeometryColumn('%s', 'geom', %d, '%s', 'XY')", w->name, s->srid, type);
+    if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    sqlite3_stmt *st = NULL;
+    px_status rc = px__store_prepare(s, sql, &st);
+    free(sql);
+    if (rc != PX_OK) return rc;
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    if (ok) return PX_OK;
+    /* Name the first row that does not fit, for the message. */
+    sql = px__asprintf("SELECT fid, GeometryType(geom) FROM \"%s\" WHERE geom IS NOT NULL AND"
+                       " (GeometryType(geom) IS NULL OR ('%s' <> 'GEOMETRY' AND GeometryType(geom) <> '%s'))"
+                       " ORDER BY fid LIMIT 1",
+                       w->name, type, type);
+    if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    rc = px__store_prepare(s, sql, &st);
+    free(sql);
+    if (rc != PX_OK) return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *got = (const char *)sqlite3_column_text(st, 1);
+        rc = px__error(s->ctx, PX_EDOMAIN, "%s: row %lld: geometry is %s, the table takes %s", w->name,
+                       (long long)sqlite3_column_int64(st, 0), got ? got : "not valid WKB", type);
+    } else {
+        rc = px__error(s->ctx, PX_ESQLITE, "%s: cannot register the geometry column of '%s'", s->path, w->name);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 px_status px_table_writer_finish(px_table_writer *w)
 {
     if (!w) return PX_EINVAL;
@@ -211,9 +238,10 @@ px_status px_table_writer_finish(px_table_writer *w)
     w->insert = NULL;
     px_status rc = PX_OK;
     if (w->geom_type != PX_GEOM_NONE) {
-        char *sql = px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name);
-        if (!sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-        else rc = px__store_exec(s, sql);
+        rc = register_geometry(w);
+        char *sql = rc == PX_OK ? px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name) : NULL;
+        if (rc == PX_OK && !sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+        else if (rc == PX_OK) rc = px__store_exec(s, sql);
         free(sql);
     }
     if (rc == PX_OK) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
