@@ -44,7 +44,7 @@ static const px_command commands[] = {
     {"init", cmd_init, "create a project store in a metric CRS", px_usage_init},
     {"load", cmd_load, "load the layers a layer definition describes", px_usage_load},
     {"layers", cmd_layers, "list the layers and results in a project", px_usage_layers},
-    {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage or FlatGeobuf", px_usage_export},
+    {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf or CSV", px_usage_export},
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
     {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
