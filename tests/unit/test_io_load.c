@@ -300,6 +300,40 @@ static void test_px_load_cancelled_leaves_store_unchanged(void **state)
     px_store_close(s);
 }
 
+typedef struct progress_seen {
+    int calls;
+    uint64_t last_done;
+    char last_stage[64];
+} progress_seen;
+
+static int progress_sink(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    progress_seen *p = user;
+    (void)total;
+    p->calls++;
+    p->last_done = done;
+    snprintf(p->last_stage, sizeof p->last_stage, "%s", stage);
+    return 0;
+}
+
+static void test_px_load_reports_progress_per_layer(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    progress_seen seen = {0};
+    px_ctx_set_progress(f->ctx, progress_sink, &seen);
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/zones.geojson\n", 0, &rep, &n),
+                     PX_OK);
+    free(rep);
+    /* Once before reading and once at the end of the source: 8 features. */
+    assert_int_equal(seen.calls, 2);
+    assert_string_equal(seen.last_stage, "load communes");
+    assert_int_equal(seen.last_done, 8);
+    px_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +346,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_load_shapefile_encoding_known_to_gdal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_sql_with_sqlite_dialect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_cancelled_leaves_store_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_reports_progress_per_layer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
