@@ -17,26 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned char *wkb_of(px_ctx *ctx, const char *wkt, size_t *len)
-{
-    GEOSContextHandle_t h = px__geos(ctx);
-    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
-    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, wkt);
-    GEOSWKTReader_destroy_r(h, r);
-    unsigned char *wkb = px__geom_to_wkb(ctx, g, len);
-    GEOSGeom_destroy_r(h, g);
-    return wkb;
-}
-
-static void add(px_ctx *ctx, px_table_writer *w, px_value *v, const char *wkt)
-{
-    size_t len = 0;
-    unsigned char *wkb = wkb_of(ctx, wkt, &len);
-    assert_non_null(wkb);
-    assert_int_equal(px_table_writer_add(w, v, wkb, len, NULL), PX_OK);
-    px__wkb_free(ctx, wkb);
-}
-
 static px_store *region(px_ctx *ctx, char **path_out)
 {
     char *dir = px_test_tmpdir("access");
@@ -50,38 +30,38 @@ static px_store *region(px_ctx *ctx, char **path_out)
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_ROADS), &w), PX_OK);
     v[0] = PX_VALUE_TEXT("A");
     v[1] = PX_VALUE_TEXT("residential");
-    add(ctx, w, v, "MULTILINESTRING((0 0, 1200 0))");
+    px_test_add_wkt(ctx, w, v, "MULTILINESTRING((0 0, 1200 0))");
     v[0] = PX_VALUE_TEXT("B");
     v[3] = PX_VALUE_TEXT("yes");
-    add(ctx, w, v, "MULTILINESTRING((1200 0, 2400 0))");
+    px_test_add_wkt(ctx, w, v, "MULTILINESTRING((1200 0, 2400 0))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     px_value sv[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("health"), PX_VALUE_TEXT("Doctor"), PX_VALUE_NULL,
                       PX_VALUE_NULL};
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
-    add(ctx, w, sv, "POINT(0 10)");
+    px_test_add_wkt(ctx, w, sv, "POINT(0 10)");
     sv[0] = PX_VALUE_TEXT("s2");
     sv[1] = PX_VALUE_TEXT("food");
-    add(ctx, w, sv, "POINT(2400 0)");
+    px_test_add_wkt(ctx, w, sv, "POINT(2400 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_POPULATION), &w), PX_OK);
     px_value pv[4] = {PX_VALUE_TEXT("p1"), PX_VALUE_REAL(10), PX_VALUE_NULL, PX_VALUE_NULL};
-    add(ctx, w, pv, "POINT(600 20)");
+    px_test_add_wkt(ctx, w, pv, "POINT(600 20)");
     pv[0] = PX_VALUE_TEXT("p2");
     pv[1] = PX_VALUE_REAL(20);
-    add(ctx, w, pv, "POINT(1800 0)");
+    px_test_add_wkt(ctx, w, pv, "POINT(1800 0)");
     pv[0] = PX_VALUE_TEXT("p3");
     pv[1] = PX_VALUE_REAL(5);
-    add(ctx, w, pv, "POINT(600 500)");
+    px_test_add_wkt(ctx, w, pv, "POINT(600 500)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
     px_value cv[4] = {PX_VALUE_TEXT("C1"), PX_VALUE_TEXT("West"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add(ctx, w, cv, "MULTIPOLYGON(((-100 -1000, 1200 -1000, 1200 1000, -100 1000, -100 -1000)))");
+    px_test_add_wkt(ctx, w, cv, "MULTIPOLYGON(((-100 -1000, 1200 -1000, 1200 1000, -100 1000, -100 -1000)))");
     cv[0] = PX_VALUE_TEXT("C2");
     cv[1] = PX_VALUE_TEXT("East");
-    add(ctx, w, cv, "MULTIPOLYGON(((1200 -1000, 2500 -1000, 2500 1000, 1200 1000, 1200 -1000)))");
+    px_test_add_wkt(ctx, w, cv, "MULTIPOLYGON(((1200 -1000, 2500 -1000, 2500 1000, 1200 1000, 1200 -1000)))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_net_build(ctx, s, NULL, NULL), PX_OK);
     *path_out = path;

@@ -243,22 +243,6 @@ static void test_px_bf_scenario_read_bundled(void **state)
     px_ctx_free(ctx);
 }
 
-static void add_wkt(px_table_writer *w, const px_value *v, const char *wkt)
-{
-    GEOSContextHandle_t h = GEOS_init_r();
-    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
-    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, wkt);
-    GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
-    size_t len = 0;
-    unsigned char *b = GEOSWKBWriter_write_r(h, wr, g, &len);
-    assert_int_equal(px_table_writer_add(w, v, b, len, NULL), PX_OK);
-    GEOSFree_r(h, b);
-    GEOSWKBWriter_destroy_r(h, wr);
-    GEOSGeom_destroy_r(h, g);
-    GEOSWKTReader_destroy_r(h, r);
-    GEOS_finish_r(h);
-}
-
 static void test_px_brownfields_run_spatial_criteria(void **state)
 {
     (void)state;
@@ -273,26 +257,26 @@ static void test_px_brownfields_run_spatial_criteria(void **state)
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_BROWNFIELDS), &w), PX_OK);
     px_value b[5] = {PX_VALUE_TEXT("S1"), PX_VALUE_TEXT("Old works"), PX_VALUE_TEXT("industrial"),
                      PX_VALUE_NULL, PX_VALUE_TEXT("{\"pollution\": \"none\"}")};
-    add_wkt(w, b, "POLYGON((0 100,100 100,100 200,0 200,0 100))");
+    px_test_add_wkt(ctx, w, b, "POLYGON((0 100,100 100,100 200,0 200,0 100))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     /* A cycle route along y = 500: 300 m from the site's top edge. */
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_CYCLE_ROUTES), &w), PX_OK);
     px_value c[4] = {PX_VALUE_TEXT("r"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
-    add_wkt(w, c, "MULTILINESTRING((0 500,1000 500))");
+    px_test_add_wkt(ctx, w, c, "MULTILINESTRING((0 500,1000 500))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     /* A transit stop 800 m north of the site, a health service at x = 1200. */
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
     px_value t[5] = {PX_VALUE_TEXT("t"), PX_VALUE_TEXT("transit"), PX_VALUE_NULL, PX_VALUE_NULL,
                      PX_VALUE_NULL};
-    add_wkt(w, t, "POINT(50 1000)");
+    px_test_add_wkt(ctx, w, t, "POINT(50 1000)");
     px_value hs[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL,
                       PX_VALUE_NULL};
-    add_wkt(w, hs, "POINT(1200 0)");
+    px_test_add_wkt(ctx, w, hs, "POINT(1200 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     /* High hazard over the east half of the site. */
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_FLOOD_ZONES), &w), PX_OK);
     px_value z[4] = {PX_VALUE_TEXT("z"), PX_VALUE_TEXT("high"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_wkt(w, z, "MULTIPOLYGON(((50 100,150 100,150 200,50 200,50 100)))");
+    px_test_add_wkt(ctx, w, z, "MULTIPOLYGON(((50 100,150 100,150 200,50 200,50 100)))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     /* Street x 0..1200 along y = 0, two edges of 300 s on foot. */
     const double xy[6] = {0, 0, 600, 0, 1200, 0};

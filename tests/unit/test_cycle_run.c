@@ -31,21 +31,6 @@ static int teardown(void **state)
 #define X0 700000.0
 #define Y0 6600000.0
 
-static void add_wkt(px_table_writer *w, const px_value *v, const char *wkt)
-{
-    GEOSContextHandle_t h = px__geos(ctx);
-    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
-    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, wkt);
-    assert_non_null(g);
-    size_t len = 0;
-    unsigned char *wkb = px__geom_to_wkb(ctx, g, &len);
-    assert_non_null(wkb);
-    assert_int_equal(px_table_writer_add(w, v, wkb, len, NULL), PX_OK);
-    px__wkb_free(ctx, wkb);
-    GEOSGeom_destroy_r(h, g);
-    GEOSWKTReader_destroy_r(h, r);
-}
-
 /* "MULTILINESTRING((x y, ...))" with local coordinates shifted to X0, Y0. */
 static void road(px_table_writer *w, const char *id, const char *highway, const double *xs, int n)
 {
@@ -59,14 +44,14 @@ static void road(px_table_writer *w, const char *id, const char *highway, const 
         v[i] = PX_VALUE_NULL;
     v[0] = PX_VALUE_TEXT(id);
     v[1] = PX_VALUE_TEXT(highway);
-    add_wkt(w, v, wkt);
+    px_test_add_wkt(ctx, w, v, wkt);
 }
 
 static void point_row(px_table_writer *w, px_value *v, double x, double y)
 {
     char wkt[128];
     snprintf(wkt, sizeof wkt, "POINT(%.1f %.1f)", X0 + x, Y0 + y);
-    add_wkt(w, v, wkt);
+    px_test_add_wkt(ctx, w, v, wkt);
 }
 
 /* Roads: residential 0-100-200 (island A, LTS 1), primary 200-300 (LTS 4
@@ -109,11 +94,11 @@ static px_store *make_project(const char *dir)
     px_value cv[4] = {PX_VALUE_TEXT("A"), PX_VALUE_TEXT("West"), PX_VALUE_NULL, PX_VALUE_NULL};
     snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 - 50, Y0 - 50,
              X0 + 250, Y0 - 50, X0 + 250, Y0 + 50, X0 - 50, Y0 + 50, X0 - 50, Y0 - 50);
-    add_wkt(w, cv, wkt);
+    px_test_add_wkt(ctx, w, cv, wkt);
     cv[0] = PX_VALUE_TEXT("B"), cv[1] = PX_VALUE_TEXT("East");
     snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))", X0 + 250, Y0 - 50,
              X0 + 550, Y0 - 50, X0 + 550, Y0 + 50, X0 + 250, Y0 + 50, X0 + 250, Y0 - 50);
-    add_wkt(w, cv, wkt);
+    px_test_add_wkt(ctx, w, cv, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     assert_int_equal(px_net_build(ctx, s, NULL, NULL), PX_OK);

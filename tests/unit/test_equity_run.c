@@ -14,28 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static GEOSContextHandle_t gh;
-
-static unsigned char *wkb_of(const char *wkt, size_t *len)
-{
-    GEOSWKTReader *r = GEOSWKTReader_create_r(gh);
-    GEOSGeometry *g = GEOSWKTReader_read_r(gh, r, wkt);
-    GEOSWKBWriter *w = GEOSWKBWriter_create_r(gh);
-    unsigned char *b = GEOSWKBWriter_write_r(gh, w, g, len);
-    GEOSWKBWriter_destroy_r(gh, w);
-    GEOSGeom_destroy_r(gh, g);
-    GEOSWKTReader_destroy_r(gh, r);
-    return b;
-}
-
-static void add_row(px_table_writer *w, const px_value *v, const char *wkt)
-{
-    size_t len = 0;
-    unsigned char *b = wkb_of(wkt, &len);
-    assert_int_equal(px_table_writer_add(w, v, b, len, NULL), PX_OK);
-    GEOSFree_r(gh, b);
-}
-
 /* Nodes at x = 0, 600, 1200, 1800; edges 0-1, 1-2, 2-3 of 300 s on foot. */
 static px_graph *street(px_ctx *ctx)
 {
@@ -59,25 +37,25 @@ static px_store *project(px_ctx *ctx, char **dir_out)
     px_table_writer *w = NULL;
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_POPULATION), &w), PX_OK);
     px_value p0[4] = {PX_VALUE_TEXT("p0"), PX_VALUE_REAL(100), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, p0, "POINT(0 0)");
+    px_test_add_wkt(ctx, w, p0, "POINT(0 0)");
     px_value p1[4] = {PX_VALUE_TEXT("p1"), PX_VALUE_REAL(200), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, p1, "POINT(600 10)");
+    px_test_add_wkt(ctx, w, p1, "POINT(600 10)");
     px_value p2[4] = {PX_VALUE_TEXT("p2"), PX_VALUE_REAL(50), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, p2, "POINT(1800 0)");
+    px_test_add_wkt(ctx, w, p2, "POINT(1800 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
     px_value s0[5] = {PX_VALUE_TEXT("s0"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_REAL(10),
                       PX_VALUE_NULL};
-    add_row(w, s0, "POINT(1200 0)");
+    px_test_add_wkt(ctx, w, s0, "POINT(1200 0)");
     px_value s1[5] = {PX_VALUE_TEXT("s1"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
                       PX_VALUE_NULL};
-    add_row(w, s1, "POINT(1200 5000)");
+    px_test_add_wkt(ctx, w, s1, "POINT(1200 5000)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
     px_value ca[4] = {PX_VALUE_TEXT("A"), PX_VALUE_TEXT("Aville"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, ca, "MULTIPOLYGON(((-100 -100,900 -100,900 100,-100 100,-100 -100)))");
+    px_test_add_wkt(ctx, w, ca, "MULTIPOLYGON(((-100 -100,900 -100,900 100,-100 100,-100 -100)))");
     px_value cb[4] = {PX_VALUE_TEXT("B"), PX_VALUE_TEXT("Bbourg"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, cb, "MULTIPOLYGON(((900 -100,2000 -100,2000 100,900 100,900 -100)))");
+    px_test_add_wkt(ctx, w, cb, "MULTIPOLYGON(((900 -100,2000 -100,2000 100,900 100,900 -100)))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     return s;
 }
@@ -247,7 +225,6 @@ static void test_px__ident_nth_unique(void **state)
     free(x);
 }
 
-
 static int cancel_at_indicators(void *user, const char *stage, uint64_t done, uint64_t total)
 {
     (void)user;
@@ -277,20 +254,6 @@ static void test_px_equity_run_cancelled_writes_nothing(void **state)
     px_ctx_free(ctx);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    gh = GEOS_init_r();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    GEOS_finish_r(gh);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,5 +262,5 @@ int main(void)
         cmocka_unit_test(test_px__ident_nth_unique),
         cmocka_unit_test(test_px_equity_run_cancelled_writes_nothing),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

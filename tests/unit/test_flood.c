@@ -179,13 +179,6 @@ static void test_px_flood_zones_new_empty_and_bad(void **state)
     px_ctx_free(ctx);
 }
 
-static void add_row(px_table_writer *w, const px_value *v, const char *wkt)
-{
-    wkb b = from_wkt(wkt);
-    assert_int_equal(px_table_writer_add(w, v, b.b, b.n, NULL), PX_OK);
-    wkb_free(&b);
-}
-
 /* Street of three edges (x = 0, 600, 1200, 1800; 300 s each on foot); the
  * middle one is a bridge over a high-hazard zone x 800..1000. The health
  * service is at x = 0; p0 at 600 (100), p1 at 1200 (200), p2 at 1800 (50),
@@ -206,30 +199,30 @@ static px_store *bridge_project(px_ctx *ctx, px_graph **g)
     const char *pts[4] = {"POINT(600 0)", "POINT(1200 0)", "POINT(1800 0)", "POINT(950 40)"};
     for (int i = 0; i < 4; i++) {
         px_value v[4] = {PX_VALUE_TEXT(ids[i]), PX_VALUE_REAL(cnt[i]), PX_VALUE_NULL, PX_VALUE_NULL};
-        add_row(w, v, pts[i]);
+        px_test_add_wkt(ctx, w, v, pts[i]);
     }
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_SERVICES), &w), PX_OK);
     px_value h[5] = {PX_VALUE_TEXT("h"), PX_VALUE_TEXT("health"), PX_VALUE_NULL, PX_VALUE_NULL,
                      PX_VALUE_NULL};
-    add_row(w, h, "POINT(0 0)");
+    px_test_add_wkt(ctx, w, h, "POINT(0 0)");
     px_value sc[5] = {PX_VALUE_TEXT("s"), PX_VALUE_TEXT("school"), PX_VALUE_NULL, PX_VALUE_NULL,
                       PX_VALUE_NULL};
-    add_row(w, sc, "POINT(900 0)");
+    px_test_add_wkt(ctx, w, sc, "POINT(900 0)");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
     px_value ca[4] = {PX_VALUE_TEXT("A"), PX_VALUE_TEXT("Aville"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, ca, "MULTIPOLYGON(((-100 -100,1000 -100,1000 100,-100 100,-100 -100)))");
+    px_test_add_wkt(ctx, w, ca, "MULTIPOLYGON(((-100 -100,1000 -100,1000 100,-100 100,-100 -100)))");
     px_value cb[4] = {PX_VALUE_TEXT("B"), PX_VALUE_TEXT("Bbourg"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, cb, "MULTIPOLYGON(((1000 -100,2000 -100,2000 100,1000 100,1000 -100)))");
+    px_test_add_wkt(ctx, w, cb, "MULTIPOLYGON(((1000 -100,2000 -100,2000 100,1000 100,1000 -100)))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_FLOOD_ZONES), &w), PX_OK);
     px_value z[4] = {PX_VALUE_TEXT("z"), PX_VALUE_TEXT("high"), PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, z, "MULTIPOLYGON(((800 -50,1000 -50,1000 50,800 50,800 -50)))");
+    px_test_add_wkt(ctx, w, z, "MULTIPOLYGON(((800 -50,1000 -50,1000 50,800 50,800 -50)))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_BROWNFIELDS), &w), PX_OK);
     px_value b[5] = {PX_VALUE_TEXT("b"), PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
-    add_row(w, b, "POLYGON((700 -50,900 -50,900 50,700 50,700 -50))");
+    px_test_add_wkt(ctx, w, b, "POLYGON((700 -50,900 -50,900 50,700 50,700 -50))");
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     const double xy[8] = {0, 0, 600, 0, 1200, 0, 1800, 0};
     const unsigned all = PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD | PX_EDGE_BIKE_FWD | PX_EDGE_BIKE_BWD;

@@ -303,7 +303,7 @@ static void test_px_tiles_write_vector_size_cap(void **state)
         char wkt[96], name[32];
         snprintf(wkt, sizeof wkt, "POINT(%d %d)", (i % 60) * 100000, (i / 60) * 100000);
         snprintf(name, sizeof name, "site number %d", i);
-        fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT(name), PX_VALUE_INT(i)}, wkt);
+        px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT(name), PX_VALUE_INT(i)}, wkt);
     }
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     px_tiles_layer L[] = {{"sites", NULL}};
@@ -357,12 +357,12 @@ static void test_px_tiles_write_vector_cap_drops_first_feature_of_layers(void **
         assert_int_equal(px_store_table_create(s, &ps, &w), PX_OK);
         char wkt[160], kind[48];
         /* fid 1: the shortest line of the layer, dropped first. */
-        fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("short")}, "LINESTRING(0 0, 20000 0)");
+        px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("short")}, "LINESTRING(0 0, 20000 0)");
         for (int i = 0; i < 150; i++) {
             snprintf(wkt, sizeof wkt, "LINESTRING(%d %d, %d %d)", -9000000 + i * 100000,
                      -8000000 + ((i + l) % 2) * 300000, -9000000 + i * 100000 + 2000000 + i * 10000, 8000000);
             snprintf(kind, sizeof kind, "a long attribute value number %d", i);
-            fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT(kind)}, wkt);
+            px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT(kind)}, wkt);
         }
         assert_int_equal(px_table_writer_finish(w), PX_OK);
     }

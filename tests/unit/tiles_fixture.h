@@ -28,21 +28,6 @@
 
 #define R 20037508.342789244
 
-static void fx_add(px_ctx *ctx, px_table_writer *w, const px_value *v, const char *wkt)
-{
-    GEOSContextHandle_t h = px__geos(ctx);
-    GEOSWKTReader *rd = GEOSWKTReader_create_r(h);
-    GEOSGeometry *g = GEOSWKTReader_read_r(h, rd, wkt);
-    assert_non_null(g);
-    size_t len = 0;
-    unsigned char *wkb = px__geom_to_wkb(ctx, g, &len);
-    assert_non_null(wkb);
-    assert_int_equal(px_table_writer_add(w, v, wkb, len, NULL), PX_OK);
-    px__wkb_free(ctx, wkb);
-    GEOSGeom_destroy_r(h, g);
-    GEOSWKTReader_destroy_r(h, rd);
-}
-
 static const px_column fx_zone_cols[] = {{"name", PX_COL_TEXT}, {"score", PX_COL_REAL}, {"rank", PX_COL_INT}};
 static const px_column fx_path_cols[] = {{"kind", PX_COL_TEXT}};
 static const px_column fx_site_cols[] = {{"name", PX_COL_TEXT}, {"beds", PX_COL_INT}};
@@ -59,33 +44,33 @@ static px_store *fx_store(px_ctx *ctx, const char *dir)
     assert_int_equal(px_store_table_create(s, &zs, &w), PX_OK);
     snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 4,
              R / 4, R / 2, R / 4, R / 2, R / 2, R / 4, R / 2, R / 4, R / 4);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("square"), PX_VALUE_REAL(0.5), PX_VALUE_INT(1)}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("square"), PX_VALUE_REAL(0.5), PX_VALUE_INT(1)}, wkt);
     double a = -R / 2, b = -R / 4, q = R / 16;
     snprintf(wkt, sizeof wkt,
              "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f),"
              "(%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))",
              a, a, b, a, b, b, a, b, a, a, a + q, a + q, a + q, b - q, b - q, b - q, b - q, a + q, a + q,
              a + q);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("holed"), PX_VALUE_REAL(-1.25), PX_VALUE_INT(2)}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("holed"), PX_VALUE_REAL(-1.25), PX_VALUE_INT(2)}, wkt);
     snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", R / 3,
              R / 3, R / 3 + 1, R / 3, R / 3 + 1, R / 3 + 1, R / 3, R / 3 + 1, R / 3, R / 3);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("tiny"), PX_VALUE_NULL, PX_VALUE_INT(3)}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("tiny"), PX_VALUE_NULL, PX_VALUE_INT(3)}, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     px_table_schema ps = {"paths", "layer", PX_GEOM_LINESTRING, 1, fx_path_cols};
     assert_int_equal(px_store_table_create(s, &ps, &w), PX_OK);
     snprintf(wkt, sizeof wkt, "LINESTRING(%.6f %.6f, %.6f %.6f)", -R / 2, R / 2, R / 2, R / 2);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("cycleway")}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("cycleway")}, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
 
     px_table_schema ss = {"sites", "layer", PX_GEOM_POINT, 2, fx_site_cols};
     assert_int_equal(px_store_table_create(s, &ss, &w), PX_OK);
     snprintf(wkt, sizeof wkt, "POINT(%.6f %.6f)", R / 8, R / 8);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("school"), PX_VALUE_INT(40)}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("school"), PX_VALUE_INT(40)}, wkt);
     snprintf(wkt, sizeof wkt, "POINT(%.6f %.6f)", -R / 8, R / 8);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("clinic"), PX_VALUE_INT(12)}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("clinic"), PX_VALUE_INT(12)}, wkt);
     snprintf(wkt, sizeof wkt, "POINT(%.6f %.6f)", R / 8, -R / 8);
-    fx_add(ctx, w, (px_value[]){PX_VALUE_TEXT("library"), PX_VALUE_NULL}, wkt);
+    px_test_add_wkt(ctx, w, (px_value[]){PX_VALUE_TEXT("library"), PX_VALUE_NULL}, wkt);
     assert_int_equal(px_table_writer_finish(w), PX_OK);
     return s;
 }

@@ -1,5 +1,6 @@
 /* Shared unit-test helpers (see px_test.h). */
 #include "px_test.h"
+#include "geom/geom_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,4 +32,20 @@ char *px_test_path(const char *dir, const char *name)
 char *px_test_source_path(const char *rel)
 {
     return px_test_path(PX_SOURCE_DIR, rel);
+}
+
+void px_test_add_wkt(px_ctx *ctx, px_table_writer *w, const px_value *values, const char *wkt)
+{
+    GEOSContextHandle_t h = px__geos(ctx);
+    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, wkt);
+    GEOSWKTReader_destroy_r(h, r);
+    if (!g) fail_msg("bad WKT in test: %s", wkt);
+    size_t len = 0;
+    unsigned char *wkb = px__geom_to_wkb(ctx, g, &len);
+    GEOSGeom_destroy_r(h, g);
+    assert_non_null(wkb);
+    px_status st = px_table_writer_add(w, values, wkb, len, NULL);
+    px__wkb_free(ctx, wkb);
+    if (st != PX_OK) fail_msg("row refused: %s", px_ctx_errmsg(ctx));
 }

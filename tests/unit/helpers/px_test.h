@@ -36,6 +36,10 @@ char *px_test_tmpdir(const char *tag);
 /* path = dir + "/" + name; caller frees. */
 char *px_test_path(const char *dir, const char *name);
 
+/* Append a row to `w` whose geometry is given as WKT (in the project CRS);
+ * fails the test if the WKT does not parse or the row is refused. */
+void px_test_add_wkt(px_ctx *ctx, px_table_writer *w, const px_value *values, const char *wkt);
+
 /* Absolute path of a file in the source tree; caller frees. */
 char *px_test_source_path(const char *rel);
 
