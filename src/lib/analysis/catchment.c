@@ -257,8 +257,8 @@ px_status px__catch_supply(px__catch *c, const px_snap *s, double cutoff_s, uint
         if (it.key > c->cost[u]) continue; /* stale entry */
         for (int32_t k = csr->off[u]; k < csr->off[u + 1]; k++) {
             if (c->mask && !c->mask[csr->edge[k]]) continue;
-            double d = it.key + csr->cost[k];
-            int32_t v = csr->to[k];
+            double d = it.key + csr->arc[k].cost;
+            int32_t v = csr->arc[k].to;
             if (d <= cutoff_s && d < c->cost[v] && relax(c, v, d)) {
                 oom = 1;
                 break;

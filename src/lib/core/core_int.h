@@ -41,4 +41,9 @@ char *px__strdup(const char *s);
 /* printf into a new string, caller-frees; NULL on allocation failure. */
 char *px__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Monotonic clock in seconds, for the stage timings logged at debug level. */
+double px__now(void);
+/* CPU seconds used by the whole process so far (all threads). */
+double px__cpu_now(void);
+
 #endif

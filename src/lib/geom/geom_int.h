@@ -36,6 +36,11 @@ px_status px__xform_point(px__xform *xf, double *x, double *y);
 /* New geometry: `g` transformed (borrowed). NULL with PX_EPROJ set on failure. */
 GEOSGeometry *px__xform_geom(px_ctx *ctx, px__xform *xf, const GEOSGeometry *g);
 
+/* The indexes 0..n-1 of the points `xy` (2n doubles) in the order of a
+ * Hilbert curve over their box (ties by index), written to `order` (n).
+ * PX_ENOMEM is the only failure. */
+px_status px__hilbert_order(const double *xy, size_t n, int32_t *order);
+
 /* EPSG code of "EPSG:nnnn" (case-insensitive); 0 if not of that form. */
 int px__epsg_code(const char *crs);
 

@@ -15,7 +15,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct shared {
     px_ctx *ctx;
@@ -106,14 +105,6 @@ static px_status run_job(shared *sh, int j, double *cost, int32_t *src)
     return rc;
 }
 
-/* Seconds since `t0`, for the timing lines logged at debug level (--verbose). */
-static double since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static void fail(shared *sh, px_status rc)
 {
     int expected = PX_OK;
@@ -180,6 +171,19 @@ static void run_phase(shared *sh, int n_threads, void *(*fn)(void *), void (*mai
 
 static void work_main(shared *sh) { work(sh, 1); }
 
+typedef struct index_task {
+    px_graph *g;
+    unsigned parts;
+    px_status rc;
+} index_task;
+
+static void *thread_index(void *arg)
+{
+    index_task *t = arg;
+    t->rc = px__graph_index(t->g, t->parts, 1);
+    return NULL;
+}
+
 static px_status resolve(px_ctx *ctx, const px_access_options *in, px__access_res *res)
 {
     px_access_options o = in ? *in : (px_access_options){0};
@@ -223,15 +227,31 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     px__dests dests = {0};
     shared *sh = NULL;
     px_access_report rep = {0};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((rc = px_graph_load(ctx, store, &g)) != PX_OK) goto done;
-    px__log(ctx, PX_LOG_DEBUG, "access: graph loaded at %.3f s", since(&t0));
-    if ((rc = px__access_read_communes(ctx, store, &com)) != PX_OK) goto done;
-    if ((rc = px__access_read_origins(ctx, store, res.o.origins, &com, &orig)) != PX_OK) goto done;
-    px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s", since(&t0));
-    if ((rc = px__access_read_dests(ctx, store, res.o.layers, res.o.categories, &dests)) != PX_OK) goto done;
-    px__log(ctx, PX_LOG_DEBUG, "access: destinations read at %.3f s", since(&t0));
+    double t0 = px__now();
+    if ((rc = px__graph_load_arrays(ctx, store, &g)) != PX_OK) goto done;
+    px__log(ctx, PX_LOG_DEBUG, "access: graph arrays read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
+    /* The graph's adjacency (only the reverse one of the modes run) and its
+     * snapping grid are built on a helper thread while this one reads the
+     * origins and destinations: the two do not touch the same data. */
+    index_task it = {g, PX__INDEX_GRID, PX_OK};
+    for (int m = 0; m < PX_MODE_COUNT; m++)
+        if (res.modes[m]) it.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
+    pthread_t indexer;
+    int indexing = pthread_create(&indexer, NULL, thread_index, &it) == 0;
+    if (!indexing) thread_index(&it);
+    rc = px__access_read_communes(ctx, store, &com);
+    if (rc == PX_OK) rc = px__access_read_origins(ctx, store, res.o.origins, &com, &orig);
+    px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
+    if (rc == PX_OK) rc = px__access_read_dests(ctx, store, res.o.layers, res.o.categories, &dests);
+    if (indexing) pthread_join(indexer, NULL);
+    px__log(ctx, PX_LOG_DEBUG, "access: destinations read, graph ready at %.3f s (cpu %.3f s)", px__now() - t0,
+            px__cpu_now());
+    if (rc != PX_OK) goto done;
+    if (it.rc != PX_OK) {
+        rc = px__error(ctx, it.rc, "%s: network: %s", px_store_path(store),
+                       it.rc == PX_EINVAL ? "an edge has a node out of range" : "out of memory");
+        goto done;
+    }
     if (dests.n_cat == 0) {
         rc = px__error(ctx, PX_ENOTFOUND, "%s: no destination in the opportunity layers", px_store_path(store));
         goto done;
@@ -283,10 +303,10 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     /* Phase 1 snaps the origins in chunks, phase 2 runs the searches: the
      * searches read every origin's snap, hence two phases. */
     run_phase(sh, res.o.n_threads, thread_snap, snap_origins);
-    px__log(ctx, PX_LOG_DEBUG, "access: origins snapped at %.3f s", since(&t0));
+    px__log(ctx, PX_LOG_DEBUG, "access: origins snapped at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     int n_threads = res.o.n_threads < sh->n_jobs ? res.o.n_threads : sh->n_jobs;
     run_phase(sh, n_threads, thread_search, work_main);
-    px__log(ctx, PX_LOG_DEBUG, "access: %d searches done at %.3f s", sh->n_jobs, since(&t0));
+    px__log(ctx, PX_LOG_DEBUG, "access: %d searches done at %.3f s (cpu %.3f s)", sh->n_jobs, px__now() - t0, px__cpu_now());
     rc = (px_status)atomic_load(&sh->status);
     if (rc == PX_ECANCELLED) rc = px__error(ctx, PX_ECANCELLED, "access: cancelled");
     else if (rc != PX_OK) rc = px__error(ctx, rc, "access: search failed: %s", px_strerror(rc));
@@ -309,7 +329,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     }
     for (size_t i = 0; i < orig.n; i++) rep.residents += orig.count[i];
     rc = px__access_write(ctx, store, &orig, &com, &dests, &res, &rep);
-    px__log(ctx, PX_LOG_DEBUG, "access: tables written at %.3f s", since(&t0));
+    px__log(ctx, PX_LOG_DEBUG, "access: tables written at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     if (rc == PX_OK && out) *out = rep;
 done:
     if (sh)

@@ -58,9 +58,8 @@ px_status px__graph_alloc(px_ctx *ctx, size_t n_nodes, size_t n_edges, px_graph 
 static void csr_free(px__csr *c)
 {
     free(c->off);
-    free(c->to);
+    free(c->arc);
     free(c->edge);
-    free(c->cost);
     memset(c, 0, sizeof *c);
 }
 
@@ -85,7 +84,7 @@ void px_graph_free(px_graph *g)
 
 /* Counting sort of the allowed (u -> v) moves of `mode` into a CSR. For the
  * reverse direction an allowed move a -> b is stored at b, pointing to a. */
-static px_status csr_build(px_graph *g, px_mode mode, px_direction dir)
+px_status px__csr_build(px_graph *g, px_mode mode, px_direction dir)
 {
     px__csr *c = &g->csr[mode][dir];
     unsigned fwd = PX_EDGE_FWD(mode), bwd = PX_EDGE_BWD(mode);
@@ -100,11 +99,10 @@ static px_status csr_build(px_graph *g, px_mode mode, px_direction dir)
     }
     for (int32_t u = 0; u < g->n_nodes; u++) c->off[u + 1] += c->off[u];
     size_t cap = n ? n : 1;
-    c->to = malloc(cap * sizeof *c->to);
+    c->arc = malloc(cap * sizeof *c->arc);
     c->edge = malloc(cap * sizeof *c->edge);
-    c->cost = malloc(cap * sizeof *c->cost);
     int32_t *fill = malloc(((size_t)g->n_nodes + 1) * sizeof *fill);
-    if (!c->to || !c->edge || !c->cost || !fill) {
+    if (!c->arc || !c->edge || !fill) {
         free(fill);
         return PX_ENOMEM;
     }
@@ -117,9 +115,8 @@ static px_status csr_build(px_graph *g, px_mode mode, px_direction dir)
             int32_t at = dir == PX_DIR_FROM_SOURCES ? start : end;
             int32_t other = dir == PX_DIR_FROM_SOURCES ? end : start;
             int32_t i = fill[at]++;
-            c->to[i] = other;
+            c->arc[i] = (px__arc){other, g->ecost[mode][e]};
             c->edge[i] = e;
-            c->cost[i] = g->ecost[mode][e];
         }
     }
     free(fill);
@@ -128,16 +125,10 @@ static px_status csr_build(px_graph *g, px_mode mode, px_direction dir)
 
 px_status px__graph_finish(px_ctx *ctx, px_graph *g)
 {
-    for (int32_t e = 0; e < g->n_edges; e++)
-        if (g->efrom[e] < 0 || g->efrom[e] >= g->n_nodes || g->eto[e] < 0 || g->eto[e] >= g->n_nodes)
-            return px__error(ctx, PX_EINVAL, "network: edge %d: node out of range", (int)e);
-    for (int m = 0; m < PX_MODE_COUNT; m++)
-        for (int d = 0; d < 2; d++)
-            if (csr_build(g, (px_mode)m, (px_direction)d) != PX_OK)
-                return px__error(ctx, PX_ENOMEM, "network: out of memory");
-    g->n_comp = px__components(g->n_nodes, g->n_edges, g->efrom, g->eto, g->comp);
-    if (g->n_comp < 0) return px__error(ctx, PX_ENOMEM, "network: out of memory");
-    return px__grid_build(ctx, g);
+    px_status rc = px__graph_index(g, PX__INDEX_ALL, 2);
+    if (rc == PX_EINVAL) return px__error(ctx, rc, "network: an edge has a node out of range");
+    if (rc != PX_OK) return px__error(ctx, rc, "network: out of memory");
+    return PX_OK;
 }
 
 px_status px_graph_from_edges(px_ctx *ctx, size_t n_nodes, const double *node_xy, size_t n_edges,

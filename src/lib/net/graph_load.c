@@ -89,11 +89,12 @@ done:
     return rc;
 }
 
-px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
+px_status px__graph_load_arrays(px_ctx *ctx, px_store *store, px_graph **out)
 {
     if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_graph_load: NULL argument");
     if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges"))
         return px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
+    double t0 = px__now();
     /* A current cache gives the counts too: no scan of the tables at all. */
     int64_t n_nodes = 0, n_edges = 0;
     int cached = px__graph_cache_peek(ctx, store, &n_nodes, &n_edges);
@@ -116,7 +117,22 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
         if (rc == PX_OK) rc = load_rows(ctx, store, g);
     }
     if (rc == PX_OK) rc = px__progress(ctx, "network: load", 2, 3);
+    px__log(ctx, PX_LOG_DEBUG, "network: arrays read in %.3f s (%s)", px__now() - t0, cached ? "cache" : "tables");
+    if (rc != PX_OK) {
+        px_graph_free(g);
+        return rc;
+    }
+    *out = g;
+    return PX_OK;
+}
+
+px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
+{
+    px_graph *g = NULL;
+    double t0 = px__now();
+    px_status rc = px__graph_load_arrays(ctx, store, &g);
     if (rc == PX_OK) rc = px__graph_finish(ctx, g);
+    px__log(ctx, PX_LOG_DEBUG, "network: graph ready in %.3f s", px__now() - t0);
     if (rc != PX_OK) {
         px_graph_free(g);
         return rc;

@@ -16,14 +16,20 @@
 #include "../core/core_int.h"
 #include "proxima/net.h"
 
+/* One entry of an adjacency: the other node and the cost, side by side so
+ * the search reads one 8-byte item per move. */
+typedef struct px__arc {
+    int32_t to;
+    float cost;
+} px__arc;
+
 /* Adjacency of one mode and direction. Entries of node u are
- * [off[u], off[u+1]). dir PX_DIR_FROM_SOURCES: u -> to[i] allowed;
- * PX_DIR_TO_SOURCES: to[i] -> u allowed (the reverse graph). */
+ * [off[u], off[u+1]). dir PX_DIR_FROM_SOURCES: u -> arc[i].to allowed;
+ * PX_DIR_TO_SOURCES: arc[i].to -> u allowed (the reverse graph). */
 typedef struct px__csr {
     int32_t *off;  /* n_nodes + 1 */
-    int32_t *to;
-    int32_t *edge;
-    float *cost;
+    px__arc *arc;
+    int32_t *edge; /* the edge of each entry, read only when a mask is given */
 } px__csr;
 
 /* Uniform grid over the edges' boxes, for snapping: cell c holds the edges
@@ -54,8 +60,28 @@ struct px_graph {
 px_status px__graph_alloc(px_ctx *ctx, size_t n_nodes, size_t n_edges, px_graph **out);
 
 /* Build the CSR arrays, the components and the snapping grid from the edge
- * arrays. Returns PX_ENOMEM or PX_EINVAL (endpoint out of range). */
+ * arrays (all of px__graph_index, on two threads). Returns PX_ENOMEM or
+ * PX_EINVAL (endpoint out of range), with the error set on ctx. */
 px_status px__graph_finish(px_ctx *ctx, px_graph *g);
+
+/* The derived parts px__graph_index can build (graph_index.c). A search
+ * on a part that was not built fails with PX_EINVAL. */
+#define PX__INDEX_CSR(mode, dir) (1u << (2 * (unsigned)(mode) + (unsigned)(dir)))
+#define PX__INDEX_COMP (1u << 8)
+#define PX__INDEX_GRID (1u << 9)
+#define PX__INDEX_ALL 0x3ffu
+
+/* Build the asked `parts` on up to `n_threads` (1 or 2) threads. No ctx:
+ * safe to run off the caller's thread while it reads other inputs. Returns
+ * PX_EINVAL (an edge endpoint out of range) or PX_ENOMEM, nothing set. */
+px_status px__graph_index(px_graph *g, unsigned parts, int n_threads);
+
+/* One CSR (graph.c), for px__graph_index. */
+px_status px__csr_build(px_graph *g, px_mode mode, px_direction dir);
+
+/* px_graph_load without the derived parts: the edge and node arrays only,
+ * from the cache or the tables. Finish with px__graph_index. */
+px_status px__graph_load_arrays(px_ctx *ctx, px_store *store, px_graph **out);
 
 /* Union-find components over edges taken undirected; comp[] gets ids sorted
  * by decreasing size (0 = largest). Returns the number of components, or -1

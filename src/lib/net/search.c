@@ -79,6 +79,7 @@ int px__seed(const px_graph *g, px_mode mode, px_direction dir, const px_snap *s
 static int bad_args(const px_graph *g, px_mode mode, px_direction dir, const px_snap *sources, size_t n_sources)
 {
     if (!g || (unsigned)mode >= PX_MODE_COUNT || (dir != PX_DIR_FROM_SOURCES && dir != PX_DIR_TO_SOURCES)) return 1;
+    if (!g->csr[mode][dir].off) return 1; /* a part px__graph_index was not asked for */
     if (n_sources && !sources) return 1;
     for (size_t i = 0; i < n_sources; i++)
         if (sources[i].edge < 0 || sources[i].edge >= g->n_edges) return 1;
@@ -106,11 +107,19 @@ px_status px_graph_search(const px_graph *g, px_mode mode, px_direction dir, con
     while (rc == PX_OK && h.n) {
         px__heap_item it = px__heap_pop(&h);
         int32_t u = it.node;
+        /* On a million nodes the search waits on memory, not arithmetic:
+         * ask early for what the next pop and this node's moves will read. */
+        if (h.n) {
+            __builtin_prefetch(&node_cost_s[h.items[0].node]);
+            __builtin_prefetch(&c->off[h.items[0].node]);
+        }
         if (it.key > node_cost_s[u]) continue; /* stale */
-        for (int32_t i = c->off[u]; i < c->off[u + 1]; i++) {
+        int32_t i0 = c->off[u], i1 = c->off[u + 1];
+        for (int32_t i = i0; i < i1; i++) __builtin_prefetch(&node_cost_s[c->arc[i].to]);
+        for (int32_t i = i0; i < i1; i++) {
             if (edge_mask && !edge_mask[c->edge[i]]) continue;
-            double d = it.key + c->cost[i];
-            int32_t v = c->to[i];
+            double d = it.key + c->arc[i].cost;
+            int32_t v = c->arc[i].to;
             if (d < node_cost_s[v] && d <= cutoff_s) {
                 node_cost_s[v] = d;
                 if (px__heap_push(&h, d, v, 0)) {
@@ -119,6 +128,7 @@ px_status px_graph_search(const px_graph *g, px_mode mode, px_direction dir, con
                 }
             }
         }
+        if (h.n) __builtin_prefetch(&c->arc[c->off[h.items[0].node]]);
     }
     free(h.items);
     return rc;

@@ -26,7 +26,7 @@ px_status px_graph_search_k(const px_graph *g, px_mode mode, px_direction dir, c
 {
     if (!g || !node_cost_s || !node_src || k < 1 || k > PX_K_MAX || (unsigned)mode >= PX_MODE_COUNT ||
         (dir != PX_DIR_FROM_SOURCES && dir != PX_DIR_TO_SOURCES) || (n_sources && !sources) ||
-        n_sources > INT32_MAX)
+        n_sources > INT32_MAX || !g->csr[mode][dir].off)
         return PX_EINVAL;
     for (size_t i = 0; i < n_sources; i++)
         if (sources[i].edge < 0 || sources[i].edge >= g->n_edges) return PX_EINVAL;
@@ -56,8 +56,8 @@ px_status px_graph_search_k(const px_graph *g, px_mode mode, px_direction dir, c
         cnt[u]++;
         for (int32_t i = c->off[u]; i < c->off[u + 1]; i++) {
             if (edge_mask && !edge_mask[c->edge[i]]) continue;
-            int32_t v = c->to[i];
-            double d = it.key + c->cost[i];
+            int32_t v = c->arc[i].to;
+            double d = it.key + c->arc[i].cost;
             /* Prune: v full with k labels all no worse, or already labelled by this source. */
             if (d > cutoff_s || cnt[v] >= k || has_src(node_src + (size_t)v * k, cnt[v], it.src)) continue;
             if (px__heap_push(&h, d, v, it.src)) {

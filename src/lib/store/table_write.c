@@ -237,18 +237,22 @@ px_status px_table_writer_finish(px_table_writer *w)
     sqlite3_finalize(w->insert);
     w->insert = NULL;
     px_status rc = PX_OK;
+    double t0 = px__now();
     if (w->geom_type != PX_GEOM_NONE) {
         rc = register_geometry(w);
+        px__log(s->ctx, PX_LOG_DEBUG, "%s: geometry column registered in %.3f s", w->name, px__now() - t0);
         char *sql = rc == PX_OK ? px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name) : NULL;
         if (rc == PX_OK && !sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
         else if (rc == PX_OK) rc = px__store_exec(s, sql);
         free(sql);
+        px__log(s->ctx, PX_LOG_DEBUG, "%s: spatial index built in %.3f s", w->name, px__now() - t0);
     }
     if (rc == PX_OK) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
     if (rc == PX_OK && w->own_txn) {
         w->own_txn = 0;
         rc = px_store_commit(s);
     }
+    px__log(s->ctx, PX_LOG_DEBUG, "%s: finished in %.3f s", w->name, px__now() - t0);
     px_table_writer_abort(w);
     return rc;
 }
