@@ -158,7 +158,7 @@ px_status px_theil_t(px_ctx *ctx, const double *values, const double *weights, c
     if (!out) return px__error(ctx, PX_EINVAL, "px_theil_t: NULL argument");
     if (groups && n_groups == 0)
         return px__error(ctx, PX_EINVAL, "px_theil_t: groups given but n_groups is 0");
-    double sw, sv;
+    double sw = 0, sv = 0;
     px_status rc = check(ctx, "px_theil_t", values, weights, n, 1, &sw, &sv);
     if (rc != PX_OK) return rc;
     size_t ng = groups ? n_groups : 1;

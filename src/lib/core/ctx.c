@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define PX_ERRMSG_MAX 2048
@@ -173,4 +174,24 @@ double px__cpu_now(void)
     struct timespec t;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *px__alloc_big(size_t bytes)
+{
+    if (bytes < 2 * HUGE_PAGE) return malloc(bytes ? bytes : 1);
+    size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, size);
+    if (p) (void)madvise(p, size, MADV_HUGEPAGE); /* advice only: fine if refused */
+    return p;
+}
+
+void *px__calloc_big(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    void *p = px__alloc_big(bytes);
+    if (p && bytes) memset(p, 0, bytes);
+    return p;
 }

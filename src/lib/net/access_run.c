@@ -117,7 +117,7 @@ static void work(shared *sh, int is_main)
 {
     size_t k = sh->res->o.nth > 1 ? (size_t)sh->res->o.nth : 1;
     size_t nn = px_graph_n_nodes(sh->g);
-    double *cost = malloc((nn ? nn : 1) * k * sizeof *cost);
+    double *cost = px__alloc_big((nn ? nn : 1) * k * sizeof *cost);
     int32_t *src = k > 1 ? malloc((nn ? nn : 1) * k * sizeof *src) : NULL;
     if (!cost || (k > 1 && !src)) {
         fail(sh, PX_ENOMEM);

@@ -88,7 +88,7 @@ px_status px__csr_build(px_graph *g, px_mode mode, px_direction dir)
 {
     px__csr *c = &g->csr[mode][dir];
     unsigned fwd = PX_EDGE_FWD(mode), bwd = PX_EDGE_BWD(mode);
-    c->off = calloc((size_t)g->n_nodes + 2, sizeof *c->off);
+    c->off = px__calloc_big((size_t)g->n_nodes + 2, sizeof *c->off);
     if (!c->off) return PX_ENOMEM;
     size_t n = 0;
     for (int32_t e = 0; e < g->n_edges; e++) {
@@ -99,8 +99,8 @@ px_status px__csr_build(px_graph *g, px_mode mode, px_direction dir)
     }
     for (int32_t u = 0; u < g->n_nodes; u++) c->off[u + 1] += c->off[u];
     size_t cap = n ? n : 1;
-    c->arc = malloc(cap * sizeof *c->arc);
-    c->edge = malloc(cap * sizeof *c->edge);
+    c->arc = px__alloc_big(cap * sizeof *c->arc);
+    c->edge = px__alloc_big(cap * sizeof *c->edge);
     int32_t *fill = malloc(((size_t)g->n_nodes + 1) * sizeof *fill);
     if (!c->arc || !c->edge || !fill) {
         free(fill);
