@@ -192,6 +192,48 @@ static void test_px_table_writer_finish_wrong_geometry_type(void **state)
     px_store_close(s);
 }
 
+/* A table written without an R*Tree still knows its extent and answers box
+ * reads, by testing each row's MBR. */
+static void test_px_table_writer_no_spatial_index(void **state)
+{
+    fixture *f = *state;
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(f->ctx, f->path, "EPSG:32632", &s), PX_OK);
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, &schema, &w), PX_OK);
+    px_table_writer_no_spatial_index(w);
+    for (int i = 0; i < 10; i++) {
+        unsigned char wkb[21];
+        point_wkb(wkb, 100.0 * i, 50.0 + i);
+        px_value v[3] = {PX_VALUE_TEXT("p"), PX_VALUE_INT(i), PX_VALUE_REAL(i)};
+        assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    }
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    assert_false(px_store_has_table(s, "idx_things_geom"));
+    px_table_info *ti = NULL;
+    assert_int_equal(px_store_table_info(s, "things", &ti), PX_OK);
+    assert_true(ti->has_extent);
+    assert_float_equal(ti->extent.minx, 0, 0);
+    assert_float_equal(ti->extent.miny, 50, 0);
+    assert_float_equal(ti->extent.maxx, 900, 0);
+    assert_float_equal(ti->extent.maxy, 59, 0);
+    px_table_info_free(ti, 1);
+    static const char *const ncol[] = {"n", NULL};
+    px_bbox box = {250, 0, 520, 100};
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, "things", ncol, 1, &box, &r), PX_OK);
+    int has = 0, n = 0;
+    int64_t sum = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) {
+        sum += px_table_reader_int(r, 0);
+        n++;
+    }
+    px_table_reader_close(r);
+    assert_int_equal(n, 3); /* x = 300, 400, 500 */
+    assert_int_equal(sum, 3 + 4 + 5);
+    px_store_close(s);
+}
+
 static void test_px_store_settings(void **state)
 {
     fixture *f = *state;
@@ -217,6 +259,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_table_writer_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_table_writer_abort_leaves_previous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_table_writer_finish_wrong_geometry_type, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_table_writer_no_spatial_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_settings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

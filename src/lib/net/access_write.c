@@ -87,6 +87,9 @@ static px_status write_origins(px_ctx *ctx, px_store *store, const px__origins *
     px_table_schema schema = {"access_origins", "result", PX_GEOM_POINT, cs.n, cs.cols};
     if ((rc = px__wkbw_new(ctx, &wk)) != PX_OK) goto done;
     if ((rc = px_store_table_create(store, &schema, &w)) != PX_OK) goto done;
+    /* No R*Tree: a million origins would spend ten seconds building one for a
+     * table that is read whole (export, tiles, joins on population_fid). */
+    px_table_writer_no_spatial_index(w);
     for (size_t i = 0; i < orig->n && rc == PX_OK; i++) {
         if ((i & 65535) == 0 && (rc = px__progress(ctx, "access: write origins", i, orig->n))) break;
         size_t k = 0;

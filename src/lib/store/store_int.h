@@ -42,4 +42,7 @@ px_status px__store_touch_table(px_store *s, const char *name, const char *kind,
 
 px_geom_type px__geom_type_from_name(const char *name);
 
+/* Has table `name` SpatiaLite's R*Tree on geom (idx_NAME_geom)? */
+int px__store_has_spatial_index(px_store *s, const char *name);
+
 #endif

@@ -28,7 +28,11 @@ px_status px__store_touch_table(px_store *s, const char *name, const char *kind,
     int has_extent = 0;
     if (geom_type != PX_GEOM_NONE && n_rows > 0) {
         /* The R*Tree holds every box: scanning it beats scanning geometries. */
-        char *sql = px__asprintf("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM \"idx_%s_geom\"", name);
+        char *sql = px__store_has_spatial_index(s, name)
+                        ? px__asprintf("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM \"idx_%s_geom\"", name)
+                        : px__asprintf("SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)),"
+                                       " max(MbrMaxY(geom)) FROM \"%s\"",
+                                       name);
         sqlite3_stmt *st = NULL;
         rc = sql ? px__store_prepare(s, sql, &st) : px__error(s->ctx, PX_ENOMEM, "out of memory");
         free(sql);

@@ -128,11 +128,15 @@ px_status px_store_reader_open(px_store *s, const char *name, const char *const 
     for (size_t i = 0; i < r->n_columns; i++) n += (size_t)snprintf(sql + n, cap - n, ", \"%s\"", r->names[i]);
     if (with_geom) n += (size_t)snprintf(sql + n, cap - n, ", AsBinary(geom)");
     n += (size_t)snprintf(sql + n, cap - n, " FROM \"%s\"", name);
-    if (bbox)
+    if (bbox && px__store_has_spatial_index(s, name))
         n += (size_t)snprintf(sql + n, cap - n,
                               " WHERE fid IN (SELECT pkid FROM \"idx_%s_geom\" WHERE xmax >= ?1 AND xmin <= ?3"
                               " AND ymax >= ?2 AND ymin <= ?4)",
                               name);
+    else if (bbox) /* a table written without an R*Tree: test every row's box */
+        n += (size_t)snprintf(sql + n, cap - n,
+                              " WHERE MbrMaxX(geom) >= ?1 AND MbrMinX(geom) <= ?3 AND MbrMaxY(geom) >= ?2"
+                              " AND MbrMinY(geom) <= ?4");
     snprintf(sql + n, cap - n, " ORDER BY fid");
     rc = px__store_prepare(s, sql, &r->st);
     free(sql);

@@ -18,6 +18,7 @@ struct px_table_writer {
     px_col_type *types;
     sqlite3_stmt *insert;
     int own_txn;
+    int no_spatial_index;
     int64_t n_rows;
 };
 
@@ -57,6 +58,14 @@ int px_store_has_table(px_store *s, const char *name)
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
+    return found;
+}
+
+int px__store_has_spatial_index(px_store *s, const char *name)
+{
+    char *idx = px__asprintf("idx_%s_geom", name);
+    int found = idx && px_store_has_table(s, idx);
+    free(idx);
     return found;
 }
 
@@ -241,11 +250,12 @@ px_status px_table_writer_finish(px_table_writer *w)
     if (w->geom_type != PX_GEOM_NONE) {
         rc = register_geometry(w);
         px__log(s->ctx, PX_LOG_DEBUG, "%s: geometry column registered in %.3f s", w->name, px__now() - t0);
-        char *sql = rc == PX_OK ? px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name) : NULL;
-        if (rc == PX_OK && !sql) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-        else if (rc == PX_OK) rc = px__store_exec(s, sql);
-        free(sql);
-        px__log(s->ctx, PX_LOG_DEBUG, "%s: spatial index built in %.3f s", w->name, px__now() - t0);
+        if (rc == PX_OK && !w->no_spatial_index) {
+            char *sql = px__asprintf("SELECT CreateSpatialIndex('%s', 'geom')", w->name);
+            rc = sql ? px__store_exec(s, sql) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+            free(sql);
+            px__log(s->ctx, PX_LOG_DEBUG, "%s: spatial index built in %.3f s", w->name, px__now() - t0);
+        }
     }
     if (rc == PX_OK) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
     if (rc == PX_OK && w->own_txn) {
@@ -255,6 +265,11 @@ px_status px_table_writer_finish(px_table_writer *w)
     px__log(s->ctx, PX_LOG_DEBUG, "%s: finished in %.3f s", w->name, px__now() - t0);
     px_table_writer_abort(w);
     return rc;
+}
+
+void px_table_writer_no_spatial_index(px_table_writer *w)
+{
+    if (w) w->no_spatial_index = 1;
 }
 
 void px_table_writer_abort(px_table_writer *w)
