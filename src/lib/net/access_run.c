@@ -171,16 +171,31 @@ static void run_phase(shared *sh, int n_threads, void *(*fn)(void *), void (*mai
 
 static void work_main(shared *sh) { work(sh, 1); }
 
-typedef struct index_task {
-    px_graph *g;
+/* The graph, loaded on a helper thread with a context and a read-only
+ * connection of its own (a px_ctx and its SQLite handle are not shared
+ * between threads) while the calling thread reads the other inputs. */
+typedef struct graph_task {
+    const char *path;
     unsigned parts;
+    px_graph *g;
     px_status rc;
-} index_task;
+    char *errmsg; /* when rc != PX_OK */
+} graph_task;
 
-static void *thread_index(void *arg)
+static void *thread_graph(void *arg)
 {
-    index_task *t = arg;
-    t->rc = px__graph_index(t->g, t->parts, 1);
+    graph_task *t = arg;
+    px_ctx *ctx = NULL;
+    px_store *store = NULL;
+    if ((t->rc = px_ctx_new(&ctx)) != PX_OK) return NULL;
+    t->rc = px_store_open(ctx, t->path, 1, &store);
+    if (t->rc == PX_OK) t->rc = px__graph_load_arrays(ctx, store, &t->g);
+    px_store_close(store);
+    if (t->rc == PX_OK && (t->rc = px__graph_index(t->g, t->parts, 1)) != PX_OK)
+        px__error(ctx, t->rc, "%s: network: %s", t->path,
+                  t->rc == PX_EINVAL ? "an edge has a node out of range" : "out of memory");
+    if (t->rc != PX_OK) t->errmsg = px__strdup(px_ctx_errmsg(ctx));
+    px_ctx_free(ctx);
     return NULL;
 }
 
@@ -228,30 +243,31 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     shared *sh = NULL;
     px_access_report rep = {0};
     double t0 = px__now();
-    if ((rc = px__graph_load_arrays(ctx, store, &g)) != PX_OK) goto done;
-    px__log(ctx, PX_LOG_DEBUG, "access: graph arrays read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
-    /* The graph's adjacency (only the reverse one of the modes run) and its
-     * snapping grid are built on a helper thread while this one reads the
-     * origins and destinations: the two do not touch the same data. */
-    index_task it = {g, PX__INDEX_GRID, PX_OK};
+    if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges")) {
+        rc = px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
+        goto done;
+    }
+    /* The graph (with only the reverse adjacency of the modes run, and the
+     * snapping grid) loads on a helper thread while this one reads the
+     * origins and destinations: the two share no data. */
+    graph_task gt = {px_store_path(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
     for (int m = 0; m < PX_MODE_COUNT; m++)
-        if (res.modes[m]) it.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
-    pthread_t indexer;
-    int indexing = pthread_create(&indexer, NULL, thread_index, &it) == 0;
-    if (!indexing) thread_index(&it);
+        if (res.modes[m]) gt.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
+    pthread_t loader;
+    int loading = pthread_create(&loader, NULL, thread_graph, &gt) == 0;
+    if (!loading) thread_graph(&gt);
     rc = px__access_read_communes(ctx, store, &com);
     if (rc == PX_OK) rc = px__access_read_origins(ctx, store, res.o.origins, &com, &orig);
     px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     if (rc == PX_OK) rc = px__access_read_dests(ctx, store, res.o.layers, res.o.categories, &dests);
-    if (indexing) pthread_join(indexer, NULL);
+    if (loading) pthread_join(loader, NULL);
+    g = gt.g;
     px__log(ctx, PX_LOG_DEBUG, "access: destinations read, graph ready at %.3f s (cpu %.3f s)", px__now() - t0,
             px__cpu_now());
+    if (rc == PX_OK && gt.rc != PX_OK)
+        rc = px__error(ctx, gt.rc, "%s", gt.errmsg ? gt.errmsg : "network: cannot load the graph");
+    free(gt.errmsg);
     if (rc != PX_OK) goto done;
-    if (it.rc != PX_OK) {
-        rc = px__error(ctx, it.rc, "%s: network: %s", px_store_path(store),
-                       it.rc == PX_EINVAL ? "an edge has a node out of range" : "out of memory");
-        goto done;
-    }
     if (dests.n_cat == 0) {
         rc = px__error(ctx, PX_ENOTFOUND, "%s: no destination in the opportunity layers", px_store_path(store));
         goto done;
