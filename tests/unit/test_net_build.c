@@ -129,6 +129,33 @@ static px_store *store_with_roads(px_ctx *ctx, char **path_out, const road *road
     return s;
 }
 
+/* The Hilbert order: the four corners go round the square, and on a full
+ * 16 x 16 grid (given shuffled) every step of the order is to a neighbour. */
+static void test_px__hilbert_order(void **state)
+{
+    (void)state;
+    const double corners[] = {0, 0, 10, 0, 10, 10, 0, 10};
+    int32_t order[256];
+    assert_int_equal(px__hilbert_order(corners, 4, order), PX_OK);
+    const int32_t want[] = {0, 3, 2, 1}; /* (0,0) (0,10) (10,10) (10,0) */
+    for (int i = 0; i < 4; i++) assert_int_equal(order[i], want[i]);
+    double grid[2 * 256];
+    for (int k = 0; k < 256; k++) {
+        int cell = (k * 97 + 13) % 256; /* a fixed shuffle: 97 is prime to 256 */
+        grid[2 * k] = cell % 16;
+        grid[2 * k + 1] = cell / 16;
+    }
+    assert_int_equal(px__hilbert_order(grid, 256, order), PX_OK);
+    int seen[256] = {0};
+    for (int i = 0; i < 256; i++) seen[order[i]]++;
+    for (int i = 0; i < 256; i++) assert_int_equal(seen[i], 1);
+    for (int i = 1; i < 256; i++) {
+        double d = fabs(grid[2 * order[i]] - grid[2 * order[i - 1]]) +
+                   fabs(grid[2 * order[i] + 1] - grid[2 * order[i - 1] + 1]);
+        assert_float_equal(d, 1, 0);
+    }
+}
+
 static void test_px_net_build_topology(void **state)
 {
     (void)state;
@@ -306,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_px__way_rule_road_access),
         cmocka_unit_test(test_px__way_rule_road_oneway),
         cmocka_unit_test(test_px__way_rule_road_speeds_layers),
+        cmocka_unit_test(test_px__hilbert_order),
         cmocka_unit_test(test_px_net_build_topology),
         cmocka_unit_test(test_px_net_build_no_roads),
         cmocka_unit_test(test_px_net_build_oneway_costs),
