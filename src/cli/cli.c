@@ -16,7 +16,8 @@ int px_cli_fail(px_cli *cli, px_status status)
     const char *msg = px_ctx_errmsg(cli->ctx);
     if (!msg || !*msg) msg = px_strerror(status);
     fprintf(stderr, "proxima: %s\n", msg);
-    return PX_EXIT_RUNTIME;
+    /* A bad option value found by the library is a usage error, like one found here. */
+    return status == PX_EARG ? PX_EXIT_USAGE : PX_EXIT_RUNTIME;
 }
 
 int px_cli_usage_error(const char *cmd, const char *fmt, ...)

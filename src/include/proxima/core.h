@@ -42,6 +42,8 @@ typedef enum px_status {
     PX_ESQLITE,      /* SQLite/SpatiaLite reported an error */
     PX_EREJECTED,    /* features were rejected and strict mode was asked for */
     PX_EUNSUPPORTED, /* a construct Proxima does not implement (style expression...) */
+    PX_EARG,         /* an option value the library cannot use (unknown category or mode):
+                        the message lists the valid values; the CLI exits 2 */
     PX_STATUS_COUNT
 } px_status;
 

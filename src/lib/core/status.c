@@ -23,6 +23,7 @@ const char *px_strerror(px_status status)
     case PX_ESQLITE: return "SQLite error";
     case PX_EREJECTED: return "features rejected";
     case PX_EUNSUPPORTED: return "unsupported";
+    case PX_EARG: return "invalid option value";
     case PX_STATUS_COUNT: break;
     }
     return "unknown status";
