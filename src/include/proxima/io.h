@@ -80,10 +80,31 @@ typedef struct px_export_options {
 
 /* Write table `table` of `store` to `path`: GeoJSON is RFC 7946 (WGS84
  * lon/lat, right-hand rule, no crs member). Written to a temporary file in the
- * same folder and renamed: an interrupted export leaves no partial file.
- * Returns PX_ENOTFOUND (no table), PX_EIO (folder not writable), PX_EGDAL. */
+ * same folder and renamed: an interrupted export leaves no partial file, and
+ * every write, flush and close is checked: on a failed write (full disk) the
+ * temporary file is removed and an existing `path` is kept as it was.
+ * Temporary files of earlier exports whose process is dead are removed.
+ * Each feature carries the table's fid: the GeoJSON feature `id`, the
+ * GeoPackage fid, and a first column `fid` in CSV and FlatGeobuf (unless the
+ * table has a column of that name), so that references such as
+ * net_edges.from_node resolve. In CSV and GeoJSON, real numbers are rounded
+ * by px_export_decimals (the stored values are not).
+ * Returns PX_ENOTFOUND (no table), PX_EINVAL (unknown format), PX_EIO
+ * (folder not writable, a write failed), PX_EGDAL. */
 px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
                     const px_export_options *opts);
+
+/* Decimals kept for real column `column` of table `table` in CSV and
+ * GeoJSON output, by the unit in the name (README, "Result tables"):
+ * `_min` 1, `_share` 4, `_pct` 1, `_m` 1, `_m2` 0, `_km`/`_km2` 3, `_s` 1,
+ * counts (population, residents, count...) 0, other reals (scores, indices,
+ * ratios) 2, except columns a table declares otherwise (2SFCA values and
+ * inequality indices: 4). Both arguments borrowed; `table` may be NULL. */
+int px_export_decimals(const char *table, const char *column);
+
+/* `v` rounded to `decimals` (0-9) decimals; non-finite values and values
+ * too large to have a fraction are returned unchanged, -0 becomes 0. */
+double px_export_round(double v, int decimals);
 
 #ifdef __cplusplus
 }
