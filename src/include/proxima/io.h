@@ -55,7 +55,11 @@ typedef struct px_load_report {
 } px_load_report;
 
 typedef struct px_load_options {
-    int strict;          /* non-zero: any rejection fails the whole load (PX_EREJECTED) */
+    int strict;          /* non-zero: any rejection, and any thin-data warning (a filter or
+                          * join that matches nothing, a layer left empty), fails the whole
+                          * load (PX_EREJECTED) */
+    int allow_empty;     /* non-zero: a layer may be replaced by nothing (0 features, or every
+                          * feature rejected); otherwise that fails the load (PX_EDOMAIN) */
 } px_load_options;
 
 /* Load every layer of `def` into `store`, replacing those layers in one
@@ -64,8 +68,13 @@ typedef struct px_load_options {
  * `store` and `def` are borrowed; `opts` may be NULL (defaults).
  * Features that cannot be used are rejected, counted and logged as warnings
  * "SOURCE:LAYER:FID: reason"; invalid geometries are repaired and counted.
+ * Thin data is said out loud as warnings naming the source: a filter that
+ * matches no feature, a join that matches none (the id then falls back to the
+ * feature id), a layer left empty (only with allow_empty).
  * Returns PX_EIO (missing source), PX_EGDAL (GDAL cannot open a source, bad
- * filter or SQL), PX_ENOTFOUND (source layer or mapped field absent, or the
+ * filter or SQL, or reports an error while reading one: a truncated file),
+ * PX_EDOMAIN (a layer would be left empty and allow_empty is not set),
+ * PX_ENOTFOUND (source layer or mapped field absent, or the
  * totals layer of a population proxy not loaded), PX_ECRS (source without CRS
  * and no `srs:`), PX_EREJECTED (strict and something was rejected),
  * PX_ECANCELLED, PX_ESQLITE, PX_EGEOS, PX_ENOMEM. */
