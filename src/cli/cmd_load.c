@@ -6,13 +6,17 @@
 #include <string.h>
 
 const char px_usage_load[] =
-    "Usage: proxima load PROJECT DEFINITION.yaml [--strict]\n\n"
+    "Usage: proxima load PROJECT DEFINITION.yaml [--strict] [--allow-empty]\n\n"
     "Load the layers that a layer definition (YAML, or JSON) describes into the\n"
     "project, reprojected to the project CRS, invalid geometries repaired with\n"
     "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
     "transaction: if anything fails, the project is left exactly as it was.\n"
     "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n\n"
-    "  --strict   any rejected feature fails the whole load\n\n"
+    "A source GDAL reports an error on while reading (a truncated file) fails\n"
+    "the load; so does a layer that would be left empty (no feature, or every\n"
+    "feature rejected). A filter or join that matches nothing is a warning.\n\n"
+    "  --strict        any rejected feature, and any such warning, fails the load\n"
+    "  --allow-empty   a layer may be replaced by an empty one\n\n"
     "Example:\n  proxima load demo.sqlite layers/demo-liechtenstein.yaml\n";
 
 int cmd_load(px_cli *cli, int argc, char **argv)
@@ -21,6 +25,7 @@ int cmd_load(px_cli *cli, int argc, char **argv)
     px_load_options opts = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--strict")) opts.strict = 1;
+        else if (!strcmp(argv[i], "--allow-empty")) opts.allow_empty = 1;
         else if (argv[i][0] == '-') return px_cli_usage_error("load", "unknown option '%s'", argv[i]);
         else if (!path) path = argv[i];
         else if (!defpath) defpath = argv[i];

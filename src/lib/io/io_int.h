@@ -36,6 +36,15 @@ const px__node *px__node_get(const px__node *map, const char *key);
 /* Parse a whole file into a tree. PX_EPARSE names "path:line: reason";
  * PX_EIO when the file cannot be read. *out is caller-frees (px__node_free). */
 px_status px__yaml_parse(px_ctx *ctx, const char *path, px__node **out);
+
+/* Size bounds of a layer definition (README, "Layer definitions"): the file,
+ * and the values it holds once YAML aliases are expanded. */
+#define PX__DEF_MAX_BYTES (4 * 1024 * 1024)
+#define PX__DEF_MAX_NODES 100000
+/* Ranges of the numbers a definition holds: a buffer (metres) and a
+ * population proxy's factor. */
+#define PX__MAX_BUFFER_M 10000.0
+#define PX__MAX_FACTOR 1e6
 px_status px__json_parse(px_ctx *ctx, const char *path, px__node **out);
 
 /* ---- the parsed definition (layerdef.c, def_source.c) --------------------- */

@@ -484,8 +484,8 @@ px_status px__plan_factor(px__plan *p, OGRFeatureH f, double *out, char *why, si
     }
     char *end = NULL;
     double d = strtod(text, &end);
-    if (end == text || *end || !isfinite(d) || d < 0) {
-        snprintf(why, why_len, "distribute factor: '%.60s' is not a number >= 0", text);
+    if (end == text || *end || !isfinite(d) || d < 0 || d > PX__MAX_FACTOR) {
+        snprintf(why, why_len, "distribute factor: '%.60s' is not a number from 0 to 1e6", text);
         free(text);
         return PX_EDOMAIN;
     }
