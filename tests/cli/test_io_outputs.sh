@@ -56,6 +56,15 @@ touch ".net_nodes.$dead.tmp.csv" ".net_nodes.$live.tmp.csv" ".net_nodes.$dead.tm
 [ -e ".net_edges.$dead.tmp.csv" ] || fail "another table's temporary file was removed"
 "$PROXIMA" export s.sqlite net_nodes -o nodes.gpkg
 [ ! -e ".net_nodes.$dead.tmp.gpkg-journal" ] || fail "a dead export's GeoPackage journal was not removed"
+# The same for tiles: a killed `tiles` left OUT.tmp-PID (file, journal or folder).
+mkdir -p "xyz.tmp-$dead/0/0" "xyz.tmp-$live"
+touch "t.mbtiles.tmp-$dead" "t.mbtiles.tmp-$dead-journal" "xyz.tmp-$dead/0/0/0.pbf"
+"$PROXIMA" -q tiles s.sqlite roads -o t.mbtiles --maxzoom 6 2>/dev/null || fail "tiles to MBTiles"
+"$PROXIMA" -q tiles s.sqlite roads -o xyz --maxzoom 6 2>/dev/null || fail "tiles to a folder"
+[ ! -e "t.mbtiles.tmp-$dead" ] && [ ! -e "t.mbtiles.tmp-$dead-journal" ] || fail "a killed tiles run's MBTiles temp was not removed"
+[ ! -e "xyz.tmp-$dead" ] || fail "a killed tiles run's folder was not removed"
+[ -d "xyz.tmp-$live" ] || fail "a live run's tile folder was removed"
+[ -s t.mbtiles ] && [ -s xyz/tiles.json ] || fail "tiles not written"
 kill "$live" 2>/dev/null || true
 
 # --- thin data: warned, named, loaded ---

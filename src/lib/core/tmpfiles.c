@@ -73,3 +73,21 @@ size_t px__remove_stale_temps(const char *dir, const char *prefix, const char *s
     closedir(d);
     return removed;
 }
+
+size_t px__remove_stale_siblings(const char *path, const char *suffix)
+{
+    char *copy = px__strdup(path);
+    if (!copy) return 0;
+    char *slash = strrchr(copy, '/');
+    const char *dir = ".", *base = copy;
+    if (slash) {
+        *slash = '\0';
+        dir = slash == copy ? "/" : copy;
+        base = slash + 1;
+    }
+    char *prefix = px__asprintf("%s.tmp-", base);
+    size_t n = prefix ? px__remove_stale_temps(dir, prefix, suffix) : 0;
+    free(prefix);
+    free(copy);
+    return n;
+}
