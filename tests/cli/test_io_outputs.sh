@@ -84,4 +84,21 @@ expect_eq "negative population: loaded rejected" "1 2" "$(awk '$1 == "communes" 
 "$PROXIMA" load p.sqlite "$D/empty-file.yaml" --allow-empty >report.txt 2>warn.txt || fail "--allow-empty load"
 grep -qF "layer 'communes' is left empty (0 read, 0 rejected), as --allow-empty asked" warn.txt || fail "empty warning: $(cat warn.txt)"
 expect_eq "--allow-empty: communes rows" 0 "$(sqlite3 p.sqlite 'SELECT COUNT(*) FROM communes')"
+
+# --- a project that cannot be written: our message only, no SpatiaLite noise ---
+cp p.sqlite ro.sqlite
+"$PROXIMA" -q load ro.sqlite "$D/good.yaml" >/dev/null || fail "baseline load of ro.sqlite"
+if [ "$(id -u)" = 0 ]; then chattr +i ro.sqlite 2>/dev/null && locked=chattr || locked=""; else chmod a-w ro.sqlite; locked=chmod; fi
+if [ -n "$locked" ]; then
+  rc=0; "$PROXIMA" load ro.sqlite "$D/good.yaml" >/dev/null 2>err.txt || rc=$?
+  expect_eq "read-only project: exit" 1 "$rc"
+  expect_eq "read-only project: stderr" "proxima: ro.sqlite: attempt to write a readonly database" "$(cat err.txt)"
+  if [ "$locked" = chattr ]; then chattr -i ro.sqlite; else chmod u+w ro.sqlite; fi
+else
+  echo "skipped: cannot make a file read-only here"
+fi
+# Replacing a layer keeps SpatiaLite's metadata whole: one geometry_columns row, a valid R*Tree.
+"$PROXIMA" -q load ro.sqlite "$D/good.yaml" >/dev/null || fail "reload"
+expect_eq "geometry_columns rows for communes" 1 "$(sqlite3 ro.sqlite "SELECT COUNT(*) FROM geometry_columns WHERE f_table_name = 'communes'")"
+expect_eq "R*Tree rows = communes rows" "$(sqlite3 ro.sqlite 'SELECT COUNT(*) FROM communes')" "$(sqlite3 ro.sqlite 'SELECT COUNT(*) FROM idx_communes_geom')"
 finish
