@@ -78,8 +78,8 @@ head -1 out1/flood_exposure.csv | grep -q 'services_health' || fail "services pe
 
 # ---- errors: usage (2) and runtime (1)
 expect_fail 2 "missing --scenario" "$PROXIMA" brownfields s.sqlite
-expect_fail 2 "--scenario needs high, medium or low" "$PROXIMA" flood s.sqlite --scenario deluge
-expect_fail 2 "--bands needs" "$PROXIMA" equity s.sqlite --bands 5
+expect_fail 2 "--scenario: unknown value 'deluge' (valid: high, medium, low)" "$PROXIMA" flood s.sqlite --scenario deluge
+expect_fail 2 "--bands 5: want up to 16 MAX_MIN:WEIGHT pairs" "$PROXIMA" equity s.sqlite --bands 5
 printf 'uses: [housing]\ncriteria:\n  - id: a\n    thresholds: [1]\n    rate: {housing: {weight: 3, ratings: [1, 2]}}\n' > bad.yaml
 expect_fail 1 "bad.yaml:5: criterion 'a': weight of 'housing' must be 0.5, 1 or 2" \
   "$PROXIMA" brownfields s.sqlite --scenario bad.yaml
