@@ -1,5 +1,5 @@
 /* `proxima flood PROJECT`: what lies in flood zones per commune and hazard
- * class, and (with --scenario) what closing the flooded edges does to
+ * class, and (with --hazard, the flood scenario) what closing the flooded edges does to
  * quarter-hour access. */
 #include "opts.h"
 
@@ -9,8 +9,8 @@
 
 static const px_opt flood_opts[] = {
     PX_OPT_OUTPUT("DIR", "also write the CSV and GeoJSON files to DIR, created when missing"),
-    {"scenario", 0, PX_OPT_TEXT, "LEVEL", .choices = "high,medium,low",
-     .help = "close the edges in zones of this hazard class or a more severe one"},
+    {"hazard", 0, PX_OPT_TEXT, "LEVEL", .choices = "high,medium,low",
+     .help = "flood scenario: close the edges in zones of this hazard class or a more severe one"},
     PX_OPT_MODES,
     PX_OPT_CATEGORIES,
     PX_OPT_MINUTES("15"),
@@ -28,7 +28,7 @@ const px_cmd_spec px_spec_flood = {
              "exclusive by severity): residents, services per category, brownfield area and\n"
              "walk/bike network length inside the `flood_zones` layer. Hazard labels read:\n"
              "high/fort/tres fort, medium/moyen/modere, low/faible; others are skipped.\n"
-             "With --scenario LEVEL the network edges touching a zone of that class or a\n"
+             "With --hazard LEVEL (the flood scenario) the network edges touching a zone of that class or a\n"
              "more severe one are closed, and for each mode and category the minutes to the\n"
              "nearest service are recomputed (search cutoff --max-minutes): minutes lost\n"
              "per origin, residents cut off, residents who lose quarter-hour access\n"
@@ -37,8 +37,8 @@ const px_cmd_spec px_spec_flood = {
              "with -o DIR also flood_exposure.csv and .geojson (and the scenario CSVs). The\n"
              "folder is checked before anything changes.\n"
              "Prints the exposure totals per class on stdout.\n",
-    .examples = "proxima flood demo.sqlite -o out/ --scenario high\n"
-                "proxima flood demo.sqlite --scenario medium --modes walk --categories health\n",
+    .examples = "proxima flood demo.sqlite -o out/ --hazard high\n"
+                "proxima flood demo.sqlite --hazard medium --modes walk --categories health\n",
 };
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir, int scenario)
@@ -69,9 +69,9 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
     px_flood_options o = {0};
     const char *const *cats = NULL;
     const char *path = px_args_pos(a, 0), *outdir = px_args_text(a, "output");
-    if (px_args_given(a, "scenario")) {
+    if (px_args_given(a, "hazard")) {
         px_hazard h = PX_HAZARD_HIGH;
-        px_hazard_parse(px_args_text(a, "scenario"), &h);
+        px_hazard_parse(px_args_text(a, "hazard"), &h);
         o.scenario = 1;
         o.level = h;
     }

@@ -31,7 +31,7 @@ const px_cmd_spec px_spec_route = {
              "A check of the network against other routers; accessibility uses\n"
              "`proxima access`.\n",
     .examples = "proxima route demo.sqlite --from-lonlat 9.5209,47.1410 --to-lonlat 9.5100,47.1650 --mode bike\n"
-                "proxima route demo.sqlite --from 539497,5220965 --to 538653,5223626 --mode walk\n",
+                "proxima route demo.sqlite --from 539497,5220965 --to 538653,5223626 --mode bike\n",
 };
 
 /* Exactly one of `xy` and `lonlat` must be given: usage error otherwise. */

@@ -160,6 +160,9 @@ int main(int argc, char **argv)
         return PX_EXIT_USAGE;
     }
 
+    /* --check-args: the command parses its arguments and returns before any use of the context. */
+    if (cli.check_only) return cmd->run(&cli, argc - i, argv + i);
+
     px_status st = px_ctx_new(&cli.ctx);
     if (st != PX_OK) {
         fprintf(stderr, "proxima: cannot start: %s\n", px_strerror(st));

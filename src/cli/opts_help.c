@@ -85,6 +85,7 @@ static int share_word(const char *a, const char *b)
 static const char *const renamed[][2] = {
     {"snap-distance", "snap-m"}, {"snap-max", "snap-m"}, {"cutoff", "max-minutes"},
     {"out", "output"},           {"category", "categories"}, {"thread", "threads"},
+    {"scenario", "hazard"},     {"buffer", "buffer-m"},         {"mode", "modes"},
 };
 
 void px__opts_suggest(const px_cmd_spec *spec, const char *word, FILE *f)

@@ -22,7 +22,8 @@ static int fail(const char *cmd, const char *path, const char *what, int err)
     return PX_EXIT_RUNTIME;
 }
 
-/* mkdir -p `dir` (modified in place while walking, restored). */
+/* mkdir -p `dir` (modified in place while walking, restored). Errors name
+ * the whole folder asked for. */
 static int make_dirs(const char *cmd, char *dir)
 {
     struct stat sb;
@@ -30,23 +31,17 @@ static int make_dirs(const char *cmd, char *dir)
         if (!S_ISDIR(sb.st_mode)) return fail(cmd, dir, "cannot use as an output folder", ENOTDIR);
         return PX_EXIT_OK;
     }
-    for (char *p = dir + 1;; p++) {
+    int err = 0;
+    for (char *p = dir + 1; !err; p++) {
         if (*p != '/' && *p != '\0') continue;
         char c = *p;
         *p = '\0';
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-            int err = errno;
-            *p = c;
-            return fail(cmd, dir, "cannot create the output folder", err);
-        }
-        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-            *p = c;
-            return fail(cmd, dir, "cannot use as an output folder", ENOTDIR);
-        }
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) err = errno;
+        else if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) err = ENOTDIR;
         *p = c;
         if (!c) break;
     }
-    return PX_EXIT_OK;
+    return err ? fail(cmd, dir, "cannot create the output folder", err) : PX_EXIT_OK;
 }
 
 /* Create and remove a probe file in `dir`. */
