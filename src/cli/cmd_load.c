@@ -1,37 +1,42 @@
-/* `proxima load PROJECT DEFINITION [--strict]`: load layers into a project. */
-#include "cli.h"
+/* `proxima load PROJECT DEFINITION [--strict] [--allow-empty]`: load layers into a project. */
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char px_usage_load[] =
-    "Usage: proxima load PROJECT DEFINITION.yaml [--strict] [--allow-empty]\n\n"
-    "Load the layers that a layer definition (YAML, or JSON) describes into the\n"
-    "project, reprojected to the project CRS, invalid geometries repaired with\n"
-    "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
-    "transaction: if anything fails, the project is left exactly as it was.\n"
-    "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n\n"
-    "A source GDAL reports an error on while reading (a truncated file) fails\n"
-    "the load; so does a layer that would be left empty (no feature, or every\n"
-    "feature rejected). A filter or join that matches nothing is a warning.\n\n"
-    "  --strict        any rejected feature, and any such warning, fails the load\n"
-    "  --allow-empty   a layer may be replaced by an empty one\n\n"
-    "Example:\n  proxima load demo.sqlite layers/demo-liechtenstein.yaml\n";
+static const px_opt load_opts[] = {
+    {"strict", 0, PX_OPT_FLAG, .help = "any rejected feature, and any thin-data warning, fails the load"},
+    {"allow-empty", 0, PX_OPT_FLAG, .help = "a layer may be replaced by an empty one"},
+    {0}};
+
+const px_cmd_spec px_spec_load = {
+    .name = "load",
+    .args = "PROJECT DEFINITION",
+    .n_args_min = 2,
+    .n_args_max = 2,
+    .opts = load_opts,
+    .about = "Load the layers that a layer definition (YAML, or JSON) describes into the\n"
+             "project, reprojected to the project CRS, invalid geometries repaired with\n"
+             "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
+             "transaction: if anything fails, the project is left exactly as it was.\n"
+             "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n"
+             "A source GDAL reports an error on while reading (a truncated file) fails\n"
+             "the load; so does a layer that would be left empty (no feature, or every\n"
+             "feature rejected). A filter or join that matches nothing is a warning.\n",
+    .examples = "proxima load demo.sqlite layers/demo-liechtenstein.yaml\n",
+};
 
 int cmd_load(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *defpath = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_load, argc, argv, &a);
+    if (!a) return rc;
+    const char *path = px_args_pos(a, 0), *defpath = px_args_pos(a, 1);
     px_load_options opts = {0};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--strict")) opts.strict = 1;
-        else if (!strcmp(argv[i], "--allow-empty")) opts.allow_empty = 1;
-        else if (argv[i][0] == '-') return px_cli_usage_error("load", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else if (!defpath) defpath = argv[i];
-        else return px_cli_usage_error("load", "unexpected argument '%s'", argv[i]);
-    }
-    if (!path || !defpath) return px_cli_usage_error("load", "expected PROJECT DEFINITION");
+    opts.strict = px_args_flag(a, "strict");
+    opts.allow_empty = px_args_flag(a, "allow-empty");
+    px_args_free(a); /* path and defpath point into argv */
 
     px_layerdef *def = NULL;
     px_status st = px_layerdef_read(cli->ctx, defpath, &def);
