@@ -65,6 +65,10 @@ touch "t.mbtiles.tmp-$dead" "t.mbtiles.tmp-$dead-journal" "xyz.tmp-$dead/0/0/0.p
 [ ! -e "xyz.tmp-$dead" ] || fail "a killed tiles run's folder was not removed"
 [ -d "xyz.tmp-$live" ] || fail "a live run's tile folder was removed"
 [ -s t.mbtiles ] && [ -s xyz/tiles.json ] || fail "tiles not written"
+touch "tile.png.tmp-$dead" "tile.png.tmp-$live"
+"$PROXIMA" -q tiles s.sqlite --style "$PX_SOURCE_DIR/styles/base.json" --tile 15/16442/12275 -o tile.png || fail "one PNG tile"
+[ ! -e "tile.png.tmp-$dead" ] && [ -e "tile.png.tmp-$live" ] || fail "a killed run's PNG temp removed, a live one's kept"
+[ "$(head -c 4 tile.png | od -An -c | tr -d ' ')" = "211PNG" ] || fail "tile.png is not a PNG"
 kill "$live" 2>/dev/null || true
 
 # --- thin data: warned, named, loaded ---

@@ -103,6 +103,14 @@ typedef struct px_export_options {
 px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
                     const px_export_options *opts);
 
+/* Write `len` bytes of `data` (borrowed) to `path` (borrowed) as every
+ * output is written: to PATH.tmp-<pid>, every write, the sync and the close
+ * checked, then renamed into place. On failure the temporary file is removed
+ * and an existing `path` is left as it was; temporary files that dead
+ * processes left for the same `path` are removed first.
+ * Returns PX_EIO (with the system's reason), PX_ENOMEM, PX_EINVAL. */
+px_status px_file_write(px_ctx *ctx, const char *path, const void *data, size_t len);
+
 /* Decimals kept for real column `column` of table `table` in CSV and
  * GeoJSON output, by the unit in the name (README, "Result tables"):
  * `_min` 1, `_share` 4, `_pct` 1, `_m` 1, `_m2` 0, `_km`/`_km2` 3, `_s` 1,
