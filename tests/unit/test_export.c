@@ -269,6 +269,37 @@ static void test_px_export_rounds_csv_and_geojson(void **state)
     px_ctx_free(ctx);
 }
 
+static void test_px_file_write_replaces_and_cleans(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("file_write");
+    char *path = px_test_path(dir, "out.bin");
+    /* A temp file left by a process that cannot exist (pid above pid_max). */
+    char *stale = px_test_path(dir, "out.bin.tmp-2147483000");
+    FILE *f = fopen(stale, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(px_file_write(ctx, path, "first", 5), PX_OK);
+    assert_int_equal(px_file_write(ctx, path, "second!", 7), PX_OK);
+    char buf[16] = "";
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(buf, 1, sizeof buf - 1, f), 7);
+    fclose(f);
+    assert_string_equal(buf, "second!");
+    struct stat sb;
+    assert_int_not_equal(stat(stale, &sb), 0);
+    /* A folder that does not exist: the system's words, nothing written. */
+    assert_int_equal(px_file_write(ctx, "/nonexistent-dir/x.png", "x", 1), PX_EIO);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "/nonexistent-dir/x.png: cannot create: No such file or directory"));
+    free(stale);
+    free(path);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_px_export_decimals_rule),
         cmocka_unit_test(test_px_export_round_values),
         cmocka_unit_test(test_px_export_rounds_csv_and_geojson),
+        cmocka_unit_test(test_px_file_write_replaces_and_cleans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
