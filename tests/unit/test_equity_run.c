@@ -210,21 +210,6 @@ static void test_px__catch_supply_one_way_and_same_edge(void **state)
     px_ctx_free(ctx);
 }
 
-static void test_px__ident_nth_unique(void **state)
-{
-    (void)state;
-    const char *const names[4] = {"Public services", "public_services", "Sport", "public services!"};
-    const char *const want[4] = {"public_services", "public_services_2", "sport", "public_services_3"};
-    for (size_t i = 0; i < 4; i++) {
-        char *id = px__ident_nth(names, i);
-        assert_string_equal(id, want[i]);
-        free(id);
-    }
-    char *x = px__ident("props.pollution");
-    assert_string_equal(x, "props_pollution");
-    free(x);
-}
-
 static int cancel_at_indicators(void *user, const char *stage, uint64_t done, uint64_t total)
 {
     (void)user;
@@ -259,7 +244,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_equity_run_street),
         cmocka_unit_test(test_px__catch_supply_one_way_and_same_edge),
-        cmocka_unit_test(test_px__ident_nth_unique),
         cmocka_unit_test(test_px_equity_run_cancelled_writes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

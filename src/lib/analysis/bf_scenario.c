@@ -197,9 +197,9 @@ static px_status parse_criterion(parse *p, yaml_node_t *n, px__bf_criterion *c)
         return perr(p, n, PX_EDOMAIN, "criterion '%s' is listed twice", id, NULL);
     /* Result columns are named after the cleaned id: two ids that clean to
      * the same name ("props.a", "props_a") would clash in the tables. */
-    char *mine = px__ident(id);
+    char *mine = px_layer_column_token(id);
     for (size_t k = 0; mine && k < p->sc->n_criteria; k++) {
-        char *other = p->sc->criteria[k].id ? px__ident(p->sc->criteria[k].id) : NULL;
+        char *other = p->sc->criteria[k].id ? px_layer_column_token(p->sc->criteria[k].id) : NULL;
         int clash = other && !strcmp(other, mine);
         free(other);
         if (clash) {

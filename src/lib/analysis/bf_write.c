@@ -19,7 +19,7 @@ typedef struct names {
 
 static void names_free(names *nm)
 {
-    px__strings_free(nm->v, nm->n);
+    px_layer_strings_free(nm->v, nm->n);
     nm->v = NULL;
     nm->n = 0;
 }
@@ -28,7 +28,7 @@ static void names_free(names *nm)
 static int add_col(names *nm, px_column *cols, size_t *nc, const char *a, const char *b, px_col_type t)
 {
     char *raw = b ? px__asprintf("%s_%s", a, b) : px__strdup(a);
-    char *id = raw ? px__ident(raw) : NULL;
+    char *id = raw ? px_layer_column_token(raw) : NULL;
     free(raw);
     if (!id) return -1;
     nm->v[nm->n++] = id;

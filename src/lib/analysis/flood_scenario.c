@@ -99,7 +99,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
     px_flood_report *rep = S->rep;
     size_t ns = 0;
     for (size_t j = 0; j < in->svc.n; j++)
-        if (in->svc.cat[j] && !strcmp(in->svc.cat[j], in->cats[c]) &&
+        if (in->svc.cat[j] == (int32_t)c &&
             px_graph_snap(NULL, g, mode, in->svc.x[j], in->svc.y[j], S->snap_max, &src[ns]) == PX_OK)
             ns++;
     px_snap_sort(src, NULL, ns);
@@ -125,7 +125,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
         if (lost_qh) rep->residents_losing_qh += pop;
         px_value v[NCOLS(origin_cols)] = {PX_VALUE_INT(in->pop.fid[i]),
                                           PX_VALUE_TEXT(in->pop.id[i]),
-                                          gi < in->com.n ? PX_VALUE_TEXT(in->com.id[gi]) : PX_VALUE_NULL,
+                                          gi < in->com->n ? PX_VALUE_TEXT(in->com->id[gi]) : PX_VALUE_NULL,
                                           PX_VALUE_REAL(pop),
                                           PX_VALUE_TEXT(px_mode_name(mode)),
                                           PX_VALUE_TEXT(in->cats[c]),
@@ -152,11 +152,11 @@ static px_status write_communes(const px__flood_in *in, px_mode mode, const acc 
                                 size_t n_closed, px_table_writer *w)
 {
     px_status rc = PX_OK;
-    for (size_t g = 0; g < in->com.n && rc == PX_OK; g++)
+    for (size_t g = 0; g < in->com->n && rc == PX_OK; g++)
         for (size_t c = 0; c < in->n_cats && rc == PX_OK; c++) {
             const acc *ac = &a[g * in->n_cats + c];
-            px_value v[NCOLS(commune_cols)] = {PX_VALUE_TEXT(in->com.id[g]),
-                                               PX_VALUE_TEXT(in->com.name[g]),
+            px_value v[NCOLS(commune_cols)] = {PX_VALUE_TEXT(in->com->id[g]),
+                                               PX_VALUE_TEXT(in->com->name[g]),
                                                PX_VALUE_TEXT(px_mode_name(mode)),
                                                PX_VALUE_TEXT(in->cats[c]),
                                                PX_VALUE_REAL(res_total[g]),
@@ -175,7 +175,7 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
 {
     double thr_s = 60.0 * (o->threshold_min > 0 ? o->threshold_min : 15.0);
     double cutoff_s = 60.0 * (o->max_minutes > 0 ? o->max_minutes : 60.0);
-    double snap_max = o->snap_max_m > 0 ? o->snap_max_m : 500.0;
+    double snap_max = o->snap_max_m > 0 ? o->snap_max_m : PX_LAYER_SNAP_M;
     unsigned modes = o->modes ? o->modes : (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
     if (cutoff_s < thr_s) cutoff_s = thr_s;
     size_t nn = px_graph_n_nodes(g), ne = px_graph_n_edges(g), n = in->pop.n, nc = in->n_cats;
@@ -185,10 +185,10 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
                                 commune_cols};
     uint8_t *mask = malloc(ne ? ne : 1), *ook = malloc(n ? n : 1);
     double *cb = malloc((nn ? nn : 1) * sizeof *cb), *cf = malloc((nn ? nn : 1) * sizeof *cf);
-    double *res_total = calloc(in->com.n + 1, sizeof *res_total);
+    double *res_total = calloc(in->com->n + 1, sizeof *res_total);
     px_snap *osnap = malloc((n ? n : 1) * sizeof *osnap),
             *src = malloc((in->svc.n ? in->svc.n : 1) * sizeof *src);
-    acc *a = malloc((in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
+    acc *a = malloc((in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
     px_table_writer *wo = NULL, *wc = NULL;
     px_status rc = mask && ook && cb && cf && res_total && osnap && src && a
                        ? PX_OK
@@ -201,7 +201,7 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     for (int m = 0; rc == PX_OK && m < PX_MODE_COUNT; m++) {
         if (!(modes & (1u << m)) || !in->has_pop || !in->has_svc) continue;
         px__snap_points(g, (px_mode)m, &in->pop, snap_max, osnap, ook, NULL);
-        memset(a, 0, (in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
+        memset(a, 0, (in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
         for (size_t c = 0; rc == PX_OK && c < nc; c++) {
             scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep};
             rc = one_run(&S, (px_mode)m, c);
