@@ -140,7 +140,7 @@ static void test_px_layer_population_read_placed(void **state)
     px_communes *c = NULL;
     assert_int_equal(px_layer_communes_read(ctx, s, 1, &c), PX_OK);
     px_points p;
-    assert_int_equal(px_layer_population_read(ctx, s, NULL, c, &p), PX_OK);
+    assert_int_equal(px_layer_population_read(ctx, s, NULL, c, PX_LAYER_WITH_IDS, &p), PX_OK);
     assert_int_equal(p.n, 7); /* g (no geometry) skipped */
     assert_string_equal(p.id[0], "w1");
     assert_float_equal(p.weight[1], 3, 0);

@@ -101,13 +101,17 @@ typedef struct px_points {
     char **cat_cols;   /* the column token of each (unique) */
 } px_points;
 
+/* What px_layer_population_read keeps besides points, weights and communes. */
+#define PX_LAYER_WITH_IDS 1u /* the `id` column (a million strings cost time and memory) */
+
 /* Population units of `layer` (NULL: "population"), located in `communes`
- * (borrowed, may be NULL). Rows without geometry are skipped with a warning.
+ * (borrowed, may be NULL); p->id is filled only with PX_LAYER_WITH_IDS in
+ * `flags` (else all NULL). Rows without geometry are skipped with a warning.
  * On success *out is filled (free with px_layer_points_free).
  * Returns PX_ENOTFOUND (no layer), PX_EGEOS, PX_ENOMEM, PX_ESQLITE,
  * PX_ECANCELLED. */
 px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *layer, const px_communes *communes,
-                                   px_points *out);
+                                   unsigned flags, px_points *out);
 
 /* Services: the rows of `layers` (NULL-terminated, borrowed; NULL means
  * {"services"}); a layer with a `category` column is split by it, otherwise

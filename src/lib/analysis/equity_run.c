@@ -61,7 +61,7 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     px_status rc = px_layer_communes_read(ctx, run->store, 1, &run->com);
     if (rc == PX_OK) rc = px_layer_services_read(ctx, run->store, NULL, keep, run->com, &run->svc);
     free(keep);
-    if (rc == PX_OK) rc = px_layer_population_read(ctx, run->store, NULL, run->com, &run->pop);
+    if (rc == PX_OK) rc = px_layer_population_read(ctx, run->store, NULL, run->com, PX_LAYER_WITH_IDS, &run->pop);
     if (rc != PX_OK) return rc;
     run->cats = run->svc.cats;
     run->n_cats = run->svc.n_cat;

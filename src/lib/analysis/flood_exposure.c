@@ -260,7 +260,7 @@ static px_status read_inputs(px_ctx *ctx, px_store *store, const px_flood_option
     /* Services first: an unknown category asked is PX_EARG before any work. */
     if (rc == PX_OK && in->has_svc) rc = px_layer_services_read(ctx, store, NULL, keep, in->com, &in->svc);
     free(keep);
-    if (rc == PX_OK && in->has_pop) rc = px_layer_population_read(ctx, store, NULL, in->com, &in->pop);
+    if (rc == PX_OK && in->has_pop) rc = px_layer_population_read(ctx, store, NULL, in->com, PX_LAYER_WITH_IDS, &in->pop);
     if (rc != PX_OK) return rc;
     in->cats = in->svc.cats;
     in->n_cats = in->svc.n_cat;

@@ -261,7 +261,7 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
     if ((rc = read_routes(ctx, store, &routes)) != PX_OK) goto done;
     if ((rc = read_edges(ctx, store, &roads, &routes, &edges)) != PX_OK) goto done;
     if ((rc = px_layer_communes_read(ctx, store, 0, &cs)) != PX_OK) goto done;
-    if ((rc = px_layer_population_read(ctx, store, NULL, cs, &pop)) != PX_OK) goto done;
+    if ((rc = px_layer_population_read(ctx, store, NULL, cs, 0, &pop)) != PX_OK) goto done;
     if ((rc = px_layer_services_read(ctx, store, NULL, NULL, NULL, &svc)) != PX_OK) goto done;
     if ((rc = px_layer_communes_centres(ctx, cs, &pop)) != PX_OK) goto done;
 

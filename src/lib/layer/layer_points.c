@@ -115,13 +115,14 @@ static px_status open_present(px_store *store, const char *layer, const char *co
 }
 
 px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *layer, const px_communes *communes,
-                                   px_points *out)
+                                   unsigned flags, px_points *out)
 {
     if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_layer_population_read: NULL argument");
     memset(out, 0, sizeof *out);
     if (!layer) layer = "population";
-    static const char *const want[] = {"count", "id", NULL};
-    int idx[2];
+    static const char *const with_id[] = {"count", "id", NULL}, *const no_id[] = {"count", NULL};
+    const char *const *want = flags & PX_LAYER_WITH_IDS ? with_id : no_id;
+    int idx[2] = {-1, -1};
     int64_t total = 0;
     px_table_reader *r = NULL;
     px_status rc = px_store_count(store, layer, &total);

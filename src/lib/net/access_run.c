@@ -288,7 +288,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     int loading = pthread_create(&loader, NULL, thread_graph, &gt) == 0;
     if (!loading) thread_graph(&gt);
     rc = px_layer_communes_read(ctx, store, 0, &com);
-    if (rc == PX_OK) rc = px_layer_population_read(ctx, store, res.o.origins, com, &orig);
+    if (rc == PX_OK) rc = px_layer_population_read(ctx, store, res.o.origins, com, 0, &orig);
     px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     if (rc == PX_OK) rc = dests_group(ctx, &svc, &dests);
     if (loading) pthread_join(loader, NULL);

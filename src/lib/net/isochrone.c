@@ -112,7 +112,7 @@ static px_status residents_read(px_ctx *ctx, px_store *store, const px_communes 
 {
     memset(r, 0, sizeof *r);
     if (!px_store_has_table(store, "population")) return PX_OK;
-    px_status rc = px_layer_population_read(ctx, store, NULL, com, &r->pop);
+    px_status rc = px_layer_population_read(ctx, store, NULL, com, 0, &r->pop);
     if (rc != PX_OK) return rc;
     r->by_x = malloc((r->pop.n ? r->pop.n : 1) * sizeof *r->by_x);
     if (!r->by_x) return px__error(ctx, PX_ENOMEM, "out of memory");
