@@ -82,6 +82,7 @@ typedef struct scen {
     acc *a;
     px_table_writer *w;
     px_flood_report *rep;
+    uint8_t *lost; /* per population unit: bit 0 lost quarter-hour access, bit 1 cut off (any mode, category) */
 } scen;
 
 /* One mode and category: two searches, then the origins whose time changed. */
@@ -112,7 +113,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
         double f = px_graph_cost_at(g, mode, PX_DIR_TO_SOURCES, cf, src, ns, cutoff_s, mask, &osnap[i]);
         if (b == f || (!isfinite(b) && !isfinite(f)) || fabs(f - b) < 1e-6) continue;
         int cut = isfinite(b) && !isfinite(f);
-        int lost_qh = b <= thr_s && !(f <= thr_s);
+        int lost_qh = px_layer_qh_within(b / 60.0, thr_s / 60.0) && !px_layer_qh_within(f / 60.0, thr_s / 60.0);
         double pop = in->pop.weight[i];
         uint32_t gi = in->pop_group[i];
         acc *ac = &S->a[gi * n_cats + c];
@@ -122,7 +123,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
             ac->lost_sum += pop * (f - b) / 60.0;
             ac->lost_pop += pop;
         }
-        if (lost_qh) rep->residents_losing_qh += pop;
+        S->lost[i] |= (uint8_t)(lost_qh | cut << 1);
         px_value v[NCOLS(origin_cols)] = {PX_VALUE_INT(in->pop.fid[i]),
                                           PX_VALUE_TEXT(in->pop.id[i]),
                                           gi < in->com->n ? PX_VALUE_TEXT(in->com->id[gi]) : PX_VALUE_NULL,
@@ -189,8 +190,9 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     px_snap *osnap = malloc((n ? n : 1) * sizeof *osnap),
             *src = malloc((in->svc.n ? in->svc.n : 1) * sizeof *src);
     acc *a = malloc((in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
+    uint8_t *lost = calloc(n ? n : 1, 1);
     px_table_writer *wo = NULL, *wc = NULL;
-    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a
+    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a && lost
                        ? PX_OK
                        : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = close_edges(ctx, g, in->zones, o->level, mask, &rep->n_closed_edges);
@@ -203,11 +205,23 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
         px__snap_points(g, (px_mode)m, &in->pop, snap_max, osnap, ook, NULL);
         memset(a, 0, (in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
         for (size_t c = 0; rc == PX_OK && c < nc; c++) {
-            scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep};
+            scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep, lost};
             rc = one_run(&S, (px_mode)m, c);
             if (rc == PX_OK) rc = px__progress(ctx, "flood scenario", (uint64_t)(m * (int)nc) + c, 2 * nc);
         }
         if (rc == PX_OK) rc = write_communes(in, (px_mode)m, a, res_total, rep->n_closed_edges, wc);
+    }
+    /* Distinct residents: each population unit once, inside the closed zones
+     * (its point in a zone of the closed class or worse) or outside them. */
+    for (size_t i = 0; rc == PX_OK && i < n; i++) {
+        int cls = -1;
+        rc = px_flood_point_class(ctx, in->zones, in->pop.x[i], in->pop.y[i], &cls);
+        int inside = cls >= 0 && cls <= (int)o->level;
+        double pop = in->pop.weight[i];
+        if (inside) rep->residents_in_closed_zones += pop;
+        if (lost[i] & 1) rep->residents_losing_qh += pop;
+        if ((lost[i] & 1) && !inside) rep->residents_losing_qh_outside += pop;
+        if ((lost[i] & 2) && !inside) rep->residents_cut_off_outside += pop;
     }
     if (wo) {
         if (rc == PX_OK)
@@ -229,5 +243,6 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     free(osnap);
     free(src);
     free(a);
+    free(lost);
     return rc;
 }
