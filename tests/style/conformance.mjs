@@ -149,7 +149,7 @@ cases.forEach((c, i) => {
     else problems.push({ id: i, kind: 'accepted invalid', expression: c.expression, mode: c.mode, type: c.type, maplibre: ml.error, ours: px.outputs });
     return;
   }
-  if (!px.compiled && / is not supported/.test(px.error)) {
+  if (!px.compiled && / (is|are) not supported/.test(px.error)) {
     stats.outOfScope++, fam.outOfScope++;
     return;
   }

@@ -97,7 +97,7 @@ static json_t *run_case(const json_t *cs)
             json_array_append_new(outs, json_boolean(px__style_filter(e, &c)));
         } else if (d) {
             /* MapLibre: the value, or the default when it fails or is null/NaN. */
-            if (px__expr_eval(e, &c, &v) || v.t == PX__K_NULL || (v.t == PX__K_NUM && isnan(v.n))) {
+            if (px__expr_eval(e, &c, &v) || !px__prop_value_ok(d, &v)) {
                 json_error_t je;
                 json_t *def = d->def ? json_loads(d->def, JSON_DECODE_ANY, &je) : json_null();
                 if (d->type.k == PX__K_COLOR && json_is_string(def)) {

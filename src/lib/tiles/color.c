@@ -194,7 +194,7 @@ int px__color_parse(const char *str, double out[4])
     } else if (!strncmp(s, "hsl(", 4) || !strncmp(s, "hsla(", 5)) {
         if (scan_args(s + (s[3] == 'a' ? 5 : 4), 1, v, pct, fmt)) return -1;
         if (pct[0] || !pct[1] || !pct[2]) return -1;
-        double h = v[0], sat = clamp(v[1], 0, 100) / 100, l = clamp(v[2], 0, 100) / 100;
+        double h = fmod(fmod(v[0], 360) + 360, 360), sat = clamp(v[1], 0, 100) / 100, l = clamp(v[2], 0, 100) / 100;
         if (isnan(h) || isnan(sat) || isnan(l) || isnan(v[3])) return -1;
         double a = sat * fmin(l, 1 - l);
         static const double ks[3] = {0, 8, 4};
@@ -215,7 +215,8 @@ int px__color_parse(const char *str, double out[4])
 
 void px__color_norm(double c[4])
 {
-    if (c[3] == 0) c[0] = c[1] = c[2] = 0;
+    /* MapLibre keeps the channels of a transparent colour ("rgba(255,0,0,0)"). */
+    (void)c;
 }
 
 const char *px__color_string(const double c[4], char *buf, size_t len)

@@ -214,8 +214,11 @@ static int eval_coerce(const px__expr *e, px__sctx *c, px__sval *out)
                     snprintf(buf, sizeof buf, "%s", ok ? tmp.err : "Invalid rgba value: not numbers.");
                     err = buf;
                 } else {
+                    /* MapLibre builds this colour as premultiplied from straight
+                     * values, so it reads back divided by alpha: [255, 0, 0, 0.5]
+                     * is rgba(510,0,0,0.5). Kept, to agree with the viewer. */
                     for (int q = 0; q < 3; q++)
-                        out->c[q] = d[q] / 255;
+                        out->c[q] = d[3] != 0 ? d[q] / 255 / d[3] : 0;
                     out->c[3] = d[3];
                     px__color_norm(out->c);
                     return 0;
@@ -322,7 +325,7 @@ static int eval_in(const px__expr *e, px__sctx *c, px__sval *out)
     }
     long pos = -1;
     if (hay.t == PX__K_STR) {
-        const char *ns = px__val_string(&needle, c->arena);
+        const char *ns = needle.t == PX__K_NULL ? "null" : px__val_string(&needle, c->arena);
         if (!ns) return px__eval_error(c, "out of memory");
         size_t start = rel_index(from, strlen(hay.s), 0);
         if (from < 0) start = 0; /* String.prototype.indexOf clamps, never counts from the end */
@@ -499,11 +502,40 @@ int px__expr_eval(const px__expr *e, px__sctx *c, px__sval *out)
 /* ---- number-format --------------------------------------------------------------- */
 
 /* Decimal digits of |x| rounded half away from zero to `fd` fraction digits,
- * from the exact binary value (as Intl.NumberFormat). */
+ * from the shortest decimal that reads back as x (as Intl.NumberFormat). */
 static int round_digits(double x, int fd, char *ip, size_t ip_len, char *fp)
 {
-    char buf[420];
-    snprintf(buf, sizeof buf, "%.*f", fd + 30, fabs(x));
+    char buf[420], sh[40];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(sh, sizeof sh, "%.*e", p - 1, fabs(x));
+        if (strtod(sh, NULL) == fabs(x)) break;
+    }
+    /* Expand the shortest form to fixed notation without binary noise. */
+    {
+        char digits[24];
+        int k = 0, ex = atoi(strchr(sh, 'e') + 1);
+        for (const char *q = sh; *q && *q != 'e'; q++)
+            if (*q >= '0' && *q <= '9') digits[k++] = *q;
+        size_t o = 0;
+        int intlen = ex + 1; /* digits before the point */
+        if (intlen <= 0) {
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "0.");
+            for (int i = 0; i < -intlen; i++)
+                buf[o++] = '0';
+            for (int i = 0; i < k; i++)
+                buf[o++] = digits[i];
+        } else {
+            for (int i = 0; i < intlen; i++)
+                buf[o++] = i < k ? digits[i] : '0';
+            buf[o++] = '.';
+            for (int i = intlen; i < k; i++)
+                buf[o++] = digits[i];
+        }
+        for (int i = 0; i < fd + 2 && o + 1 < sizeof buf; i++)
+            buf[o++] = '0';
+        buf[o] = '\0';
+    }
     char *dot = strchr(buf, '.');
     if (!dot) return -1;
     size_t il = (size_t)(dot - buf);
@@ -581,7 +613,6 @@ int px__number_format(px__sctx *c, double x, const char *locale, const char *cur
     while (nf > mn && fp[nf - 1] == '0')
         nf--;
     fp[nf] = '\0';
-    int zero = !strspn(ip, "123456789") && !strpbrk(fp, "123456789");
     char num[600];
     size_t o = 0, il = strlen(ip);
     /* de and en group from 4 digits; fr too; es would not. */
@@ -591,7 +622,7 @@ int px__number_format(px__sctx *c, double x, const char *locale, const char *cur
     }
     num[o] = '\0';
     if (nf) snprintf(num + o, sizeof num - o, "%s%s", point, fp);
-    const char *sign = x < 0 && !zero ? "-" : "";
+    const char *sign = signbit(x) ? "-" : "";
     char res[700];
     if (!sym)
         snprintf(res, sizeof res, "%s%s", sign, num);

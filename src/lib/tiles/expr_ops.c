@@ -222,8 +222,8 @@ static int op_const(const px__expr *e, px__sctx *c, px__sval *out)
 static double js_round(double v)
 {
     /* Math.round rounds half up; MapLibre mirrors it for negative numbers. */
-    double a = fabs(v), r = floor(a + 0.5);
-    if (r - a == 0.5 && a + 0.5 != r) r = floor(a) + 1; /* guard against a + 0.5 rounding */
+    double a = fabs(v), r = floor(a);
+    if (a - r >= 0.5) r += 1;
     return v < 0 ? -r : r;
 }
 
@@ -289,14 +289,60 @@ static int op_allany(const px__expr *e, px__sctx *c, px__sval *out)
 
 /* ---- strings -------------------------------------------------------------------------- */
 
+/* Case of a code point: ASCII, Latin-1 and Latin Extended-A (the letters of
+ * French, Dutch, German and the other European place names). */
+static unsigned case_map(unsigned cp, int up)
+{
+    if (cp < 128) return (unsigned)(up ? toupper((int)cp) : tolower((int)cp));
+    if (cp >= 0xC0 && cp <= 0xFE && cp != 0xD7 && cp != 0xF7 && cp != 0xDF) {
+        if (up && cp >= 0xE0) return cp - 32;
+        if (!up && cp < 0xE0) return cp + 32;
+        return cp;
+    }
+    if (cp == 0xFF) return up ? 0x178 : cp;
+    if (cp == 0x178) return up ? cp : 0xFF;
+    if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149 && cp != 0x17F) {
+        int odd_lower = (cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177);
+        int lower = odd_lower ? (cp & 1) : !(cp & 1);
+        if (up && lower) return odd_lower ? cp - 1 : cp - 1;
+        if (!up && !lower) return cp + 1;
+    }
+    return cp;
+}
+
 static int op_case_conv(const px__expr *e, px__sctx *c, px__sval *out)
 {
     ARG(0, a);
     size_t n = strlen(a.s);
-    char *s = px__arena_strndup(c->arena, a.s, n);
+    int up = e->name[0] == 'u';
+    char *s = px__arena_alloc(c->arena, 2 * n + 1), *o = s;
     if (!s) return px__eval_error(c, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        s[i] = (char)(e->name[0] == 'u' ? toupper((unsigned char)s[i]) : tolower((unsigned char)s[i]));
+    const unsigned char *p = (const unsigned char *)a.s;
+    while (*p) {
+        unsigned cp = *p;
+        int len = cp < 0x80 ? 1 : (cp >> 5) == 6 ? 2 : (cp >> 4) == 14 ? 3 : (cp >> 3) == 30 ? 4 : 1;
+        for (int k = 1; k < len; k++)
+            if ((p[k] & 0xC0) != 0x80) len = 1;
+        if (len == 1 || len > 2) { /* ASCII, and code points this table does not map */
+            if (len == 1) *o++ = (char)case_map(cp, up);
+            else
+                for (int k = 0; k < len; k++)
+                    *o++ = (char)p[k];
+            p += len;
+            continue;
+        }
+        cp = ((cp & 0x1F) << 6) | (p[1] & 0x3F);
+        p += 2;
+        if (up && cp == 0xDF) { /* sharp s */
+            *o++ = 'S';
+            *o++ = 'S';
+            continue;
+        }
+        cp = case_map(cp, up);
+        *o++ = (char)(0xC0 | (cp >> 6));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    *o = '\0';
     set_str(out, s);
     return 0;
 }

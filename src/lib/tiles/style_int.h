@@ -278,6 +278,9 @@ px_status px__style_from_json(px_ctx *ctx, const char *path, json_t *root, px_st
  * function), checking its type and range; NULL with a message in err. */
 const px__expr *px__prop_compile(const px__propdef *d, const json_t *v, px__arena *tree, char *err,
                                  size_t err_len);
+/* Is v a value the property can take (not null/NaN, one of its enum values)?
+ * Else MapLibre uses the default. */
+int px__prop_value_ok(const px__propdef *d, const px__sval *v);
 /* Compile a filter (expression or legacy). */
 const px__expr *px__filter_compile(const json_t *f, px__arena *tree, char *err, size_t err_len);
 

@@ -99,7 +99,15 @@ static json_t *convert_children(const char *op, const json_t *f, size_t from, js
 
 static json_t *convert(const json_t *f, json_t *types, char *err, size_t len)
 {
-    if (px__filter_is_expression(f)) return json_deep_copy(f);
+    if (px__filter_is_expression(f)) {
+        if (types && json_is_array(f) && !json_is_string(json_array_get(f, 1)) && json_array_size(f) > 1) {
+            /* An expression inside a legacy filter: MapLibre's validator wants a key. */
+            snprintf(err, len, "legacy filter: a key (string) expected, %s found",
+                     json_is_array(json_array_get(f, 1)) ? "array" : "other value");
+            return NULL;
+        }
+        return json_deep_copy(f);
+    }
     if (!json_is_array(f)) {
         snprintf(err, len, "a legacy filter must be an array");
         return NULL;
@@ -127,8 +135,9 @@ static json_t *convert(const json_t *f, json_t *types, char *err, size_t len)
         return NULL;
     }
     for (size_t i = 2; i < n; i++)
-        if (!is_scalar(json_array_get(f, i))) {
-            snprintf(err, len, "legacy filter '%s': values must be strings, numbers, booleans or null", op);
+        if (!is_scalar(json_array_get(f, i)) || json_is_null(json_array_get(f, i))) {
+            snprintf(err, len, "legacy filter '%s': string, number, or boolean expected, %s found", op,
+                     json_is_null(json_array_get(f, i)) ? "null" : "other value");
             return NULL;
         }
     int is_type = !strcmp(key, "$type");

@@ -134,11 +134,6 @@ static const char *check_constant(const px__propdef *d, const json_t *v, char *e
                 snprintf(err, len, "[%zu]: number expected", i);
                 return err;
             }
-            if (json_number_value(x) < d->min) {
-                fmt_num(json_number_value(x), b1, sizeof b1), fmt_num(d->min, b2, sizeof b2);
-                snprintf(err, len, "[%zu]: %s is less than the minimum value %s", i, b1, b2);
-                return err;
-            }
         }
         return NULL;
     default:
@@ -203,6 +198,15 @@ const px__expr *px__prop_compile(const px__propdef *d, const json_t *v, px__aren
     else
         return e;
     return NULL;
+}
+
+int px__prop_value_ok(const px__propdef *d, const px__sval *v)
+{
+    if (v->t == PX__K_NULL || (v->t == PX__K_NUM && isnan(v->n))) return 0;
+    if (!d->enums) return 1;
+    for (int i = 0; d->enums[i]; i++)
+        if (v->t == PX__K_STR && !strcmp(v->s, d->enums[i])) return 1;
+    return 0;
 }
 
 const px__expr *px__filter_compile(const json_t *f, px__arena *tree, char *err, size_t err_len)

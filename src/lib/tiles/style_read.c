@@ -196,7 +196,7 @@ px_status px_style_read(px_ctx *ctx, const char *path, px_style **out)
     FILE *f = fopen(path, "rb");
     if (!f) return px__error(ctx, PX_EIO, "%s: cannot read the style", path);
     json_error_t err;
-    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &err);
     fclose(f);
     if (!root) return px__error(ctx, PX_EPARSE, "%s:%d: %s", path, err.line, err.text);
     return px__style_from_json(ctx, path, root, out);
