@@ -198,4 +198,23 @@ export const handCases = [
   P('line', 'line-color', ['match', ['get', 'lts'], 1, '#1a9641', 2, '#a6d96a', 3, '#fdae61', '#d7191c']),
   L('line', 'line-cap', 'round'), L('line', 'line-cap', 'rounded'), L('line', 'line-join', ['match', ['get', 'lts'], 1, 'round', 'miter']),
   L('line', 'line-cap', ['get', 'name']), L('line', 'visibility', 'none'), L('line', 'visibility', 'hidden'),
+  // ---- JavaScript conversions at the edges
+  ...['1_000', ' 0x1F ', '-0x10', '.5', '5.', '1e', '+5', '0b101', '0o17', '1e400', '-Infinity', 'infinity', '\t7\n',
+    '٣', '1,5', '00012', '-0', '1e-400'].map((x) => E(['to-number', x])),
+  ...[123e-20, 1.5e300, -1e21, 2 ** 53, 0.1 + 0.2, -0.5, 100, 1e20, 123456789012345680000, 5e-324]
+    .map((x) => E(['to-string', x])),
+  ...['rgba(0,0,0,.5)', 'RGB(1,2,3)', 'hsl(0 0% 0%)', 'rgb(1 2 3 / 1.5)', 'rgb(10%, 20%, 30%, 40%)', 'rgb(1,2,3,)',
+    'rgb( 1 , 2 , 3 )', 'rgb(1 2 3/0.5)', 'hsla(0, 0%, 100%, 50%)', 'hsl(360.5, 50%, 50%)', '#0000', 'rgb(-0, 0, 0)']
+    .map((c) => E(['to-string', ['to-color', c]])),
+  E(['number-format', 1, { 'min-fraction-digits': 3, 'max-fraction-digits': 1 }]),
+  E(['number-format', 1.23456, { 'min-fraction-digits': 4 }]), E(['number-format', 999.9999, { 'max-fraction-digits': 2 }]),
+  E(['number-format', 0.125, { 'max-fraction-digits': 2 }]), E(['number-format', 1e6, { locale: 'fr-FR' }]),
+  E(['number-format', 12345.678, { locale: 'de', currency: 'EUR', 'max-fraction-digits': 1 }]),
+  E(['number-format', 1234, { locale: 'en-GB', currency: 'GBP' }]),
+  E(['properties']), E(['get', 'x', ['properties']]), E(['has', 'n', ['properties']]),
+  E(['let', 'z', ['zoom'], ['var', 'z']]), P('circle', 'circle-radius', ['let', 'z', ['zoom'], ['var', 'z']]),
+  P('circle', 'circle-radius', ['let', 'r', ['get', 'n'], ['step', ['zoom'], ['var', 'r'], 10, ['*', 2, ['var', 'r']]]]),
+  P('circle', 'circle-radius', ['step', ['zoom'], 1, 10, ['interpolate', ['linear'], ['zoom'], 10, 1, 20, 5]]),
+  F(['step', ['zoom'], false, 10, true]), F(['match', ['get', 'lts'], [1, 2], true, false]),
+  F(['all', ['==', ['typeof', ['get', 'n']], 'number'], ['>', ['number', ['get', 'n']], 0]]),
 ];
