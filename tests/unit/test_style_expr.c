@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *props;
@@ -234,6 +235,40 @@ static void test_px__filter_legacy(void **state)
     json_decref(j);
 }
 
+/* ["let", "v0", X, ["let", "v1", [OP, ["var", "v0"], ["var", "v0"]], ... ["var", "vN"]]]: each level
+ * doubles the work (bindings are evaluated where used). */
+static char *let_chain(const char *op, const char *x, int levels)
+{
+    size_t cap = 200 * (size_t)levels + 200, o = 0;
+    char *s = malloc(cap);
+    o += (size_t)snprintf(s + o, cap - o, "[\"let\", \"v0\", %s, ", x);
+    for (int i = 1; i <= levels; i++)
+        o += (size_t)snprintf(s + o, cap - o, "[\"let\", \"v%d\", [\"%s\", [\"var\", \"v%d\"], [\"var\", \"v%d\"]], ", i, op,
+                              i - 1, i - 1);
+    o += (size_t)snprintf(s + o, cap - o, "[\"var\", \"v%d\"]", levels);
+    for (int i = 0; i <= levels; i++)
+        o += (size_t)snprintf(s + o, cap - o, "]");
+    return s;
+}
+
+static void test_px__expr_eval_bounded(void **state)
+{
+    (void)state;
+    char *e = let_chain("+", "[\"get\", \"n\"]", 40);
+    EXPECT(e, NULL, 0, "ERROR: expression too costly to evaluate (more than 1000000 steps)");
+    free(e);
+    e = let_chain("+", "[\"get\", \"n\"]", 10); /* 2^10 additions: fine */
+    EXPECT(e, NULL, 0, "3072");
+    free(e);
+    /* Constant: folded level by level at compile time, so cheap, until the string cap. */
+    e = let_chain("concat", "\"ab\"", 40);
+    char b[512];
+    const char *got = run(e, NULL, 0, b, sizeof b);
+    if (strncmp(got, "COMPILE: [", 10) || !strstr(got, "]: concat: string longer than 1048576 bytes"))
+        fail_msg("let chain of concat: %s", got);
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_px__color_parse_css4),
         cmocka_unit_test(test_px__prop_compile_rules),
         cmocka_unit_test(test_px__filter_legacy),
+        cmocka_unit_test(test_px__expr_eval_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

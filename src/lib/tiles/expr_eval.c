@@ -391,6 +391,8 @@ static int eval_slice(const px__expr *e, px__sctx *c, px__sval *out)
 
 int px__expr_eval(const px__expr *e, px__sctx *c, px__sval *out)
 {
+    if (++c->steps > PX__EVAL_MAX_STEPS)
+        return px__eval_error(c, "expression too costly to evaluate (more than %lu steps)", PX__EVAL_MAX_STEPS);
     switch (e->op) {
     case PX__OP_LITERAL:
         *out = e->v;
@@ -613,7 +615,7 @@ int px__number_format(px__sctx *c, double x, const char *locale, const char *cur
     while (nf > mn && fp[nf - 1] == '0')
         nf--;
     fp[nf] = '\0';
-    char num[600];
+    char num[2048];
     size_t o = 0, il = strlen(ip);
     /* de and en group from 4 digits; fr too; es would not. */
     for (size_t i = 0; i < il; i++) {
@@ -623,7 +625,7 @@ int px__number_format(px__sctx *c, double x, const char *locale, const char *cur
     num[o] = '\0';
     if (nf) snprintf(num + o, sizeof num - o, "%s%s", point, fp);
     const char *sign = signbit(x) ? "-" : "";
-    char res[700];
+    char res[2200];
     if (!sym)
         snprintf(res, sizeof res, "%s%s", sign, num);
     else if (lang == 0)

@@ -356,6 +356,7 @@ static int op_concat(const px__expr *e, px__sctx *c, px__sval *out)
         ARG(i, v);
         if (!(parts[i] = px__val_string(&v, c->arena))) return px__eval_error(c, "out of memory");
         len += strlen(parts[i]);
+        if (len > PX__EVAL_MAX_STRING) return px__eval_error(c, "concat: string longer than %u bytes", PX__EVAL_MAX_STRING);
     }
     char *s = px__arena_alloc(c->arena, len + 1);
     if (!s) return px__eval_error(c, "out of memory");

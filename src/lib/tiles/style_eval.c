@@ -29,6 +29,7 @@ double px__style_number(const px__expr *e, px__sctx *c, double def)
     if (!e) return def;
     px__arena a = {0}, *keep = c->arena;
     c->arena = &a;
+    c->steps = 0;
     px__sval v;
     double r = eval(e, c, &v) == 0 && v.t == PX__K_NUM ? v.n : def;
     done(c, keep);
@@ -42,6 +43,7 @@ void px__style_color(const px__expr *e, px__sctx *c, const double def[4], double
     if (!e) return;
     px__arena a = {0}, *keep = c->arena;
     c->arena = &a;
+    c->steps = 0;
     px__sval v;
     if (eval(e, c, &v) == 0 && v.t == PX__K_COLOR) memcpy(out, v.c, sizeof v.c);
     done(c, keep);
@@ -53,6 +55,7 @@ int px__style_bool(const px__expr *e, px__sctx *c, int def)
     if (!e) return def;
     px__arena a = {0}, *keep = c->arena;
     c->arena = &a;
+    c->steps = 0;
     px__sval v;
     int r = eval(e, c, &v) == 0 && v.t == PX__K_BOOL ? v.b : def;
     done(c, keep);
@@ -65,6 +68,7 @@ const char *px__style_string(const px__expr *e, px__sctx *c, const char *def, ch
     if (!e) return def;
     px__arena a = {0}, *keep = c->arena;
     c->arena = &a;
+    c->steps = 0;
     px__sval v;
     const char *r = def;
     if (eval(e, c, &v) == 0 && v.t == PX__K_STR) {
@@ -81,6 +85,7 @@ int px__style_numbers(const px__expr *e, px__sctx *c, double *out, int max)
     if (!e) return -1;
     px__arena a = {0}, *keep = c->arena;
     c->arena = &a;
+    c->steps = 0;
     px__sval v;
     int n = -1;
     if (eval(e, c, &v) == 0 && v.t == PX__K_ARRAY && json_array_size(v.j) <= (size_t)max) {

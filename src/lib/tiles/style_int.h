@@ -76,9 +76,16 @@ typedef struct px__sctx {
     const char *geom_type; /* used when layer is NULL */
     const json_t *id;      /* used when layer is NULL */
     double zoom;
-    px__arena *arena; /* required */
-    char err[256];    /* the last evaluation error */
+    px__arena *arena;    /* required */
+    unsigned long steps; /* nodes evaluated; bounded by PX__EVAL_MAX_STEPS */
+    char err[256];       /* the last evaluation error */
 } px__sctx;
+
+/* Bounds of one evaluation: "let" bindings are evaluated where they are
+ * used, so a chain of them can cost exponential time, and "concat" could
+ * build strings without end; both are evaluation errors past these. */
+#define PX__EVAL_MAX_STEPS 1000000ul
+#define PX__EVAL_MAX_STRING (1u << 20)
 
 px__stype px__type_of(const px__sval *v);
 /* MapLibre's name of a type ("number", "array<string, 2>"...) into buf. */
