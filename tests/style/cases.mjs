@@ -215,6 +215,8 @@ export const handCases = [
   E(['let', 'z', ['zoom'], ['var', 'z']]), P('circle', 'circle-radius', ['let', 'z', ['zoom'], ['var', 'z']]),
   P('circle', 'circle-radius', ['let', 'r', ['get', 'n'], ['step', ['zoom'], ['var', 'r'], 10, ['*', 2, ['var', 'r']]]]),
   P('circle', 'circle-radius', ['step', ['zoom'], 1, 10, ['interpolate', ['linear'], ['zoom'], 10, 1, 20, 5]]),
+  L('line', 'line-cap', ['get', 'n']), L('line', 'line-join', ['to-string', ['get', 'lts']]),
+  L('line', 'line-join', ['case', ['has', 'name'], 'bevel', 'round']), L('line', 'line-cap', ['match', ['get', 'lts'], 1, 'round', 5]),
   F(['step', ['zoom'], false, 10, true]), F(['match', ['get', 'lts'], [1, 2], true, false]),
   F(['all', ['==', ['typeof', ['get', 'n']], 'number'], ['>', ['number', ['get', 'n']], 0]]),
 ];

@@ -180,13 +180,13 @@ const px__expr *px__prop_compile(const px__propdef *d, const json_t *v, px__aren
             snprintf(err, err_len, "out of memory");
             return NULL;
         }
-        return px__expr_parse(lit, &d->type, 1, tree, err, err_len);
+        return px__expr_parse(lit, &d->type, d->enums == NULL, tree, err, err_len);
     }
     if (d->prop == PX__P_COUNT) {
         snprintf(err, err_len, "expressions are not supported for this property");
         return NULL;
     }
-    px__expr *e = px__expr_parse(v, &d->type, 1, tree, err, err_len);
+    px__expr *e = px__expr_parse(v, &d->type, d->enums == NULL, tree, err, err_len); /* enums assert, strings coerce */
     if (!e) return NULL;
     const char *m;
     if ((e->flags & PX__EF_FEATURE) && !d->data_driven)
