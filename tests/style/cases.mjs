@@ -217,6 +217,12 @@ export const handCases = [
   P('circle', 'circle-radius', ['step', ['zoom'], 1, 10, ['interpolate', ['linear'], ['zoom'], 10, 1, 20, 5]]),
   L('line', 'line-cap', ['get', 'n']), L('line', 'line-join', ['to-string', ['get', 'lts']]),
   L('line', 'line-join', ['case', ['has', 'name'], 'bevel', 'round']), L('line', 'line-cap', ['match', ['get', 'lts'], 1, 'round', 5]),
+  P('fill', 'fill-color', { stops: [[0, 'red'], [10, 'blue']] }), P('fill', 'fill-color', { stops: [[0, 'red'], [10, 'blue']], base: 1.5 }),
+  P('fill', 'fill-color', { type: 'interval', stops: [[0, 'red'], [10, 'blue']] }), P('fill', 'fill-color', { stops: [[0, 'red'], [10, 'nope']] }),
+  P('fill', 'fill-opacity', { stops: [[0, 0], [10, 2]] }), P('fill', 'fill-color', { type: 'categorical', stops: [[0, 'red']] }),
+  P('fill', 'fill-color', { stops: [[5, 'red']] }), P('line', 'line-dasharray', { stops: [[0, [1, 1]], [10, [2, 2]]] }),
+  P('fill', 'fill-antialias', { stops: [[0, true], [10, false]] }), L('line', 'line-cap', { stops: [[0, 'butt'], [10, 'round']] }),
+  P('fill', 'fill-color', { stops: [[0, 'red'], [10, 'blue']], base: 'x' }), P('fill', 'fill-color', { base: 2 }),
   F(['step', ['zoom'], false, 10, true]), F(['match', ['get', 'lts'], [1, 2], true, false]),
   F(['all', ['==', ['typeof', ['get', 'n']], 'number'], ['>', ['number', ['get', 'n']], 0]]),
 ];

@@ -196,6 +196,12 @@ json_t *px__filter_convert(const json_t *f, char *err, size_t err_len)
     return r;
 }
 
+/* A stop value as an expression: arrays are literals. */
+static json_t *stop_value(const json_t *v)
+{
+    return json_is_array(v) ? json_pack("[sO]", "literal", v) : json_incref((json_t *)v);
+}
+
 json_t *px__function_convert(const json_t *fn, int interpolated, char *err, size_t err_len)
 {
     if (json_object_get(fn, "property")) {
@@ -237,21 +243,21 @@ json_t *px__function_convert(const json_t *fn, int interpolated, char *err, size
     json_t *r;
     size_t n = json_array_size(stops);
     if (!strcmp(type, "interval")) {
-        r = json_pack("[s[s]O]", "step", "zoom", json_array_get(json_array_get(stops, 0), 1));
+        r = json_pack("[s[s]o]", "step", "zoom", stop_value(json_array_get(json_array_get(stops, 0), 1)));
         for (size_t i = 1; r && i < n; i++) {
             json_array_append(r, json_array_get(json_array_get(stops, i), 0));
-            json_array_append(r, json_array_get(json_array_get(stops, i), 1));
+            json_array_append_new(r, stop_value(json_array_get(json_array_get(stops, i), 1)));
         }
-        if (r && n == 1) { /* a step needs a stop: repeat the single value */
+        if (r && n == 1) { /* a step needs a stop: the single value */
             json_decref(r);
-            return json_deep_copy(json_array_get(json_array_get(stops, 0), 1));
+            return stop_value(json_array_get(json_array_get(stops, 0), 1));
         }
     } else {
         r = base ? json_pack("[s[sO][s]]", "interpolate", "exponential", base, "zoom")
                  : json_pack("[s[s][s]]", "interpolate", "linear", "zoom");
         for (size_t i = 0; r && i < n; i++) {
             json_array_append(r, json_array_get(json_array_get(stops, i), 0));
-            json_array_append(r, json_array_get(json_array_get(stops, i), 1));
+            json_array_append_new(r, stop_value(json_array_get(json_array_get(stops, i), 1)));
         }
     }
     if (!r) snprintf(err, err_len, "out of memory");
