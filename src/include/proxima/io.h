@@ -85,6 +85,26 @@ typedef struct px_export_options {
 px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
                     const px_export_options *opts);
 
+/* ---- queries for the map server (query.c) ------------------------------ */
+
+/* RFC 7946 GeoJSON FeatureCollection (lon/lat, 7 decimals) of table `table`
+ * of `store`: features whose geometry meets `bbox_lonlat` (west, south, east,
+ * north in degrees; NULL: every feature), at most `limit` of them (0: no
+ * limit) in fid order, each with its columns but `props` as properties and
+ * its fid as id. `as_points` non-zero writes each geometry's point on
+ * surface instead (label points). *out caller-frees (free()), *len its size,
+ * *n_features (may be NULL) the count, *truncated (may be NULL) 1 when
+ * `limit` cut the result. Returns PX_EINVAL (bad box), PX_ENOTFOUND (no such
+ * table), PX_EDOMAIN (no geometry), PX_EGDAL, PX_ESQLITE, PX_ENOMEM. */
+px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, const double *bbox_lonlat,
+                              size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
+                              int *truncated);
+
+/* Every row of table `table` as CSV text (GDAL's CSV writer: header line,
+ * RFC 4180 quoting, no geometry). *out caller-frees (free()). Returns
+ * PX_ENOTFOUND, PX_EGDAL, PX_ESQLITE, PX_ENOMEM. */
+px_status px_table_csv(px_ctx *ctx, px_store *store, const char *table, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif
