@@ -38,6 +38,11 @@ extern const char px_usage_cycle[];
 int cmd_tiles(px_cli *cli, int argc, char **argv);
 extern const char px_usage_tiles[];
 
+/* map server and static site: declarations */
+int cmd_serve(px_cli *cli, int argc, char **argv);
+int cmd_site(px_cli *cli, int argc, char **argv);
+extern const char px_usage_serve[], px_usage_site[];
+
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
 static const px_command commands[] = {
@@ -63,6 +68,10 @@ static const px_command commands[] = {
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
+
+    /* map server and static site: commands */
+    {"serve", cmd_serve, "serve tiles, styles, tables and the web map viewer over HTTP", px_usage_serve},
+    {"site", cmd_site, "write the web map viewer and its data as a static site", px_usage_site},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

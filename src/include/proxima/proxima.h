@@ -20,5 +20,6 @@
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
 #include "proxima/tileset.h"
+#include "proxima/server.h"
 
 #endif
