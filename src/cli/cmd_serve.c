@@ -5,6 +5,8 @@
  */
 #include "cli.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,6 +75,9 @@ static int parse(const char *cmd, int argc, char **argv, sargs *a, int serve)
                 return px_cli_usage_error(cmd, "--port wants a whole number in 0..65535, got '%s'", v);
             if (m > 0) a->o.port = (int)n;
         } else if (serve && (m = px_cli_opt(argc, argv, &i, "--bind", &v))) {
+            unsigned char buf[sizeof(struct in6_addr)];
+            if (m > 0 && inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1)
+                return px_cli_usage_error(cmd, "--bind '%s' is not an IPv4 or IPv6 address", v);
             if (m > 0) a->o.bind = v;
         } else if (serve && (m = px_cli_opt(argc, argv, &i, "--threads", &v))) {
             if (m > 0 && (px_cli_parse_int(v, &n) || n < 1 || n > 64))

@@ -128,7 +128,7 @@ static px_status add_file(px_ctx *ctx, srv_app *app, const char *url, const char
         free(f->data);
         return px_ctx_set_error(ctx, PX_ENOMEM, "out of memory");
     }
-    f->type = mime_of(url);
+    f->type = mime_of(path);
     srv_etag(f->data, f->len, f->etag);
     app->n_files++;
     return PX_OK;
@@ -334,7 +334,11 @@ px_status srv_app_open(px_ctx *ctx, const char *project, const px_server_options
         if (!strcmp(ti->name, "communes")) app->has_communes = 1;
         const char *col[] = {"commune_id", NULL};
         px_table_reader *r = NULL;
-        if (px_store_reader_open(store, ti->name, col, 0, NULL, &r) == PX_OK) {
+        const char *per_origin[] = {"population_fid", NULL};
+        px_table_reader *r2 = NULL;
+        int origin_table = px_store_reader_open(store, ti->name, per_origin, 0, NULL, &r2) == PX_OK;
+        px_table_reader_close(r2);
+        if (!origin_table && px_store_reader_open(store, ti->name, col, 0, NULL, &r) == PX_OK) {
             char **nt = realloc(app->tables, (app->n_tables + 1) * sizeof *nt);
             if (!nt || !(nt[app->n_tables] = dupstr(ti->name))) {
                 px_table_reader_close(r);
@@ -610,7 +614,7 @@ char *srv_style_json(srv_app *app, srv_worker *w, const srv_style *s, const char
     json_object_set(st, "layers", layers);
     json_object_del(st, "glyphs");
     json_object_del(st, "sprite");
-    out = json_dumps(st, JSON_COMPACT);
+    out = json_dumps(st, JSON_COMPACT | JSON_REAL_PRECISION(10));
 done:
     json_decref(st);
     json_decref(layers);
@@ -651,7 +655,7 @@ char *srv_table_json(srv_worker *w, const char *table)
         json_object_set_new(o, "table", json_string(table));
         json_object_set(o, "columns", cols);
         json_object_set(o, "rows", rows);
-        out = json_dumps(o, JSON_COMPACT);
+        out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
     }
     json_decref(o);
     json_decref(cols);

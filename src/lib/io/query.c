@@ -166,7 +166,9 @@ px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, c
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    char *s = json_dumps(fc, JSON_COMPACT);
+    /* 10 significant digits: 7 decimals for longitudes over 100 degrees,
+     * more below (jansson counts digits, not decimals). */
+    char *s = json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(10));
     if (!s) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
