@@ -235,15 +235,15 @@
   /* ---- start ------------------------------------------------------------- */
   function start(cat) {
     document.getElementById('title').textContent = 'Proxima: ' + cat.name;
-    var attribution = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors' +
-      (cat.attribution ? ' · ' + cat.attribution : '');
+    /* The same words as the styles' sources, which MapLibre then shows once. */
+    var attribution = ['© OpenStreetMap contributors'].concat(cat.attribution ? [cat.attribution] : []);
     var map = new maplibregl.Map({
       container: 'map',
       style: { version: 8, sources: {}, layers: [] },
       bounds: cat.bounds || undefined,
       fitBoundsOptions: { padding: 20 },
       attributionControl: { compact: false, customAttribution: attribution },
-      preserveDrawingBuffer: true
+      canvasContextAttributes: { preserveDrawingBuffer: true }
     });
     state.map = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
