@@ -205,7 +205,7 @@ px_status px_table_csv(px_ctx *ctx, px_store *store, const char *table, char **o
         rc = px__gdal_error(ctx, PX_EGDAL, "%s: cannot start CSV", table);
         goto done;
     }
-    char *lopts[] = {"LINEFORMAT=LF", NULL};
+    char *lopts[] = {"LINEFORMAT=LF", "STRING_QUOTING=IF_NEEDED", NULL};
     OGRLayerH layer = GDALDatasetCreateLayer(ds, table, NULL, wkbNone, lopts);
     size_t n_cols = px_table_reader_n_columns(r);
     for (size_t i = 0; layer && i < n_cols; i++) {
