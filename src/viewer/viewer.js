@@ -24,7 +24,7 @@
     return e;
   }
 
-  var state = { map: null, groups: [], labels: {}, table: null, sortCol: null, sortDir: 1, selected: null };
+  var state = { map: null, groups: [], sourceOf: {}, labels: {}, table: null, sortCol: null, sortDir: 1, selected: null };
   window.proximaViewer = state;
 
   /* ---- legend from paint expressions ---------------------------------- */
@@ -111,6 +111,7 @@
       l.id = name + ':' + layer.id;
       l.layout = Object.assign({}, l.layout || {}, { visibility: visible ? 'visible' : 'none' });
       map.addLayer(l);
+      if (l['source-layer'] && !state.sourceOf[l['source-layer']]) state.sourceOf[l['source-layer']] = l.source;
       g.layers.push(layer);
       g.ids.push(l.id);
     });
@@ -133,6 +134,72 @@
       lab.appendChild(cb);
       lab.appendChild(document.createTextNode(' ' + g.title));
       box.appendChild(lab);
+    });
+  }
+
+  /* ---- variants: the same drawing for another mode, category or measure -------- */
+  function replaceGet(expr, from, to) {
+    if (!Array.isArray(expr)) return expr;
+    if (expr[0] === 'get' && expr[1] === from) return ['get', to];
+    return expr.map(function (e) { return replaceGet(e, from, to); });
+  }
+  function replaceEq(expr, col, value) {
+    if (!Array.isArray(expr)) return expr;
+    if (expr[0] === '==' && Array.isArray(expr[1]) && expr[1][0] === 'get' && expr[1][1] === col) return ['==', expr[1], value];
+    return expr.map(function (e) { return replaceEq(e, col, value); });
+  }
+  /* Apply `fn` (layer -> layer) to every layer of group g, on the map and in
+   * the copies the legend reads. */
+  function restyle(g, fn) {
+    g.layers = g.layers.map(function (layer, i) {
+      var l = fn(JSON.parse(JSON.stringify(layer)));
+      var id = g.ids[i];
+      Object.keys(l.paint || {}).forEach(function (k) { state.map.setPaintProperty(id, k, l.paint[k]); });
+      if (l.filter) state.map.setFilter(id, l.filter);
+      return l;
+    });
+    renderLegend();
+  }
+  function addSelect(g, label, options, value, onChange) {
+    var box = document.querySelector('#layers label[data-style="' + g.name + '"]');
+    if (!box || options.length < 2) return;
+    var sel = el('select', { 'data-variant': g.name + ':' + label, 'aria-label': label });
+    options.forEach(function (o) { sel.appendChild(el('option', { value: o[0] }, o[1])); });
+    sel.value = value;
+    sel.addEventListener('change', function () { onChange(sel.value); });
+    var wrap = el('div', { 'class': 'variant' }, label + ' ');
+    wrap.appendChild(sel);
+    box.appendChild(wrap);
+  }
+  /* Quarter hour: the share of residents per mode and category (communes) and
+   * the score of the same mode (origins). Equity: mode and category. */
+  function addVariants(cat) {
+    var qh = state.groups.filter(function (g) { return g.name === 'quarter-hour'; })[0];
+    var qt = cat.tables.filter(function (t) { return t.name === 'access_communes'; })[0];
+    if (qh && qt) getJSON(qt.json).then(function (t) {
+      var cols = t.columns.map(function (c) { return c.name; }).filter(function (c) { return /^(walk|bike)_.+_share$/.test(c); });
+      var current = 'walk_all_share';
+      addSelect(qh, 'Show', cols.map(function (c) { return [c, L.label(c)]; }), current, function (v) {
+        var mode = v.split('_')[0], from = current;
+        restyle(qh, function (l) {
+          l.paint = replaceGet(replaceGet(l.paint, from, v), from.split('_')[0] + '_score', mode + '_score');
+          return l;
+        });
+        current = v;
+      });
+    });
+    var eq = state.groups.filter(function (g) { return g.name === 'equity'; })[0];
+    var et = cat.tables.filter(function (t) { return t.name === 'equity_communes'; })[0];
+    if (eq && et) getJSON(et.json).then(function (t) {
+      ['mode', 'category'].forEach(function (col) {
+        var seen = {};
+        t.rows.forEach(function (r) { if (r[col] !== null && r[col] !== undefined) seen[r[col]] = 1; });
+        var vals = Object.keys(seen).sort();
+        var now = col === 'mode' ? 'walk' : 'health';
+        addSelect(eq, L.label(col), vals.map(function (v) { return [v, v]; }), now, function (v) {
+          restyle(eq, function (l) { if (l.filter) l.filter = replaceEq(l.filter, col, v); return l; });
+        });
+      });
     });
   }
 
@@ -249,7 +316,9 @@
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }));
     map.on('error', function (e) { console.warn('map:', e && e.error ? e.error.message : e); });
-    var styles = cat.styles.slice().sort(function (a, b) { return (b.name === 'base') - (a.name === 'base'); });
+    /* The base map first; the quarter-hour analysis is the one shown at start. */
+    var rank = function (n) { return n === 'base' ? 0 : n === 'quarter-hour' ? 1 : 2; };
+    var styles = cat.styles.slice().sort(function (a, b) { return rank(a.name) - rank(b.name); });
     map.on('load', function () {
       Promise.all(styles.map(function (s) { return getJSON(s.url); })).then(function (docs) {
         var first = true;
@@ -273,13 +342,14 @@
           addGroup(map, ts.name, x.title, src, false);
         });
         /* Commune borders over everything, names as labels. */
-        if (map.getSource('communes')) {
+        if (state.sourceOf.communes) {
           addGroup(map, 'borders', 'Commune borders and names', { sources: {}, layers: [
-            { id: 'commune-borders', type: 'line', source: 'communes', 'source-layer': 'communes',
+            { id: 'commune-borders', type: 'line', source: state.sourceOf.communes, 'source-layer': 'communes',
               paint: { 'line-color': '#555', 'line-width': 1.2, 'line-dasharray': [3, 2] } }] }, true);
         }
         renderSwitcher();
         renderLegend();
+        addVariants(cat);
         map.on('click', onClick);
         var labelsDone = cat.labels ? getJSON(cat.labels).then(function (gj) {
           gj.features.forEach(function (f) {

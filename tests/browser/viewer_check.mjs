@@ -41,7 +41,12 @@ try {
     const u = r.url();
     if (!u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
   });
-  page.on('requestfailed', (r) => consoleErrors.push('request failed: ' + r.url() + ' ' + (r.failure() || {}).errorText));
+  // Failed requests count as errors, except those MapLibre cancels itself
+  // (tiles no longer needed after a zoom: net::ERR_ABORTED).
+  page.on('requestfailed', (r) => {
+    const why = (r.failure() || {}).errorText || '';
+    if (!/ERR_ABORTED/.test(why)) consoleErrors.push('request failed: ' + r.url() + ' ' + why);
+  });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.getAttribute('data-ready'), null, { timeout: 90000 });
   if ((await page.getAttribute('body', 'data-ready')) !== '1') fail('viewer reported an error');
