@@ -143,12 +143,12 @@ int cmd_serve(px_cli *cli, int argc, char **argv)
     int v6 = strchr(host, ':') != NULL;
     printf("http://%s%s%s:%d/\n", v6 ? "[" : "", host, v6 ? "]" : "", px_server_port(srv));
     fflush(stdout);
-    px_cli_info(cli, "proxima: serving %s at http://%s%s%s:%d/ (Ctrl-C to stop)", a.project, v6 ? "[" : "", host,
+    px_cli_info(cli, "proxima: serving %s at http://%s%s%s:%d/ (Ctrl-C to stop)\n", a.project, v6 ? "[" : "", host,
                 v6 ? "]" : "", px_server_port(srv));
     int sig = 0;
     sigwait(&set, &sig);
     px_server_stop(srv);
-    px_cli_info(cli, "proxima: stopped");
+    px_cli_info(cli, "proxima: stopped\n");
     return PX_EXIT_OK;
 }
 

@@ -339,15 +339,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
     (void)version;
     (void)upload_data;
-    (void)req_cls;
     px_server *srv = cls;
+    int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+    int get_or_head = head || !strcmp(method, MHD_HTTP_METHOD_GET);
+    /* A GET is answered on the second call, once the whole request is in:
+     * an answer queued on the first call counts as early and makes
+     * libmicrohttpd close the connection (no keep-alive). Other methods are
+     * refused at once, which closes the connection on purpose. */
+    static int seen;
+    if (get_or_head && *req_cls == NULL) {
+        *req_cls = &seen;
+        return MHD_YES;
+    }
+    if (*upload_size) { /* a body sent with a GET: read and dropped */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     answer a = {.status = 500, .cache = "no-store"};
     srv_worker *w = NULL;
-    int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
-    if (*upload_size) *upload_size = 0; /* bodies are refused below; ignore the bytes */
-    if (strcmp(method, MHD_HTTP_METHOD_GET) && !head)
+    if (!get_or_head)
         set_error(&a, 405, "method %s not allowed (GET, HEAD)", method);
     else if (strlen(url) > MAX_URL)
         set_error(&a, 414, "URL too long", NULL);
