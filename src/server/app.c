@@ -31,7 +31,7 @@ void px_server_options_default(px_server_options *o)
     memset(o, 0, sizeof *o);
     o->bind = "127.0.0.1";
     o->port = 8080;
-    o->threads = 4;
+    o->threads = 2;
     o->cache_bytes = (size_t)64 << 20;
     o->timeout_s = 10;
     o->max_connections = 512;

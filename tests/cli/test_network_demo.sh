@@ -33,7 +33,7 @@ for mode in walk bike; do
     a=$1 b=$2; shift 2
     from=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $a")
     to=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $b")
-    ours=$("$PROXIMA" route demo.sqlite --from "$from" --to "$to" --mode $mode --snap-distance 0.01 | awk '$1 == "seconds" {print $2}')
+    ours=$("$PROXIMA" route demo.sqlite --from "$from" --to "$to" --mode $mode --snap-m 0.01 | awk '$1 == "seconds" {print $2}')
     # (VirtualRouting answers only unfiltered queries: pick the Route row here.)
     theirs=$(sqlite3 demo.sqlite "SELECT load_extension('mod_spatialite'); SELECT Role, Cost FROM rt_$mode WHERE NodeFrom = $a AND NodeTo = $b" | awk -F'|' '$1 == "Route" {print $2}')
     if [ -n "$theirs" ] && [ -n "$ours" ]; then

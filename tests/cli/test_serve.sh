@@ -183,7 +183,7 @@ expect_eq "MBTiles tile layers" "communes roads services" \
   "$(ogrinfo -ro -q -oo X="$x" -oo Y="$y" -oo Z="$z" mbtile.pbf | sed 's/^[0-9]*: \([a-z_]*\).*/\1/' | sort | xargs)"
 
 # ---- usage errors -------------------------------------------------------------------------------
-expect_fail 2 "--port wants a whole number in 0..65535" "$PROXIMA" serve p.sqlite --port 70000
+expect_fail 2 "--port 70000: want a whole number from 0 to 65535" "$PROXIMA" serve p.sqlite --port 70000
 expect_fail 2 "missing PROJECT" "$PROXIMA" serve
 expect_fail 1 "nosuch.sqlite" "$PROXIMA" serve nosuch.sqlite --port 0
 expect_fail 2 "is not an IPv4 or IPv6 address" "$PROXIMA" serve p.sqlite --bind localhost

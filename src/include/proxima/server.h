@@ -24,7 +24,7 @@ typedef void (*px_server_log_fn)(void *user, const char *line);
 typedef struct px_server_options {
     const char *bind;            /* address to listen on; default "127.0.0.1" */
     int port;                    /* default 8080; 0: any free port (see px_server_port) */
-    int threads;                 /* request threads; default 4, 1..64 */
+    int threads;                 /* request threads; default 2, 1..64 */
     size_t cache_bytes;          /* tile cache bound; default 64 MiB */
     unsigned timeout_s;          /* idle connection timeout; default 10 s */
     unsigned max_connections;    /* default 512 */
