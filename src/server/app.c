@@ -292,6 +292,8 @@ px_status srv_app_open(px_ctx *ctx, const char *project, const px_server_options
         px_server_options_default(&app->opts);
     pthread_mutex_init(&app->wlock, NULL);
     pthread_cond_init(&app->wcond, NULL);
+    pthread_key_create(&app->wkey, NULL);
+    app->bind_threads = !site;
     px_table_info *infos = NULL;
     size_t n_infos = 0;
     px_status rc = PX_OK;
@@ -379,6 +381,7 @@ void srv_app_close(srv_app *app)
 {
     if (!app) return;
     for (size_t i = 0; i < app->n_workers; i++) {
+        px_features_query_free(app->workers[i].fq);
         px_store_close(app->workers[i].store);
         px_ctx_free(app->workers[i].ctx);
     }
@@ -408,19 +411,31 @@ void srv_app_close(srv_app *app)
     srv_cache_free(app->cache);
     pthread_mutex_destroy(&app->wlock);
     pthread_cond_destroy(&app->wcond);
+    pthread_key_delete(app->wkey);
     free(app->project);
     free(app->name);
     free(app->attribution);
     free(app);
 }
 
+/* A thread keeps the worker it got first: PROJ and GDAL objects (the box
+ * query's transformations) belong to the thread that made them and are
+ * rebuilt when used from another, which costs more than the query. With as
+ * many workers as server threads, every thread gets its own. */
 srv_worker *srv_worker_get(srv_app *app)
 {
+    srv_worker *mine = pthread_getspecific(app->wkey);
+    if (mine) {
+        px_ctx_clear_error(mine->ctx);
+        return mine;
+    }
     pthread_mutex_lock(&app->wlock);
     for (;;) {
         for (size_t i = 0; i < app->n_workers; i++)
             if (!app->workers[i].busy) {
                 app->workers[i].busy = 1;
+                if (app->bind_threads && pthread_setspecific(app->wkey, &app->workers[i]) == 0)
+                    app->workers[i].bound = 1;
                 pthread_mutex_unlock(&app->wlock);
                 px_ctx_clear_error(app->workers[i].ctx);
                 return &app->workers[i];
@@ -431,6 +446,7 @@ srv_worker *srv_worker_get(srv_app *app)
 
 void srv_worker_put(srv_app *app, srv_worker *w)
 {
+    if (w->bound) return; /* stays with its thread */
     pthread_mutex_lock(&app->wlock);
     w->busy = 0;
     pthread_cond_signal(&app->wcond);

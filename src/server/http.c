@@ -227,7 +227,8 @@ static void features_route(srv_app *app, srv_worker **wp, struct MHD_Connection 
     srv_worker *w = *wp = srv_worker_get(app);
     char *out = NULL;
     size_t len = 0;
-    px_status rc = px_features_geojson(w->ctx, w->store, name, bb ? b : NULL, limit, 0, &out, &len, NULL, NULL);
+    px_status rc = w->fq ? PX_OK : px_features_query_new(w->ctx, w->store, &w->fq);
+    if (rc == PX_OK) rc = px_features_query_run(w->ctx, w->fq, name, bb ? b : NULL, limit, 0, &out, &len, NULL, NULL);
     if (rc != PX_OK) return set_error(a, rc == PX_EINVAL ? 400 : 500, "%s", px_ctx_errmsg(w->ctx));
     a->status = 200;
     a->type = "application/geo+json";

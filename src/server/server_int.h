@@ -19,7 +19,9 @@
 typedef struct srv_worker {
     px_ctx *ctx;
     px_store *store;
+    px_features_query *fq; /* made on the first box query */
     int busy;
+    int bound; /* kept by the thread that took it first */
 } srv_worker;
 
 /* A tileset: a store table loaded on first use, or an MBTiles file. */
@@ -70,6 +72,8 @@ typedef struct srv_app {
     size_t n_workers;
     pthread_mutex_t wlock;
     pthread_cond_t wcond;
+    pthread_key_t wkey; /* a server thread's own worker */
+    int bind_threads;   /* server: threads keep their worker */
     srv_cache *cache;
 } srv_app;
 

@@ -251,6 +251,21 @@ static void test_px_features_geojson_box(void **state)
     px_assert_near(json_real_value(json_array_get(c, 1)), 21.9430455, 1e-7);
     json_decref(j);
     free(out);
+    /* A query object reused: the same answer, run after run. */
+    px_features_query *q = NULL;
+    assert_int_equal(px_features_query_new(ctx, s, &q), PX_OK);
+    assert_int_equal(px_features_geojson(ctx, s, "sites", box, 0, 0, &out, &len, &n, NULL), PX_OK);
+    for (int k = 0; k < 3; k++) {
+        char *again = NULL;
+        size_t len2 = 0, n2 = 0;
+        assert_int_equal(px_features_query_run(ctx, q, "sites", box, 0, 0, &again, &len2, &n2, NULL), PX_OK);
+        assert_string_equal(again, out);
+        assert_int_equal(n2, 1);
+        free(again);
+    }
+    free(out);
+    px_features_query_free(q);
+    px_features_query_free(NULL);
     /* The line from (-R/2, R/2) to (R/2, R/2) crosses a box around (0, 66.5) without a vertex in it. */
     double across[4] = {-1, 60, 1, 70};
     assert_int_equal(px_features_geojson(ctx, s, "paths", across, 0, 0, &out, &len, &n, NULL), PX_OK);

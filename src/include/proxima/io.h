@@ -100,6 +100,19 @@ px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, c
                               size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
                               int *truncated);
 
+/* The same query with its coordinate transformations made once, for a
+ * caller that runs many (the map server keeps one per thread): creating them
+ * is most of a small query's cost. `store` is borrowed and must outlive the
+ * query; one query per thread. *out caller-frees with
+ * px_features_query_free. Returns PX_ECRS, PX_ENOMEM. */
+typedef struct px_features_query px_features_query;
+px_status px_features_query_new(px_ctx *ctx, px_store *store, px_features_query **out);
+/* As px_features_geojson on the query's store. */
+px_status px_features_query_run(px_ctx *ctx, px_features_query *q, const char *table, const double *bbox_lonlat,
+                                size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
+                                int *truncated);
+void px_features_query_free(px_features_query *q);
+
 /* Every row of table `table` as CSV text (GDAL's CSV writer: header line,
  * RFC 4180 quoting, no geometry). *out caller-frees (free()). Returns
  * PX_ENOTFOUND, PX_EGDAL, PX_ESQLITE, PX_ENOMEM. */

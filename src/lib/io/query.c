@@ -16,6 +16,7 @@
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <jansson.h>
+#include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdatomic.h>
@@ -58,38 +59,99 @@ static json_t *row_properties(px_table_reader *r)
     return p;
 }
 
+struct px_features_query {
+    px_store *store;
+    OGRSpatialReferenceH src, wgs;
+    OGRCoordinateTransformationH ct, back;
+};
+
+void px_features_query_free(px_features_query *q)
+{
+    if (!q) return;
+    if (q->ct) OCTDestroyCoordinateTransformation(q->ct);
+    if (q->back) OCTDestroyCoordinateTransformation(q->back);
+    if (q->src) OSRDestroySpatialReference(q->src);
+    if (q->wgs) OSRDestroySpatialReference(q->wgs);
+    free(q);
+}
+
+px_status px_features_query_new(px_ctx *ctx, px_store *store, px_features_query **out)
+{
+    if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_features_query_new: NULL argument");
+    px__gdal_init();
+    px_features_query *q = calloc(1, sizeof *q);
+    if (!q) return px__error(ctx, PX_ENOMEM, "out of memory");
+    q->store = store;
+    q->src = srs_of(px_store_crs(store));
+    q->wgs = srs_of("EPSG:4326");
+    if (!q->src || !q->wgs || !(q->ct = OCTNewCoordinateTransformation(q->src, q->wgs)) ||
+        !(q->back = OCTNewCoordinateTransformation(q->wgs, q->src))) {
+        px_status rc = px__gdal_error(ctx, PX_ECRS, "cannot transform %s to lon/lat", px_store_crs(store));
+        px_features_query_free(q);
+        return rc;
+    }
+    *out = q;
+    return PX_OK;
+}
+
 px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, const double *bbox_lonlat,
                               size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
                               int *truncated)
 {
     if (!ctx || !store || !table || !out || !len)
         return px__error(ctx, PX_EINVAL, "px_features_geojson: NULL argument");
+    px_features_query *q = NULL;
+    px_status rc = px_features_query_new(ctx, store, &q);
+    if (rc == PX_OK) rc = px_features_query_run(ctx, q, table, bbox_lonlat, limit, as_points, out, len, n_features,
+                                                truncated);
+    px_features_query_free(q);
+    return rc;
+}
+
+px_status px_features_query_run(px_ctx *ctx, px_features_query *q, const char *table, const double *bbox_lonlat,
+                                size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
+                                int *truncated)
+{
+    if (!ctx || !q || !table || !out || !len)
+        return px__error(ctx, PX_EINVAL, "px_features_query_run: NULL argument");
+    px_store *store = q->store;
     if (bbox_lonlat) {
         const double *b = bbox_lonlat;
         if (!(b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] <= b[2] && b[1] <= b[3]))
             return px__error(ctx, PX_EINVAL, "bbox %g,%g,%g,%g is not west,south,east,north in degrees", b[0], b[1],
                              b[2], b[3]);
     }
-    px__gdal_init();
     px_status rc = PX_OK;
     px_table_reader *r = NULL;
-    OGRSpatialReferenceH src = NULL, wgs = NULL;
-    OGRCoordinateTransformationH ct = NULL, back = NULL;
+    OGRCoordinateTransformationH ct = q->ct, back = q->back;
     OGRGeometryH box = NULL;
     json_t *fc = NULL, *feats = NULL;
     size_t n = 0;
     int cut = 0;
-    src = srs_of(px_store_crs(store));
-    wgs = srs_of("EPSG:4326");
-    if (!src || !wgs || !(ct = OCTNewCoordinateTransformation(src, wgs)) ||
-        !(back = OCTNewCoordinateTransformation(wgs, src))) {
-        rc = px__gdal_error(ctx, PX_ECRS, "%s: cannot transform %s to lon/lat", table, px_store_crs(store));
-        goto done;
-    }
     px_bbox pb, *pbp = NULL;
     if (bbox_lonlat) {
         const double *b = bbox_lonlat;
-        if (!OCTTransformBounds(back, b[0], b[1], b[2], b[3], &pb.minx, &pb.miny, &pb.maxx, &pb.maxy, 21)) {
+        /* The box's outline, 21 points a side, in the project CRS: its
+         * extent holds the box whatever the projection bends. (Done here
+         * rather than with OCTTransformBounds, which builds new
+         * transformations on every call.) */
+        double xs[84], ys[84];
+        for (int i = 0; i < 21; i++) {
+            double t = i / 20.0;
+            xs[i] = b[0] + t * (b[2] - b[0]), ys[i] = b[1];
+            xs[21 + i] = b[2], ys[21 + i] = b[1] + t * (b[3] - b[1]);
+            xs[42 + i] = b[2] - t * (b[2] - b[0]), ys[42 + i] = b[3];
+            xs[63 + i] = b[0], ys[63 + i] = b[3] - t * (b[3] - b[1]);
+        }
+        int ok = OCTTransform(back, 84, xs, ys, NULL);
+        pb.minx = pb.miny = HUGE_VAL;
+        pb.maxx = pb.maxy = -HUGE_VAL;
+        for (int i = 0; ok && i < 84; i++) {
+            if (!isfinite(xs[i]) || !isfinite(ys[i])) ok = 0;
+            pb.minx = fmin(pb.minx, xs[i]), pb.maxx = fmax(pb.maxx, xs[i]);
+            pb.miny = fmin(pb.miny, ys[i]), pb.maxy = fmax(pb.maxy, ys[i]);
+        }
+        if (!ok) {
             rc = px__gdal_error(ctx, PX_EINVAL, "bbox %g,%g,%g,%g cannot be put in %s", b[0], b[1], b[2], b[3],
                                 px_store_crs(store));
             goto done;
@@ -145,6 +207,9 @@ px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, c
             g = p;
             if (!g) continue;
         }
+        /* Without an SRS the GeoJSON writer skips its per-geometry axis-order
+         * lookups in the EPSG database (a third of a small query's time). */
+        OGR_G_AssignSpatialReference(g, NULL);
         char *gj = OGR_G_ExportToJsonEx(g, opts);
         OGR_G_DestroyGeometry(g);
         json_t *geom = gj ? json_loads(gj, 0, NULL) : NULL;
@@ -182,10 +247,6 @@ done:
     json_decref(fc);
     json_decref(feats);
     if (box) OGR_G_DestroyGeometry(box);
-    if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (back) OCTDestroyCoordinateTransformation(back);
-    if (src) OSRDestroySpatialReference(src);
-    if (wgs) OSRDestroySpatialReference(wgs);
     return rc;
 }
 
