@@ -91,10 +91,14 @@ srv_style *srv_app_style(srv_app *app, const char *name);
 int srv_app_has_table(const srv_app *app, const char *name);
 const srv_file *srv_app_file(const srv_app *app, const char *url);
 
+/* printf of one or two strings into a new string (caller-frees), NULL when
+ * out of memory. */
+char *srv_fmt(const char *f, const char *a, const char *b);
+
 /* The tileset, loaded on first use with the worker's context and store. */
 px_status srv_tileset_get(srv_tileset *t, srv_worker *w, px_tileset **out);
 
-/* Documents, as new strings (caller-frees), NULL on failure (message on
+/* Documents (docs.c), as new strings (caller-frees), NULL on failure (message on
  * w->ctx). `base` prefixes every URL: "" for relative ones (static site),
  * "http://host:port/" for the server. */
 char *srv_catalog_json(srv_app *app, const char *base);

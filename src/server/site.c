@@ -7,7 +7,8 @@
  * tileset's bounds at every zoom, an empty file where a tile is empty:
  * the map then never asks for a file that is not there.
  *
- * Every file is written to a temporary name and renamed. Left out: PMTiles
+ * Every file is written through px_file_write (temporary name, checked
+ * writes, rename). Left out: PMTiles
  * (one file instead of a tree), MBTiles tilesets (the site tiles the store's
  * tables), raster tiles.
  */
@@ -38,26 +39,19 @@ static px_status mkdirs(px_ctx *ctx, const char *path)
     return PX_OK;
 }
 
-/* Write `len` bytes to `dir`/`rel` through a temporary file. */
+/* Write `len` bytes to `dir`/`rel` as every output is written
+ * (px_file_write: temporary file, checked writes, rename). */
 static px_status put(px_ctx *ctx, const char *dir, const char *rel, const void *data, size_t len)
 {
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
+        return px_ctx_set_error(ctx, PX_EIO, "%s/%s: path too long", dir, rel);
     char *slash = strrchr(path, '/');
     *slash = 0;
     px_status rc = mkdirs(ctx, path);
     *slash = '/';
     if (rc != PX_OK) return rc;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return px_ctx_set_error(ctx, PX_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    int bad = len && fwrite(data, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        rc = px_ctx_set_error(ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    return rc;
+    return px_file_write(ctx, path, data, len);
 }
 
 static px_status put_str(px_ctx *ctx, const char *dir, const char *rel, char *s, px_ctx *wctx)

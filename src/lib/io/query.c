@@ -35,7 +35,7 @@ static OGRSpatialReferenceH srs_of(const char *def)
     return s;
 }
 
-static json_t *row_properties(px_table_reader *r)
+static json_t *row_properties(px_table_reader *r, const char *table)
 {
     json_t *p = json_object();
     size_t n = px_table_reader_n_columns(r);
@@ -48,7 +48,7 @@ static json_t *row_properties(px_table_reader *r)
         else if (px_table_reader_column_type(r, i) == PX_COL_INT)
             v = json_integer(px_table_reader_int(r, i));
         else if (px_table_reader_column_type(r, i) == PX_COL_REAL)
-            v = json_real(px_table_reader_real(r, i));
+            v = json_real(px_export_round(px_table_reader_real(r, i), px_export_decimals(table, name)));
         else
             v = json_string(px_table_reader_text(r, i));
         if (!v || json_object_set_new(p, name, v)) {
@@ -215,7 +215,7 @@ px_status px_features_query_run(px_ctx *ctx, px_features_query *q, const char *t
         json_t *geom = gj ? json_loads(gj, 0, NULL) : NULL;
         CPLFree(gj);
         json_t *f = json_object();
-        json_t *props = row_properties(r);
+        json_t *props = row_properties(r, table);
         if (!geom || !f || !props || json_object_set_new(f, "type", json_string("Feature")) ||
             json_object_set_new(f, "id", json_integer(px_table_reader_fid(r))) ||
             json_object_set_new(f, "geometry", geom) || json_object_set_new(f, "properties", props) ||
@@ -291,7 +291,11 @@ px_status px_table_csv(px_ctx *ctx, px_store *store, const char *table, char **o
             }
             switch (px_table_reader_column_type(r, i)) {
             case PX_COL_INT: OGR_F_SetFieldInteger64(f, (int)i, px_table_reader_int(r, i)); break;
-            case PX_COL_REAL: OGR_F_SetFieldDouble(f, (int)i, px_table_reader_real(r, i)); break;
+            case PX_COL_REAL:
+                OGR_F_SetFieldDouble(f, (int)i,
+                                     px_export_round(px_table_reader_real(r, i),
+                                                     px_export_decimals(table, px_table_reader_column_name(r, i))));
+                break;
             case PX_COL_TEXT: OGR_F_SetFieldString(f, (int)i, px_table_reader_text(r, i)); break;
             }
         }
