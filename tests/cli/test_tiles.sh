@@ -17,6 +17,8 @@ expect_eq "bounds" "2.300000,48.800000,2.400000,48.850000" "$(meta bounds)"
 expect_eq "vector_layers" "communes:id,name,population services:id,category,name,capacity" \
   "$(meta json | python3 -c 'import json,sys; j=json.load(sys.stdin)
 print(" ".join(l["id"] + ":" + ",".join(l["fields"]) for l in j["vector_layers"]))')"
+# Attribution: the sources' credits from the layer definition, each once.
+expect_eq "attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" "$(meta attribution)"
 expect_eq "field types" "String Number" \
   "$(meta json | python3 -c 'import json,sys; f=json.load(sys.stdin)["vector_layers"][0]["fields"]; print(f["name"], f["population"])')"
 
@@ -50,8 +52,12 @@ expect_eq "layers of 10/$x/$y" "communes" "$(ogrinfo -ro -q "xyz/10/$x/$y.pbf" |
 expect_eq "kept attributes only" "1" "$(ogrinfo -ro -al "xyz/10/$x/$y.pbf" | grep -c '^name: String')"
 expect_eq "no other attribute" "0" "$(ogrinfo -ro -al "xyz/10/$x/$y.pbf" | grep -c '^population: ')"
 [ ! -e "xyz/0" ] || fail "zooms below --minzoom were written"
+expect_eq "TileJSON attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" \
+  "$(python3 -c 'import json; print(json.load(open("xyz/tiles.json"))["attribution"])')"
 # Rewriting a tile folder replaces it; a folder that is not one is refused.
 "$PROXIMA" -q tiles p.sqlite services -o xyz --minzoom 9 --maxzoom 9 || fail "replace tile folder"
+expect_eq "services only: OSM only" "© OpenStreetMap contributors" \
+  "$(python3 -c 'import json; print(json.load(open("xyz/tiles.json"))["attribution"])')"
 [ ! -e "xyz/10" ] || fail "old tiles left in the replaced folder"
 mkdir precious
 expect_fail 1 "precious: exists and is not a Proxima tile folder" "$PROXIMA" tiles p.sqlite -o precious
@@ -81,6 +87,8 @@ cat > style.json <<'JSON'
 JSON
 "$PROXIMA" -q tiles p.sqlite --style style.json -o r.mbtiles --minzoom 10 --maxzoom 11 || fail "raster MBTiles"
 expect_eq "raster format" "png" "$(sqlite3 r.mbtiles "SELECT value FROM metadata WHERE name = 'format'")"
+expect_eq "raster attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" \
+  "$(sqlite3 r.mbtiles "SELECT value FROM metadata WHERE name = 'attribution'")"
 expect_eq "raster tiles are PNG" "0" "$(sqlite3 r.mbtiles "SELECT count(*) FROM tiles WHERE hex(substr(tile_data, 1, 4)) != '89504E47'")"
 [ "$(sqlite3 r.mbtiles 'SELECT count(*) FROM tiles')" -ge 2 ] || fail "raster tiles written"
 "$PROXIMA" -q tiles p.sqlite --style style.json --tile "10/$x/$y" -o one.png --2x || fail "one tile"

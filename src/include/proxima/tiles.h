@@ -45,7 +45,7 @@ typedef struct px_vtiles_options {
     int feature_ids;         /* write the store fid as the MVT feature id
                                 (default 1; web maps use it for feature-state) */
     const char *name;        /* tileset name; default: the output's base name */
-    const char *attribution; /* default: the project's "attribution" setting */
+    const char *attribution; /* default: px_tiles_attribution of the layers */
 } px_vtiles_options;
 
 /* Fill `o` with the defaults above. */
@@ -71,6 +71,17 @@ typedef struct px_tiles_report {
  * PX_ESQLITE, PX_EPROJ, PX_EGEOS, PX_ENOMEM, PX_ECANCELLED. */
 px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_layer *layers, size_t n_layers,
                                 const char *out_path, const px_vtiles_options *opts, px_tiles_report *report);
+
+/* The combined credit line of the sources behind `tables` (n_tables,
+ * borrowed; store table names): the project's "attribution" setting if any,
+ * then each table's sources' `attribution:` from the layer definition, a
+ * result table being credited with every loaded layer it derives from;
+ * "; "-separated, each credit once. This is what tilesets (MBTiles metadata,
+ * TileJSON) and maps carry when no attribution is given. *out caller-frees
+ * (free()); "" when nothing is known. Returns PX_EINVAL, PX_ESQLITE,
+ * PX_ENOMEM. */
+px_status px_tiles_attribution(px_ctx *ctx, px_store *store, const char *const *tables, size_t n_tables,
+                               char **out);
 
 /* ---- styles ------------------------------------------------------------- */
 

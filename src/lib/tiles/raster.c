@@ -397,10 +397,10 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
     }
     if (rc != PX_OK) goto done;
     name = px__tiles_basename(out_path);
-    if (!o.attribution && px_store_get_setting(store, "attribution", &attribution) != PX_OK) {
-        px_ctx_clear_error(ctx);
-        attribution = NULL;
-    }
+    if (!o.attribution &&
+        (rc = px_tiles_attribution(ctx, store, (const char *const *)style->tables, style->n_tables,
+                                   &attribution)) != PX_OK)
+        goto done;
     if (!name) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;

@@ -353,9 +353,17 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
     if (rc != PX_OK) goto done;
     vl = vector_layers_json(ls, n_layers, o.minzoom, o.maxzoom);
     name = px__tiles_basename(out_path);
-    if (!o.attribution && px_store_get_setting(store, "attribution", &attribution) != PX_OK) {
-        px_ctx_clear_error(ctx);
-        attribution = NULL;
+    if (!o.attribution) {
+        const char **names = calloc(n_layers + 1, sizeof *names);
+        if (!names) {
+            rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n_layers; i++)
+            names[i] = layers[i].table;
+        rc = px_tiles_attribution(ctx, store, names, n_layers, &attribution);
+        free(names);
+        if (rc != PX_OK) goto done;
     }
     if (!vl || !name) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
