@@ -46,6 +46,12 @@ typedef struct px_vtiles_options {
                                 (default 1; web maps use it for feature-state) */
     const char *name;        /* tileset name; default: the output's base name */
     const char *attribution; /* default: px_tiles_attribution of the layers */
+    size_t aggregate_min;    /* a layer of points with more features than this
+                                (default 2000; 0: never) is aggregated per grid
+                                cell below the max zoom: one feature per cell
+                                with point_count, the sum of `count` and
+                                count-weighted means of numeric columns */
+    int aggregate_cell;      /* cell size in extent units, default 16 */
 } px_vtiles_options;
 
 /* Fill `o` with the defaults above. */
@@ -59,6 +65,7 @@ typedef struct px_tiles_report {
     uint64_t n_tiles_capped; /* tiles that were over the size cap */
     uint64_t n_dropped;      /* features dropped from those tiles to fit */
     uint64_t max_tile_bytes; /* largest stored tile */
+    uint64_t n_aggregated;   /* point features merged into cells (all zooms) */
 } px_tiles_report;
 
 /* Write vector tiles of `layers` (n_layers >= 1, borrowed) of `store` to

@@ -70,6 +70,20 @@ void px__tlayer_free(px__tlayer *l);
 /* Index of column `name`, or -1. */
 int px__tlayer_col(const px__tlayer *l, const char *name);
 
+/* ---- aggregation of dense point layers (tagg.c) -------------------------- */
+
+/* Is `l` a layer of points only with more than `min_features` features
+ * (0: never)? */
+int px__tlayer_is_dense_points(const px__tlayer *l, size_t min_features);
+
+/* The points of `src` aggregated per grid cell of `cell` tile units at zoom
+ * z (extent units per tile), by the rule stated in tagg.c; the result has
+ * the source's columns plus `point_count`. *out caller-frees with
+ * px__tlayer_free; *n_merged gets the number of source points that went
+ * into multi-point cells. 0 or -1 (out of memory). */
+int px__tlayer_aggregate(const px__tlayer *src, int z, int extent, int cell, px__tlayer **out,
+                         uint64_t *n_merged);
+
 /* World <-> lon/lat (spherical Mercator, exact inverse formulas). */
 void px__world_to_lonlat(double wx, double wy, double *lon, double *lat);
 void px__lonlat_to_world(double lon, double lat, double *wx, double *wy);
