@@ -106,9 +106,9 @@ expect_fail 2 "--tile-size: unknown value '300' (valid: 256, 512)" "$PROXIMA" ti
 expect_fail 2 "--tile needs --style" "$PROXIMA" tiles p.sqlite --tile 1/0/0 -o g.png
 expect_fail 2 "--tile wants Z/X/Y" "$PROXIMA" tiles p.sqlite --style style.json --tile 1/5/0 -o g.png
 cat > bad.json <<'JSON'
-{"version": 8, "sources": {}, "layers": [{"id": "labels", "type": "symbol", "source-layer": "communes"}]}
+{"version": 8, "sources": {}, "layers": [{"id": "heat", "type": "heatmap", "source-layer": "communes"}]}
 JSON
-expect_fail 1 "bad.json: layer 'labels': layer type 'symbol' is not supported" "$PROXIMA" tiles p.sqlite --style bad.json -o g.mbtiles
+expect_fail 1 "bad.json: layer 'heat': layer type 'heatmap' is not supported" "$PROXIMA" tiles p.sqlite --style bad.json -o g.mbtiles
 cat > bad2.json <<'JSON'
 {"version": 8, "sources": {}, "layers": [{"id": "c", "type": "fill", "source-layer": "communes",
   "paint": {"fill-color": ["interpolate-lab", ["linear"], ["get", "population"], 0, "red", 9, "blue"]}}]}

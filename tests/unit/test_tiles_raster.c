@@ -202,8 +202,17 @@ static void test_px_style_read_unsupported(void **state)
     px_ctx *ctx = NULL;
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     char *dir = px_test_tmpdir("style");
-    expect_refused(ctx, dir, "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\"}",
-                   PX_EUNSUPPORTED, "layer 'labels': layer type 'symbol' is not supported");
+    expect_refused(ctx, dir, "{\"id\": \"h\", \"type\": \"heatmap\", \"source-layer\": \"sites\"}",
+                   PX_EUNSUPPORTED, "layer 'h': layer type 'heatmap' is not supported");
+    /* Symbols: text labels only; icons are refused by name. */
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"icon-image\": \"dot\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout property 'icon-image' is not supported");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"symbol-placement\": \"line\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout property 'symbol-placement' is not supported");
     expect_refused(ctx, dir,
                    "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
                    "{\"fill-pattern\": \"x\"}}",

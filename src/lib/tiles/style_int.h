@@ -11,7 +11,7 @@
 
 #include "tiles_int.h"
 
-typedef enum px__sltype { PX__SL_BACKGROUND, PX__SL_FILL, PX__SL_LINE, PX__SL_CIRCLE } px__sltype;
+typedef enum px__sltype { PX__SL_BACKGROUND, PX__SL_FILL, PX__SL_LINE, PX__SL_CIRCLE, PX__SL_SYMBOL } px__sltype;
 
 /* Paint properties Proxima draws. */
 typedef enum px__prop {
@@ -31,6 +31,14 @@ typedef enum px__prop {
     PX__P_CIRCLE_STROKE_COLOR,
     PX__P_CIRCLE_STROKE_WIDTH,
     PX__P_CIRCLE_STROKE_OPACITY,
+    /* symbol layers: text labels (labels.c); text-field and text-size are
+     * layout properties, kept here beside the paint ones */
+    PX__P_TEXT_COLOR,
+    PX__P_TEXT_HALO_COLOR,
+    PX__P_TEXT_HALO_WIDTH,
+    PX__P_TEXT_OPACITY,
+    PX__P_TEXT_FIELD,
+    PX__P_TEXT_SIZE,
     PX__P_COUNT
 } px__prop;
 
@@ -93,5 +101,36 @@ const char *px__style_check(const json_t *e, int is_filter, char *buf, size_t bu
 /* Parse a CSS colour (#rgb, #rrggbb, #rrggbbaa, rgb(), rgba(), hsl(), hsla(),
  * and the common names). 0 on success, -1 if not a colour. */
 int px__color_parse(const char *s, double out[4]);
+
+/* ---- drawing (raster.c, labels.c) ---------------------------------------- */
+
+typedef struct _cairo cairo_t;
+
+/* What a drawing shows: world point (ox, oy) at the device's top-left,
+ * k device pixels per world unit, the style zoom, device pixels per CSS
+ * pixel (line widths, radii and text sizes are CSS pixels), device size. */
+typedef struct px__view {
+    double ox, oy, k, zoom, ratio;
+    double width, height;
+} px__view;
+
+/* Draw every layer of `style` from `tables` (one per style table, in
+ * style->tables order; borrowed) onto `cr`. Thread-safe for distinct cr. */
+void px__draw_view(const px_style *style, px__tlayer *const *tables, const px__view *v, cairo_t *cr,
+                   int *n_drawn);
+
+/* Load the style's tables; *out (style->n_tables entries) caller-frees with
+ * px__style_tables_free. PX_ENOTFOUND names a missing source-layer. */
+px_status px__style_tables_load(px_ctx *ctx, px_store *store, const px_style *style, px__tlayer ***out);
+void px__style_tables_free(px__tlayer **t, size_t n);
+
+/* Labels of one drawing: the boxes already taken (collision avoidance, in
+ * layer then feature order: first come, first placed). */
+typedef struct px__labels px__labels;
+px__labels *px__labels_new(cairo_t *cr);
+void px__labels_free(px__labels *lb);
+/* Draw the labels of symbol layer `l` over features of `tl`; returns how
+ * many were placed. */
+int px__labels_layer(px__labels *lb, const px__slayer *l, const px__tlayer *tl, const px__view *v, cairo_t *cr);
 
 #endif

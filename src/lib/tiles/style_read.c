@@ -38,6 +38,10 @@ static const struct {
     {"circle-stroke-color", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_COLOR, 1},
     {"circle-stroke-width", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_WIDTH, 0},
     {"circle-stroke-opacity", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_OPACITY, 0},
+    {"text-color", PX__SL_SYMBOL, PX__P_TEXT_COLOR, 1},
+    {"text-halo-color", PX__SL_SYMBOL, PX__P_TEXT_HALO_COLOR, 1},
+    {"text-halo-width", PX__SL_SYMBOL, PX__P_TEXT_HALO_WIDTH, 0},
+    {"text-opacity", PX__SL_SYMBOL, PX__P_TEXT_OPACITY, 0},
 };
 
 void px_style_free(px_style *s)
@@ -107,6 +111,18 @@ static px_status read_layout(px_ctx *ctx, const char *path, const json_t *jl, px
             else
                 return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-join '%s' is not supported",
                                  path, l->id, sv);
+        } else if (l->type == PX__SL_SYMBOL && (!strcmp(key, "text-field") || !strcmp(key, "text-size"))) {
+            /* Text labels (labels.c): a field template "{name}" or an expression. */
+            char buf[160];
+            const char *what = px__style_check(v, 0, buf, sizeof buf);
+            if (what)
+                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s: %s is not supported", path, l->id,
+                                 key, what);
+            l->paint[!strcmp(key, "text-field") ? PX__P_TEXT_FIELD : PX__P_TEXT_SIZE] = v;
+        } else if (l->type == PX__SL_SYMBOL &&
+                   (!strcmp(key, "text-font") ||
+                    (!strcmp(key, "symbol-placement") && sv && !strcmp(sv, "point")))) {
+            /* Labels are set in DejaVu Sans, the one font Proxima installs. */
         } else {
             return px__error(ctx, PX_EUNSUPPORTED,
                              "%s: layer '%s': layout property '%s' is not supported (or not a constant)",
@@ -135,6 +151,8 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
         l->type = PX__SL_LINE;
     else if (!strcmp(type, "circle"))
         l->type = PX__SL_CIRCLE;
+    else if (!strcmp(type, "symbol"))
+        l->type = PX__SL_SYMBOL;
     else
         return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layer type '%s' is not supported", path, id,
                          type);
