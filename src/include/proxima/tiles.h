@@ -6,7 +6,9 @@
  * Tiles are numbered XYZ (y = 0 at the north, Web Mercator EPSG:3857); the
  * MBTiles writer flips rows to TMS. Features are read from the project store
  * once, reprojected once, then simplified once per zoom and clipped per tile.
- * Labels (symbol layers), sprites and glyphs are not supported.
+ * The raster renderer draws text labels of symbol layers; icons, sprites and
+ * glyph ranges are not supported. px_render_map draws a style over any view
+ * (print maps).
  */
 #ifndef PROXIMA_TILES_H
 #define PROXIMA_TILES_H
@@ -138,6 +140,38 @@ px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *styl
  * px_tiles_write_vector. */
 px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
                                 const px_rtiles_options *opts, px_tiles_report *report);
+
+/* ---- maps: the same renderer over any view ------------------------------ */
+
+/* What a map shows: a box in Web Mercator metres (EPSG:3857, the tiles'
+ * projection; a box in another CRS must be reprojected by the caller), drawn
+ * into width_px x height_px device units with `scale` device units per CSS
+ * pixel (1 for a screen, 2 for @2x, 300/96 for 300 dpi print with PNG, 1 for
+ * PDF/SVG whose unit is the point). The box is fitted inside the page,
+ * centred, keeping its aspect. The style zoom is what MapLibre would use for
+ * that many CSS pixels over that box, so line widths, circle radii and text
+ * sizes are those of the web map. */
+typedef struct px_map_view {
+    double minx, miny, maxx, maxy;
+    int width_px, height_px; /* 1..20000 */
+    double scale;            /* > 0; 0 means 1 */
+} px_map_view;
+
+/* Draw `style` (borrowed) over `view` from `store` onto the caller's cairo
+ * context `cairo_cr` (a cairo_t *, borrowed: Proxima draws on it, saving and
+ * restoring its state, and never destroys it or its surface), so a print
+ * layout can place the map and then add its title, legend and scale bar.
+ * Every layer type of the style is drawn, labels included. Returns
+ * PX_EINVAL (bad view or argument), PX_ENOTFOUND (a style table is missing),
+ * PX_EIO, PX_ESQLITE, PX_EPROJ, PX_ENOMEM. */
+px_status px_render_map(px_ctx *ctx, px_store *store, const px_style *style, const px_map_view *view,
+                        void *cairo_cr);
+
+/* The same into a file chosen by the extension of `path` (borrowed): .png,
+ * .pdf or .svg, written under a temporary name and renamed into place.
+ * Statuses as px_render_map, plus PX_EINVAL for another extension. */
+px_status px_render_map_file(px_ctx *ctx, px_store *store, const px_style *style, const px_map_view *view,
+                             const char *path);
 
 #ifdef __cplusplus
 }

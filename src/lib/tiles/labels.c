@@ -240,7 +240,7 @@ int px__labels_layer(px__labels *lb, const px__slayer *l, const px__tlayer *tl, 
         if (bx1 < -margin || by1 < -margin || bx0 > v->width + margin || by0 > v->height + margin) continue;
         px__sctx c = {.layer = tl, .feat = k, .zoom = v->zoom};
         if (!px__style_filter(l->filter, &c)) continue;
-        double ax, ay;
+        double ax = 0, ay = 0;
         if (!anchor(g, &ax, &ay)) continue;
         double x = (ax - v->ox) * v->k, y = (ay - v->oy) * v->k;
         if (x < -margin || y < -margin || x > v->width + margin || y > v->height + margin) continue;
