@@ -68,4 +68,9 @@ done
 # Loading again replaces the layers (no duplicates).
 "$PROXIMA" --quiet load demo.sqlite "$L/demo-liechtenstein.yaml" 2>/dev/null || fail "second load"
 expect_eq "communes after a reload" 11 "$(sql 'SELECT COUNT(*) FROM communes')"
+expect_eq "water: rivers, streams, canals and lakes" "canal 5 river 4 stream 44 water 20" \
+  "$(sql "SELECT group_concat(kind || ' ' || n, ' ') FROM (SELECT kind, count(*) AS n FROM water GROUP BY kind ORDER BY kind)")"
+expect_eq "communes credited to OSM and the statistics office" \
+  "© OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright); Population 2019: Amt für Statistik, Fürstentum Liechtenstein" \
+  "$(sqlite3 demo.sqlite "SELECT value FROM px_meta WHERE key = 'setting.attribution:communes'")"
 finish

@@ -96,6 +96,17 @@ expect_eq "PNG size" "512x512" "$(python3 -c 'import struct; d=open("one.png","r
 "$PROXIMA" -q tiles p.sqlite --style style.json -o rx --minzoom 10 --maxzoom 10 --2x || fail "raster folder"
 ls rx/10/*/*@2x.png >/dev/null 2>&1 || fail "@2x file names"
 
+# A layer marked optional (metadata "proxima:optional") on a table the project
+# lacks draws nothing; the others still draw.
+cat > opt.json <<'JSON'
+{"version": 8, "sources": {"p": {"type": "vector", "tiles": ["/t/{z}/{x}/{y}.pbf"]}},
+ "layers": [{"id": "w", "type": "fill", "source": "p", "source-layer": "water", "metadata": {"proxima:optional": true},
+             "paint": {"fill-color": "#0000ff"}},
+            {"id": "c", "type": "fill", "source": "p", "source-layer": "communes", "paint": {"fill-color": "#ff0000"}}]}
+JSON
+"$PROXIMA" -q tiles p.sqlite --style opt.json -o ropt.mbtiles --minzoom 10 --maxzoom 10 || fail "optional layer on a missing table"
+[ "$(sqlite3 ropt.mbtiles 'SELECT count(*) FROM tiles')" -ge 1 ] || fail "optional: the other layers draw"
+
 # ---- errors -----------------------------------------------------------------
 expect_fail 1 "no layer or table 'ghost'" "$PROXIMA" tiles p.sqlite ghost -o g.mbtiles
 [ ! -e g.mbtiles ] || fail "a failed run left g.mbtiles"

@@ -268,6 +268,14 @@ px_status px__style_tables_load(px_ctx *ctx, px_store *store, const px_style *st
     if (!t) return px__error(ctx, PX_ENOMEM, "out of memory");
     px_status rc = PX_OK;
     for (size_t i = 0; i < style->n_tables && rc == PX_OK; i++) {
+        /* A table only optional layers draw may be absent: they draw nothing
+         * (a base map with water where the project has a water layer). */
+        int optional = 1;
+        for (size_t k = 0; k < style->n_layers; k++)
+            if (style->layers[k].table && !strcmp(style->layers[k].table, style->tables[i]) &&
+                !style->layers[k].optional)
+                optional = 0;
+        if (optional && !px_store_has_table(store, style->tables[i])) continue;
         rc = px__tlayer_load(ctx, store, style->tables[i], NULL, &t[i]);
         if (rc == PX_ENOTFOUND)
             rc = px__error(ctx, PX_ENOTFOUND, "%s: the style draws source-layer '%s', which %s does not have",
@@ -351,6 +359,7 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
     if ((rc = px__style_tables_load(ctx, store, style, &t)) != PX_OK) return rc;
     double b[4] = {1, 1, 0, 0};
     for (size_t i = 0; i < style->n_tables; i++) {
+        if (!t[i]) continue;
         rep.n_features += t[i]->n_feat;
         if (!t[i]->has_extent) continue;
         b[0] = fmin(b[0], t[i]->minx);

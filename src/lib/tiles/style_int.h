@@ -50,6 +50,8 @@ typedef struct px__slayer {
     const json_t *filter;             /* borrowed from the style's root; NULL: every feature */
     const json_t *paint[PX__P_COUNT]; /* NULL: the specification's default */
     int line_cap, line_join;          /* cairo_line_cap_t / cairo_line_join_t values */
+    int optional;                     /* "metadata": {"proxima:optional": true}: a missing
+                                         table draws nothing instead of failing */
 } px__slayer;
 
 struct px_style {

@@ -171,6 +171,7 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
                              path, id);
         if (!(l->table = px__strdup(table))) return px__error(ctx, PX_ENOMEM, "out of memory");
     }
+    l->optional = json_is_true(json_object_get(json_object_get(jl, "metadata"), "proxima:optional"));
     l->filter = json_object_get(jl, "filter");
     const char *what = l->filter ? px__style_check(l->filter, 1, buf, sizeof buf) : NULL;
     if (what)
