@@ -97,10 +97,13 @@ px_status px_tiles_attribution(px_ctx *ctx, px_store *store, const char *const *
 typedef struct px_style px_style;
 
 /* Read a MapLibre GL style (JSON, version 8). Supported: layer types
- * background, fill, line, circle; paint properties fill-color, fill-opacity,
+ * background, fill, line, circle, symbol (text labels: layout text-field,
+ * text-size, text-font; paint text-color, text-opacity, text-halo-color,
+ * text-halo-width); paint properties fill-color, fill-opacity,
  * fill-outline-color, line-color, line-width, line-opacity, circle-color,
  * circle-radius, circle-opacity, circle-stroke-color, circle-stroke-width,
- * background-color, background-opacity; filters and values built from the
+ * background-color, background-opacity; a layer whose "metadata" has
+ * "proxima:optional": true draws nothing where its table is missing; filters and values built from the
  * expressions get, has, literal, zoom, step, interpolate (linear,
  * exponential), match, case, coalesce, to-number, to-string, ==, !=, <, <=,
  * >, >=, all, any, !, in, and legacy filters. Anything else is refused with
@@ -136,8 +139,8 @@ px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *styl
 /* Render every tile between the zooms over the extent of the style's tables
  * to `out_path`: MBTiles (format=png) if it ends in ".mbtiles", else a folder
  * {z}/{x}/{y}.png (with "@2x" before ".png" when pixel_ratio is 2) and
- * tiles.json. Tiles that draw nothing are skipped. Statuses as
- * px_tiles_write_vector. */
+ * tiles.json. Tiles that draw nothing are skipped; tables without features
+ * give an empty tileset at once. Statuses as px_tiles_write_vector. */
 px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
                                 const px_rtiles_options *opts, px_tiles_report *report);
 
