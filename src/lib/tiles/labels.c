@@ -174,43 +174,36 @@ static int anchor(const px__tgeom *g, double *ax, double *ay)
     return 1;
 }
 
-/* The label text of feature c->feat, into buf; 0 if empty. */
-static int label_text(const json_t *field, const px__sctx *c, char *buf, size_t len)
+/* The label text of feature c->feat, into buf; 0 if empty. The value of
+ * text-field (a string, or an expression coerced to one), with the legacy
+ * "{column}" tokens replaced by the feature's values. */
+static int label_text(const px__expr *field, px__sctx *c, char *buf, size_t len)
 {
+    char tpl[512];
+    const char *t = px__style_string(field, c, "", tpl, sizeof tpl);
     buf[0] = '\0';
-    const char *tpl = json_string_value(field);
-    if (tpl && strchr(tpl, '{')) {
-        /* Legacy template: "{name}" tokens replaced by the feature's values. */
-        size_t w = 0;
-        for (const char *p = tpl; *p && w + 1 < len;) {
-            const char *close = *p == '{' ? strchr(p, '}') : NULL;
-            if (!close) {
-                buf[w++] = *p++;
-                continue;
-            }
-            char col[128];
-            size_t n = (size_t)(close - p - 1) < sizeof col - 1 ? (size_t)(close - p - 1) : sizeof col - 1;
-            memcpy(col, p + 1, n);
-            col[n] = '\0';
-            p = close + 1;
-            int ci = px__tlayer_col(c->layer, col);
-            uint32_t id = ci < 0 ? PX__NOVAL : c->layer->vals[c->feat * c->layer->n_cols + (size_t)ci];
-            if (id == PX__NOVAL) continue;
-            const px__tval *v = &c->layer->values[id];
-            int k = v->type == PX_COL_TEXT  ? snprintf(buf + w, len - w, "%s", v->s)
-                    : v->type == PX_COL_INT ? snprintf(buf + w, len - w, "%lld", (long long)v->i)
-                                            : snprintf(buf + w, len - w, "%g", v->d);
-            if (k > 0) w += (size_t)k < len - w ? (size_t)k : len - w - 1;
+    size_t w = 0;
+    for (const char *p = t; *p && w + 1 < len;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (!close) {
+            buf[w++] = *p++;
+            continue;
         }
-        buf[w] = '\0';
-    } else {
-        px__sval v;
-        px__style_eval(field, c, &v);
-        if (v.t == PX__SV_STR && v.s)
-            snprintf(buf, len, "%s", v.s);
-        else if (v.t == PX__SV_NUM)
-            snprintf(buf, len, "%g", v.n);
+        char col[128];
+        size_t n = (size_t)(close - p - 1) < sizeof col - 1 ? (size_t)(close - p - 1) : sizeof col - 1;
+        memcpy(col, p + 1, n);
+        col[n] = '\0';
+        p = close + 1;
+        int ci = px__tlayer_col(c->layer, col);
+        uint32_t id = ci < 0 ? PX__NOVAL : c->layer->vals[c->feat * c->layer->n_cols + (size_t)ci];
+        if (id == PX__NOVAL) continue;
+        const px__tval *v = &c->layer->values[id];
+        int k = v->type == PX_COL_TEXT  ? snprintf(buf + w, len - w, "%s", v->s)
+                : v->type == PX_COL_INT ? snprintf(buf + w, len - w, "%lld", (long long)v->i)
+                                        : snprintf(buf + w, len - w, "%g", v->d);
+        if (k > 0) w += (size_t)k < len - w ? (size_t)k : len - w - 1;
     }
+    buf[w] = '\0';
     return buf[0] != '\0';
 }
 
