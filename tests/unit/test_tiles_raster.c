@@ -202,8 +202,17 @@ static void test_px_style_read_unsupported(void **state)
     px_ctx *ctx = NULL;
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     char *dir = px_test_tmpdir("style");
-    expect_refused(ctx, dir, "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\"}",
-                   PX_EUNSUPPORTED, "layer 'labels': layer type 'symbol' is not supported");
+    expect_refused(ctx, dir, "{\"id\": \"h\", \"type\": \"heatmap\", \"source-layer\": \"sites\"}",
+                   PX_EUNSUPPORTED, "layer 'h': layer type 'heatmap' is not supported");
+    /* Symbols: text labels only; icons are refused by name. */
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"icon-image\": \"dot\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout property 'icon-image' is not supported");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"symbol-placement\": \"line\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout 'symbol-placement': 'line' is not supported");
     expect_refused(ctx, dir,
                    "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
                    "{\"fill-pattern\": \"x\"}}",
@@ -393,6 +402,63 @@ static void test_px_tiles_write_raster_mbtiles(void **state)
     px_ctx_free(ctx);
 }
 
+/* Counts the raster tiles the run says it is about to draw. */
+static int count_raster_progress(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)done;
+    if (!strcmp(stage, "tiles: raster tiles")) *(uint64_t *)user += total;
+    return 0;
+}
+
+/* A style whose tables are empty renders nothing, at once: no tile is even
+ * considered (regression: the whole world was walked from zoom 10 up). */
+static void test_px_tiles_write_raster_empty_tables(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("raster_empty");
+    px_store *s = fx_store(ctx, dir);
+    px_table_writer *w = NULL;
+    px_table_schema es = {"flood_zones", "result", PX_GEOM_POLYGON, 1, fx_path_cols};
+    assert_int_equal(px_store_table_create(s, &es, &w), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    char *path = write_style(dir, "e.json",
+                             STYLE_HEAD "{\"id\": \"bg\", \"type\": \"background\", \"paint\": "
+                                        "{\"background-color\": \"#ffffff\"}},"
+                                        "{\"id\": \"f\", \"type\": \"fill\", \"source\": \"proxima\", "
+                                        "\"source-layer\": \"flood_zones\"}" STYLE_TAIL);
+    px_style *st = NULL;
+    assert_int_equal(px_style_read(ctx, path, &st), PX_OK);
+    px_rtiles_options o;
+    px_rtiles_options_default(&o);
+    o.minzoom = 0;
+    o.maxzoom = 22;
+    uint64_t considered = 0;
+    px_ctx_set_progress(ctx, count_raster_progress, &considered);
+    char *out = px_test_path(dir, "e.mbtiles");
+    px_tiles_report r;
+    memset(&r, 0xff, sizeof r);
+    assert_int_equal(px_tiles_write_raster(ctx, s, st, out, &o, &r), PX_OK);
+    assert_int_equal(r.n_tiles, 0);
+    assert_int_equal(r.n_features, 0);
+    assert_int_equal(considered, 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tiles", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    px_style_free(st);
+    free(out);
+    free(path);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_px_style_read_unsupported),
         cmocka_unit_test(test_px__style_eval_zoom_and_legacy),
         cmocka_unit_test(test_px_tiles_write_raster_mbtiles),
+        cmocka_unit_test(test_px_tiles_write_raster_empty_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

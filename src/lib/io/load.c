@@ -67,6 +67,13 @@ static px_status describe(px_store *store, px_layer_id id, const px__source *src
         strcat(filter, f);
     }
     px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, filter, note);
+    /* The sources' credits, for tiles and maps (px_tiles_attribution);
+     * "" rather than nothing, so that a reload without one clears it. */
+    char *credit = joined(srcs, n, offsetof(px__source, attribution));
+    char key[96];
+    snprintf(key, sizeof key, "attribution:%s", px_layer_name(id));
+    if (rc == PX_OK) rc = px_store_set_setting(store, key, credit ? credit : "");
+    free(credit);
     free(source);
     free(layer);
     free(filter);
