@@ -38,6 +38,11 @@ extern const char px_usage_cycle[];
 int cmd_tiles(px_cli *cli, int argc, char **argv);
 extern const char px_usage_tiles[];
 
+/* print: declarations */
+int cmd_map(px_cli *cli, int argc, char **argv);
+int cmd_report(px_cli *cli, int argc, char **argv);
+extern const char px_usage_map[], px_usage_report[];
+
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
 static const px_command commands[] = {
@@ -63,6 +68,10 @@ static const px_command commands[] = {
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
+
+    /* print: commands */
+    {"map", cmd_map, "print-ready map (PDF, PNG, SVG; A4/A3) from a style, or an atlas per commune", px_usage_map},
+    //{"report", cmd_report, "council report: report.html, report.pdf and report.md from the results", px_usage_report},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
