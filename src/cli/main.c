@@ -71,7 +71,7 @@ static const px_command commands[] = {
 
     /* print: commands */
     {"map", cmd_map, "print-ready map (PDF, PNG, SVG; A4/A3) from a style, or an atlas per commune", px_usage_map},
-    //{"report", cmd_report, "council report: report.html, report.pdf and report.md from the results", px_usage_report},
+    {"report", cmd_report, "council report: report.html, report.pdf and report.md from the results", px_usage_report},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -83,6 +83,104 @@ static void footer(cairo_t *cr, const px_map_layout *L, const char *attribution,
     px__text(cr, L->footer.x, L->footer.y + 2, L->footer.w, "DejaVu Sans 6.5", PX__LEFT, line);
 }
 
+/* Everything a page needs, loaded once for all pages. */
+typedef struct mapjob {
+    px__styled *styled;
+    px__mcommune *cs;
+    size_t n_cs;
+    double box[4];
+    char *attribution;
+    const char *title, *name, *date;
+    char today[16];
+} mapjob;
+
+static void mapjob_free(mapjob *j)
+{
+    free(j->attribution);
+    px__mcommunes_free(j->cs, j->n_cs);
+    px__styled_free(j->styled);
+    memset(j, 0, sizeof *j);
+}
+
+static px_status mapjob_load(px_ctx *ctx, px_store *store, const px_style *style, const px_map_options *o, mapjob *j)
+{
+    memset(j, 0, sizeof *j);
+    px__today(j->today, sizeof j->today);
+    j->date = o->date ? o->date : j->today;
+    px_status rc = px__styled_load(ctx, store, style, &j->styled);
+    if (rc == PX_OK) rc = px__mcommunes_load(ctx, store, &j->cs, &j->n_cs);
+    if (rc != PX_OK) goto fail;
+    if (o->atlas && !j->n_cs) {
+        rc = px__error(ctx, PX_ENOTFOUND, "%s: an atlas needs the communes layer, which the project does not have",
+                       px_store_path(store));
+        goto fail;
+    }
+    if (px__map_extent(ctx, store, j->styled, o->extent, j->cs, j->n_cs, j->box)) {
+        rc = px_ctx_errcode(ctx) != PX_OK ? px_ctx_errcode(ctx) : PX_EPROJ;
+        goto fail;
+    }
+    j->name = px__style_name(style);
+    const char *base = strrchr(px__style_path(style), '/');
+    base = base ? base + 1 : px__style_path(style);
+    j->title = o->title ? o->title : j->name ? j->name : base;
+    if (!(j->attribution = o->attribution ? px__strdup(o->attribution) : px__map_attribution(store, style))) {
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        goto fail;
+    }
+    return PX_OK;
+fail:
+    mapjob_free(j);
+    return rc;
+}
+
+/* Draw page `p` (atlas: commune p; else the whole map) onto `cr`. */
+static px_status map_page(px_ctx *ctx, cairo_t *cr, px_store *store, const px_style *style, const px_map_options *o,
+                          const mapjob *j, size_t p, px_map_report *rep)
+{
+    px_map_layout L = px_map_page_layout(o->page, o->landscape);
+    px__mapdraw md = {.store = store, .style = style, .styled = j->styled, .communes = j->cs, .n_communes = j->n_cs,
+                      .labels = o->labels >= 0, .highlight = -1};
+    char sub[512];
+    const char *t = j->title;
+    double pbox[4];
+    memcpy(pbox, j->box, sizeof pbox);
+    if (o->atlas) {
+        md.highlight = (long)p;
+        memcpy(pbox, j->cs[p].box, sizeof pbox);
+        t = j->cs[p].name;
+        snprintf(sub, sizeof sub, "%s. Commune %s (%zu of %zu). %s", j->title, j->cs[p].id, p + 1, j->n_cs, j->date);
+    } else {
+        int both = j->name && o->title && strcmp(j->name, o->title);
+        snprintf(sub, sizeof sub, "%s%s%s", both ? j->name : "", both ? ". " : "", j->date);
+    }
+    header(cr, &L, t, sub);
+    double scale = 0, bar = 0;
+    size_t nd = px__map_draw(ctx, cr, &md, pbox, L.frame, L.legend, &scale, &bar);
+    if (nd == (size_t)-1) return px_ctx_errcode(ctx) != PX_OK ? px_ctx_errcode(ctx) : PX_EPROJ;
+    footer(cr, &L, j->attribution, j->date, scale, o->page, px_store_crs(store));
+    rep->n_features += nd;
+    if (rep->n_pages == 0) rep->scale = scale, rep->scalebar_m = bar;
+    rep->n_pages++;
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return px__error(ctx, PX_ENOMEM, "map: drawing failed: %s", cairo_status_to_string(cairo_status(cr)));
+    return PX_OK;
+}
+
+px_status px__map_onto(px_ctx *ctx, cairo_t *cr, px_store *store, const px_style *style, const px_map_options *o,
+                       px_map_report *report)
+{
+    mapjob j;
+    px_map_options one = *o;
+    one.atlas = 0;
+    px_map_report rep = {0};
+    px_status rc = mapjob_load(ctx, store, style, &one, &j);
+    if (rc != PX_OK) return rc;
+    rc = map_page(ctx, cr, store, style, &one, &j, 0, &rep);
+    mapjob_free(&j);
+    if (rc == PX_OK && report) *report = rep;
+    return rc;
+}
+
 px_status px_map_write(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
                        const px_map_options *opts, px_map_report *report)
 {
@@ -99,78 +197,27 @@ px_status px_map_write(px_ctx *ctx, px_store *store, const px_style *style, cons
     if (o.atlas && px__print_format(out_path) != PX__FMT_PDF)
         return px__error(ctx, PX_EINVAL, "%s: an atlas is one PDF of one page per commune: the output must end in .pdf",
                          out_path);
-    char today[16], *attribution = NULL;
-    px__today(today, sizeof today);
-    const char *date = o.date ? o.date : today;
-    px__styled *styled = NULL;
-    px__mcommune *cs = NULL;
-    size_t n_cs = 0;
+    mapjob j;
     px__page pg = {0};
     px_map_report rep = {0};
-    px_status rc = px__styled_load(ctx, store, style, &styled);
+    px_status rc = mapjob_load(ctx, store, style, &o, &j);
     if (rc != PX_OK) return rc;
-    if ((rc = px__mcommunes_load(ctx, store, &cs, &n_cs)) != PX_OK) goto done;
-    if (o.atlas && !n_cs) {
-        rc = px__error(ctx, PX_ENOTFOUND, "%s: an atlas needs the communes layer, which the project does not have",
-                       px_store_path(store));
-        goto done;
-    }
-    double box[4];
-    if (px__map_extent(ctx, store, styled, o.extent, cs, n_cs, box)) {
-        rc = px_ctx_errcode(ctx) != PX_OK ? px_ctx_errcode(ctx) : PX_EPROJ;
-        goto done;
-    }
-    const char *name = px__style_name(style);
-    const char *base = strrchr(px__style_path(style), '/');
-    base = base ? base + 1 : px__style_path(style);
-    const char *title = o.title ? o.title : name ? name : base;
-    if (!(attribution = o.attribution ? px__strdup(o.attribution) : px__map_attribution(store, style))) {
-        rc = px__error(ctx, PX_ENOMEM, "out of memory");
-        goto done;
-    }
     px_map_layout L = px_map_page_layout(o.page, o.landscape);
-    if ((rc = px__page_open(ctx, out_path, L.page_w, L.page_h, o.dpi, title, date, &pg)) != PX_OK) goto done;
-    px__mapdraw md = {.store = store, .style = style, .styled = styled, .communes = cs, .n_communes = n_cs,
-                      .labels = o.labels >= 0, .highlight = -1};
-    size_t n_pages = o.atlas ? n_cs : 1;
+    if ((rc = px__page_open(ctx, out_path, L.page_w, L.page_h, o.dpi, j.title, j.date, &pg)) != PX_OK) {
+        mapjob_free(&j);
+        return rc;
+    }
+    size_t n_pages = o.atlas ? j.n_cs : 1;
     for (size_t p = 0; p < n_pages && rc == PX_OK; p++) {
         if (p) px__page_next(&pg);
-        char sub[512];
-        const char *t = title;
-        double pbox[4];
-        memcpy(pbox, box, sizeof pbox);
-        if (o.atlas) {
-            md.highlight = (long)p;
-            memcpy(pbox, cs[p].box, sizeof pbox);
-            t = cs[p].name;
-            snprintf(sub, sizeof sub, "%s. Commune %s (%zu of %zu). %s", title, cs[p].id, p + 1, n_cs, date);
-        } else {
-            snprintf(sub, sizeof sub, "%s%s%s", name && o.title ? name : "", name && o.title ? ". " : "", date);
-        }
-        header(pg.cr, &L, t, sub);
-        double scale = 0, bar = 0;
-        size_t nd = px__map_draw(ctx, pg.cr, &md, pbox, L.frame, L.legend, &scale, &bar);
-        if (nd == (size_t)-1) {
-            rc = px_ctx_errcode(ctx) != PX_OK ? px_ctx_errcode(ctx) : PX_EPROJ;
-            break;
-        }
-        footer(pg.cr, &L, attribution, date, scale, o.page, px_store_crs(store));
-        rep.n_features += nd;
-        if (p == 0) rep.scale = scale, rep.scalebar_m = bar;
-        rep.n_pages++;
-        if (cairo_status(pg.cr) != CAIRO_STATUS_SUCCESS)
-            rc = px__error(ctx, PX_ENOMEM, "%s: drawing failed: %s", out_path, cairo_status_to_string(cairo_status(pg.cr)));
-        else
-            rc = px__progress(ctx, "map: pages", p + 1, n_pages);
+        rc = map_page(ctx, pg.cr, store, style, &o, &j, p, &rep);
+        if (rc == PX_OK) rc = px__progress(ctx, "map: pages", p + 1, n_pages);
     }
     if (rc == PX_OK)
         rc = px__page_close(ctx, &pg);
     else
         px__page_abort(&pg);
-done:
-    free(attribution);
-    px__mcommunes_free(cs, n_cs);
-    px__styled_free(styled);
+    mapjob_free(&j);
     if (rc == PX_OK && report) *report = rep;
     return rc;
 }

@@ -130,6 +130,11 @@ size_t px__map_draw(px_ctx *ctx, cairo_t *cr, const px__mapdraw *md, const doubl
 int px__map_extent(px_ctx *ctx, px_store *store, const void *styled, const px_bbox *extent,
                    const px__mcommune *communes, size_t n_communes, double box[4]);
 
+/* Draw one map page (never an atlas) of `style` onto `cr` (a page of the
+ * options' size), loading what it needs. Used by the report's PDF. */
+px_status px__map_onto(px_ctx *ctx, cairo_t *cr, px_store *store, const px_style *style, const px_map_options *o,
+                       px_map_report *report);
+
 /* The attribution line for `style`: the project's "attribution" setting,
  * else the style's source attributions and the layers' sources. Caller frees. */
 char *px__map_attribution(px_store *store, const px_style *style);
