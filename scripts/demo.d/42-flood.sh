@@ -3,4 +3,4 @@
 # The demo's flood zones are proxies (bands along rivers), not hazard maps.
 set -euo pipefail
 "$PROXIMA" layers "$PROJECT" | grep -q '^net_edges ' || "$PROXIMA" network "$PROJECT" >/dev/null
-"$PROXIMA" flood "$PROJECT" --scenario high -o "$OUT"
+"$PROXIMA" flood "$PROJECT" --hazard high -o "$OUT"

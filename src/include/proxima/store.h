@@ -97,6 +97,11 @@ int px_store_srid(const px_store *store);
 /* Path of the store file; borrowed. */
 const char *px_store_path(const px_store *store);
 
+/* A WGS84 longitude/latitude (degrees) in the project CRS: *x, *y on success.
+ * Returns PX_EINVAL (NULL, or lon/lat not finite or out of range), PX_ECRS
+ * or PX_EPROJ (PROJ cannot transform the point; the message names it). */
+px_status px_store_lonlat_to_xy(px_ctx *ctx, const px_store *store, double lon, double lat, double *x, double *y);
+
 /* ---- transactions ------------------------------------------------------- */
 
 px_status px_store_begin(px_store *store);
@@ -190,6 +195,9 @@ typedef struct px_table_info {
     char *note;             /* e.g. "proxy: ..."; may be NULL */
     char *updated_at;       /* ISO 8601 UTC */
     char *version;          /* Proxima version that wrote it */
+    int64_t revision;       /* the project's write counter when it was last written */
+    char *inputs;           /* JSON {"table": revision, ...} of the tables read to make it; NULL if none */
+    char *stale;            /* NULL when current; else why not, e.g. "population changed since" */
 } px_table_info;
 
 /* Every table the project holds, sorted by name. *out is caller-frees with
@@ -201,6 +209,14 @@ px_status px_store_tables(px_store *store, px_table_info **out, size_t *n_out);
 px_status px_store_table_info(px_store *store, const char *name, px_table_info **out);
 
 void px_table_info_free(px_table_info *infos, size_t n);
+
+/* Note table `name` as an input of the tables written next in this
+ * transaction (reads through px_store_reader_open and px_store_count are
+ * noted already; use this for inputs read through another connection, e.g.
+ * a helper thread's read-only store: call it before that connection reads,
+ * so that the snapshot is taken first). `name` is borrowed. Returns PX_OK,
+ * PX_EINVAL, PX_ENOMEM, or PX_EIO when another command holds the project. */
+px_status px_store_note_input(px_store *store, const char *name);
 
 /* Record where table `name` came from (each string borrowed, NULL allowed).
  * Call inside the transaction that wrote it. */
