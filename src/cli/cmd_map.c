@@ -35,7 +35,7 @@ const px_cmd_spec px_spec_map = {
              "colours and classes, commune names, scale bar, north arrow, sources and\n"
              "attribution, date. The same MapLibre styles as `proxima tiles` and the viewer.\n"
              "stdout: pages, features drawn, scale (1:N) and scale bar length of the first page.\n",
-    .examples = "proxima map demo.sqlite --style styles/equity.json -o equity.pdf --title \"Health, on foot\"\n"
+    .examples = "proxima map demo.sqlite --style styles/equity.json -o equity.pdf --title Health\n"
                 "proxima map demo.sqlite --style styles/flood.json -o flood.png --page A3 --landscape\n"
                 "proxima map demo.sqlite --style styles/quarter-hour.json --atlas -o atlas.pdf\n",
 };

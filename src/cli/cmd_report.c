@@ -18,7 +18,7 @@ static const px_opt report_opts[] = {
     {"style", 0, PX_OPT_PATH, "STYLE.json", .flags = PX_OPTF_REPEAT,
      .help = "a map to include (repeat; default: every style of --styles-dir whose tables the project has)"},
     {"styles-dir", 0, PX_OPT_PATH, "DIR", .help = "folder of the default maps' styles (default: the source tree's styles/)"},
-    {"top", 0, PX_OPT_INT, "N", 1, 100, .def = "5", .help = "brownfield sites listed per use"},
+    {"top", 0, PX_OPT_INT, "N", 1, 10000, .def = "5", .help = "brownfield sites listed per use"},
     {0}};
 
 const px_cmd_spec px_spec_report = {
