@@ -8,13 +8,14 @@
  * layers' sources, notes and dates (px_tables), and warnings for thin data
  * (categories with fewer than 3 services, communes with fewer than 5
  * population units), proxies, residents beyond the snapping distance and
- * results older than the layers they come from. Features rejected at load
+ * results the store marks stale (an input changed since). Features rejected at load
  * time are not kept by the store: the box says so.
  */
 #include "report_int.h"
 #include "../tiles/tiles_frame.h"
 
 #include <dirent.h>
+#include <glib.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -164,12 +165,9 @@ px_status px__report_quality(px__rbuild *b)
     px_status rc = px_store_tables(b->store, &ti, &n);
     if (rc != PX_OK) return rc;
     px__buf lines = {0}, layers = {0};
-    char newest_layer[40] = "";
     for (size_t i = 0; i < n; i++) {
         if (!ti[i].kind || strcmp(ti[i].kind, "layer")) continue;
         px__buf_printf(&layers, "%s%s %lld", layers.n ? ", " : "", ti[i].name, (long long)ti[i].n_rows);
-        if (ti[i].updated_at && strcmp(ti[i].updated_at, newest_layer) > 0)
-            snprintf(newest_layer, sizeof newest_layer, "%s", ti[i].updated_at);
     }
     px__buf_printf(&lines, "Features per layer: %s.", layers.n ? layers.p : "no layer loaded");
     /* Services per category. */
@@ -225,8 +223,9 @@ px_status px__report_quality(px__rbuild *b)
         if (px_store_reader_open(b->store, "access_origins", NULL, 0, NULL, &r) == PX_OK) {
             int ic = px_table_reader_column_index(r, "commune_id"), icount = px_table_reader_column_index(r, "count");
             int iw = px_table_reader_column_index(r, "walk_snap_m"), ib = px_table_reader_column_index(r, "bike_snap_m");
-            char *ids[1024];
-            size_t per[1024], nid = 0;
+            /* Population units per commune, counted through a hash of the ids
+             * (a million origins make a list search too slow). */
+            GHashTable *per = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
             double unsnapped[2] = {0, 0};
             int has = 0;
             while (px_table_reader_next(r, &has) == PX_OK && has) {
@@ -237,18 +236,23 @@ px_status px__report_quality(px__rbuild *b)
                 if (iw >= 0 && px_table_reader_is_null(r, (size_t)iw)) unsnapped[0] += cnt;
                 if (ib >= 0 && px_table_reader_is_null(r, (size_t)ib)) unsnapped[1] += cnt;
                 if (!id) continue;
-                size_t k = 0;
-                while (k < nid && strcmp(ids[k], id))
-                    k++;
-                if (k == nid && nid < 1024 && (ids[nid] = px__strdup(id))) per[nid++] = 0;
-                if (k < nid) per[k]++;
+                gpointer old = g_hash_table_lookup(per, id);
+                if (old)
+                    g_hash_table_replace(per, g_strdup(id), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(old) + 1));
+                else
+                    g_hash_table_insert(per, g_strdup(id), GSIZE_TO_POINTER(1));
             }
             px_table_reader_close(r);
-            for (size_t k = 0; k < nid; k++) {
-                if (per[k] < 5)
-                    warn(doc, &lines, "thin data: commune %s has only %zu population unit(s): its shares are coarse", ids[k], per[k]);
-                free(ids[k]);
+            /* In id order, so the report reads the same every time. */
+            GList *keys = g_list_sort(g_hash_table_get_keys(per), (GCompareFunc)strcmp);
+            for (GList *k = keys; k; k = k->next) {
+                size_t units = GPOINTER_TO_SIZE(g_hash_table_lookup(per, k->data));
+                if (units < 5)
+                    warn(doc, &lines, "thin data: commune %s has only %zu population unit(s): its shares are coarse",
+                         (const char *)k->data, units);
             }
+            g_list_free(keys);
+            g_hash_table_destroy(per);
             if (unsnapped[0] > 0)
                 warn(doc, &lines, "%.0f residents are farther than the snapping distance from the walking network "
                      "(counted as unserved)", round(unsnapped[0]));
@@ -262,10 +266,8 @@ px_status px__report_quality(px__rbuild *b)
     for (size_t i = 0; i < n; i++) {
         if (ti[i].note && (!strncmp(ti[i].note, "proxy", 5) || !strncmp(ti[i].note, "candidates", 10)))
             warn(doc, &lines, "%s is derived data: %s", ti[i].name, ti[i].note);
-        if (ti[i].kind && !strcmp(ti[i].kind, "result") && ti[i].updated_at && *newest_layer &&
-            strcmp(ti[i].updated_at, newest_layer) < 0)
-            warn(doc, &lines, "%s was computed before the layers were last loaded (%s): rerun its analysis", ti[i].name,
-                 newest_layer);
+        if (ti[i].stale && *ti[i].stale)
+            warn(doc, &lines, "%s is out of date: %s; rerun its analysis", ti[i].name, ti[i].stale);
     }
     px__rdoc_heading(doc, 1, "Data quality");
     px__rblock *box = px__rdoc_add(doc, PX__RB_BOX);

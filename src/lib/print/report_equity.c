@@ -7,8 +7,10 @@
  *
  * Left out: FGT indices and the Theil decomposition (in equity_summary.csv).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "report_int.h"
 
+#include <glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,25 @@ static void fmtn(char *buf, size_t len, const char *f, double v)
         snprintf(buf, len, "n/a");
     else
         snprintf(buf, len, f, v);
+}
+
+/* Communes by mean ratio ascending (NaN last), ties by commune id. */
+typedef struct rowsort {
+    const double *mean;
+    const px__rdata *c;
+    int cid;
+    const size_t *first;
+} rowsort;
+
+static int cmp_mean(const void *a, const void *b, void *user)
+{
+    const rowsort *s = user;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double x = s->mean[i], y = s->mean[j];
+    if (isnan(x) != isnan(y)) return isnan(x) ? 1 : -1;
+    if (!isnan(x) && x != y) return x < y ? -1 : 1;
+    const char *p = px__rdata_txt(s->c, s->first[i], s->cid), *q = px__rdata_txt(s->c, s->first[j], s->cid);
+    return strcmp(p ? p : "", q ? q : "");
 }
 
 px_status px__report_equity(px__rbuild *b)
@@ -79,88 +100,100 @@ px_status px__report_equity(px__rbuild *b)
         cpo = px__rdata_col(c, "population");
     static const char *const modes[] = {"walk", "bike"};
     for (int m = 0; m < 2 && !doc->failed; m++) {
-        /* Categories and communes of this mode, in table order. */
-        const char *cats[32], *ids[512];
+        /* Categories (in table order) and communes of this mode, each row put
+         * in its (commune, category) cell through a hash of the ids. */
+        const char *cats[32];
         size_t n_cats = 0, n_ids = 0;
-        for (size_t r = 0; r < c->n_rows; r++) {
+        GHashTable *where = g_hash_table_new(g_str_hash, g_str_equal);
+        size_t *first = malloc((c->n_rows + 1) * sizeof *first);
+        double *ratio = NULL, *rank = NULL, *mean = NULL;
+        size_t *order = NULL;
+        for (size_t r = 0; first && r < c->n_rows; r++) {
             if (!same(px__rdata_txt(c, r, cm), modes[m]) || !same(px__rdata_txt(c, r, cme), method)) continue;
             const char *cat = px__rdata_txt(c, r, cc), *id = px__rdata_txt(c, r, cid);
             size_t k = 0;
             while (k < n_cats && !same(cats[k], cat))
                 k++;
             if (k == n_cats && n_cats < 32 && cat) cats[n_cats++] = cat;
-            k = 0;
-            while (k < n_ids && !same(ids[k], id))
-                k++;
-            if (k == n_ids && n_ids < 512 && id) ids[n_ids++] = id;
+            if (id && !g_hash_table_contains(where, id)) {
+                g_hash_table_insert(where, (gpointer)id, GSIZE_TO_POINTER(n_ids + 1));
+                first[n_ids++] = r;
+            }
         }
-        if (!n_cats) continue;
-        /* Mean ratio per commune, to rank the rows (least served first). */
-        double mean[512];
-        size_t first[512];
-        for (size_t i = 0; i < n_ids; i++) {
-            double sum = 0;
-            int k = 0;
-            first[i] = 0;
+        if (n_cats && first) {
+            ratio = malloc(n_ids * n_cats * sizeof *ratio);
+            rank = malloc(n_ids * n_cats * sizeof *rank);
+            mean = malloc((n_ids + 1) * sizeof *mean);
+            order = malloc((n_ids + 1) * sizeof *order);
+        }
+        if (!first || (n_cats && (!ratio || !rank || !mean || !order))) {
+            rc = px__error(b->ctx, PX_ENOMEM, "out of memory");
+        } else if (n_cats) {
+            for (size_t i = 0; i < n_ids * n_cats; i++)
+                ratio[i] = rank[i] = NAN;
             for (size_t r = 0; r < c->n_rows; r++) {
-                if (!same(px__rdata_txt(c, r, cm), modes[m]) || !same(px__rdata_txt(c, r, cme), method) ||
-                    !same(px__rdata_txt(c, r, cid), ids[i]))
-                    continue;
-                if (!k) first[i] = r;
-                double v = px__rdata_num(c, r, cra);
-                if (!isnan(v)) sum += v;
-                k++;
+                if (!same(px__rdata_txt(c, r, cm), modes[m]) || !same(px__rdata_txt(c, r, cme), method)) continue;
+                const char *cat = px__rdata_txt(c, r, cc), *id = px__rdata_txt(c, r, cid);
+                size_t ci = id ? GPOINTER_TO_SIZE(g_hash_table_lookup(where, id)) : 0, k = 0;
+                while (k < n_cats && !same(cats[k], cat))
+                    k++;
+                if (!ci || k == n_cats) continue;
+                ratio[(ci - 1) * n_cats + k] = px__rdata_num(c, r, cra);
+                rank[(ci - 1) * n_cats + k] = px__rdata_num(c, r, crk);
             }
-            mean[i] = k ? sum / k : NAN;
-        }
-        size_t order[512];
-        for (size_t i = 0; i < n_ids; i++)
-            order[i] = i;
-        for (size_t i = 1; i < n_ids; i++) /* insertion sort: a few hundred communes at most */
-            for (size_t j = i; j > 0; j--) {
-                double a = mean[order[j - 1]], bb = mean[order[j]];
-                int swap = (isnan(a) && !isnan(bb)) || (!isnan(a) && !isnan(bb) && bb < a) ||
-                           (a == bb && strcmp(ids[order[j - 1]], ids[order[j]]) > 0);
-                if (!swap) break;
-                size_t x = order[j];
-                order[j] = order[j - 1];
-                order[j - 1] = x;
+            /* Mean ratio per commune ranks the rows, least served first. */
+            for (size_t i = 0; i < n_ids; i++) {
+                double sum = 0;
+                int k = 0;
+                for (size_t j = 0; j < n_cats; j++)
+                    if (!isnan(ratio[i * n_cats + j])) sum += ratio[i * n_cats + j], k++;
+                mean[i] = k ? sum / k : NAN;
+                order[i] = i;
             }
-        const char *h2[40];
-        char hb[32][96];
-        unsigned char r2[40];
-        h2[0] = "Commune", h2[1] = "Residents", h2[2] = "Mean ratio";
-        r2[0] = 0, r2[1] = r2[2] = 1;
-        for (size_t k = 0; k < n_cats; k++) {
-            snprintf(hb[k], sizeof hb[k], "%s ratio (rank)", cats[k]);
-            h2[3 + k] = hb[k];
-            r2[3 + k] = 1;
-        }
-        char cap[160];
-        snprintf(cap, sizeof cap, "Ratio to the regional mean per commune, %s (rank 1 = least served)",
-                 !strcmp(modes[m], "walk") ? "on foot" : "by bike");
-        px__rblock *t2 = px__rdoc_table(doc, cap, src_c, 3 + n_cats, h2, r2);
-        for (size_t i = 0; i < n_ids; i++) {
-            size_t ci = order[i];
-            char cells[40][48];
-            const char *row[40];
-            const char *nm = px__rdata_txt(c, first[ci], cnm);
-            snprintf(cells[0], sizeof cells[0], "%.47s", nm ? nm : ids[ci]);
-            fmtn(cells[1], sizeof cells[1], "%.0f", px__rdata_num(c, first[ci], cpo));
-            fmtn(cells[2], sizeof cells[2], "%.2f", mean[ci]);
+            rowsort rs = {mean, c, cid, first};
+            qsort_r(order, n_ids, sizeof *order, cmp_mean, &rs);
+            const char *h2[40];
+            char hb[32][96];
+            unsigned char r2[40];
+            h2[0] = "Commune", h2[1] = "Residents", h2[2] = "Mean ratio";
+            r2[0] = 0, r2[1] = r2[2] = 1;
             for (size_t k = 0; k < n_cats; k++) {
-                snprintf(cells[3 + k], sizeof cells[3 + k], "n/a");
-                for (size_t r = 0; r < c->n_rows; r++)
-                    if (same(px__rdata_txt(c, r, cm), modes[m]) && same(px__rdata_txt(c, r, cme), method) &&
-                        same(px__rdata_txt(c, r, cid), ids[ci]) && same(px__rdata_txt(c, r, cc), cats[k])) {
-                        double v = px__rdata_num(c, r, cra), rk = px__rdata_num(c, r, crk);
-                        if (!isnan(v)) snprintf(cells[3 + k], sizeof cells[3 + k], "%.2f (%.0f)", v, rk);
-                    }
+                snprintf(hb[k], sizeof hb[k], "%s ratio (rank)", cats[k]);
+                h2[3 + k] = hb[k];
+                r2[3 + k] = 1;
             }
-            for (size_t k = 0; k < 3 + n_cats; k++)
-                row[k] = cells[k];
-            px__rdoc_row(doc, t2, row);
+            char cap[160];
+            snprintf(cap, sizeof cap, "Ratio to the regional mean per commune, %s (rank 1 = least served)",
+                     !strcmp(modes[m], "walk") ? "on foot" : "by bike");
+            px__rblock *t2 = px__rdoc_table(doc, cap, src_c, 3 + n_cats, h2, r2);
+            for (size_t i = 0; i < n_ids; i++) {
+                size_t ci = order[i];
+                char cells[40][48];
+                const char *row[40];
+                const char *nm = px__rdata_txt(c, first[ci], cnm);
+                snprintf(cells[0], sizeof cells[0], "%.47s", nm ? nm : px__rdata_txt(c, first[ci], cid));
+                fmtn(cells[1], sizeof cells[1], "%.0f", px__rdata_num(c, first[ci], cpo));
+                fmtn(cells[2], sizeof cells[2], "%.2f", mean[ci]);
+                for (size_t k = 0; k < n_cats; k++) {
+                    double v = ratio[ci * n_cats + k], rk = rank[ci * n_cats + k];
+                    if (isnan(v))
+                        snprintf(cells[3 + k], sizeof cells[3 + k], "n/a");
+                    else
+                        snprintf(cells[3 + k], sizeof cells[3 + k], "%.2f (%.0f)", v, rk);
+                }
+                for (size_t k = 0; k < 3 + n_cats; k++)
+                    row[k] = cells[k];
+                px__rdoc_row(doc, t2, row);
+            }
         }
+        g_hash_table_destroy(where);
+        free(first);
+        free(ratio);
+        free(rank);
+        free(mean);
+        free(order);
+        if (rc != PX_OK) break;
+        if (!n_cats) continue;
         /* Lorenz curves of this mode. */
         if (!l) continue;
         px__chart_lorenz *lz = calloc(1, sizeof *lz);

@@ -10,6 +10,7 @@
  */
 #include "report_int.h"
 
+#include <glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,16 +74,28 @@ px_status px__report_flood(px__rbuild *b)
         cr = px__rdata_col(d, "residents"), cs = px__rdata_col(d, "residents_share"), csv = px__rdata_col(d, "services"),
         cba = px__rdata_col(d, "brownfield_area_m2");
     /* One line per commune from its rows per class. */
-    size_t n = 0;
-    const char *ids[1024], *names[1024];
-    double any[1024], share[1024], high[1024], med[1024], low[1024], serv[1024], bf[1024];
-    for (size_t r = 0; r < d->n_rows && n < 1024; r++) {
+    /* One line per commune: its rows per class gathered through a hash of the ids. */
+    size_t n = 0, m = d->n_rows + 1;
+    const char **ids = calloc(m, sizeof *ids), **names = calloc(m, sizeof *names);
+    double *vals = calloc(7 * m, sizeof *vals);
+    size_t *idx = calloc(m, sizeof *idx);
+    GHashTable *where = g_hash_table_new(g_str_hash, g_str_equal);
+    if (!ids || !names || !vals || !idx) {
+        free(ids), free(names), free(vals), free(idx);
+        g_hash_table_destroy(where);
+        free(src);
+        px__rdata_free(d);
+        return px__error(b->ctx, PX_ENOMEM, "out of memory");
+    }
+    double *any = vals, *share = vals + m, *high = vals + 2 * m, *med = vals + 3 * m, *low = vals + 4 * m,
+           *serv = vals + 5 * m, *bf = vals + 6 * m;
+    for (size_t r = 0; r < d->n_rows; r++) {
         const char *id = px__rdata_txt(d, r, cid);
         if (!id || is_region(id)) continue;
-        size_t k = 0;
-        while (k < n && !same(ids[k], id))
-            k++;
+        size_t k = GPOINTER_TO_SIZE(g_hash_table_lookup(where, id));
+        k = k ? k - 1 : n;
         if (k == n) {
+            g_hash_table_insert(where, (gpointer)id, GSIZE_TO_POINTER(n + 1));
             ids[n] = id;
             const char *nm = px__rdata_txt(d, r, cnm);
             names[n] = nm ? nm : id;
@@ -103,7 +116,6 @@ px_status px__report_flood(px__rbuild *b)
         else if (same(h, "low"))
             low[k] = v;
     }
-    size_t idx[1024];
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
     sort_desc(idx, n, share, names);
@@ -137,6 +149,8 @@ px_status px__report_flood(px__rbuild *b)
         snprintf(c[j], sizeof c[j], "%.0f", tot[j]);
     const char *row[] = {"", "All communes", c[0], "", c[1], c[2], c[3], c[4], c[5]};
     px__rdoc_row(doc, t, row);
+    g_hash_table_destroy(where);
+    free(ids), free(names), free(vals), free(idx);
     free(src);
     px__rdata_free(d);
     doc->n_sections++;
@@ -221,11 +235,19 @@ px_status px__report_cycle(px__rbuild *b)
     int vid = px__rdata_col(cov, "commune_id"), vpct = px__rdata_col(cov, "covered_pct"),
         vrt = px__rdata_col(cov, "route_m_per_1000");
     int nid = px__rdata_col(con, "commune_id"), nsc = px__rdata_col(con, "score");
-    size_t n = 0, idx[1024];
+    size_t n = 0, m = base->n_rows + 1;
     long region = -1;
-    double score[1024], pct[1024], route[1024];
-    const char *keys[1024];
-    for (size_t r = 0; r < base->n_rows && r < 1024; r++) {
+    size_t *idx = calloc(m, sizeof *idx);
+    double *vals = calloc(3 * m, sizeof *vals);
+    const char **keys = calloc(m, sizeof *keys);
+    if (!idx || !vals || !keys) {
+        free(idx), free(vals), free(keys), free(s1), free(s2), free(src);
+        px__rdata_free(cov);
+        px__rdata_free(con);
+        return px__error(b->ctx, PX_ENOMEM, "out of memory");
+    }
+    double *score = vals, *pct = vals + m, *route = vals + 2 * m;
+    for (size_t r = 0; r < base->n_rows; r++) {
         const char *id = px__rdata_txt(base, r, bid);
         score[r] = pct[r] = route[r] = NAN;
         for (size_t q = 0; cov && q < cov->n_rows; q++)
@@ -263,6 +285,7 @@ px_status px__report_cycle(px__rbuild *b)
         const char *row[] = {c[0], c[1], c[2], c[3], c[4], c[5]};
         px__rdoc_row(doc, t, row);
     }
+    free(idx), free(vals), free(keys);
     free(s1);
     free(s2);
     free(src);
