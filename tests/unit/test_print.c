@@ -280,6 +280,71 @@ static void test_px_map_page_layout_sizes(void **state)
     }
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *p = malloc((size_t)n + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+    p[n] = 0;
+    fclose(f);
+    return p;
+}
+
+/* The comparison hook: changes handed in are listed first, with A, B and
+ * B - A; analyses that did not run are named with the command to run. */
+static void test_px_report_write_compare(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("print_report");
+    px_store *s = make_project(ctx, dir);
+    char *style = px_test_path(dir, "style.json");
+    px_style_free(make_style(ctx, dir));
+    px_report_change ch[2] = {
+        {"access_communes", "A", "Alpha", "", "walk_all_share", 1, 1, 0.5, 0.75},
+        {"cycle_connectivity", "*", "All communes", "", "score", 1, 1, 40, 36.5},
+    };
+    px_report_compare cmp = {"2025", "2026", 2, ch};
+    px_report_options o;
+    px_report_options_default(&o);
+    o.date = "2026-11-29";
+    o.compare = &cmp;
+    const char *styles[] = {style, NULL};
+    o.map_styles = styles;
+    char *out = px_test_path(dir, "rep");
+    px_report_summary sum;
+    assert_int_equal(px_report_write(ctx, s, out, &o, &sum), PX_OK);
+    assert_int_equal(sum.n_sections, 1); /* the comparison; no analysis has run */
+    assert_int_equal(sum.n_maps, 1);
+    assert_int_equal(sum.n_charts, 0);
+    char *md_path = px_test_path(out, "report.md"), *html_path = px_test_path(out, "report.html");
+    char *md = slurp(md_path), *html = slurp(html_path);
+    assert_non_null(strstr(md, "## What changed: 2026 compared with 2025"));
+    assert_non_null(strstr(md, "| access_communes | Alpha |  | walk_all_share | 0.5 | 0.75 | +0.25 |"));
+    assert_non_null(strstr(md, "| cycle_connectivity | All communes |  | score | 40 | 36.5 | -3.5 |"));
+    assert_non_null(strstr(md, "Quarter-hour access: not in this project (run `proxima access PROJECT`)."));
+    assert_non_null(strstr(md, "![Map: Population](maps/style.png)"));
+    assert_non_null(strstr(md, "Features per layer: communes 2."));
+    assert_null(strstr(html, "http"));
+    assert_non_null(strstr(html, "src=\"data:image/png;base64,"));
+    assert_non_null(strstr(html, "<td class=\"n\">+0.25</td>"));
+    free(md);
+    free(html);
+    free(md_path);
+    free(html_path);
+    free(out);
+    free(style);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 /* Under the sanitizer run: fontconfig keeps its configuration for the
  * process (FcFini is not ours to call: we do not link fontconfig). */
 const char *__lsan_default_suppressions(void);
@@ -294,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_px_map_write_png_content), cmocka_unit_test(test_px_map_write_scale),
         cmocka_unit_test(test_px_map_write_atlas),       cmocka_unit_test(test_px_map_write_bad_input),
         cmocka_unit_test(test_px__style_legend_classes), cmocka_unit_test(test_px_map_page_layout_sizes),
+        cmocka_unit_test(test_px_report_write_compare),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     /* Pango and cairo keep process-wide font caches; drop them so the leak
