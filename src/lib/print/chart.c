@@ -158,7 +158,7 @@ static void axes_box(cairo_t *cr, double x0, double y0, double x1, double y1, do
                      const char *xlabel, const char *ylabel, int nx, int ny)
 {
     char buf[32];
-    double tw, th;
+    double tw, th, widest = 0;
     for (int k = 0; k <= ny; k++) {
         double v = ymax * k / ny, y = y1 - (y1 - y0) * k / ny;
         cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
@@ -170,6 +170,7 @@ static void axes_box(cairo_t *cr, double x0, double y0, double x1, double y1, do
         fmt_tick(v, buf, sizeof buf);
         px__text_size(cr, "DejaVu Sans 6.5", buf, &tw, &th);
         px__text(cr, x0 - 4 - tw, y - th / 2, 0, "DejaVu Sans 6.5", PX__LEFT, buf);
+        widest = fmax(widest, tw);
     }
     for (int k = 0; k <= nx; k++) {
         double v = xmax * k / nx, x = x0 + (x1 - x0) * k / nx;
@@ -182,7 +183,7 @@ static void axes_box(cairo_t *cr, double x0, double y0, double x1, double y1, do
     px__text(cr, x0, y1 + 12, x1 - x0, "DejaVu Sans 7", PX__CENTER, xlabel);
     cairo_save(cr);
     px__text_size(cr, "DejaVu Sans 7", ylabel, &tw, &th);
-    cairo_translate(cr, x0 - 30, (y0 + y1) / 2 + tw / 2);
+    cairo_translate(cr, x0 - widest - 8 - th, (y0 + y1) / 2 + tw / 2);
     cairo_rotate(cr, -M_PI / 2);
     px__text(cr, 0, 0, 0, "DejaVu Sans 7", PX__LEFT, ylabel);
     cairo_restore(cr);
@@ -271,7 +272,7 @@ void px__chart_hist_draw(cairo_t *cr, px_rect r, const void *data)
     double step = tick_step(ymax, 4);
     ymax = ceil(ymax / step) * step;
     int ny = (int)lround(ymax / step);
-    double x0 = p.x + 46, x1 = p.x + p.w - 60, y0 = p.y + 4, y1 = p.y + p.h - 26;
+    double x0 = p.x + 52, x1 = p.x + p.w - 60, y0 = p.y + 4, y1 = p.y + p.h - 26;
     double xmax = c->x0 + c->bin_w * (double)c->n_bins;
     int nx = (int)fmin(10, (double)c->n_bins);
     axes_box(cr, x0, y0, x1, y1, xmax, ymax, c->xlabel, c->ylabel, 1, ny);

@@ -57,29 +57,37 @@ static void ink(cairo_t *cr)
 static void table_pdf(flow *f, const px__rblock *b)
 {
     cairo_t *cr = f->pg.cr;
-    const char *font = "DejaVu Sans 6.8", *bold = "DejaVu Sans Bold 6.8";
-    /* Each column as wide as its widest cell and its header's longest word;
-     * room left over goes to headers that would wrap; a table too wide for
-     * the page shrinks every column in proportion (cells wrap). */
+    /* Each column as wide as its widest cell and its header's longest word,
+     * at the largest of three sizes at which the table fits the page; room
+     * left over goes to headers that would wrap; a table still too wide
+     * shrinks every column in proportion (cells wrap). */
+    static const double sizes[] = {6.8, 6.1, 5.4};
+    char font[48], bold[48];
     double data[64], head[64], w[64], sum = 0, extra = 0;
     size_t nc = b->n_cols < 64 ? b->n_cols : 64;
-    for (size_t c = 0; c < nc; c++) {
-        double tw, th, word = 0;
-        data[c] = 0;
-        for (size_t r = 1; r <= b->n_rows; r++) {
-            px__text_size(cr, font, b->cells[r * b->n_cols + c], &tw, &th);
-            data[c] = fmax(data[c], fmin(tw, 180) + 8);
+    for (int si = 0; si < 3; si++) {
+        snprintf(font, sizeof font, "DejaVu Sans %.1f", sizes[si]);
+        snprintf(bold, sizeof bold, "DejaVu Sans Bold %.1f", sizes[si]);
+        sum = 0;
+        for (size_t c = 0; c < nc; c++) {
+            double tw, th, word = 0;
+            data[c] = 0;
+            for (size_t r = 1; r <= b->n_rows; r++) {
+                px__text_size(cr, font, b->cells[r * b->n_cols + c], &tw, &th);
+                data[c] = fmax(data[c], fmin(tw, 180) + 8);
+            }
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", b->cells[c]);
+            for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+                px__text_size(cr, bold, tok, &tw, &th);
+                word = fmax(word, tw + 8);
+            }
+            px__text_size(cr, bold, b->cells[c], &tw, &th);
+            head[c] = tw + 8;
+            w[c] = fmax(data[c], word);
+            sum += w[c];
         }
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", b->cells[c]);
-        for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
-            px__text_size(cr, bold, tok, &tw, &th);
-            word = fmax(word, tw + 8);
-        }
-        px__text_size(cr, bold, b->cells[c], &tw, &th);
-        head[c] = tw + 8;
-        w[c] = fmax(data[c], word);
-        sum += w[c];
+        if (sum <= f->cw) break;
     }
     for (size_t c = 0; c < nc; c++)
         extra += fmax(0, head[c] - w[c]);
