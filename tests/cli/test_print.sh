@@ -18,7 +18,8 @@ JSON
 cat > sites.geojson <<JSON
 {"type":"FeatureCollection",$crs,"features":[
 {"type":"Feature","properties":{"id":"A","name":"Wet","kind":"industrial"},"geometry":{"type":"Polygon","coordinates":[[[502100,6001000],[502300,6001000],[502300,6001200],[502100,6001200],[502100,6001000]]]}},
-{"type":"Feature","properties":{"id":"C","name":"Dry","kind":"commercial"},"geometry":{"type":"Polygon","coordinates":[[[500500,6003000],[500700,6003000],[500700,6003200],[500500,6003200],[500500,6003000]]]}}]}
+{"type":"Feature","properties":{"id":"C","name":"Dry","kind":"commercial"},"geometry":{"type":"Polygon","coordinates":[[[500500,6003000],[500700,6003000],[500700,6003200],[500500,6003200],[500500,6003000]]]}},
+{"type":"Feature","properties":{"id":"N","name":"No shape","kind":"railway"},"geometry":null}]}
 JSON
 printf 'layers:\n  flood_zones:\n    - source: zones.geojson\n      fields: {id: id, hazard: hazard}\n  brownfields:\n    - source: sites.geojson\n      fields: {id: id, name: name, kind: kind}\n' > extra.yaml
 "$PROXIMA" load s.sqlite extra.yaml >/dev/null 2>&1 || fail "load extra layers"
@@ -115,6 +116,13 @@ for (s,) in db.execute("SELECT score FROM cycle_connectivity WHERE commune_id NO
     print("| %.1f |" % s)
 PY
 while IFS= read -r line; do grep -qF -- "$line" rep/report.md || fail "report.md lacks connectivity '$line'"; done < scores.txt
+
+# The data-quality box: the last load of each layer, the rejected feature (no geometry) as a warning.
+grep -qF -- "- Last loads: brownfields: 3 read, 2 loaded, 0 repaired, 1 rejected; flood_zones: 1 read, 1 loaded, 0 repaired, 0 rejected. Rejected features in all: 1." rep/report.md \
+  || fail "load records not in the data-quality box: $(grep -F 'Last loads' rep/report.md)"
+grep -qF -- "- Warning: 1 feature(s) of brownfields were rejected at load" rep/report.md || fail "rejected feature not warned"
+services_n=$(sqlite3 s.sqlite "SELECT group_concat(category || ' ' || n, ', ') FROM (SELECT category, count(*) AS n FROM services GROUP BY category ORDER BY category)")
+grep -qF -- "- Services per category: $services_n." rep/report.md || fail "services per category: want '$services_n'"
 
 # report.html: self-contained, offline.
 if grep -Eo '(src|href)="[^"]{0,40}' rep/report.html | grep -v '^src="data:' | grep -q .; then

@@ -8,8 +8,8 @@
  * layers' sources, notes and dates (px_tables), and warnings for thin data
  * (categories with fewer than 3 services, communes with fewer than 5
  * population units), proxies, residents beyond the snapping distance and
- * results the store marks stale (an input changed since). Features rejected at load
- * time are not kept by the store: the box says so.
+ * results the store marks stale (an input changed since); what each layer's
+ * last load read, loaded, repaired and rejected (settings "load:LAYER").
  */
 #include "report_int.h"
 #include "../tiles/tiles_frame.h"
@@ -215,8 +215,34 @@ px_status px__report_quality(px__rbuild *b)
             free(cats[k]);
         }
     }
-    px__buf_printf(&lines, "\nRejected features: the project store does not keep them; `proxima load` names each "
-                           "one on stderr (SOURCE:LAYER:FID: reason).");
+    /* What the last load of each layer read, loaded, repaired and rejected
+     * (recorded by px_load; layers loaded by older versions have no record). */
+    px__buf loads = {0};
+    int64_t n_rej = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ti[i].kind || strcmp(ti[i].kind, "layer")) continue;
+        char key[160], *v = NULL;
+        snprintf(key, sizeof key, "load:%s", ti[i].name);
+        if (px_store_get_setting(b->store, key, &v) != PX_OK || !v) {
+            px_ctx_clear_error(b->ctx);
+            continue;
+        }
+        const char *rj = strstr(v, "repaired, ");
+        long long k = rj ? atoll(rj + 10) : 0;
+        n_rej += k;
+        px__buf_printf(&loads, "%s%s: %s", loads.n ? "; " : "", ti[i].name, v);
+        if (k > 0)
+            warn(doc, &lines, "%lld feature(s) of %s were rejected at load (`proxima load` names each one with its reason)",
+                 k, ti[i].name);
+        free(v);
+    }
+    if (loads.n)
+        px__buf_printf(&lines, "\nLast loads: %s. Rejected features in all: %lld.", loads.p, (long long)n_rej);
+    else
+        px__buf_printf(&lines, "\nRejected features: not recorded for these layers (loaded before Proxima kept "
+                               "load records); `proxima load` names each one on stderr.");
+    if (loads.failed) doc->failed = 1;
+    px__buf_free(&loads);
     /* Population units per commune, and residents beyond the snapping distance. */
     if (px_store_has_table(b->store, "access_origins")) {
         px_table_reader *r = NULL;
