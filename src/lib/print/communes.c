@@ -103,6 +103,7 @@ px_status px__mcommunes_load(px_ctx *ctx, px_store *store, px__mcommune **out, s
     int i_id = px_table_reader_column_index(r, "id");
     if (i_id < 0) i_id = px_table_reader_column_index(r, "commune_id");
     int i_name = name_col ? px_table_reader_column_index(r, name_col) : -1;
+    int i_pop = px_table_reader_column_index(r, "population");
     for (;;) {
         int has = 0;
         if ((rc = px_table_reader_next(r, &has)) != PX_OK || !has) break;
@@ -133,6 +134,8 @@ px_status px__mcommunes_load(px_ctx *ctx, px_store *store, px__mcommune **out, s
         const char *nm = i_name >= 0 ? px_table_reader_text(r, (size_t)i_name) : NULL;
         c->id = px__strdup(id ? id : "");
         c->name = px__strdup(nm ? nm : (id ? id : ""));
+        c->population = i_pop >= 0 && !px_table_reader_is_null(r, (size_t)i_pop) ? px_table_reader_real(r, (size_t)i_pop)
+                                                                                   : NAN;
         size_t cap_xy = 0, n_xy = 0;
         int bad = !c->id || !c->name || !ll || add_rings(h, ll, c, &cap_xy, &n_xy);
         double x = 0, y = 0;

@@ -9,6 +9,7 @@
  * Left out: label collision with map features, legend overflow onto a second
  * column beyond what fits (the rest is cut with a note).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "print_int.h"
 #include "../geom/geom_int.h"
 #include "../tiles/tiles_frame.h"
@@ -174,6 +175,20 @@ static void legend_draw(px_ctx *ctx, cairo_t *cr, const px_style *style, double 
     free(it);
 }
 
+/* Label order: population descending (unknown last), then box area, then fid order. */
+static int label_rank(const void *a, const void *b, void *user)
+{
+    const px__mcommune *cs = user;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double pi = cs[i].population, pj = cs[j].population;
+    if (isnan(pi) != isnan(pj)) return isnan(pi) ? 1 : -1;
+    if (!isnan(pi) && pi != pj) return pi > pj ? -1 : 1;
+    double ai = (cs[i].box[2] - cs[i].box[0]) * (cs[i].box[3] - cs[i].box[1]);
+    double aj = (cs[j].box[2] - cs[j].box[0]) * (cs[j].box[3] - cs[j].box[1]);
+    if (ai != aj) return ai > aj ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
 size_t px__map_draw(px_ctx *ctx, cairo_t *cr, const px__mapdraw *md, const double box[4], px_rect f,
                     px_rect legend, double *scale, double *bar_m)
 {
@@ -216,21 +231,30 @@ size_t px__map_draw(px_ctx *ctx, cairo_t *cr, const px__mapdraw *md, const doubl
         cairo_stroke(cr);
     }
     if (md->labels) {
+        /* Most populous communes first (then the larger), so the towns a reader
+         * looks for win the places; a label that would overlap a placed one
+         * or cross the frame is left out. */
         double (*placed)[4] = calloc(md->n_communes + 1, sizeof *placed);
-        size_t n_placed = 0;
-        for (size_t i = 0; placed && i < md->n_communes; i++) {
-            const px__mcommune *c = &md->communes[i];
+        size_t *order = calloc(md->n_communes + 1, sizeof *order), n_placed = 0;
+        for (size_t i = 0; order && i < md->n_communes; i++)
+            order[i] = i;
+        if (order) qsort_r(order, md->n_communes, sizeof *order, label_rank, (void *)md->communes);
+        const char *font = md->n_communes > 60 ? "DejaVu Sans Bold 6.5" : "DejaVu Sans Bold 7.5";
+        for (size_t oi = 0; placed && order && oi < md->n_communes; oi++) {
+            const px__mcommune *c = &md->communes[order[oi]];
             double x = (c->label_wx - wx0) * k, y = (c->label_wy - wy0) * k, b[4];
-            if (x < 0 || y < 0 || x > f.w || y > f.h || !c->name[0]) continue;
-            px__text_halo(cr, x, y, "DejaVu Sans Bold 7.5", c->name, b, 0);
+            if (!c->name[0]) continue;
+            px__text_halo(cr, x, y, font, c->name, b, 0);
+            if (b[0] < 2 || b[1] < 2 || b[2] > f.w - 2 || b[3] > f.h - 2) continue;
             int clash = 0;
             for (size_t j = 0; j < n_placed && !clash; j++)
                 clash = !(b[2] < placed[j][0] || b[0] > placed[j][2] || b[3] < placed[j][1] || b[1] > placed[j][3]);
             if (clash) continue;
-            px__text_halo(cr, x, y, "DejaVu Sans Bold 7.5", c->name, b, 1);
+            px__text_halo(cr, x, y, font, c->name, b, 1);
             memcpy(placed[n_placed++], b, sizeof b);
         }
         free(placed);
+        free(order);
     }
     cairo_restore(cr);
     cairo_save(cr);

@@ -92,6 +92,7 @@ typedef struct px__mcommune {
     char *id, *name;
     double label_wx, label_wy;     /* a point inside (point on surface), world units */
     double box[4];                 /* world box */
+    double population;             /* the layer's population, NAN when none: label priority */
     double *xy;                    /* rings in world units */
     size_t *ring_n;                /* points per ring */
     size_t n_rings;

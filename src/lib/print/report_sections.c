@@ -251,29 +251,37 @@ px_status px__report_access(px__rbuild *b)
         }
         free(idx);
     }
-    /* Bars: every commune, walk and bike "all" shares, ranked by the first mode present. */
+    /* Bars: walk and bike "all" shares per commune, ranked by the first mode
+     * present; beyond 40 communes, the 20 best and the 20 least served. */
     px__chart_bars *c = calloc(1, sizeof *c);
     int iw = px__rdata_col(d, "walk_all_share"), ib = px__rdata_col(d, "bike_all_share");
     long region;
     size_t n = 0, *idx = ranked(d, iw >= 0 ? iw : ib, 0, &region, &n);
-    if (c && idx && (iw >= 0 || ib >= 0) && (c->labels = calloc(n + 1, sizeof *c->labels)) &&
-        (c->values = calloc(2 * (n + 1), sizeof *c->values))) {
-        c->n = n;
+    size_t shown = n > 40 ? 40 : n;
+    if (c && idx && (iw >= 0 || ib >= 0) && (c->labels = calloc(shown + 1, sizeof *c->labels)) &&
+        (c->values = calloc(2 * (shown + 1), sizeof *c->values))) {
+        c->n = shown;
         c->vmax = 100;
         int cols2[2];
         if (iw >= 0) c->series[c->n_series] = px__strdup("on foot"), cols2[c->n_series++] = iw;
         if (ib >= 0) c->series[c->n_series] = px__strdup("by bike"), cols2[c->n_series++] = ib;
-        for (size_t i = 0; i < n; i++) {
-            const char *nm = px__rdata_txt(d, idx[i], inm);
-            c->labels[i] = px__strdup(nm ? nm : px__rdata_txt(d, idx[i], idc));
+        for (size_t i = 0; i < shown; i++) {
+            size_t row = idx[shown < n && i >= 20 ? n - 40 + i : i];
+            const char *nm = px__rdata_txt(d, row, inm);
+            c->labels[i] = px__strdup(nm ? nm : px__rdata_txt(d, row, idc));
             for (size_t s = 0; s < c->n_series; s++)
-                c->values[s * n + i] = px__rdata_num(d, idx[i], cols2[s]) * 100;
+                c->values[s * shown + i] = px__rdata_num(d, row, cols2[s]) * 100;
         }
-        c->title = px__asprintf("Residents with every service category within %.0f minutes, by commune", minutes);
+        if (shown < n)
+            c->title = px__asprintf("Residents with every service category within %.0f minutes: the 20 best and the "
+                                    "20 least served of %zu communes",
+                                    minutes, n);
+        else
+            c->title = px__asprintf("Residents with every service category within %.0f minutes, by commune", minutes);
         c->xlabel = px__strdup("share of the commune's residents (%)");
         c->source = px__asprintf("%s", src ? src : "Source: access_communes");
         px__rdoc_chart(doc, "quarter-hour-shares", "Quarter-hour shares per commune", px__chart_bars_draw, c,
-                       px__chart_bars_free, fmin(1.4, 0.22 + 0.045 * (double)n));
+                       px__chart_bars_free, fmin(1.4, 0.22 + 0.045 * (double)shown));
     } else {
         px__chart_bars_free(c);
     }
