@@ -215,8 +215,10 @@ size_t px__styled_draw(const px__styled *s, cairo_t *cr, double wx0, double wy0,
                 draw_fill(cr, l, &c, g, &t, css_px);
             else if (l->type == PX__SL_LINE) {
                 if (!draw_line(cr, l, &c, g, &t, css_px)) continue;
-            } else
+            } else if (l->type == PX__SL_CIRCLE)
                 draw_circles(cr, l, &c, g, &t, css_px);
+            else
+                continue; /* a layer type this frame renderer does not draw */
             n_drawn++;
         }
     }

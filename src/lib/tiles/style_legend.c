@@ -215,7 +215,9 @@ px_status px__style_legend(px_ctx *ctx, const px_style *style, double zoom, px__
     lbuf b = {0};
     for (size_t li = 0; li < style->n_layers && !b.failed; li++) {
         const px__slayer *l = &style->layers[li];
-        if (l->type == PX__SL_BACKGROUND || zoom < l->minzoom || zoom >= l->maxzoom) continue;
+        if ((l->type != PX__SL_FILL && l->type != PX__SL_LINE && l->type != PX__SL_CIRCLE) || zoom < l->minzoom ||
+            zoom >= l->maxzoom)
+            continue; /* background and labels have no swatch */
         lstyle ls = {.l = l, .c = {.layer = NULL, .zoom = zoom}};
         const json_t *color;
         if (l->type == PX__SL_FILL) {
@@ -294,6 +296,16 @@ char *px__style_attribution(const px_style *style)
 const char *px__style_name(const px_style *style)
 {
     return json_string_value(json_object_get(style->root, "name"));
+}
+
+int px__style_has_labels(const px_style *style)
+{
+    const json_t *layers = json_object_get(style->root, "layers");
+    for (size_t i = 0; i < json_array_size(layers); i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(layers, i), "type"));
+        if (t && !strcmp(t, "symbol")) return 1;
+    }
+    return 0;
 }
 
 const char *px__style_path(const px_style *style)

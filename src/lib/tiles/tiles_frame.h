@@ -57,6 +57,9 @@ px_status px__style_legend(px_ctx *ctx, const px_style *style, double zoom, px__
  * frees), or NULL when there is none. */
 char *px__style_attribution(const px_style *style);
 
+/* Does the style set its own labels (a layer of type "symbol")? */
+int px__style_has_labels(const px_style *style);
+
 /* The style's file path, borrowed. */
 const char *px__style_path(const px_style *style);
 
