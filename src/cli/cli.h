@@ -44,6 +44,9 @@ int px_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 /* Informational line on stderr unless --quiet. */
 void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The three helpers below are the old way of parsing, kept only for commands
+ * not yet converted to the option table: new code uses opts.h. */
+
 /* Match option `name` ("--minutes") at argv[*i]: accepts "--minutes 15" and
  * "--minutes=15". On a match returns 1 and sets *value (borrowed), advancing
  * *i past a separate value; returns -1 if the value is missing, 0 otherwise. */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 static const px_opt isochrone_opts[] = {
-    PX_OPT_LONLAT("origin, WGS84 longitude,latitude"),
-    {"xy", 0, PX_OPT_XY, "X,Y", .flags = PX_OPTF_REPEAT, .help = "origin, project CRS"},
+    PX_OPT_LONLAT("origin point"),
+    {"xy", 0, PX_OPT_XY, "X,Y", .flags = PX_OPTF_REPEAT, .help = "origin point"},
     {"commune-centres", 0, PX_OPT_FLAG, .help = "also one origin inside each commune"},
     PX_OPT_MODE,
     {"minutes", 0, PX_OPT_NUMBERS, "LIST", 0, 600, PX_OPTF_GT_MIN, .def = "5,10,15",

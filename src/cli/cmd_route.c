@@ -7,10 +7,10 @@
 #include <stdlib.h>
 
 static const px_opt route_opts[] = {
-    {"from", 0, PX_OPT_XY, "X,Y", .help = "start, project CRS"},
-    {"to", 0, PX_OPT_XY, "X,Y", .help = "end, project CRS"},
-    {"from-lonlat", 0, PX_OPT_LONLAT, "LON,LAT", .help = "start, WGS84 longitude,latitude"},
-    {"to-lonlat", 0, PX_OPT_LONLAT, "LON,LAT", .help = "end, WGS84 longitude,latitude"},
+    {"from", 0, PX_OPT_XY, "X,Y", .help = "start point"},
+    {"to", 0, PX_OPT_XY, "X,Y", .help = "end point"},
+    {"from-lonlat", 0, PX_OPT_LONLAT, "LON,LAT", .help = "start point"},
+    {"to-lonlat", 0, PX_OPT_LONLAT, "LON,LAT", .help = "end point"},
     PX_OPT_MODE,
     PX_OPT_SNAP_M,
     {0}};

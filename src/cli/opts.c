@@ -325,8 +325,13 @@ static int parse_argv(px_cli *cli, const px_cmd_spec *spec, int argc, char **arg
             size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
             o = find_long(spec, w + 2, len, &idx);
             if (eq) val = eq + 1;
-        } else if (!w[2]) {
+        } else {
+            /* -o VALUE, or -oVALUE as getopt reads it */
             o = find_short(spec, w[1], &idx);
+            if (o && w[2]) {
+                if (o->kind == PX_OPT_FLAG) o = NULL;
+                else val = w + 2;
+            }
         }
         if (!o) {
             fprintf(stderr, "proxima: %s: unknown option '%.*s'", spec->name, (int)strcspn(w, "="), w);

@@ -35,8 +35,8 @@ void px__opts_range(const px_opt *o, char *buf, size_t len)
         c[k] = '\0';
         snprintf(buf, len, "%s %s", o->kind == PX_OPT_LIST ? "any of" : "one of", c);
         break;
-    case PX_OPT_LONLAT: snprintf(buf, len, "degrees WGS84"); break;
-    case PX_OPT_XY: snprintf(buf, len, "project CRS"); break;
+    case PX_OPT_LONLAT: snprintf(buf, len, "WGS84 longitude,latitude in degrees"); break;
+    case PX_OPT_XY: snprintf(buf, len, "in the project CRS"); break;
     case PX_OPT_FLAG:
     case PX_OPT_PATH: break;
     }
