@@ -85,6 +85,11 @@ for mode in ("walk", "bike"):
         print("| %d | %s | %.0f | %.1f |" % (i + 1, r[1], r[2], r[3] * 100))
     reg = db.execute("SELECT population, %s_all_share FROM access_communes WHERE commune_id IN ('*', 'region')" % mode).fetchone()
     print("|  | All communes | %.0f | %.1f |" % (reg[0], reg[1] * 100))
+# Headline figures of the whole region.
+reg = db.execute("SELECT population, walk_all_share, bike_all_share FROM access_communes WHERE commune_id IN ('*', 'region')").fetchone()
+print("| Residents | %.0f | access_communes |" % reg[0])
+print("| Residents with every category within 15 minutes on foot (%%) | %.1f | access_communes |" % (reg[1] * 100))
+print("| Residents with every category within 15 minutes by bike (%%) | %.1f | access_communes |" % (reg[2] * 100))
 # Equity: Gini per mode and category (E2SFCA).
 for m, c, g in db.execute("SELECT mode, category, gini FROM equity_summary WHERE method = 'e2sfca'"):
     print("| %s | %s | %s |" % (m, c, "n/a" if g is None else "%.3f" % g))

@@ -46,6 +46,17 @@ char *px__report_source(px_store *store, const char *table)
     return s;
 }
 
+double px__report_note_number(px_store *store, const char *table, const char *key, double def)
+{
+    px_table_info *ti = NULL;
+    double v = def;
+    if (px_store_table_info(store, table, &ti) != PX_OK) return def;
+    const char *p = ti->note ? strstr(ti->note, key) : NULL;
+    if (p) v = strtod(p + strlen(key), NULL);
+    px_table_info_free(ti, 1);
+    return v > 0 ? v : def;
+}
+
 /* ---- maps --------------------------------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
@@ -355,6 +366,118 @@ px_status px__report_compare(px__rbuild *b)
     return PX_OK;
 }
 
+/* ---- headline figures ------------------------------------------------------------------- */
+
+static int region_row(const px__rdata *d)
+{
+    int c = px__rdata_col(d, "commune_id");
+    for (size_t r = 0; d && r < d->n_rows; r++) {
+        const char *id = px__rdata_txt(d, r, c);
+        if (id && (!strcmp(id, "*") || !strcmp(id, "region"))) return (int)r;
+    }
+    return -1;
+}
+
+static void headline(px__rdoc *doc, px__rblock *t, const char *what, const char *fmt, double v, const char *from)
+{
+    if (isnan(v)) return;
+    char val[64];
+    snprintf(val, sizeof val, fmt, v);
+    const char *row[] = {what, val, from};
+    px__rdoc_row(doc, t, row);
+}
+
+/* The whole region in a few figures, each from the table named beside it. */
+px_status px__report_headlines(px__rbuild *b)
+{
+    px__rdoc *doc = b->doc;
+    px__rdata *d = NULL;
+    const char *head[] = {"Indicator (whole region)", "Value", "From"};
+    unsigned char right[] = {0, 1, 0};
+    px__rdoc_heading(doc, 1, "Headline figures");
+    px__rblock *t = px__rdoc_table(doc, "Headline figures for the whole region", "Source: the tables named in the last column", 3,
+                                   head, right);
+    size_t before = t ? t->n_rows : 0;
+    if (px__rdata_load(b->ctx, b->store, "access_communes", &d) == PX_OK) {
+        int r = region_row(d);
+        double minutes = px__report_note_number(b->store, "access_communes", "threshold ", 15);
+        char on_foot[128], by_bike[128];
+        snprintf(on_foot, sizeof on_foot, "Residents with every category within %.0f minutes on foot (%%)", minutes);
+        snprintf(by_bike, sizeof by_bike, "Residents with every category within %.0f minutes by bike (%%)", minutes);
+        if (r >= 0) {
+            headline(doc, t, "Residents", "%.0f", px__rdata_num(d, (size_t)r, px__rdata_col(d, "population")), "access_communes");
+            headline(doc, t, on_foot, "%.1f",
+                     px__rdata_num(d, (size_t)r, px__rdata_col(d, "walk_all_share")) * 100, "access_communes");
+            headline(doc, t, by_bike, "%.1f",
+                     px__rdata_num(d, (size_t)r, px__rdata_col(d, "bike_all_share")) * 100, "access_communes");
+        }
+        px__rdata_free(d);
+        d = NULL;
+    }
+    px_ctx_clear_error(b->ctx);
+    if (px__rdata_load(b->ctx, b->store, "equity_summary", &d) == PX_OK) {
+        /* The most unequal service: highest Gini of the E2SFCA runs (2SFCA if none). */
+        int cg = px__rdata_col(d, "gini"), cm = px__rdata_col(d, "mode"), cc = px__rdata_col(d, "category"),
+            cme = px__rdata_col(d, "method");
+        long best = -1;
+        int e2 = 0;
+        for (size_t r = 0; r < d->n_rows; r++)
+            e2 |= px__rdata_txt(d, r, cme) && !strcmp(px__rdata_txt(d, r, cme), "e2sfca");
+        for (size_t r = 0; r < d->n_rows; r++) {
+            const char *me = px__rdata_txt(d, r, cme);
+            double g = px__rdata_num(d, r, cg);
+            if (!me || strcmp(me, e2 ? "e2sfca" : "2sfca") || isnan(g)) continue;
+            if (best < 0 || g > px__rdata_num(d, (size_t)best, cg)) best = (long)r;
+        }
+        if (best >= 0) {
+            char what[160];
+            snprintf(what, sizeof what, "Most unequal access: %s %s, Gini", px__rdata_txt(d, (size_t)best, cc),
+                     !strcmp(px__rdata_txt(d, (size_t)best, cm), "walk") ? "on foot" : "by bike");
+            headline(doc, t, what, "%.3f", px__rdata_num(d, (size_t)best, cg), "equity_summary");
+        }
+        px__rdata_free(d);
+        d = NULL;
+    }
+    px_ctx_clear_error(b->ctx);
+    if (px__rdata_load(b->ctx, b->store, "flood_exposure", &d) == PX_OK) {
+        int ch = px__rdata_col(d, "hazard"), cr = px__rdata_col(d, "residents"), cid = px__rdata_col(d, "commune_id");
+        double sum = 0;
+        for (size_t r = 0; r < d->n_rows; r++) {
+            const char *h = px__rdata_txt(d, r, ch), *id = px__rdata_txt(d, r, cid);
+            double v = px__rdata_num(d, r, cr);
+            if (h && !strcmp(h, "any") && id && strcmp(id, "*") && strcmp(id, "region") && !isnan(v)) sum += v;
+        }
+        headline(doc, t, "Residents in flood zones", "%.0f", sum, "flood_exposure");
+        px__rdata_free(d);
+        d = NULL;
+    }
+    px_ctx_clear_error(b->ctx);
+    if (px__rdata_load(b->ctx, b->store, "cycle_coverage", &d) == PX_OK) {
+        int r = region_row(d);
+        if (r >= 0)
+            headline(doc, t, "Residents near a cycle facility (%)", "%.1f", px__rdata_num(d, (size_t)r, px__rdata_col(d, "covered_pct")),
+                     "cycle_coverage");
+        px__rdata_free(d);
+        d = NULL;
+    }
+    px_ctx_clear_error(b->ctx);
+    if (px__rdata_load(b->ctx, b->store, "cycle_connectivity", &d) == PX_OK) {
+        int r = region_row(d);
+        if (r >= 0)
+            headline(doc, t, "Low-stress cycling connectivity (0-100)", "%.1f", px__rdata_num(d, (size_t)r, px__rdata_col(d, "score")),
+                     "cycle_connectivity");
+        px__rdata_free(d);
+        d = NULL;
+    }
+    px_ctx_clear_error(b->ctx);
+    int64_t n_sites = 0;
+    if (px_store_has_table(b->store, "brownfield_sites") && px_store_count(b->store, "brownfield_sites", &n_sites) == PX_OK)
+        headline(doc, t, "Brownfield sites scored", "%.0f", (double)n_sites, "brownfield_sites");
+    px_ctx_clear_error(b->ctx);
+    if (t && t->n_rows == before) px__rdoc_para(doc, "No analysis has run on this project yet.");
+    return PX_OK;
+}
+
 /* ---- the whole report ------------------------------------------------------------------- */
 
 px_status px_report_write(px_ctx *ctx, px_store *store, const char *out_dir, const px_report_options *opts,
@@ -382,7 +505,7 @@ px_status px_report_write(px_ctx *ctx, px_store *store, const char *out_dir, con
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     px__rbuild b = {.ctx = ctx, .store = store, .opts = &o, .out_dir = out_dir, .doc = &doc};
-    px_status (*const steps[])(px__rbuild *) = {px__report_compare, px__report_access,      px__report_equity,
+    px_status (*const steps[])(px__rbuild *) = {px__report_headlines, px__report_compare, px__report_access,      px__report_equity,
                                                  px__report_flood,   px__report_brownfields, px__report_cycle,
                                                  px__report_maps,    px__report_quality};
     px_status rc = PX_OK;

@@ -86,6 +86,7 @@ typedef struct px__rbuild {
     px__rdoc *doc;
 } px__rbuild;
 
+px_status px__report_headlines(px__rbuild *b);
 px_status px__report_access(px__rbuild *b);
 px_status px__report_equity(px__rbuild *b);
 px_status px__report_flood(px__rbuild *b);
@@ -94,6 +95,9 @@ px_status px__report_cycle(px__rbuild *b);
 px_status px__report_maps(px__rbuild *b);
 px_status px__report_quality(px__rbuild *b);
 px_status px__report_compare(px__rbuild *b);
+
+/* The number after `key` in the table's note ("threshold 15 min"), or `def`. */
+double px__report_note_number(px_store *store, const char *table, const char *key, double def);
 
 /* "Source: TABLE (SOURCE, NOTE), written UPDATED_AT" for a table of the store. */
 char *px__report_source(px_store *store, const char *table);

@@ -85,18 +85,6 @@ static const char *mode_words(const char *mode)
     return !strcmp(mode, "walk") ? "on foot" : !strcmp(mode, "bike") ? "by bike" : mode;
 }
 
-/* A number after `key` in the table's note ("threshold 15 min"), or `def`. */
-static double note_number(px_store *store, const char *table, const char *key, double def)
-{
-    px_table_info *ti = NULL;
-    double v = def;
-    if (px_store_table_info(store, table, &ti) != PX_OK) return def;
-    const char *p = ti->note ? strstr(ti->note, key) : NULL;
-    if (p) v = strtod(p + strlen(key), NULL);
-    px_table_info_free(ti, 1);
-    return v > 0 ? v : def;
-}
-
 /* ---- quarter-hour access ------------------------------------------------------------ */
 
 static px_status histogram(px__rbuild *b, const char *mode, char **cats, size_t n_cats, double minutes, double cutoff)
@@ -175,8 +163,8 @@ px_status px__report_access(px__rbuild *b)
     px__rdata *d = NULL;
     px_status rc = px__rdata_load(b->ctx, b->store, "access_communes", &d);
     if (rc != PX_OK) return rc;
-    double minutes = note_number(b->store, "access_communes", "threshold ", 15);
-    double cutoff = note_number(b->store, "access_communes", "cutoff ", 2 * minutes);
+    double minutes = px__report_note_number(b->store, "access_communes", "threshold ", 15);
+    double cutoff = px__report_note_number(b->store, "access_communes", "cutoff ", 2 * minutes);
     char *src = px__report_source(b->store, "access_communes");
     /* Categories: the <mode>_<cat>_share columns of the first mode, in table order. */
     static const char *const modes[] = {"walk", "bike"};
