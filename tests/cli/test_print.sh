@@ -130,9 +130,13 @@ services_n=$(sqlite3 s.sqlite "SELECT group_concat(category || ' ' || n, ', ') F
 grep -qF -- "- Services per category: $services_n." rep/report.md || fail "services per category: want '$services_n'"
 
 # report.html: self-contained, offline.
-if grep -Eo '(src|href)="[^"]{0,40}' rep/report.html | grep -v '^src="data:' | grep -q .; then
-  fail "report.html refers to something outside itself: $(grep -Eo '(src|href)="[^"]{0,40}' rep/report.html | grep -v '^src="data:' | head -3)"
+if grep -Eo '(src|href)="[^"]{0,40}' rep/report.html | grep -v '^src="data:' | grep -v '^href="#s[0-9]' | grep -q .; then
+  fail "report.html refers to something outside itself: $(grep -Eo '(src|href)="[^"]{0,40}' rep/report.html | grep -v '^src="data:' | grep -v '^href="#' | head -3)"
 fi
+# Every contents link has its heading.
+for a in $(grep -o 'href="#s[0-9]*"' rep/report.html | sed 's/href="#\(s[0-9]*\)"/\1/'); do
+  grep -q "<h2 id=\"$a\">" rep/report.html || fail "contents link #$a has no heading"
+done
 grep -Eq 'https?://|url\(|<script|<link' rep/report.html && fail "report.html has a URL, url(), script or link"
 expect_eq "inline images" "$((n_maps + n_charts))" "$(grep -o '<img ' rep/report.html | wc -l)"
 # Same date, same bytes (all three files).

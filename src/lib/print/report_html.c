@@ -23,7 +23,7 @@ static const char css[] =
     "tr:nth-child(even) td{background:#fafafa}figure{margin:14px 0}figcaption{font-size:12px;color:#444}"
     ".src{font-size:11px;color:#666;font-style:italic}img{max-width:100%;height:auto;border:1px solid #ddd}"
     "aside.quality{border:1px solid #c9b458;background:#fdf9e6;padding:8px 16px;font-size:13px}"
-    "aside.quality li.warn{color:#8a4b00}.scroll{overflow-x:auto}";
+    "aside.quality li.warn{color:#8a4b00}.scroll{overflow-x:auto}nav{font-size:13px}nav a{color:#1f4e8c}";
 
 static void data_uri(px__buf *o, const char *mime, const void *data, size_t len)
 {
@@ -89,12 +89,24 @@ px_status px__report_html(px_ctx *ctx, const px__rdoc *d, const char *out_dir)
     px__buf_html(&o, d->project);
     px__buf_printf(&o, ". Date: ");
     px__buf_html(&o, d->date);
-    px__buf_printf(&o, ". Made by Proxima " PX_VERSION_STRING ".</p>\n");
+    px__buf_printf(&o, ". Made by Proxima " PX_VERSION_STRING ".</p>\n<nav><ol>\n");
+    /* Contents: the sections, linked to their headings inside this file. */
+    for (size_t i = 0, k = 0; i < d->n; i++)
+        if (d->b[i].kind == PX__RB_HEADING && d->b[i].level == 1) {
+            px__buf_printf(&o, "<li><a href=\"#s%zu\">", ++k);
+            px__buf_html(&o, d->b[i].text);
+            px__buf_printf(&o, "</a></li>\n");
+        }
+    px__buf_printf(&o, "</ol></nav>\n");
+    size_t section = 0;
     for (size_t i = 0; i < d->n && rc == PX_OK; i++) {
         const px__rblock *b = &d->b[i];
         switch (b->kind) {
         case PX__RB_HEADING:
-            px__buf_printf(&o, "<h%d>", b->level + 1);
+            if (b->level == 1)
+                px__buf_printf(&o, "<h2 id=\"s%zu\">", ++section);
+            else
+                px__buf_printf(&o, "<h%d>", b->level + 1);
             px__buf_html(&o, b->text);
             px__buf_printf(&o, "</h%d>\n", b->level + 1);
             break;
