@@ -1,13 +1,14 @@
 /*
  * Pages and text for the print module: cairo surfaces chosen by file
- * extension (PDF and SVG written as they are drawn, PNG as an image surface
- * at the requested dpi), always into a temp file beside the target and
- * renamed when complete; Pango text (DejaVu Sans, shipped by the set-up
+ * extension (PDF, SVG and PNG, the latter an image surface at the requested
+ * dpi), drawn into memory and written by px_file_write (temp file, checked
+ * writes, rename) when complete; Pango text (DejaVu Sans, shipped by the set-up
  * script); a small byte buffer for the report writers.
  *
  * Left out: PostScript and EPS surfaces, page sizes other than A4 and A3.
  */
 #include "print_int.h"
+#include "proxima/io.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 /* ---- buffer ------------------------------------------------------------------ */
 
@@ -108,36 +108,6 @@ cairo_status_t px__buf_cairo_write(void *user, const unsigned char *data, unsign
     return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-static char *tmp_name(const char *path)
-{
-    size_t n = strlen(path);
-    char *t = malloc(n + 32);
-    if (t) snprintf(t, n + 32, "%s.tmp%ld", path, (long)getpid());
-    return t;
-}
-
-px_status px__write_file(px_ctx *ctx, const char *path, const void *data, size_t len)
-{
-    char *tmp = tmp_name(path);
-    if (!tmp) return px__error(ctx, PX_ENOMEM, "out of memory");
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        px_status rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    int bad = fwrite(data, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path)) {
-        px_status rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    return PX_OK;
-}
-
 /* ---- pages -------------------------------------------------------------------- */
 
 static int ends_with_ci(const char *s, const char *suf)
@@ -171,12 +141,12 @@ px_status px__page_open(px_ctx *ctx, const char *path, double w, double h, doubl
     pg->fmt = (px__fmt)fmt;
     pg->w = w;
     pg->h = h;
-    if (!(pg->path = px__strdup(path)) || !(pg->tmp = tmp_name(path))) {
+    if (!(pg->path = px__strdup(path))) {
         px__page_abort(pg);
         return px__error(ctx, PX_ENOMEM, "out of memory");
     }
     if (pg->fmt == PX__FMT_PDF) {
-        pg->sf = cairo_pdf_surface_create(pg->tmp, w, h);
+        pg->sf = cairo_pdf_surface_create_for_stream(px__buf_cairo_write, &pg->bytes, w, h);
         if (cairo_surface_status(pg->sf) == CAIRO_STATUS_SUCCESS) {
             char iso[40];
             snprintf(iso, sizeof iso, "%.10sT00:00:00Z", date ? date : "2000-01-01");
@@ -186,7 +156,7 @@ px_status px__page_open(px_ctx *ctx, const char *path, double w, double h, doubl
             cairo_pdf_surface_set_metadata(pg->sf, CAIRO_PDF_METADATA_CREATOR, "Proxima " PX_VERSION_STRING);
         }
     } else if (pg->fmt == PX__FMT_SVG) {
-        pg->sf = cairo_svg_surface_create(pg->tmp, w, h);
+        pg->sf = cairo_svg_surface_create_for_stream(px__buf_cairo_write, &pg->bytes, w, h);
         if (cairo_surface_status(pg->sf) == CAIRO_STATUS_SUCCESS)
             cairo_svg_surface_set_document_unit(pg->sf, CAIRO_SVG_UNIT_PT);
     } else {
@@ -225,21 +195,22 @@ px_status px__page_close(px_ctx *ctx, px__page *pg)
     pg->cr = NULL;
     if (st == CAIRO_STATUS_SUCCESS && pg->fmt == PX__FMT_PNG) {
         cairo_surface_flush(pg->sf);
-        st = cairo_surface_write_to_png(pg->sf, pg->tmp);
+        st = cairo_surface_write_to_png_stream(pg->sf, px__buf_cairo_write, &pg->bytes);
     }
     cairo_surface_finish(pg->sf);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(pg->sf);
     cairo_surface_destroy(pg->sf);
     pg->sf = NULL;
     px_status rc = PX_OK;
-    if (st != CAIRO_STATUS_SUCCESS)
-        rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", pg->path, cairo_status_to_string(st));
-    else if (rename(pg->tmp, pg->path))
-        rc = px__error(ctx, PX_EIO, "%s: cannot write: %s", pg->path, strerror(errno));
-    if (rc != PX_OK) remove(pg->tmp);
+    if (st != CAIRO_STATUS_SUCCESS || pg->bytes.failed)
+        rc = px__error(ctx, pg->bytes.failed ? PX_ENOMEM : PX_EIO, "%s: cannot draw: %s", pg->path,
+                       pg->bytes.failed ? "out of memory" : cairo_status_to_string(st));
+    else
+        /* The one writer of files: temp, checked writes, sync, rename. */
+        rc = px_file_write(ctx, pg->path, pg->bytes.p, pg->bytes.n);
+    px__buf_free(&pg->bytes);
     free(pg->path);
-    free(pg->tmp);
-    pg->path = pg->tmp = NULL;
+    pg->path = NULL;
     return rc;
 }
 
@@ -250,9 +221,8 @@ void px__page_abort(px__page *pg)
         cairo_surface_finish(pg->sf);
         cairo_surface_destroy(pg->sf);
     }
-    if (pg->tmp) remove(pg->tmp);
+    px__buf_free(&pg->bytes);
     free(pg->path);
-    free(pg->tmp);
     memset(pg, 0, sizeof *pg);
 }
 

@@ -32,8 +32,6 @@ void px__buf_free(px__buf *b);
 /* cairo write callback appending to a px__buf. */
 cairo_status_t px__buf_cairo_write(void *user, const unsigned char *data, unsigned int len);
 
-/* Write `len` bytes to `path` through a temp file and rename. */
-px_status px__write_file(px_ctx *ctx, const char *path, const void *data, size_t len);
 
 /* ---- pages --------------------------------------------------------------- */
 
@@ -46,8 +44,9 @@ typedef struct px__page {
     px__fmt fmt;
     cairo_surface_t *sf;
     cairo_t *cr;
-    char *path, *tmp;
-    double w, h; /* points */
+    char *path;
+    px__buf bytes; /* the file as drawn, written at close */
+    double w, h;   /* points */
     size_t n_pages;
 } px__page;
 

@@ -8,6 +8,7 @@
  * Left out: interactivity (the viewer does that), print CSS beyond basics.
  */
 #include "report_int.h"
+#include "proxima/io.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -172,7 +173,7 @@ px_status px__report_html(px_ctx *ctx, const px__rdoc *d, const char *out_dir)
     px__buf_printf(&o, "</main></body>\n</html>\n");
     char *path = px__asprintf("%s/report.html", out_dir);
     if (rc == PX_OK && (o.failed || !path)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-    if (rc == PX_OK) rc = px__write_file(ctx, path, o.p, o.n);
+    if (rc == PX_OK) rc = px_file_write(ctx, path, o.p, o.n);
     free(path);
     px__buf_free(&o);
     return rc;

@@ -6,6 +6,7 @@
  * Left out: nothing of the document; the charts' data are in the tables.
  */
 #include "report_int.h"
+#include "proxima/io.h"
 
 #include <cairo-svg.h>
 #include <errno.h>
@@ -75,7 +76,7 @@ px_status px__report_md(px_ctx *ctx, const px__rdoc *d, const char *out_dir)
             if (!path || px__chart_svg(b, 680, &svg))
                 rc = px__error(ctx, PX_ENOMEM, "report: chart %s: cannot draw", b->name);
             else
-                rc = px__write_file(ctx, path, svg.p, svg.n);
+                rc = px_file_write(ctx, path, svg.p, svg.n);
             free(path);
             px__buf_free(&svg);
             px__buf_printf(&o, "![%s](charts/%s.svg)\n\n", b->text, b->name);
@@ -100,7 +101,7 @@ px_status px__report_md(px_ctx *ctx, const px__rdoc *d, const char *out_dir)
     }
     char *path = px__asprintf("%s/report.md", out_dir);
     if (rc == PX_OK && (o.failed || !path)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-    if (rc == PX_OK) rc = px__write_file(ctx, path, o.p, o.n);
+    if (rc == PX_OK) rc = px_file_write(ctx, path, o.p, o.n);
     free(path);
     free(charts);
     px__buf_free(&o);
