@@ -12,6 +12,8 @@
  * Output format follows the file extension: .pdf, .svg or .png. Pages are A4
  * or A3 in PostScript points (A4 portrait 595 x 842); PNG pages are drawn at
  * `dpi` (default 150). Same inputs and same `date` give the same bytes.
+ * Files are written through px_file_write (temp file, checked writes,
+ * rename): a failure leaves any earlier file in place.
  */
 #ifndef PROXIMA_PRINT_H
 #define PROXIMA_PRINT_H
@@ -76,7 +78,8 @@ typedef struct px_map_report {
  * `report` may be NULL. Returns PX_EINVAL (bad extension, atlas without
  * .pdf, bad option), PX_ENOTFOUND (a table the style draws; atlas without a
  * communes layer), PX_EDOMAIN (nothing to map: empty extent), PX_EIO,
- * PX_ESQLITE, PX_EPROJ, PX_EGEOS, PX_ENOMEM. */
+ * PX_ESQLITE, PX_EPROJ, PX_EGEOS, PX_ENOMEM, PX_ECANCELLED (progress sink
+ * asked to stop: nothing written). */
 px_status px_map_write(px_ctx *ctx, px_store *store, const px_style *style, const char *out_path,
                        const px_map_options *opts, px_map_report *report);
 
@@ -129,8 +132,12 @@ typedef struct px_report_summary {
 /* Write report.md, report.html (self-contained: charts and maps inline, no
  * external reference) and report.pdf into folder `out_dir` (created if
  * missing), from the result tables of `store` that exist (a missing analysis
- * is a line saying so, not an error). `opts`, `summary` may be NULL.
- * Returns PX_EIO, PX_ESQLITE, PX_EPROJ, PX_EGEOS, PX_ENOMEM, PX_EINVAL. */
+ * is a line saying so, not an error; so is a shipped style whose tables are
+ * missing). `opts`, `summary` may be NULL. Each file is written through
+ * px_file_write (temp + rename); a failure can leave the files written
+ * before it. Returns PX_EINVAL, PX_EIO, PX_ESQLITE, PX_EPROJ, PX_EGEOS,
+ * PX_ENOMEM, PX_ECANCELLED, and for a style named in `map_styles` that does
+ * not read, px_style_read's status (PX_EIO, PX_EPARSE, PX_EUNSUPPORTED). */
 px_status px_report_write(px_ctx *ctx, px_store *store, const char *out_dir, const px_report_options *opts,
                           px_report_summary *summary);
 
