@@ -19,6 +19,8 @@ static const px_opt report_opts[] = {
      .help = "a map to include (repeat; default: every style of --styles-dir whose tables the project has)"},
     {"styles-dir", 0, PX_OPT_PATH, "DIR", .help = "folder of the default maps' styles (default: the source tree's styles/)"},
     {"top", 0, PX_OPT_INT, "N", 1, 10000, .def = "5", .help = "brownfield sites listed per use"},
+    {"no-times", 0, PX_OPT_FLAG, NULL,
+     .help = "leave the tables' write times out (same inputs, same bytes, whenever they were computed)"},
     {0}};
 
 const px_cmd_spec px_spec_report = {
@@ -53,6 +55,7 @@ int cmd_report(px_cli *cli, int argc, char **argv)
     o.date = px_args_text(a, "date");
     o.styles_dir = px_args_text(a, "styles-dir");
     o.top_sites = (int)px_args_int(a, "top");
+    o.omit_times = px_args_flag(a, "no-times");
     if ((rc = px_cli_check_date("report", o.date))) goto done;
     if (n_styles > 64) {
         rc = px_cli_usage_error("report", "at most 64 --style");

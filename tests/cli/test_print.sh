@@ -143,6 +143,13 @@ expect_eq "inline images" "$((n_maps + n_charts))" "$(grep -o '<img ' rep/report
 "$PROXIMA" -q report s.sqlite -o rep2 --date 2026-11-29 >/dev/null || fail "report again"
 for f in report.md report.html report.pdf; do cmp -s "rep/$f" "rep2/$f" || fail "$f differs between two identical runs"; done
 
+# --no-times: an analysis computed again (same inputs, new write times) gives the same report.
+"$PROXIMA" -q report s.sqlite -o nt1 --date 2026-11-29 --no-times >/dev/null || fail "report --no-times"
+"$PROXIMA" cycle s.sqlite >/dev/null 2>&1 || fail "cycle again"
+"$PROXIMA" -q report s.sqlite -o nt2 --date 2026-11-29 --no-times >/dev/null || fail "report --no-times again"
+for f in report.md report.html report.pdf; do cmp -s "nt1/$f" "nt2/$f" || fail "--no-times: $f differs after recomputing cycle"; done
+grep -q 'T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' nt1/report.md && fail "--no-times left a write time in report.md"
+
 # A project with no analysis: every section says what to run; no map, still three files.
 "$PROXIMA" -q init empty.sqlite --crs EPSG:2154
 "$PROXIMA" -q report empty.sqlite -o rep3 --date 2026-11-29 > rep3.txt || fail "report of an empty project"

@@ -114,6 +114,9 @@ typedef struct px_report_options {
     const px_report_compare *compare; /* NULL: no comparison section */
     int top_sites;           /* brownfield sites per use, default 5 */
     int formats;             /* bits PX_REPORT_MD | _HTML | _PDF; 0: all three */
+    int omit_times;          /* leave the tables' write times out of the data-quality
+                                box, so that two runs of the same inputs made at
+                                different times give the same bytes */
 } px_report_options;
 
 #define PX_REPORT_MD 1

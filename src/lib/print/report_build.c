@@ -315,7 +315,9 @@ px_status px__report_quality(px__rbuild *b)
     }
     const char *head[] = {"Table", "Kind", "Rows", "Source", "Note", "Updated (UTC)"};
     unsigned char right[] = {0, 0, 1, 0, 0, 0};
-    px__rblock *t = px__rdoc_table(doc, "Sources and dates of the project's tables", "Source: px_tables (the project's catalogue)", 6, head, right);
+    size_t ncols = b->opts->omit_times ? 5 : 6;
+    px__rblock *t = px__rdoc_table(doc, b->opts->omit_times ? "Sources of the project's tables" : "Sources and dates of the project's tables",
+                                   "Source: px_tables (the project's catalogue)", ncols, head, right);
     for (size_t i = 0; i < n; i++) {
         char rows[32];
         snprintf(rows, sizeof rows, "%lld", (long long)ti[i].n_rows);
