@@ -169,6 +169,7 @@ int main(int argc, char **argv)
         return PX_EXIT_USAGE;
     }
 
+    cli.cmd = cmd->name;
     /* --check-args: the command parses its arguments and returns before any use of the context. */
     if (cli.check_only) return cmd->run(&cli, argc - i, argv + i);
 

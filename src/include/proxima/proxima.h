@@ -10,6 +10,7 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/layer.h"
 #include "proxima/net.h"
 #include "proxima/synth.h"
 #include "proxima/access.h"
