@@ -1,32 +1,21 @@
 /*
- * The communes as print maps see them: name, a label point inside each
- * (GEOS point on surface, in the project CRS, so the label sits where the
- * project's other tools would put it), and rings reprojected to world
- * (Web Mercator) units for outlines and atlas pages. Read through the store
- * like every other layer.
+ * The communes as print maps see them, from the layer module's one reader
+ * (px_layer_communes_read): name, a label point at the commune's centre by
+ * the placement rule every analysis uses, rings reprojected to world (Web
+ * Mercator) units for outlines and atlas pages, and the population where the
+ * layer has one (label priority).
  *
  * Left out: holes are kept as rings but not told apart from shells (only
  * outlines are drawn from them).
  */
 #include "print_int.h"
+#include "proxima/layer.h"
 #include "../geom/geom_int.h"
 #include "../tiles/tiles_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *px__name_column(px_store *store, const char *table)
-{
-    static const char *const names[] = {"commune_name", "name", "commune", NULL};
-    px_table_reader *r = NULL;
-    if (px_store_reader_open(store, table, NULL, 0, NULL, &r) != PX_OK) return NULL;
-    const char *found = NULL;
-    for (int i = 0; names[i] && !found; i++)
-        if (px_table_reader_column_index(r, names[i]) >= 0) found = names[i];
-    px_table_reader_close(r);
-    return found;
-}
 
 void px__mcommunes_free(px__mcommune *c, size_t n)
 {
@@ -90,73 +79,61 @@ px_status px__mcommunes_load(px_ctx *ctx, px_store *store, px__mcommune **out, s
 {
     *out = NULL;
     *n_out = 0;
-    if (!px_store_has_table(store, "communes")) return PX_OK;
-    const char *name_col = px__name_column(store, "communes");
-    px_table_reader *r = NULL;
+    px_communes *cm = NULL;
     px__xform *xf = NULL;
     px__mcommune *cs = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     GEOSContextHandle_t h = px__geos(ctx);
-    px_status rc = px_store_reader_open(store, "communes", NULL, 1, NULL, &r);
-    if (rc != PX_OK) goto done;
+    /* The one reader of the communes layer (id, name, polygon, centre by the
+     * placement rule); none is not an error here. */
+    px_status rc = px_layer_communes_read(ctx, store, 0, &cm);
+    if (rc != PX_OK || !cm->n) goto done;
     if ((rc = px__xform_new(ctx, px_store_crs(store), "EPSG:4326", &xf)) != PX_OK) goto done;
-    int i_id = px_table_reader_column_index(r, "id");
-    if (i_id < 0) i_id = px_table_reader_column_index(r, "commune_id");
-    int i_name = name_col ? px_table_reader_column_index(r, name_col) : -1;
-    int i_pop = px_table_reader_column_index(r, "population");
-    for (;;) {
-        int has = 0;
-        if ((rc = px_table_reader_next(r, &has)) != PX_OK || !has) break;
-        size_t len = 0;
-        const unsigned char *wkb = px_table_reader_wkb(r, &len);
-        if (!wkb) continue;
-        GEOSGeometry *g = px__geom_from_wkb(ctx, wkb, len);
-        if (!g) {
-            rc = PX_EGEOS;
-            break;
-        }
-        GEOSGeometry *pos = GEOSPointOnSurface_r(h, g), *ll = px__xform_geom(ctx, xf, g);
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            px__mcommune *p = realloc(cs, cap * sizeof *p);
-            if (!p) {
-                if (pos) GEOSGeom_destroy_r(h, pos);
-                if (ll) GEOSGeom_destroy_r(h, ll);
-                GEOSGeom_destroy_r(h, g);
-                rc = px__error(ctx, PX_ENOMEM, "out of memory");
-                break;
-            }
-            cs = p;
-        }
+    if (!(cs = calloc(cm->n, sizeof *cs))) {
+        rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < cm->n; i++) {
         px__mcommune *c = &cs[n++];
-        memset(c, 0, sizeof *c);
-        const char *id = i_id >= 0 ? px_table_reader_text(r, (size_t)i_id) : NULL;
-        const char *nm = i_name >= 0 ? px_table_reader_text(r, (size_t)i_name) : NULL;
-        c->id = px__strdup(id ? id : "");
-        c->name = px__strdup(nm ? nm : (id ? id : ""));
-        c->population = i_pop >= 0 && !px_table_reader_is_null(r, (size_t)i_pop) ? px_table_reader_real(r, (size_t)i_pop)
-                                                                                   : NAN;
+        c->population = NAN;
+        c->id = px__strdup(cm->id[i] ? cm->id[i] : "");
+        c->name = px__strdup(cm->name[i] && *cm->name[i] ? cm->name[i] : c->id ? c->id : "");
+        GEOSGeometry *g = px__geom_from_wkb(ctx, cm->wkb[i], cm->wkb_len[i]);
+        GEOSGeometry *ll = g ? px__xform_geom(ctx, xf, g) : NULL;
         size_t cap_xy = 0, n_xy = 0;
         int bad = !c->id || !c->name || !ll || add_rings(h, ll, c, &cap_xy, &n_xy);
-        double x = 0, y = 0;
-        if (!bad && pos && !GEOSisEmpty_r(h, pos) && GEOSGeomGetX_r(h, pos, &x) && GEOSGeomGetY_r(h, pos, &y) &&
-            px__xform_point(xf, &x, &y) == PX_OK)
+        double x = cm->cx[i], y = cm->cy[i];
+        if (!bad && px__xform_point(xf, &x, &y) == PX_OK)
             px__lonlat_to_world(x, y, &c->label_wx, &c->label_wy);
         else if (!bad) {
             c->label_wx = (c->box[0] + c->box[2]) / 2;
             c->label_wy = (c->box[1] + c->box[3]) / 2;
         }
-        if (pos) GEOSGeom_destroy_r(h, pos);
         if (ll) GEOSGeom_destroy_r(h, ll);
-        GEOSGeom_destroy_r(h, g);
+        if (g) GEOSGeom_destroy_r(h, g);
         if (bad) {
-            rc = ll ? px__error(ctx, PX_ENOMEM, "out of memory") : PX_EPROJ;
-            break;
+            rc = !g ? PX_EGEOS : !ll ? PX_EPROJ : px__error(ctx, PX_ENOMEM, "out of memory");
+            goto done;
         }
     }
+    /* Populations, where the layer has them: labels of the larger towns first. */
+    const char *cols[] = {"population", NULL};
+    px_table_reader *r = NULL;
+    if (px_store_reader_open(store, "communes", cols, 0, NULL, &r) == PX_OK) {
+        int has = 0;
+        for (size_t i = 0; i < n && px_table_reader_next(r, &has) == PX_OK && has;) {
+            int64_t fid = px_table_reader_fid(r);
+            while (i < n && cm->fid[i] < fid)
+                i++;
+            if (i < n && cm->fid[i] == fid && !px_table_reader_is_null(r, 0)) cs[i].population = px_table_reader_real(r, 0);
+        }
+        px_table_reader_close(r);
+    } else {
+        px_ctx_clear_error(ctx);
+    }
 done:
-    px_table_reader_close(r);
     px__xform_free(xf);
+    px_layer_communes_free(cm);
     if (rc != PX_OK) {
         px__mcommunes_free(cs, n);
         return rc;

@@ -102,10 +102,6 @@ typedef struct px__mcommune {
 px_status px__mcommunes_load(px_ctx *ctx, px_store *store, px__mcommune **out, size_t *n);
 void px__mcommunes_free(px__mcommune *c, size_t n);
 
-/* The column of `table` holding the commune name: commune_name, name or
- * commune; NULL if none (borrowed static string). */
-const char *px__name_column(px_store *store, const char *table);
-
 /* ---- one map drawn into a rectangle ---------------------------------------- */
 
 typedef struct px__mapdraw {
