@@ -103,13 +103,26 @@ static void set_rgba(cairo_t *cr, const double c[4], double opacity)
     cairo_set_source_rgba(cr, c[0], c[1], c[2], c[3] * opacity);
 }
 
-static void draw_fill(cairo_t *cr, const px__slayer *l, const px__sctx *c, const px__tgeom *g, const xf *t,
-                      double css_px)
+static double clamp01(double v)
+{
+    return v > 0 ? (v < 1 ? v : 1) : 0;
+}
+
+/* A width or radius in user units, bounded as raster.c bounds it. */
+static double size_u(double css, double css_px)
+{
+    double v = css * css_px;
+    return v > 0 ? (v < 8192 ? v : 8192) : 0;
+}
+
+static void draw_fill(cairo_t *cr, const px__slayer *l, px__sctx *c, const px__tgeom *g, const xf *t, double css_px)
 {
     static const double black[4] = {0, 0, 0, 1}, transparent[4] = {0, 0, 0, 0};
     double col[4];
     px__style_color(l->paint[PX__P_FILL_COLOR], c, black, col);
-    double op = px__style_number(l->paint[PX__P_FILL_OPACITY], c, 1);
+    double op = clamp01(px__style_number(l->paint[PX__P_FILL_OPACITY], c, 1));
+    int aa = px__style_bool(l->paint[PX__P_FILL_ANTIALIAS], c, 1);
+    cairo_set_antialias(cr, aa ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     path_parts(cr, g, t, 1);
     set_rgba(cr, col, op);
@@ -122,28 +135,36 @@ static void draw_fill(cairo_t *cr, const px__slayer *l, const px__sctx *c, const
     } else {
         cairo_fill(cr);
     }
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
-static int draw_line(cairo_t *cr, const px__slayer *l, const px__sctx *c, const px__tgeom *g, const xf *t,
-                     double css_px)
+static int draw_line(cairo_t *cr, const px__slayer *l, px__sctx *c, const px__tgeom *g, const xf *t, double css_px)
 {
     static const double black[4] = {0, 0, 0, 1};
     double col[4];
-    double w = px__style_number(l->paint[PX__P_LINE_WIDTH], c, 1) * css_px;
+    double w = size_u(px__style_number(l->paint[PX__P_LINE_WIDTH], c, 1), css_px);
     if (w <= 0) return 0;
     px__style_color(l->paint[PX__P_LINE_COLOR], c, black, col);
-    double op = px__style_number(l->paint[PX__P_LINE_OPACITY], c, 1);
+    double op = clamp01(px__style_number(l->paint[PX__P_LINE_OPACITY], c, 1));
     path_parts(cr, g, t, g->type == PX__GEOM_POLY);
     cairo_set_line_width(cr, w);
-    cairo_set_line_cap(cr, (cairo_line_cap_t)l->line_cap);
-    cairo_set_line_join(cr, (cairo_line_join_t)l->line_join);
-    const json_t *dash = l->paint[PX__P_LINE_DASHARRAY];
-    if (json_is_array(dash) && json_array_size(dash) && json_array_size(dash) <= 16) {
-        double d[16];
-        size_t nd = json_array_size(dash);
-        for (size_t i = 0; i < nd; i++)
-            d[i] = json_number_value(json_array_get(dash, i)) * w;
-        cairo_set_dash(cr, d, (int)nd, 0);
+    char eb[16];
+    const char *cap = px__style_string(l->paint[PX__P_LINE_CAP], c, "butt", eb, sizeof eb);
+    cairo_set_line_cap(cr, !strcmp(cap, "round")    ? CAIRO_LINE_CAP_ROUND
+                           : !strcmp(cap, "square") ? CAIRO_LINE_CAP_SQUARE
+                                                    : CAIRO_LINE_CAP_BUTT);
+    const char *join = px__style_string(l->paint[PX__P_LINE_JOIN], c, "miter", eb, sizeof eb);
+    cairo_set_line_join(cr, !strcmp(join, "round")   ? CAIRO_LINE_JOIN_ROUND
+                            : !strcmp(join, "bevel") ? CAIRO_LINE_JOIN_BEVEL
+                                                     : CAIRO_LINE_JOIN_MITER);
+    double d[16];
+    int nd = px__style_numbers(l->paint[PX__P_LINE_DASHARRAY], c, d, 16);
+    if (nd > 0) {
+        /* A dash pattern of zero length, or one too fine to draw, is a solid line. */
+        double total = 0;
+        for (int i = 0; i < nd; i++)
+            total += (d[i] = fmin(d[i] * w, 1e5));
+        if (total * (nd % 2 ? 2 : 1) >= 0.1) cairo_set_dash(cr, d, nd, 0);
     }
     set_rgba(cr, col, op);
     cairo_stroke(cr);
@@ -151,14 +172,14 @@ static int draw_line(cairo_t *cr, const px__slayer *l, const px__sctx *c, const 
     return 1;
 }
 
-static void draw_circles(cairo_t *cr, const px__slayer *l, const px__sctx *c, const px__tgeom *g, const xf *t,
+static void draw_circles(cairo_t *cr, const px__slayer *l, px__sctx *c, const px__tgeom *g, const xf *t,
                          double css_px)
 {
     static const double black[4] = {0, 0, 0, 1};
-    double r = px__style_number(l->paint[PX__P_CIRCLE_RADIUS], c, 5) * css_px;
-    double sw = px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], c, 0) * css_px;
-    double op = px__style_number(l->paint[PX__P_CIRCLE_OPACITY], c, 1);
-    double sop = px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], c, 1);
+    double r = size_u(px__style_number(l->paint[PX__P_CIRCLE_RADIUS], c, 5), css_px);
+    double sw = size_u(px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], c, 0), css_px);
+    double op = clamp01(px__style_number(l->paint[PX__P_CIRCLE_OPACITY], c, 1));
+    double sop = clamp01(px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], c, 1));
     double col[4], scol[4];
     px__style_color(l->paint[PX__P_CIRCLE_COLOR], c, black, col);
     px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], c, black, scol);
@@ -194,7 +215,7 @@ size_t px__styled_draw(const px__styled *s, cairo_t *cr, double wx0, double wy0,
         if (l->type == PX__SL_BACKGROUND) {
             double col[4];
             px__style_color(l->paint[PX__P_BACKGROUND_COLOR], &c, black, col);
-            set_rgba(cr, col, px__style_number(l->paint[PX__P_BACKGROUND_OPACITY], &c, 1));
+            set_rgba(cr, col, clamp01(px__style_number(l->paint[PX__P_BACKGROUND_OPACITY], &c, 1)));
             cairo_paint(cr);
             continue;
         }

@@ -101,19 +101,40 @@ static void fmt_value(const char *prop, const json_t *v, char *buf, size_t len)
 
 typedef struct lstyle {
     const px__slayer *l;
-    px__sctx c;
+    px__prop color_prop; /* the layer's main colour property */
+    double zoom;
     double opacity;
     double outline[4];
     double width;
+    int whole;           /* the swatch is the whole property (a constant or zoom function) */
 } lstyle;
+
+/* The colour a stop output gives, with no feature, at the legend's zoom:
+ * compiled like the property itself, so it means what it means on the map. */
+static void stop_color(const lstyle *ls, const json_t *color, double out[4])
+{
+    static const double grey[4] = {0.5, 0.5, 0.5, 1}, black[4] = {0, 0, 0, 1};
+    px__sctx c = {.layer = NULL, .zoom = ls->zoom};
+    if (ls->whole) {
+        px__style_color(ls->l->paint[ls->color_prop], &c, black, out);
+        return;
+    }
+    if (json_is_string(color) && !px__color_parse(json_string_value(color), out)) return;
+    px__arena a = {0};
+    char err[160];
+    static const px__stype want = {PX__K_COLOR, 0, -1};
+    const px__expr *e = px__expr_parse(color, &want, 0, &a, err, sizeof err);
+    c.arena = &a;
+    px__style_color(e, &c, grey, out);
+    px__arena_clear(&a);
+}
 
 static void add_swatch(lbuf *b, const lstyle *ls, const json_t *color, const char *label)
 {
-    static const double black[4] = {0, 0, 0, 1};
     px__legend_item *it = push(b);
     if (!it) return;
     it->kind = ls->l->type == PX__SL_FILL ? PX__LEG_FILL : ls->l->type == PX__SL_LINE ? PX__LEG_LINE : PX__LEG_CIRCLE;
-    px__style_color(color, &ls->c, black, it->color);
+    stop_color(ls, color, it->color);
     it->color[3] *= ls->opacity;
     memcpy(it->outline, ls->outline, sizeof it->outline);
     it->width = ls->width;
@@ -194,8 +215,10 @@ static void classes(lbuf *b, const lstyle *ls, const json_t *e, const char *prop
         }
         return;
     }
-    /* A constant (or zoom-only) colour: one swatch. */
-    add_swatch(b, ls, e, "");
+    /* A constant (or zoom-only) colour: one swatch, the property evaluated whole. */
+    lstyle whole = *ls;
+    whole.whole = 1;
+    add_swatch(b, &whole, e, "");
 }
 
 static const json_t *layer_json(const px_style *s, const char *id)
@@ -218,23 +241,27 @@ px_status px__style_legend(px_ctx *ctx, const px_style *style, double zoom, px__
         if ((l->type != PX__SL_FILL && l->type != PX__SL_LINE && l->type != PX__SL_CIRCLE) || zoom < l->minzoom ||
             zoom >= l->maxzoom)
             continue; /* background and labels have no swatch */
-        lstyle ls = {.l = l, .c = {.layer = NULL, .zoom = zoom}};
-        const json_t *color;
+        lstyle ls = {.l = l, .zoom = zoom};
+        px__sctx c = {.layer = NULL, .zoom = zoom};
+        const char *color_name;
         if (l->type == PX__SL_FILL) {
-            color = l->paint[PX__P_FILL_COLOR];
-            ls.opacity = px__style_number(l->paint[PX__P_FILL_OPACITY], &ls.c, 1);
-            px__style_color(l->paint[PX__P_FILL_OUTLINE_COLOR], &ls.c, none, ls.outline);
+            ls.color_prop = PX__P_FILL_COLOR, color_name = "fill-color";
+            ls.opacity = px__style_number(l->paint[PX__P_FILL_OPACITY], &c, 1);
+            px__style_color(l->paint[PX__P_FILL_OUTLINE_COLOR], &c, none, ls.outline);
         } else if (l->type == PX__SL_LINE) {
-            color = l->paint[PX__P_LINE_COLOR];
-            ls.opacity = px__style_number(l->paint[PX__P_LINE_OPACITY], &ls.c, 1);
-            ls.width = fmin(6, fmax(1, px__style_number(l->paint[PX__P_LINE_WIDTH], &ls.c, 1)));
+            ls.color_prop = PX__P_LINE_COLOR, color_name = "line-color";
+            ls.opacity = px__style_number(l->paint[PX__P_LINE_OPACITY], &c, 1);
+            ls.width = fmin(6, fmax(1, px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1)));
         } else {
-            color = l->paint[PX__P_CIRCLE_COLOR];
-            ls.opacity = px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &ls.c, 1);
-            ls.width = fmin(6, fmax(2.5, px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &ls.c, 5)));
-            if (px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &ls.c, 0) > 0)
-                px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], &ls.c, none, ls.outline);
+            ls.color_prop = PX__P_CIRCLE_COLOR, color_name = "circle-color";
+            ls.opacity = px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &c, 1);
+            ls.width = fmin(6, fmax(2.5, px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5)));
+            if (px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0) > 0)
+                px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], &c, none, ls.outline);
         }
+        ls.opacity = ls.opacity > 0 ? (ls.opacity < 1 ? ls.opacity : 1) : 0;
+        /* The classes are read from the property as written in the style. */
+        const json_t *color = json_object_get(json_object_get(layer_json(style, l->id), "paint"), color_name);
         const char *prop = input_property(color);
         const json_t *meta = json_object_get(layer_json(style, l->id), "metadata");
         const char *title = json_string_value(json_object_get(meta, "legend"));
