@@ -172,6 +172,14 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
                                (long long)r->n_rejected);
             free(sources);
         }
+        /* Kept with the layer (same transaction) for the report's data-quality box. */
+        if (rc == PX_OK) {
+            char key[64], val[160];
+            snprintf(key, sizeof key, "load:%s", r->layer);
+            snprintf(val, sizeof val, "%lld read, %lld loaded, %lld repaired, %lld rejected", (long long)r->n_read,
+                     (long long)r->n_loaded, (long long)r->n_repaired, (long long)r->n_rejected);
+            rc = px_store_set_setting(store, key, val);
+        }
         if (rc == PX_OK)
             px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,
                     (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired,
