@@ -39,6 +39,11 @@ extern const px_cmd_spec px_spec_cycle;
 int cmd_tiles(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_tiles;
 
+/* map server and static site: declarations */
+int cmd_serve(px_cli *cli, int argc, char **argv);
+int cmd_site(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_serve, px_spec_site;
+
 extern const px_cmd_spec px_spec_init, px_spec_load, px_spec_layers, px_spec_export;
 
 static const px_command commands[] = {
@@ -64,6 +69,10 @@ static const px_command commands[] = {
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", NULL, &px_spec_tiles},
+
+    /* map server and static site: commands */
+    {"serve", cmd_serve, "serve tiles, styles, tables and the web map viewer over HTTP", NULL, &px_spec_serve},
+    {"site", cmd_site, "write the web map viewer and its data as a static site", NULL, &px_spec_site},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -20,5 +20,7 @@
 #include "proxima/cycle.h"
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
+#include "proxima/tileset.h"
+#include "proxima/server.h"
 
 #endif
