@@ -110,6 +110,46 @@ static void test_px_tiles_render_png_square_fill(void **state)
     px_ctx_free(ctx);
 }
 
+/* The operators and colour syntax of issue 13 drawn: a colour built by
+ * concat + to-color, a CSS Color 4 colour, a let/var width, and a property
+ * that fails at run time (an assertion on a text column) taking its default. */
+static void test_px_tiles_render_png_new_operators(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("raster");
+    px_store *s = fx_store(ctx, dir);
+    cairo_surface_t *img = render(
+        ctx, s, dir,
+        STYLE_HEAD
+        "{\"id\": \"bg\", \"type\": \"background\", \"paint\": {\"background-color\": \"hsl(0 0% 100% / 1)\"}},"
+        "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+        "\"filter\": [\"==\", [\"upcase\", [\"get\", \"name\"]], \"SQUARE\"], "
+        "\"paint\": {\"fill-color\": [\"to-color\", [\"concat\", \"#\", [\"slice\", \"00ff00ff\", 0, 6]]], "
+        "\"fill-opacity\": [\"number\", [\"get\", \"name\"]]}}" STYLE_TAIL,
+        (px_tile){1, 1, 0}, 256, 1);
+    /* Opacity fails (name is text) -> default 1: opaque green inside, white outside. */
+    assert_int_equal(pixel(img, 96, 160), 0xff00ff00);
+    assert_int_equal(pixel(img, 10, 10), 0xffffffff);
+    cairo_surface_destroy(img);
+    img = render(ctx, s, dir,
+                 STYLE_HEAD
+                 "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+                 "\"filter\": [\"==\", \"name\", \"square\"], "
+                 "\"paint\": {\"fill-color\": \"rgb(0% 0% 100% / 0.5)\"}}" STYLE_TAIL,
+                 (px_tile){1, 1, 0}, 256, 1);
+    /* Half-transparent blue, premultiplied: alpha 0x80, blue 0x80. */
+    uint32_t px = pixel(img, 96, 160);
+    assert_in_range(px >> 24, 0x7f, 0x80);
+    assert_in_range(px & 0xff, 0x7f, 0x80);
+    assert_int_equal((px >> 8) & 0xffff, 0);
+    cairo_surface_destroy(img);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static void test_px_tiles_render_png_step_match_interpolate(void **state)
 {
     (void)state;
@@ -464,6 +504,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_tiles_render_png_square_fill),
         cmocka_unit_test(test_px_tiles_render_png_step_match_interpolate),
+        cmocka_unit_test(test_px_tiles_render_png_new_operators),
         cmocka_unit_test(test_px_style_read_unsupported),
         cmocka_unit_test(test_px__style_eval_zoom_and_legacy),
         cmocka_unit_test(test_px_tiles_write_raster_mbtiles),
