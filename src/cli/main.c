@@ -38,6 +38,12 @@ extern const char px_usage_cycle[];
 int cmd_tiles(px_cli *cli, int argc, char **argv);
 extern const char px_usage_tiles[];
 
+/* scenario runs: declarations */
+int cmd_run(px_cli *cli, int argc, char **argv);
+int cmd_runs(px_cli *cli, int argc, char **argv);
+int cmd_compare(px_cli *cli, int argc, char **argv);
+extern const char px_usage_run[], px_usage_runs[], px_usage_compare[];
+
 extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
 
 static const px_command commands[] = {
@@ -63,6 +69,11 @@ static const px_command commands[] = {
 
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
+
+    /* scenario runs: commands */
+    {"run", cmd_run, "run a scenario (YAML): only the steps whose inputs changed; record the run", px_usage_run},
+    {"runs", cmd_runs, "list the runs recorded in a project", px_usage_runs},
+    {"compare", cmd_compare, "per-commune changes of every indicator between two runs", px_usage_compare},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -19,5 +19,6 @@
 #include "proxima/cycle.h"
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
+#include "proxima/run.h"
 
 #endif

@@ -1,0 +1,175 @@
+/* `proxima runs PROJECT` and `proxima compare PROJECT A B`: the observatory,
+ * the named runs recorded by `proxima run` and the per-commune changes
+ * between two of them. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char px_usage_runs[] =
+    "Usage: proxima runs PROJECT\n\n"
+    "List the runs recorded in the project by `proxima run`, oldest first: name,\n"
+    "start (UTC), status, steps run of steps, seconds, and headline figures\n"
+    "(region-wide quarter-hour shares, cycle coverage and connectivity) as JSON.\n\n"
+    "Example:\n  proxima runs out/demo/demo.sqlite\n";
+
+const char px_usage_compare[] =
+    "Usage: proxima compare PROJECT A B [-o DIR]\n\n"
+    "Per-commune changes of every indicator between runs A and B (B - A): every\n"
+    "value of the per-commune result tables (access_communes, equity_communes,\n"
+    "flood_exposure, flood_scenario_communes, cycle_coverage, cycle_connectivity,\n"
+    "cycle_whatif) snapshotted by `proxima run` that differs. Prints a table on\n"
+    "stdout (table, commune_id, commune_name, key, indicator, a, b, change; NA where\n"
+    "a run has no value) and writes the project table run_compare (communes with\n"
+    "n_changed and one d_... column per changed indicator). With -o DIR also writes\n"
+    "DIR/compare-A-B.csv (the table), DIR/compare-A-B.geojson (run_compare).\n"
+    "Style for a map of the change: styles/run-compare.json.\n\n"
+    "Example:\n  proxima compare out/demo/demo.sqlite baseline with-plan -o out/demo\n";
+
+int cmd_runs(px_cli *cli, int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') return px_cli_usage_error("runs", "needs PROJECT and nothing else");
+    px_store *store = px_cli_open_store(cli, argv[1], 1);
+    if (!store) return PX_EXIT_RUNTIME;
+    px_run_info *runs = NULL;
+    size_t n = 0;
+    px_status st = px_runs_list(cli->ctx, store, &runs, &n);
+    int rc = PX_EXIT_OK;
+    if (st != PX_OK) rc = px_cli_fail(cli, st);
+    else {
+        printf("%-24s %-20s %-8s %9s %9s  %s\n", "name", "started_at", "status", "ran/steps", "seconds", "headline");
+        for (size_t i = 0; i < n; i++) {
+            char steps[32];
+            snprintf(steps, sizeof steps, "%lld/%lld", (long long)runs[i].n_ran, (long long)runs[i].n_steps);
+            printf("%-24s %-20s %-8s %9s %9.2f  %s\n", runs[i].name, runs[i].started_at, runs[i].status, steps,
+                   runs[i].seconds, runs[i].headline);
+        }
+        if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", argv[1]);
+    }
+    px_run_infos_free(runs, n);
+    px_store_close(store);
+    return rc;
+}
+
+static void fmt_value(char *buf, size_t n, int has, double v)
+{
+    if (has) snprintf(buf, n, "%.10g", v);
+    else snprintf(buf, n, "NA");
+}
+
+/* File-name-safe copy of a run name. */
+static void safe(char *out, size_t n, const char *s)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < n; i++)
+        out[i] = (s[i] == '/' || s[i] == ' ' || s[i] == '\\') ? '_' : s[i];
+    out[i] = '\0';
+}
+
+static px_status write_csv(px_cli *cli, const char *path, const px_run_change *c, size_t n)
+{
+    char *tmp = NULL;
+    size_t len = strlen(path) + 8;
+    tmp = malloc(len);
+    if (!tmp) return PX_ENOMEM;
+    snprintf(tmp, len, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "proxima: %s: cannot write: %s\n", tmp, strerror(errno));
+        free(tmp);
+        return PX_EIO;
+    }
+    int bad = fprintf(f, "table,commune_id,commune_name,key,indicator,a,b,change\n") < 0;
+    for (size_t i = 0; i < n && !bad; i++) {
+        char a[32], b[32], d[32];
+        fmt_value(a, sizeof a, c[i].has_a, c[i].a);
+        fmt_value(b, sizeof b, c[i].has_b, c[i].b);
+        fmt_value(d, sizeof d, c[i].has_a && c[i].has_b, c[i].b - c[i].a);
+        /* Names may hold commas or quotes: quote every text field. */
+        const char *texts[5] = {c[i].table, c[i].commune_id, c[i].commune_name, c[i].key, c[i].indicator};
+        for (int k = 0; k < 5 && !bad; k++) {
+            bad |= fputc('"', f) == EOF;
+            for (const char *p = texts[k]; *p && !bad; p++)
+                bad |= (*p == '"' ? fputs("\"\"", f) : fputc(*p, f)) == EOF;
+            bad |= fputs("\",", f) == EOF;
+        }
+        bad |= fprintf(f, "%s,%s,%s\n", a, b, d) < 0;
+    }
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "proxima: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return PX_EIO;
+    }
+    (void)cli;
+    free(tmp);
+    return PX_OK;
+}
+
+int cmd_compare(px_cli *cli, int argc, char **argv)
+{
+    const char *args[3] = {NULL, NULL, NULL}, *outdir = NULL, *v = NULL;
+    int na = 0, rc = PX_EXIT_OK;
+    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
+        int m;
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+            if (m < 0) rc = px_cli_usage_error("compare", "-o needs a DIR");
+            outdir = v;
+        } else if (argv[i][0] == '-') {
+            rc = px_cli_usage_error("compare", "unknown option '%s'", argv[i]);
+        } else if (na < 3) {
+            args[na++] = argv[i];
+        } else {
+            rc = px_cli_usage_error("compare", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (rc == PX_EXIT_OK && na != 3) rc = px_cli_usage_error("compare", "needs PROJECT A B (two run names)");
+    if (rc != PX_EXIT_OK) return rc;
+    px_store *store = px_cli_open_store(cli, args[0], 0);
+    if (!store) return PX_EXIT_RUNTIME;
+    px_run_change *c = NULL;
+    size_t n = 0;
+    px_status st = px_runs_compare(cli->ctx, store, args[1], args[2], &c, &n);
+    if (st == PX_ENOTFOUND) {
+        px_cli_fail(cli, st);
+        rc = PX_EXIT_USAGE;
+    } else if (st != PX_OK) {
+        rc = px_cli_fail(cli, st);
+    }
+    if (rc == PX_EXIT_OK) {
+        printf("%-26s %-10s %-20s %-34s %-28s %14s %14s %14s\n", "table", "commune_id", "commune_name", "key",
+               "indicator", "a", "b", "change");
+        for (size_t i = 0; i < n; i++) {
+            char a[32], b[32], d[32];
+            fmt_value(a, sizeof a, c[i].has_a, c[i].a);
+            fmt_value(b, sizeof b, c[i].has_b, c[i].b);
+            fmt_value(d, sizeof d, c[i].has_a && c[i].has_b, c[i].b - c[i].a);
+            printf("%-26s %-10s %-20s %-34s %-28s %14s %14s %14s\n", c[i].table, c[i].commune_id, c[i].commune_name,
+                   *c[i].key ? c[i].key : "-", c[i].indicator, a, b, d);
+        }
+        px_cli_info(cli, "compare: %zu values differ between '%s' and '%s'\n", n, args[1], args[2]);
+        st = px_runs_compare_write(cli->ctx, store, c, n);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
+    }
+    if (rc == PX_EXIT_OK && outdir) {
+        char sa[64], sb[64], path[4096];
+        safe(sa, sizeof sa, args[1]);
+        safe(sb, sizeof sb, args[2]);
+        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "proxima: %s: cannot create the folder: %s\n", outdir, strerror(errno));
+            rc = PX_EXIT_RUNTIME;
+        }
+        snprintf(path, sizeof path, "%s/compare-%s-%s.csv", outdir, sa, sb);
+        if (rc == PX_EXIT_OK && write_csv(cli, path, c, n) != PX_OK) rc = PX_EXIT_RUNTIME;
+        snprintf(path, sizeof path, "%s/compare-%s-%s.geojson", outdir, sa, sb);
+        if (rc == PX_EXIT_OK && (st = px_export(cli->ctx, store, "run_compare", path, NULL)) != PX_OK)
+            rc = px_cli_fail(cli, st);
+    }
+    px_run_changes_free(c, n);
+    px_store_close(store);
+    return rc;
+}
