@@ -141,27 +141,24 @@ static int name_ok(const char *s)
     return 1;
 }
 
+/* Inside the caller's transaction: the per-commune snapshot of the run. */
 static px_status snapshot(px_store *store, const px__plan *plan, const char *run)
 {
-    px_status rc = px_store_begin(store);
+    px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++)
         for (size_t k = 0; rc == PX_OK && plan->steps[i].snapshot[k]; k++)
             if (px_store_has_table(store, plan->steps[i].snapshot[k]))
                 rc = px__runs_snapshot(store, run, plan->steps[i].snapshot[k]);
-    if (rc == PX_OK) rc = px_store_commit(store);
-    else px_store_rollback(store);
     return rc;
 }
 
+/* Inside the caller's transaction: status, time and headline of the run. */
 static px_status finish(px_store *store, const char *run, const char *status, double sec, size_t n_steps,
                         size_t n_ran)
 {
     char *headline = px__runs_headline(store, run);
-    px_status rc = px_store_begin(store);
-    if (rc == PX_OK)
-        rc = px__runs_finish(store, run, status, sec, (int64_t)n_steps, (int64_t)n_ran, headline ? headline : "{}");
-    if (rc == PX_OK) rc = px_store_commit(store);
-    else px_store_rollback(store);
+    px_status rc = px__runs_finish(store, run, status, sec, (int64_t)n_steps, (int64_t)n_ran,
+                                   headline ? headline : "{}");
     free(headline);
     return rc;
 }
@@ -204,6 +201,10 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     int *ran = calloc(plan.n + 1, sizeof *ran);
     if (rc == PX_OK && !ran) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     int failed = rc != PX_OK;
+    /* Records of unchanged steps share one transaction (with the snapshot
+     * at the end when nothing runs): a run where nothing changed commits
+     * twice, not once per step. It is committed before any step runs. */
+    int batch = 0;
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++) {
         px__step *st = &plan.steps[i];
         rc = step_hash(ctx, &plan, st);
@@ -223,17 +224,30 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         int run_it = strcmp(reason, "unchanged") != 0;
         px_run_step_info info = {.id = st->id, .index = i, .n_steps = plan.n, .ran = run_it, .reason = reason};
         if (opts->on_step) opts->on_step(opts->user, &info);
+        if (!run_it) {
+            if (!batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
+            if (rc == PX_OK)
+                rc = px__runs_step_add(store, name, (int64_t)i, st->id, st->hash, "unchanged", reason, st->params,
+                                       0, 0, 0);
+            rep.n_unchanged++;
+            info.finished = 1;
+            if (opts->on_step) opts->on_step(opts->user, &info);
+            continue;
+        }
+        if (batch) {
+            batch = 0;
+            if ((rc = px_store_commit(store)) != PX_OK) break;
+        }
         double t0 = px__now(), c0 = px__cpu_now();
-        int reset = run_it && peak_reset();
-        px_status srs = run_it ? px__step_exec(ctx, sc, &plan, st, store, outdir) : PX_OK;
+        int reset = peak_reset();
+        px_status srs = px__step_exec(ctx, sc, &plan, st, store, outdir);
         info.finished = 1;
         info.status = srs;
         info.seconds = px__now() - t0;
         info.cpu_seconds = px__cpu_now() - c0;
-        info.peak_rss_kb = run_it ? peak_rss_kb(reset) : 0;
-        ran[i] = run_it && srs == PX_OK;
-        if (run_it) rep.n_ran++;
-        else rep.n_unchanged++;
+        info.peak_rss_kb = peak_rss_kb(reset);
+        ran[i] = srs == PX_OK;
+        rep.n_ran++;
         if (srs != PX_OK) {
             /* Keep the step's own message and say which step it was. */
             char *msg = px__strdup(px_ctx_errmsg(ctx));
@@ -242,30 +256,34 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
             free(msg);
             failed = 1;
         } else {
-            rc = record_step(store, name, i, st, run_it ? "ran" : "unchanged", reason, info.seconds,
-                             info.cpu_seconds, info.peak_rss_kb, run_it);
+            rc = record_step(store, name, i, st, "ran", reason, info.seconds, info.cpu_seconds, info.peak_rss_kb, 1);
         }
         if (opts->on_step) opts->on_step(opts->user, &info);
     }
-    if (rc == PX_OK) rc = snapshot(store, &plan, name);
     rep.seconds = px__now() - t_start;
-    if (store) {
-        if (rc == PX_OK) {
-            rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
-        } else if (failed || rc != PX_OK) {
-            /* The run's own error stays the one reported. */
-            char *msg = px__strdup(px_ctx_errmsg(ctx));
-            px_status keep = px_ctx_errcode(ctx);
-            finish(store, name, "failed", rep.seconds, plan.n, rep.n_ran);
-            px__error(ctx, keep, "%s", msg ? msg : px_strerror(keep));
-            free(msg);
+    if (rc == PX_OK && !batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
+    if (rc == PX_OK) rc = snapshot(store, &plan, name);
+    if (rc == PX_OK) rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
+    if (rc == PX_OK) {
+        batch = 0;
+        rc = px_store_commit(store);
+    }
+    if (batch) px_store_rollback(store);
+    if (store && (failed || rc != PX_OK)) {
+        /* Record the failure; the run's own error stays the one reported. */
+        char *msg = px__strdup(px_ctx_errmsg(ctx));
+        px_status keep = px_ctx_errcode(ctx);
+        if (px_store_begin(store) == PX_OK) {
+            if (finish(store, name, "failed", rep.seconds, plan.n, rep.n_ran) == PX_OK) px_store_commit(store);
+            else px_store_rollback(store);
         }
+        px__error(ctx, keep, "%s", msg ? msg : px_strerror(keep));
+        free(msg);
     }
     free(ran);
     px_store_close(store);
     px__plan_clear(&plan);
-    if (rc == PX_OK && report) *report = rep;
-    if (rc != PX_OK && report) *report = rep; /* what was done before the failure */
+    if (report) *report = rep; /* on failure: what was done before it */
     return rc;
 }
 
