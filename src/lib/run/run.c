@@ -142,13 +142,29 @@ static int name_ok(const char *s)
 }
 
 /* Inside the caller's transaction: the per-commune snapshot of the run. */
-static px_status snapshot(px_store *store, const px__plan *plan, const char *run)
+static px_status snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
 {
     px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++)
         for (size_t k = 0; rc == PX_OK && plan->steps[i].snapshot[k]; k++)
             if (px_store_has_table(store, plan->steps[i].snapshot[k]))
                 rc = px__runs_snapshot(store, run, plan->steps[i].snapshot[k]);
+    /* cycle_plan: the cycle figures of the network the scenario describes,
+     * with its planned links when it has some (the what-if's "after"),
+     * else as built. So that "with the plan vs without" compares the same
+     * indicator, not a what-if table present on one side only. */
+    if (rc == PX_OK && sc->has_cycle) {
+        int plan_run = sc->planned_links && px_store_has_table(store, "cycle_whatif");
+        if (plan_run) {
+            rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_whatif", "score_after", "score");
+            if (rc == PX_OK)
+                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_whatif", "covered_after", "covered_pct");
+        } else if (px_store_has_table(store, "cycle_connectivity") && px_store_has_table(store, "cycle_coverage")) {
+            rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_connectivity", "score", "score");
+            if (rc == PX_OK)
+                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_coverage", "covered_pct", "covered_pct");
+        }
+    }
     return rc;
 }
 
@@ -189,6 +205,10 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     px__plan plan = {0};
     px_store *store = NULL;
     px_status rc = px__plan_build(ctx, sc, &plan);
+    /* Every hash first: a missing input file stops the run before the
+     * project is touched. A step's hash needs only its upstream hashes. */
+    for (size_t i = 0; rc == PX_OK && i < plan.n; i++)
+        rc = step_hash(ctx, &plan, &plan.steps[i]);
     if (rc == PX_OK) rc = mkdirs(ctx, outdir);
     if (rc == PX_OK) rc = open_project(ctx, sc, rep.project, &store);
     if (rc == PX_OK && (rc = px_store_begin(store)) == PX_OK) {
@@ -207,10 +227,9 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     int batch = 0;
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++) {
         px__step *st = &plan.steps[i];
-        rc = step_hash(ctx, &plan, st);
         char old[65] = "";
         int found = 0;
-        if (rc == PX_OK) rc = px__runs_state_get(store, st->id, old, &found);
+        rc = px__runs_state_get(store, st->id, old, &found);
         if (rc != PX_OK) break;
         int upstream = 0;
         for (size_t d = 0; d < st->n_deps; d++)
@@ -262,7 +281,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     }
     rep.seconds = px__now() - t_start;
     if (rc == PX_OK && !batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
-    if (rc == PX_OK) rc = snapshot(store, &plan, name);
+    if (rc == PX_OK) rc = snapshot(store, sc, &plan, name);
     if (rc == PX_OK) rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
     if (rc == PX_OK) {
         batch = 0;

@@ -280,8 +280,7 @@ static px_status plan_analyses(builder *b, size_t load)
         s->snapshot[0] = "cycle_coverage";
         s->snapshot[1] = "cycle_connectivity";
         if (sc->planned_links) {
-            add_table(s, "cycle_whatif");
-            s->snapshot[2] = "cycle_whatif";
+            add_table(s, "cycle_whatif"); /* before/after inside one run: see cycle_plan in run.c */
             px_status rc = add_file(b, s, sc->planned_links);
             if (rc != PX_OK) return rc;
         }

@@ -169,8 +169,11 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
     sqlite3_finalize(st);
     for (size_t i = 0; i < n && !name_col; i++)
         if (!strcmp(names[i], "commune_name")) name_col = "commune_name";
+    /* Tables written before the result-table conventions name it so. */
     for (size_t i = 0; i < n && !name_col; i++)
         if (!strcmp(names[i], "commune")) name_col = "commune";
+    for (size_t i = 0; i < n && !name_col; i++)
+        if (!strcmp(names[i], "name")) name_col = "name";
     char *key = px__strdup("''");
     int n_key = 0;
     for (size_t i = 0; rc == PX_OK && has_id && i < n; i++) {
@@ -213,6 +216,37 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
         free(names[i]);
         free(types[i]);
     }
+    return rc;
+}
+
+px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *label, const char *table,
+                                    const char *column, const char *indicator)
+{
+    if (!px__store_ident_ok(table) || !px__store_ident_ok(column) || !px__store_ident_ok(label) ||
+        !px__store_ident_ok(indicator))
+        return px__error(s->ctx, PX_EINVAL, "snapshot: bad name");
+    int has_name = 0, has_commune = 0;
+    char *sql = px__asprintf("PRAGMA table_info(\"%s\")", table);
+    sqlite3_stmt *st = NULL;
+    px_status rc = sql ? px__store_prepare(s, sql, &st) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+    free(sql);
+    if (rc != PX_OK) return rc;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        has_name |= !strcmp(c, "commune_name");
+        has_commune |= !strcmp(c, "commune");
+    }
+    sqlite3_finalize(st);
+    sql = px__asprintf("INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
+                       " indicator, value) SELECT ?1, '%s', commune_id, %s, '', '%s', \"%s\" FROM \"%s\""
+                       " WHERE commune_id IS NOT NULL",
+                       label, has_name ? "commune_name" : has_commune ? "commune" : "NULL", indicator, column, table);
+    rc = sql ? px__store_prepare(s, sql, &st) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+    free(sql);
+    if (rc != PX_OK) return rc;
+    sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) rc = px__store_sqlerr(s, "snapshotting a result column");
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -303,8 +337,8 @@ px_status px__runs_compare(px_store *s, const char *a, const char *b, px_run_cha
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
-    /* A value is compared exactly: both runs computed it the same way, so
-     * equal inputs give equal bits. */
+    /* Values equal to 1e-9 relative are the same: a figure computed along
+     * two paths (a table and its what-if twin) may differ in the last bit. */
     px_status rc = px__store_prepare(
         s,
         "WITH a AS (SELECT * FROM px_run_values WHERE run = ?1), b AS (SELECT * FROM px_run_values WHERE run = ?2)"
@@ -313,7 +347,9 @@ px_status px__runs_compare(px_store *s, const char *a, const char *b, px_run_cha
         " coalesce(a.indicator, b.indicator) AS i, a.value, b.value"
         " FROM a FULL OUTER JOIN b ON a.result_table = b.result_table AND a.commune_id = b.commune_id"
         " AND a.key = b.key AND a.indicator = b.indicator"
-        " WHERE a.value IS NOT b.value ORDER BY t, c = '*', c, k, i",
+        " WHERE (a.value IS NULL) != (b.value IS NULL)"
+        " OR abs(b.value - a.value) > 1e-9 * max(abs(a.value), abs(b.value))"
+        " ORDER BY t, c = '*', c = 'region', c, k, i",
         &st);
     if (rc != PX_OK) return rc;
     sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
@@ -396,7 +432,7 @@ char *px__runs_headline(px_store *s, const char *run)
                           " AND ((result_table = 'access_communes' AND indicator LIKE '%\\_all\\_share' ESCAPE '\\')"
                           " OR (result_table = 'cycle_coverage' AND indicator = 'covered_pct')"
                           " OR (result_table = 'cycle_connectivity' AND indicator = 'score')"
-                          " OR (result_table = 'cycle_whatif' AND indicator IN ('score_after', 'covered_after')))"
+                          " OR (result_table = 'cycle_plan'))"
                           " ORDER BY k)",
                           &st) != PX_OK)
         return NULL;

@@ -43,6 +43,11 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table);
  * indicators). Caller-frees; NULL on error (message set). */
 char *px__runs_headline(px_store *s, const char *run);
 
+/* Snapshot one column `column` of per-commune table `table` as indicator
+ * `indicator` of the derived table `label` (key ""). */
+px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *label, const char *table,
+                                    const char *column, const char *indicator);
+
 /* Does run `name` exist? */
 px_status px__runs_exists(px_store *s, const char *name, int *exists);
 /* Names of every run, comma-separated, for messages. Caller-frees. */
