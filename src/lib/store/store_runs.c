@@ -268,7 +268,7 @@ char *px__runs_names(px_store *s)
     if (!has_runs(s)) return px__strdup("");
     sqlite3_stmt *st = NULL;
     if (px__store_prepare(s, "SELECT coalesce(group_concat(name, ', '), '') FROM"
-                             " (SELECT name FROM px_runs ORDER BY started_at, name)",
+                             " (SELECT name FROM px_runs ORDER BY started_at, rowid)",
                           &st) != PX_OK)
         return NULL;
     char *out = NULL;
@@ -291,7 +291,7 @@ px_status px__runs_list(px_store *s, px_run_info **out, size_t *n)
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s,
                                      "SELECT name, scenario, started_at, status, n_steps, n_ran, seconds, headline"
-                                     " FROM px_runs ORDER BY started_at, name",
+                                     " FROM px_runs ORDER BY started_at, rowid",
                                      &st);
     if (rc != PX_OK) return rc;
     px_run_info *v = NULL;
