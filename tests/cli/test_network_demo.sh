@@ -59,4 +59,6 @@ expect_eq "score = categories within 15 min" "0" \
 expect_eq "two bands per commune" "22" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM isochrones')"
 expect_eq "bands nested: more area and residents at 10 min" "0" \
   "$(sqlite3 demo.sqlite 'SELECT count(*) FROM isochrones a JOIN isochrones b ON a.origin = b.origin AND a.minutes = 5 AND b.minutes = 10 WHERE b.area_km2 < a.area_km2 OR b.residents < a.residents')"
+expect_eq "each band's polygon covers the one before it and is valid" "0" \
+  "$(sqlite3 -cmd "SELECT load_extension('mod_spatialite')" demo.sqlite 'SELECT count(*) FROM isochrones a JOIN isochrones b ON a.origin = b.origin AND a.minutes = 5 AND b.minutes = 10 WHERE ST_Area(ST_Difference(a.geom, b.geom)) > 0.01 OR NOT ST_IsValid(b.geom) OR NOT ST_IsValid(a.geom)' | tail -1)"
 finish

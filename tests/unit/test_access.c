@@ -201,6 +201,11 @@ static void test_px_isochrones_partial_edge(void **state)
      * drawn with 2 segments per quarter circle: a bit less). */
     double area = cell(s, T, K, "5.0", "area_km2") * 1e6;
     assert_true(area > 800 * 80 + 0.9 * 3.0 * 1600 && area <= 800 * 80 + M_PI * 1600);
+    /* The 20-minute band is built as the 5-minute polygon united with the
+     * buffers of what lies beyond it; it must equal one buffer of the whole
+     * reached line x in [0, 2200]: a 2200 x 80 band plus two half octagons
+     * (2 segments per quarter circle), 2 * sqrt(2) * 40^2 in all. */
+    assert_float_equal(cell(s, T, K, "20.0", "area_km2") * 1e6, 2200.0 * 80 + 2 * M_SQRT2 * 1600, 1e-3);
     /* By bike, B is one-way eastwards: from (1800,0), 1 min = 250 m eastwards only. */
     double one[1] = {1};
     px_iso_origin ob = {1800, 0, 0, "east"};
