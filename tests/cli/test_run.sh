@@ -108,6 +108,9 @@ diff expected.csv got.csv > /dev/null || fail "compare: expected $(cat expected.
 expect_eq "stdout rows = CSV rows" "$(tail -n +2 cmp/compare-without-with.csv | wc -l)" "$(tail -n +2 compare.txt | wc -l)"
 expect_eq "run_compare n_changed total" "$(grep -vc ',"region",\|,"\*",' <(tail -n +2 cmp/compare-without-with.csv))" \
   "$(sqlite3 b1/p.sqlite "SELECT sum(n_changed) FROM run_compare")"
+# The map of the change: the shipped style renders run_compare (changed communes coloured).
+"$PROXIMA" -q tiles b1/p.sqlite --style "$PX_SOURCE_DIR/styles/run-compare.json" -o rc --minzoom 14 --maxzoom 14 > /dev/null
+[ "$(find rc -name '*.png' | wc -l)" -gt 0 ] || fail "run-compare style: no tile rendered"
 "$PROXIMA" runs b1/p.sqlite > runs.txt
 expect_eq "runs listed (default name: the date)" "$(date -u +%F),without,with" "$(tail -n +2 runs.txt | awk '{print $1}' | paste -sd, -)"
 expect_fail 2 "no run named 'nope' (runs: " "$PROXIMA" compare b1/p.sqlite without nope
