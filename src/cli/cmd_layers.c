@@ -35,6 +35,8 @@ int cmd_layers(px_cli *cli, int argc, char **argv)
                t->note ? "" : "");
         if (t->filter) printf("%-22s   filter: %s\n", "", t->filter);
         if (t->note) printf("%-22s   note: %s\n", "", t->note);
+        /* A result made from inputs that have changed since must not pass for current. */
+        if (t->stale) printf("%-22s   STALE: %s; run the command that makes it again\n", "", t->stale);
     }
     px_table_info_free(infos, n);
     px_store_close(store);

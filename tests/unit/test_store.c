@@ -250,6 +250,106 @@ static void test_px_store_settings(void **state)
     px_store_close(s);
 }
 
+/* Write a one-row table `name` (inside its own transaction). */
+static void write_table(px_store *s, const char *name)
+{
+    px_table_schema sc = schema;
+    sc.name = name;
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, &sc, &w), PX_OK);
+    unsigned char wkb[21];
+    point_wkb(wkb, 1, 2);
+    px_value v[3] = {PX_VALUE_TEXT("a"), PX_VALUE_INT(1), PX_VALUE_REAL(0.5)};
+    assert_int_equal(px_table_writer_add(w, v, wkb, sizeof wkb, NULL), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+}
+
+/* Read every row of `name` (noting it as an input of what is written next). */
+static void read_table(px_store *s, const char *name)
+{
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(s, name, NULL, 0, NULL, &r), PX_OK);
+    int has = 0;
+    while (px_table_reader_next(r, &has) == PX_OK && has) continue;
+    px_table_reader_close(r);
+}
+
+static char *stale_of(px_store *s, const char *name)
+{
+    px_table_info *t = NULL;
+    assert_int_equal(px_store_table_info(s, name, &t), PX_OK);
+    char *why = t->stale ? strdup(t->stale) : NULL;
+    px_table_info_free(t, 1);
+    return why;
+}
+
+static void test_px_store_tables_stale_after_input_rewritten(void **state)
+{
+    fixture *f = *state;
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(f->ctx, f->path, "EPSG:2154", &s), PX_OK);
+    write_table(s, "a");          /* an input layer */
+    read_table(s, "a");
+    write_table(s, "b");          /* made from a */
+    read_table(s, "b");
+    write_table(s, "c");          /* made from b */
+    px_table_info *t = NULL;
+    assert_int_equal(px_store_table_info(s, "b", &t), PX_OK);
+    assert_string_equal(t->inputs, "{\"a\":1}");
+    assert_int_equal(t->revision, 2);
+    assert_null(t->stale);
+    px_table_info_free(t, 1);
+    assert_null(stale_of(s, "c"));
+    write_table(s, "a");          /* a rewritten: b is stale, and c through b */
+    char *why = stale_of(s, "b");
+    assert_string_equal(why, "a changed since");
+    free(why);
+    why = stale_of(s, "c");
+    assert_string_equal(why, "b is stale");
+    free(why);
+    assert_null(stale_of(s, "a"));
+    read_table(s, "a");           /* b made again: current, and so is c */
+    write_table(s, "b");
+    assert_null(stale_of(s, "b"));
+    why = stale_of(s, "c");
+    assert_string_equal(why, "b changed since");
+    free(why);
+    assert_int_equal(px_store_drop_table(s, "a"), PX_OK);
+    why = stale_of(s, "b");
+    assert_string_equal(why, "a was dropped since");
+    free(why);
+    px_store_close(s);
+}
+
+/* A writable store that has read takes the project for itself: a second
+ * writer cannot begin until the first is done, and says why. */
+static void test_px_store_read_snapshot_blocks_other_writer(void **state)
+{
+    fixture *f = *state;
+    px_store *s = NULL, *other = NULL;
+    assert_int_equal(px_store_create(f->ctx, f->path, "EPSG:2154", &s), PX_OK);
+    write_table(s, "a");
+    read_table(s, "a");
+    px_ctx *ctx2 = NULL;
+    assert_int_equal(px_ctx_new(&ctx2), PX_OK);
+    assert_int_equal(px_store_open(ctx2, f->path, 0, &other), PX_OK);
+    assert_int_equal(px_store_begin(other), PX_EIO);
+    assert_non_null(strstr(px_ctx_errmsg(ctx2), "the project is busy: another proxima command is writing to it"));
+    /* A read-only store still reads. */
+    px_store *ro = NULL;
+    assert_int_equal(px_store_open(ctx2, f->path, 1, &ro), PX_OK);
+    int64_t n = 0;
+    assert_int_equal(px_store_count(ro, "a", &n), PX_OK);
+    assert_int_equal(n, 1);
+    px_store_close(ro);
+    write_table(s, "b"); /* adopts the snapshot and commits: the project is free again */
+    assert_int_equal(px_store_begin(other), PX_OK);
+    px_store_rollback(other);
+    px_store_close(other);
+    px_store_close(s);
+    px_ctx_free(ctx2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +361,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_table_writer_finish_wrong_geometry_type, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_table_writer_no_spatial_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_tables_stale_after_input_rewritten, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_read_snapshot_blocks_other_writer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -190,6 +190,9 @@ typedef struct px_table_info {
     char *note;             /* e.g. "proxy: ..."; may be NULL */
     char *updated_at;       /* ISO 8601 UTC */
     char *version;          /* Proxima version that wrote it */
+    int64_t revision;       /* the project's write counter when it was last written */
+    char *inputs;           /* JSON {"table": revision, ...} of the tables read to make it; NULL if none */
+    char *stale;            /* NULL when current; else why not, e.g. "population changed since" */
 } px_table_info;
 
 /* Every table the project holds, sorted by name. *out is caller-frees with
@@ -201,6 +204,14 @@ px_status px_store_tables(px_store *store, px_table_info **out, size_t *n_out);
 px_status px_store_table_info(px_store *store, const char *name, px_table_info **out);
 
 void px_table_info_free(px_table_info *infos, size_t n);
+
+/* Note table `name` as an input of the tables written next in this
+ * transaction (reads through px_store_reader_open and px_store_count are
+ * noted already; use this for inputs read through another connection, e.g.
+ * a helper thread's read-only store: call it before that connection reads,
+ * so that the snapshot is taken first). `name` is borrowed. Returns PX_OK,
+ * PX_EINVAL, PX_ENOMEM, or PX_EIO when another command holds the project. */
+px_status px_store_note_input(px_store *store, const char *name);
 
 /* Record where table `name` came from (each string borrowed, NULL allowed).
  * Call inside the transaction that wrote it. */

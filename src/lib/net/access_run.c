@@ -253,6 +253,11 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     graph_task gt = {px_store_path(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (res.modes[m]) gt.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
+    /* The network is an input of the results; noting it takes this command's
+     * snapshot of the project before the helper's own connection reads it. */
+    rc = px_store_note_input(store, "net_nodes");
+    if (rc == PX_OK) rc = px_store_note_input(store, "net_edges");
+    if (rc != PX_OK) goto done;
     pthread_t loader;
     int loading = pthread_create(&loader, NULL, thread_graph, &gt) == 0;
     if (!loading) thread_graph(&gt);

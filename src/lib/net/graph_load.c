@@ -130,7 +130,10 @@ px_status px_graph_load(px_ctx *ctx, px_store *store, px_graph **out)
 {
     px_graph *g = NULL;
     double t0 = px__now();
-    px_status rc = px__graph_load_arrays(ctx, store, &g);
+    /* Whatever is made from the graph is made from these two tables. */
+    px_status rc = store ? px_store_note_input(store, "net_nodes") : PX_OK;
+    if (rc == PX_OK && store) rc = px_store_note_input(store, "net_edges");
+    if (rc == PX_OK) rc = px__graph_load_arrays(ctx, store, &g);
     if (rc == PX_OK) rc = px__graph_finish(ctx, g);
     px__log(ctx, PX_LOG_DEBUG, "network: graph ready in %.3f s", px__now() - t0);
     if (rc != PX_OK) {

@@ -11,6 +11,9 @@
 #include <sqlite3.h>
 
 #define PX_STORE_FORMAT "proxima-project-1"
+/* How long a command waits for another one writing to the same project. */
+#define PX_STORE_BUSY_MS 5000
+
 
 struct px_store {
     px_ctx *ctx;
@@ -20,8 +23,29 @@ struct px_store {
     char *crs;
     int srid;
     int read_only;
-    int in_txn;
+    int in_txn;        /* 0 none, 1 begun (px_store_begin or a writer), 2 snapshot taken at a first read */
+    int has_revision;  /* px_tables has the revision/inputs columns (older projects gain them at a write) */
+    char **reads;      /* tables read since the transaction began: the inputs of what is written next */
+    size_t n_reads, cap_reads;
 };
+
+/* A writable store reading outside a transaction takes the write lock first
+ * (BEGIN IMMEDIATE), so that everything the command reads comes from one
+ * state of the project and no other command can commit in between; the
+ * transaction is adopted by the next px_store_begin or writer, or rolled
+ * back at close. Read-only stores read without it. Fails with a clear
+ * message when another command holds the project longer than the busy
+ * timeout. */
+px_status px__store_snapshot(px_store *s);
+
+/* Remember that table `name` was read (an input of the next table written). */
+px_status px__store_note_read(px_store *s, const char *name);
+
+/* Row count without noting the table as an input (the catalogue's own use). */
+px_status px__store_count_rows(px_store *s, const char *name, int64_t *out);
+
+/* Forget the tables read (at commit and rollback). */
+void px__store_clear_reads(px_store *s);
 
 /* Set a PX_ESQLITE error naming the store and what was being done. */
 px_status px__store_sqlerr(px_store *s, const char *what);

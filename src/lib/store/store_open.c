@@ -97,6 +97,7 @@ static px_status connect(px_ctx *ctx, const char *path, int flags, px_store **ou
         return st;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, PX_STORE_BUSY_MS);
     s->spatialite_cache = spatialite_alloc_connection();
     spatialite_init_ex(s->db, s->spatialite_cache, 0);
     /* Up to 256 MiB of page cache (used only as needed): building the R*Tree
@@ -122,6 +123,7 @@ px_status px_store_create(px_ctx *ctx, const char *path, const char *crs, px_sto
     px_status rc = connect(ctx, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
     if (rc != PX_OK) return rc;
     s->srid = srid;
+    s->has_revision = 1;
     char code[32];
     snprintf(code, sizeof code, "EPSG:%d", srid);
     s->crs = px__strdup(code);
@@ -133,7 +135,7 @@ px_status px_store_create(px_ctx *ctx, const char *path, const char *crs, px_sto
         "CREATE TABLE px_meta(key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE px_tables(name TEXT PRIMARY KEY, kind TEXT, geom_type TEXT, n_rows INTEGER,"
         " minx REAL, miny REAL, maxx REAL, maxy REAL, source TEXT, source_layer TEXT, filter TEXT,"
-        " note TEXT, updated_at TEXT, version TEXT);",
+        " note TEXT, updated_at TEXT, version TEXT, revision INTEGER NOT NULL DEFAULT 0, inputs TEXT);",
         srid);
     if (!s->crs || !sql) {
         free(sql);
@@ -200,8 +202,10 @@ px_status px_store_open(px_ctx *ctx, const char *path, int read_only, px_store *
     }
     free(format);
     s->crs = crs;
+    s->has_revision = sqlite3_table_column_metadata(s->db, NULL, "px_tables", "revision", NULL, NULL, NULL, NULL,
+                                                    NULL) == SQLITE_OK;
     s->srid = px__epsg_code(crs);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, PX_STORE_BUSY_MS);
     *out = s;
     return PX_OK;
 }
@@ -210,6 +214,8 @@ void px_store_close(px_store *s)
 {
     if (!s) return;
     if (s->in_txn) px_store_rollback(s);
+    px__store_clear_reads(s);
+    free(s->reads);
     sqlite3_close(s->db);
     if (s->spatialite_cache) spatialite_cleanup_ex(s->spatialite_cache);
     free(s->path);
@@ -221,13 +227,69 @@ const char *px_store_crs(const px_store *s) { return s->crs; }
 int px_store_srid(const px_store *s) { return s->srid; }
 const char *px_store_path(const px_store *s) { return s->path; }
 
+/* BEGIN IMMEDIATE, with a message a user understands when another command
+ * holds the project past the busy timeout. */
+static px_status begin_immediate(px_store *s)
+{
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return px__error(s->ctx, PX_EIO,
+                         "%s: the project is busy: another proxima command is writing to it (waited %d s); "
+                         "run this one again when it has finished",
+                         s->path, PX_STORE_BUSY_MS / 1000);
+    if (rc != SQLITE_OK) return px__store_sqlerr(s, "begin a transaction");
+    return PX_OK;
+}
+
 px_status px_store_begin(px_store *s)
 {
+    if (s->in_txn == 2) { /* the snapshot taken at the first read becomes the write transaction */
+        s->in_txn = 1;
+        return PX_OK;
+    }
     if (s->in_txn) return px__error(s->ctx, PX_EINVAL, "%s: a transaction is already open", s->path);
     if (s->read_only) return px__error(s->ctx, PX_EIO, "%s: opened read-only", s->path);
-    px_status rc = px__store_exec(s, "BEGIN IMMEDIATE");
+    px_status rc = begin_immediate(s);
     if (rc == PX_OK) s->in_txn = 1;
     return rc;
+}
+
+px_status px__store_snapshot(px_store *s)
+{
+    if (s->read_only || s->in_txn) return PX_OK;
+    px_status rc = begin_immediate(s);
+    if (rc == PX_OK) s->in_txn = 2;
+    return rc;
+}
+
+px_status px__store_note_read(px_store *s, const char *name)
+{
+    if (!name || !strncmp(name, "px_", 3)) return PX_OK;
+    for (size_t i = 0; i < s->n_reads; i++)
+        if (!strcmp(s->reads[i], name)) return PX_OK;
+    if (s->n_reads == s->cap_reads) {
+        size_t cap = s->cap_reads ? 2 * s->cap_reads : 8;
+        char **v = realloc(s->reads, cap * sizeof *v);
+        if (!v) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+        s->reads = v;
+        s->cap_reads = cap;
+    }
+    if (!(s->reads[s->n_reads] = px__strdup(name))) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    s->n_reads++;
+    return PX_OK;
+}
+
+void px__store_clear_reads(px_store *s)
+{
+    for (size_t i = 0; i < s->n_reads; i++) free(s->reads[i]);
+    s->n_reads = 0;
+}
+
+px_status px_store_note_input(px_store *s, const char *name)
+{
+    if (!s || !name) return PX_EINVAL;
+    px_status rc = px__store_snapshot(s);
+    return rc == PX_OK ? px__store_note_read(s, name) : rc;
 }
 
 px_status px_store_commit(px_store *s)
@@ -239,6 +301,7 @@ px_status px_store_commit(px_store *s)
         return rc;
     }
     s->in_txn = 0;
+    px__store_clear_reads(s);
     return PX_OK;
 }
 
@@ -247,6 +310,7 @@ void px_store_rollback(px_store *s)
     if (!s || !s->in_txn) return;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
+    px__store_clear_reads(s);
 }
 
 px_status px_store_set_setting(px_store *s, const char *key, const char *value)

@@ -65,6 +65,9 @@ px_status px_store_reader_open(px_store *s, const char *name, const char *const 
     if (!s || !name || !out) return px__error(s ? s->ctx : NULL, PX_EINVAL, "px_store_reader_open: NULL argument");
     if (!px__store_ident_ok(name) || !px_store_has_table(s, name))
         return px__error(s->ctx, PX_ENOTFOUND, "%s: no layer or table '%s'", s->path, name);
+    px_status snap = px__store_snapshot(s);
+    if (snap == PX_OK) snap = px__store_note_read(s, name);
+    if (snap != PX_OK) return snap;
     px_table_reader *r = calloc(1, sizeof *r);
     if (!r) return px__error(s->ctx, PX_ENOMEM, "out of memory");
     r->store = s;
@@ -215,6 +218,13 @@ px_status px_store_count(px_store *s, const char *name, int64_t *out)
 {
     if (!px__store_ident_ok(name) || !px_store_has_table(s, name))
         return px__error(s->ctx, PX_ENOTFOUND, "%s: no layer or table '%s'", s->path, name ? name : "");
+    px_status rc = px__store_snapshot(s);
+    if (rc == PX_OK) rc = px__store_note_read(s, name);
+    return rc == PX_OK ? px__store_count_rows(s, name, out) : rc;
+}
+
+px_status px__store_count_rows(px_store *s, const char *name, int64_t *out)
+{
     char *sql = px__asprintf("SELECT count(*) FROM \"%s\"", name);
     if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
     sqlite3_stmt *st = NULL;

@@ -138,7 +138,7 @@ px_status px_store_table_create(px_store *s, const px_table_schema *schema, px_t
     for (size_t i = 0; i < schema->n_columns; i++) w->types[i] = schema->columns[i].type;
 
     px_status rc = PX_OK;
-    if (!s->in_txn) {
+    if (s->in_txn != 1) { /* none, or only the snapshot of a first read: this writer commits */
         rc = px_store_begin(s);
         if (rc != PX_OK) {
             px_table_writer_abort(w);
