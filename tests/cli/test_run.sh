@@ -71,6 +71,13 @@ expect_eq "minutes 10: reason" "parameters or inputs changed" \
   "$(sqlite3 $P "SELECT reason FROM px_run_steps WHERE run = 'minutes10' AND step = 'access'")"
 expect_eq "minutes 10: reason downstream" "upstream step changed" \
   "$(sqlite3 $P "SELECT reason FROM px_run_steps WHERE run = 'minutes10' AND step = 'export access_communes.csv'")"
+# A table rewritten by a command outside the run: its step runs again (the
+# exports made from the scenario's table are still right and stay).
+"$PROXIMA" -q access $P --minutes 20 > /dev/null
+"$PROXIMA" -q run minutes10.yaml -o a --name minutes10 > /dev/null
+expect_eq "outside change: steps that ran" "access" "$(steps $P minutes10 ran)"
+expect_eq "outside change: reason" "tables changed outside the run" \
+  "$(sqlite3 $P "SELECT reason FROM px_run_steps WHERE run = 'minutes10' AND step = 'access'")"
 # A deleted output is written again, alone.
 rm a/cycle_coverage.csv
 "$PROXIMA" -q run minutes10.yaml -o a --name minutes10 > /dev/null

@@ -27,7 +27,7 @@ for s in re.search(r"^    styles: \[(.*?)\]", text, re.S | re.M).group(1).split(
 print("\n".join(out))
 EOF
 )
-expect_eq "declared outputs" 39 "$(wc -l <<<"$declared")"
+expect_eq "declared outputs" 38 "$(wc -l <<<"$declared")"
 
 "$PROXIMA" -q run "$S/demo.yaml" -o a --name baseline > run1.txt
 P=a/demo.sqlite

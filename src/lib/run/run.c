@@ -91,6 +91,25 @@ static px_status step_hash(px_ctx *ctx, const px__plan *plan, px__step *st)
     return rc;
 }
 
+/* "table=revision,..." of the tables the step writes ("table=-" when
+ * absent): a table rewritten by a command outside the run gets a new
+ * revision, so the step runs again. Caller-frees. */
+static char *revisions(px_store *store, const px__step *st)
+{
+    char *out = px__strdup("");
+    for (size_t t = 0; out && t < st->n_tables; t++) {
+        px_table_info *ti = NULL;
+        char rev[32] = "-";
+        if (px_store_has_table(store, st->tables[t]) && px_store_table_info(store, st->tables[t], &ti) == PX_OK)
+            snprintf(rev, sizeof rev, "%lld", (long long)ti->revision);
+        px_table_info_free(ti, 1);
+        char *n = px__asprintf("%s%s%s=%s", out, *out ? "," : "", st->tables[t], rev);
+        free(out);
+        out = n;
+    }
+    return out;
+}
+
 /* Is something the step makes missing (a table of the project, its file)? */
 static int output_missing(px_store *store, const px__step *st, const char *outdir)
 {
@@ -109,10 +128,13 @@ static int output_missing(px_store *store, const px__step *st, const char *outdi
 static px_status record_step(px_store *store, const char *run, size_t pos, const px__step *st, const char *status,
                              const char *reason, double sec, double cpu, int64_t rss, int set_state)
 {
+    char *revs = set_state ? revisions(store, st) : NULL;
+    if (set_state && !revs) return PX_ENOMEM;
     px_status rc = px_store_begin(store);
     if (rc == PX_OK)
         rc = px__runs_step_add(store, run, (int64_t)pos, st->id, st->hash, status, reason, st->params, sec, cpu, rss);
-    if (rc == PX_OK && set_state) rc = px__runs_state_set(store, st->id, st->hash, run);
+    if (rc == PX_OK && set_state) rc = px__runs_state_set(store, st->id, st->hash, run, revs);
+    free(revs);
     if (rc == PX_OK) rc = px_store_commit(store);
     else px_store_rollback(store);
     return rc;
@@ -227,9 +249,14 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     int batch = 0;
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++) {
         px__step *st = &plan.steps[i];
-        char old[65] = "";
+        char old[65] = "", *old_revs = NULL, *revs = NULL;
         int found = 0;
-        rc = px__runs_state_get(store, st->id, old, &found);
+        rc = px__runs_state_get(store, st->id, old, &old_revs, &found);
+        if (rc == PX_OK && found && st->n_tables && !(revs = revisions(store, st)))
+            rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        int outside = revs && old_revs && strcmp(revs, old_revs) != 0;
+        free(revs);
+        free(old_revs);
         if (rc != PX_OK) break;
         int upstream = 0;
         for (size_t d = 0; d < st->n_deps; d++)
@@ -239,6 +266,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
                              : strcmp(old, st->hash) && upstream  ? "upstream step changed"
                              : strcmp(old, st->hash)              ? "parameters or inputs changed"
                              : output_missing(store, st, outdir)  ? "output missing"
+                             : outside                            ? "tables changed outside the run"
                                                                   : "unchanged";
         int run_it = strcmp(reason, "unchanged") != 0;
         px_run_step_info info = {.id = st->id, .index = i, .n_steps = plan.n, .ran = run_it, .reason = reason};

@@ -20,7 +20,7 @@ px_status px__runs_schema(px_store *s)
                              " step TEXT NOT NULL, hash TEXT, status TEXT, reason TEXT, params TEXT,"
                              " seconds REAL, cpu_seconds REAL, peak_rss_kb INTEGER, PRIMARY KEY(run, pos));"
                              "CREATE TABLE IF NOT EXISTS px_run_state(step TEXT PRIMARY KEY, hash TEXT NOT NULL,"
-                             " run TEXT);"
+                             " run TEXT, tables TEXT);"
                              "CREATE TABLE IF NOT EXISTS px_run_values(run TEXT NOT NULL, result_table TEXT NOT NULL,"
                              " commune_id TEXT NOT NULL, commune_name TEXT, key TEXT NOT NULL,"
                              " indicator TEXT NOT NULL, value REAL,"
@@ -32,18 +32,21 @@ static int has_runs(px_store *s)
     return px_store_has_table(s, "px_runs") && px_store_has_table(s, "px_run_values");
 }
 
-px_status px__runs_state_get(px_store *s, const char *step, char *out, int *found)
+px_status px__runs_state_get(px_store *s, const char *step, char *out, char **tables, int *found)
 {
     sqlite3_stmt *st = NULL;
     *found = 0;
-    px_status rc = px__store_prepare(s, "SELECT hash FROM px_run_state WHERE step = ?1", &st);
+    *tables = NULL;
+    px_status rc = px__store_prepare(s, "SELECT hash, coalesce(tables, '') FROM px_run_state WHERE step = ?1", &st);
     if (rc != PX_OK) return rc;
     sqlite3_bind_text(st, 1, step, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         const char *h = (const char *)sqlite3_column_text(st, 0);
         snprintf(out, 65, "%s", h ? h : "");
-        *found = 1;
+        *tables = px__strdup((const char *)sqlite3_column_text(st, 1));
+        if (!*tables) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+        else *found = 1;
     } else if (r != SQLITE_DONE) {
         rc = px__store_sqlerr(s, "reading px_run_state");
     }
@@ -64,11 +67,11 @@ static px_status exec_texts(px_store *s, const char *sql, const char *what, int 
     return rc;
 }
 
-px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run)
+px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run, const char *tables)
 {
-    const char *v[] = {step, hash, run};
-    return exec_texts(s, "INSERT OR REPLACE INTO px_run_state(step, hash, run) VALUES(?1, ?2, ?3)",
-                      "recording a step's state", 3, v);
+    const char *v[] = {step, hash, run, tables};
+    return exec_texts(s, "INSERT OR REPLACE INTO px_run_state(step, hash, run, tables) VALUES(?1, ?2, ?3, ?4)",
+                      "recording a step's state", 4, v);
 }
 
 px_status px__runs_begin(px_store *s, const char *name, const char *scenario, const char *scenario_sha,

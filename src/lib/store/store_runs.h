@@ -7,8 +7,8 @@
  *           n_steps, n_ran, headline)            one row per named run
  *   px_run_steps(run, pos, step, hash, status, reason, params, seconds,
  *           cpu_seconds, peak_rss_kb)            one row per step of a run
- *   px_run_state(step, hash, run)                the hash each step had when it
- *                                                last ran: what the project holds
+ *   px_run_state(step, hash, run, tables)        the hash each step had when it
+ *                                                last ran, and its tables' revisions
  *   px_run_values(run, result_table, commune_id, commune_name, key, indicator,
  *           value)                               per-commune snapshot of a run
  */
@@ -21,9 +21,10 @@
 /* Create the record tables if missing (in the caller's transaction or its own). */
 px_status px__runs_schema(px_store *s);
 
-/* The hash recorded for `step` when it last ran (*found 0 if never). out: 65 bytes. */
-px_status px__runs_state_get(px_store *s, const char *step, char *out, int *found);
-px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run);
+/* The hash recorded for `step` when it last ran (*found 0 if never; out: 65
+ * bytes) and the revisions its tables had then (*tables caller-frees). */
+px_status px__runs_state_get(px_store *s, const char *step, char *out, char **tables, int *found);
+px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run, const char *tables);
 
 /* Forget every record of run `name` and insert it as "running". */
 px_status px__runs_begin(px_store *s, const char *name, const char *scenario, const char *scenario_sha,
