@@ -47,7 +47,8 @@ typedef struct px_run_step_info {
     int finished;        /* 0: about to start, 1: done (see ran, status) */
     int ran;             /* 1: executed, 0: unchanged since the last run (skipped) */
     const char *reason;  /* why it runs or not: "new", "parameters or inputs changed",
-                            "upstream step changed", "output missing", "forced", "unchanged" */
+                            "upstream step changed", "output missing", "tables changed
+                            outside the run", "forced", "unchanged" */
     px_status status;    /* finished: PX_OK or the error */
     double seconds;      /* finished: wall time */
     double cpu_seconds;  /* finished: CPU time of the process, all threads */
@@ -80,7 +81,8 @@ typedef struct px_run_report {
  * (with the scenario's CRS) when missing. Steps run in order; a step runs
  * when its hash (parameters, content of its input files, hashes of its
  * upstream steps) differs from the one recorded in the project for the last
- * time it ran, when one of its outputs is missing, or with `force`. After
+ * time it ran, when one of its outputs is missing, when one of its tables
+ * was rewritten outside the run (its revision changed), or with `force`. After
  * the steps, the run's per-commune values are snapshotted into
  * px_run_values under the run's name. Every record is written in its own
  * transaction; an analysis that fails leaves the store as it was before that
