@@ -63,13 +63,13 @@ static void print_summary(const run_view *v, const px_run_report *r)
     printf("%-40s %-9s %9s %9s %10s\n", "step", "state", "wall_s", "cpu_s", "peak_mib");
     for (size_t i = 0; i < v->n; i++) {
         if (v->rows[i].ran)
-            printf("%-40s %-9s %9.2f %9.2f %10.1f\n", v->rows[i].id, "ran", v->rows[i].seconds, v->rows[i].cpu,
-                   (double)v->rows[i].rss_kb / 1024.0);
+            printf("%-40s %-9s %9.2f %9.2f %10.1f\n", v->rows[i].id, "ran", v->rows[i].seconds,
+                   v->rows[i].cpu, (double)v->rows[i].rss_kb / 1024.0);
         else
             printf("%-40s %-9s %9s %9s %10s\n", v->rows[i].id, "unchanged", "-", "-", "-");
     }
-    printf("run '%s': %zu steps, %zu ran, %zu unchanged, %.2f s; project %s, outputs in %s\n", r->name, r->n_steps,
-           r->n_ran, r->n_unchanged, r->seconds, r->project, r->output_dir);
+    printf("run '%s': %zu steps, %zu ran, %zu unchanged, %.2f s; project %s, outputs in %s\n", r->name,
+           r->n_steps, r->n_ran, r->n_unchanged, r->seconds, r->project, r->output_dir);
 }
 
 int cmd_run(px_cli *cli, int argc, char **argv)
@@ -79,7 +79,8 @@ int cmd_run(px_cli *cli, int argc, char **argv)
     int rc = PX_EXIT_OK;
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
+            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("run", "-o needs a DIR");
             o.output_dir = v;
         } else if ((m = px_cli_opt(argc, argv, &i, "--name", &v)) != 0) {
@@ -111,8 +112,10 @@ int cmd_run(px_cli *cli, int argc, char **argv)
     o.user = &view;
     px_run_report r;
     st = px_run(cli->ctx, sc, &o, &r);
-    if (st != PX_OK) rc = px_cli_fail(cli, st);
-    else print_summary(&view, &r);
+    if (st != PX_OK)
+        rc = px_cli_fail(cli, st);
+    else
+        print_summary(&view, &r);
     px_scenario_free(sc);
     return rc;
 }

@@ -9,12 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char px_usage_runs[] =
-    "Usage: proxima runs PROJECT\n\n"
-    "List the runs recorded in the project by `proxima run`, oldest first: name,\n"
-    "start (UTC), status, steps run of steps, seconds, and headline figures\n"
-    "(region-wide quarter-hour shares, cycle coverage and connectivity) as JSON.\n\n"
-    "Example:\n  proxima runs out/demo/demo.sqlite\n";
+const char px_usage_runs[] = "Usage: proxima runs PROJECT\n\n"
+                             "List the runs recorded in the project by `proxima run`, oldest first: name,\n"
+                             "start (UTC), status, steps run of steps, seconds, and headline figures\n"
+                             "(region-wide quarter-hour shares, cycle coverage and connectivity) as JSON.\n\n"
+                             "Example:\n  proxima runs out/demo/demo.sqlite\n";
 
 const char px_usage_compare[] =
     "Usage: proxima compare PROJECT A B [-o DIR]\n\n"
@@ -38,14 +37,16 @@ int cmd_runs(px_cli *cli, int argc, char **argv)
     size_t n = 0;
     px_status st = px_runs_list(cli->ctx, store, &runs, &n);
     int rc = PX_EXIT_OK;
-    if (st != PX_OK) rc = px_cli_fail(cli, st);
+    if (st != PX_OK)
+        rc = px_cli_fail(cli, st);
     else {
-        printf("%-24s %-20s %-8s %9s %9s  %s\n", "name", "started_at", "status", "ran/steps", "seconds", "headline");
+        printf("%-24s %-20s %-8s %9s %9s  %s\n", "name", "started_at", "status", "ran/steps", "seconds",
+               "headline");
         for (size_t i = 0; i < n; i++) {
             char steps[32];
             snprintf(steps, sizeof steps, "%lld/%lld", (long long)runs[i].n_ran, (long long)runs[i].n_steps);
-            printf("%-24s %-20s %-8s %9s %9.2f  %s\n", runs[i].name, runs[i].started_at, runs[i].status, steps,
-                   runs[i].seconds, runs[i].headline);
+            printf("%-24s %-20s %-8s %9s %9.2f  %s\n", runs[i].name, runs[i].started_at, runs[i].status,
+                   steps, runs[i].seconds, runs[i].headline);
         }
         if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", argv[1]);
     }
@@ -56,8 +57,10 @@ int cmd_runs(px_cli *cli, int argc, char **argv)
 
 static void fmt_value(char *buf, size_t n, int has, double v)
 {
-    if (has) snprintf(buf, n, "%.10g", v);
-    else snprintf(buf, n, "NA");
+    if (has)
+        snprintf(buf, n, "%.10g", v);
+    else
+        snprintf(buf, n, "NA");
 }
 
 /* File-name-safe copy of a run name. */
@@ -116,7 +119,8 @@ int cmd_compare(px_cli *cli, int argc, char **argv)
     int na = 0, rc = PX_EXIT_OK;
     for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
         int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 || (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
+        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
+            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (m < 0) rc = px_cli_usage_error("compare", "-o needs a DIR");
             outdir = v;
         } else if (argv[i][0] == '-') {
@@ -148,8 +152,8 @@ int cmd_compare(px_cli *cli, int argc, char **argv)
             fmt_value(a, sizeof a, c[i].has_a, c[i].a);
             fmt_value(b, sizeof b, c[i].has_b, c[i].b);
             fmt_value(d, sizeof d, c[i].has_a && c[i].has_b, c[i].b - c[i].a);
-            printf("%-26s %-10s %-20s %-34s %-28s %14s %14s %14s\n", c[i].table, c[i].commune_id, c[i].commune_name,
-                   *c[i].key ? c[i].key : "-", c[i].indicator, a, b, d);
+            printf("%-26s %-10s %-20s %-34s %-28s %14s %14s %14s\n", c[i].table, c[i].commune_id,
+                   c[i].commune_name, *c[i].key ? c[i].key : "-", c[i].indicator, a, b, d);
         }
         px_cli_info(cli, "compare: %zu values differ between '%s' and '%s'\n", n, args[1], args[2]);
         st = px_runs_compare_write(cli->ctx, store, c, n);

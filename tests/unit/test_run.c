@@ -61,9 +61,11 @@ static void test_px_scenario_read_unknown_key(void **state)
     px_scenario *sc = NULL;
     assert_int_equal(px_scenario_read(ctx, FIX("bad-key.yaml"), &sc), PX_EDOMAIN);
     assert_null(sc);
-    assert_string_equal(px_ctx_errmsg(ctx), FIX("bad-key.yaml") ":9: unknown key 'minuts' in analyses.access "
-                                            "(known keys: modes, minutes, cutoff_minutes, nth, categories, snap_m, "
-                                            "threads)");
+    assert_string_equal(
+        px_ctx_errmsg(ctx),
+        FIX("bad-key.yaml") ":9: unknown key 'minuts' in analyses.access "
+                            "(known keys: modes, minutes, cutoff_minutes, nth, categories, snap_m, "
+                            "threads)");
 }
 
 static void test_px_scenario_read_bad_values(void **state)
@@ -71,10 +73,12 @@ static void test_px_scenario_read_bad_values(void **state)
     (void)state;
     px_scenario *sc = NULL;
     assert_int_equal(px_scenario_read(ctx, FIX("bad-value.yaml"), &sc), PX_EDOMAIN);
-    assert_string_equal(px_ctx_errmsg(ctx), FIX("bad-value.yaml") ":9: 'minutes' in analyses.access must be a "
-                                            "number above 0 and at most 240 (got '-5')");
+    assert_string_equal(px_ctx_errmsg(ctx),
+                        FIX("bad-value.yaml") ":9: 'minutes' in analyses.access must be a "
+                                              "number above 0 and at most 240 (got '-5')");
     assert_int_equal(px_scenario_read(ctx, FIX("bad-report.yaml"), &sc), PX_EUNSUPPORTED);
-    assert_string_equal(px_ctx_errmsg(ctx), FIX("bad-report.yaml") ":13: output 'report' is not available in this build");
+    assert_string_equal(px_ctx_errmsg(ctx),
+                        FIX("bad-report.yaml") ":13: output 'report' is not available in this build");
     assert_int_equal(px_scenario_read(ctx, FIX("bad-syntax.yaml"), &sc), PX_EPARSE);
     assert_int_equal(px_scenario_read(ctx, FIX("no-such.yaml"), &sc), PX_EIO);
     assert_null(sc);
@@ -87,8 +91,8 @@ static void test_px__plan_build_order_and_deps(void **state)
     px__plan plan = {0};
     assert_int_equal(px_scenario_read(ctx, FIX("good.yaml"), &sc), PX_OK);
     assert_int_equal(px__plan_build(ctx, sc, &plan), PX_OK);
-    static const char *const ids[] = {"load",  "network", "access", "cycle", "export communes.geojson",
-                                      "export access_communes.geojson"};
+    static const char *const ids[] = {
+        "load", "network", "access", "cycle", "export communes.geojson", "export access_communes.geojson"};
     assert_int_equal(plan.n, 6);
     for (size_t i = 0; i < 6; i++)
         assert_string_equal(plan.steps[i].id, ids[i]);

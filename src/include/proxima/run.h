@@ -41,8 +41,8 @@ const char *px_scenario_name(const px_scenario *sc);
 /* What happened to one step, handed to the step callback. Strings are
  * borrowed for the duration of the call. */
 typedef struct px_run_step_info {
-    const char *id;      /* "network", "access", "export equity_communes.csv" ... */
-    size_t index;        /* 0-based position, of n_steps */
+    const char *id; /* "network", "access", "export equity_communes.csv" ... */
+    size_t index;   /* 0-based position, of n_steps */
     size_t n_steps;
     int finished;        /* 0: about to start, 1: done (see ran, status) */
     int ran;             /* 1: executed, 0: unchanged since the last run (skipped) */
@@ -72,8 +72,8 @@ typedef struct px_run_report {
     size_t n_ran;       /* steps executed */
     size_t n_unchanged; /* steps skipped */
     double seconds;
-    char name[64];        /* the run's name */
-    char project[4096];   /* path of the project store used */
+    char name[64];      /* the run's name */
+    char project[4096]; /* path of the project store used */
     char output_dir[4096];
 } px_run_report;
 
@@ -101,7 +101,7 @@ typedef struct px_run_info {
     char *status;     /* "ok", "failed", "running" (interrupted) */
     int64_t n_steps, n_ran;
     double seconds;
-    char *headline;   /* JSON object of headline figures, "{}" if none */
+    char *headline; /* JSON object of headline figures, "{}" if none */
 } px_run_info;
 
 /* Every run recorded in `store` (borrowed), oldest first. *out caller-frees
@@ -112,13 +112,13 @@ void px_run_infos_free(px_run_info *runs, size_t n);
 
 /* One per-commune value that differs between two runs. */
 typedef struct px_run_change {
-    char *table;        /* result table it comes from ("access_communes") */
-    char *commune_id;   /* "*" for the whole region */
+    char *table;      /* result table it comes from ("access_communes") */
+    char *commune_id; /* "*" for the whole region */
     char *commune_name;
-    char *key;          /* the row's other text columns ("mode=walk;category=food"), "" if none */
-    char *indicator;    /* the column ("walk_all_share") */
-    int has_a, has_b;   /* 0 when the run has no such value (table absent or value NULL) */
-    double a, b;        /* values in run A and B when has_*; b - a is the change */
+    char *key;        /* the row's other text columns ("mode=walk;category=food"), "" if none */
+    char *indicator;  /* the column ("walk_all_share") */
+    int has_a, has_b; /* 0 when the run has no such value (table absent or value NULL) */
+    double a, b;      /* values in run A and B when has_*; b - a is the change */
 } px_run_change;
 
 /* Per-commune values that differ between runs `a` and `b` (exactly: the

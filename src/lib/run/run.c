@@ -100,7 +100,8 @@ static char *revisions(px_store *store, const px__step *st)
     for (size_t t = 0; out && t < st->n_tables; t++) {
         px_table_info *ti = NULL;
         char rev[32] = "-";
-        if (px_store_has_table(store, st->tables[t]) && px_store_table_info(store, st->tables[t], &ti) == PX_OK)
+        if (px_store_has_table(store, st->tables[t]) &&
+            px_store_table_info(store, st->tables[t], &ti) == PX_OK)
             snprintf(rev, sizeof rev, "%lld", (long long)ti->revision);
         px_table_info_free(ti, 1);
         char *n = px__asprintf("%s%s%s=%s", out, *out ? "," : "", st->tables[t], rev);
@@ -125,18 +126,22 @@ static int output_missing(px_store *store, const px__step *st, const char *outdi
 }
 
 /* Record one step in its own transaction. */
-static px_status record_step(px_store *store, const char *run, size_t pos, const px__step *st, const char *status,
-                             const char *reason, double sec, double cpu, int64_t rss, int set_state)
+static px_status record_step(px_store *store, const char *run, size_t pos, const px__step *st,
+                             const char *status, const char *reason, double sec, double cpu, int64_t rss,
+                             int set_state)
 {
     char *revs = set_state ? revisions(store, st) : NULL;
     if (set_state && !revs) return PX_ENOMEM;
     px_status rc = px_store_begin(store);
     if (rc == PX_OK)
-        rc = px__runs_step_add(store, run, (int64_t)pos, st->id, st->hash, status, reason, st->params, sec, cpu, rss);
+        rc = px__runs_step_add(store, run, (int64_t)pos, st->id, st->hash, status, reason, st->params, sec,
+                               cpu, rss);
     if (rc == PX_OK && set_state) rc = px__runs_state_set(store, st->id, st->hash, run, revs);
     free(revs);
-    if (rc == PX_OK) rc = px_store_commit(store);
-    else px_store_rollback(store);
+    if (rc == PX_OK)
+        rc = px_store_commit(store);
+    else
+        px_store_rollback(store);
     return rc;
 }
 
@@ -180,11 +185,14 @@ static px_status snapshot(px_store *store, const px_scenario *sc, const px__plan
         if (plan_run) {
             rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_whatif", "score_after", "score");
             if (rc == PX_OK)
-                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_whatif", "covered_after", "covered_pct");
-        } else if (px_store_has_table(store, "cycle_connectivity") && px_store_has_table(store, "cycle_coverage")) {
+                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_whatif", "covered_after",
+                                               "covered_pct");
+        } else if (px_store_has_table(store, "cycle_connectivity") &&
+                   px_store_has_table(store, "cycle_coverage")) {
             rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_connectivity", "score", "score");
             if (rc == PX_OK)
-                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_coverage", "covered_pct", "covered_pct");
+                rc = px__runs_snapshot_columns(store, run, "cycle_plan", "cycle_coverage", "covered_pct",
+                                               "covered_pct");
         }
     }
     return rc;
@@ -217,12 +225,15 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     const char *name = opts->name ? opts->name : date;
     if (!name_ok(name))
-        return px__error(ctx, PX_EARG, "run name '%s': 1 to 63 characters, no '/' or control characters", name);
+        return px__error(ctx, PX_EARG, "run name '%s': 1 to 63 characters, no '/' or control characters",
+                         name);
     snprintf(rep.name, sizeof rep.name, "%s", name);
     const char *outdir = opts->output_dir ? opts->output_dir : sc->output;
     snprintf(rep.output_dir, sizeof rep.output_dir, "%s", outdir);
-    if (sc->project[0] == '/') snprintf(rep.project, sizeof rep.project, "%s", sc->project);
-    else snprintf(rep.project, sizeof rep.project, "%s/%s", outdir, sc->project);
+    if (sc->project[0] == '/')
+        snprintf(rep.project, sizeof rep.project, "%s", sc->project);
+    else
+        snprintf(rep.project, sizeof rep.project, "%s/%s", outdir, sc->project);
 
     px__plan plan = {0};
     px_store *store = NULL;
@@ -236,8 +247,10 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     if (rc == PX_OK && (rc = px_store_begin(store)) == PX_OK) {
         rc = px__runs_schema(store);
         if (rc == PX_OK) rc = px__runs_begin(store, name, sc->path, sc->sha256, started);
-        if (rc == PX_OK) rc = px_store_commit(store);
-        else px_store_rollback(store);
+        if (rc == PX_OK)
+            rc = px_store_commit(store);
+        else
+            px_store_rollback(store);
     }
     rep.n_steps = plan.n;
     int *ran = calloc(plan.n + 1, sizeof *ran);
@@ -261,21 +274,22 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         int upstream = 0;
         for (size_t d = 0; d < st->n_deps; d++)
             upstream |= ran[st->deps[d]];
-        const char *reason = opts->force                          ? "forced"
-                             : !found                             ? "new"
-                             : strcmp(old, st->hash) && upstream  ? "upstream step changed"
-                             : strcmp(old, st->hash)              ? "parameters or inputs changed"
-                             : output_missing(store, st, outdir)  ? "output missing"
-                             : outside                            ? "tables changed outside the run"
-                                                                  : "unchanged";
+        const char *reason = opts->force                         ? "forced"
+                             : !found                            ? "new"
+                             : strcmp(old, st->hash) && upstream ? "upstream step changed"
+                             : strcmp(old, st->hash)             ? "parameters or inputs changed"
+                             : output_missing(store, st, outdir) ? "output missing"
+                             : outside                           ? "tables changed outside the run"
+                                                                 : "unchanged";
         int run_it = strcmp(reason, "unchanged") != 0;
-        px_run_step_info info = {.id = st->id, .index = i, .n_steps = plan.n, .ran = run_it, .reason = reason};
+        px_run_step_info info = {
+            .id = st->id, .index = i, .n_steps = plan.n, .ran = run_it, .reason = reason};
         if (opts->on_step) opts->on_step(opts->user, &info);
         if (!run_it) {
             if (!batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
             if (rc == PX_OK)
-                rc = px__runs_step_add(store, name, (int64_t)i, st->id, st->hash, "unchanged", reason, st->params,
-                                       0, 0, 0);
+                rc = px__runs_step_add(store, name, (int64_t)i, st->id, st->hash, "unchanged", reason,
+                                       st->params, 0, 0, 0);
             rep.n_unchanged++;
             info.finished = 1;
             if (opts->on_step) opts->on_step(opts->user, &info);
@@ -298,12 +312,14 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         if (srs != PX_OK) {
             /* Keep the step's own message and say which step it was. */
             char *msg = px__strdup(px_ctx_errmsg(ctx));
-            record_step(store, name, i, st, "failed", reason, info.seconds, info.cpu_seconds, info.peak_rss_kb, 0);
+            record_step(store, name, i, st, "failed", reason, info.seconds, info.cpu_seconds,
+                        info.peak_rss_kb, 0);
             rc = px__error(ctx, srs, "step '%s': %s", st->id, msg ? msg : px_strerror(srs));
             free(msg);
             failed = 1;
         } else {
-            rc = record_step(store, name, i, st, "ran", reason, info.seconds, info.cpu_seconds, info.peak_rss_kb, 1);
+            rc = record_step(store, name, i, st, "ran", reason, info.seconds, info.cpu_seconds,
+                             info.peak_rss_kb, 1);
         }
         if (opts->on_step) opts->on_step(opts->user, &info);
     }
@@ -321,8 +337,10 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         char *msg = px__strdup(px_ctx_errmsg(ctx));
         px_status keep = px_ctx_errcode(ctx);
         if (px_store_begin(store) == PX_OK) {
-            if (finish(store, name, "failed", rep.seconds, plan.n, rep.n_ran) == PX_OK) px_store_commit(store);
-            else px_store_rollback(store);
+            if (finish(store, name, "failed", rep.seconds, plan.n, rep.n_ran) == PX_OK)
+                px_store_commit(store);
+            else
+                px_store_rollback(store);
         }
         px__error(ctx, keep, "%s", msg ? msg : px_strerror(keep));
         free(msg);
@@ -353,8 +371,8 @@ px_status px_runs_compare(px_ctx *ctx, px_store *store, const char *a, const cha
         if (rc != PX_OK) return rc;
         if (!ok) {
             char *all = px__runs_names(store);
-            rc = px__error(ctx, PX_ENOTFOUND, "%s: no run named '%s' (runs: %s)", px_store_path(store), names[i],
-                           all && *all ? all : "none");
+            rc = px__error(ctx, PX_ENOTFOUND, "%s: no run named '%s' (runs: %s)", px_store_path(store),
+                           names[i], all && *all ? all : "none");
             free(all);
             return rc;
         }

@@ -22,7 +22,8 @@ static px_status exec_load(px_ctx *ctx, const px_scenario *sc, px_store *store)
         if (rc == PX_OK) rc = px_load(ctx, store, def, NULL, &reps, &n);
         for (size_t k = 0; rc == PX_OK && k < n; k++)
             px__log(ctx, PX_LOG_INFO, "load: %s: %lld loaded, %lld repaired, %lld rejected", reps[k].layer,
-                    (long long)reps[k].n_loaded, (long long)reps[k].n_repaired, (long long)reps[k].n_rejected);
+                    (long long)reps[k].n_loaded, (long long)reps[k].n_repaired,
+                    (long long)reps[k].n_rejected);
         free(reps);
         px_layerdef_free(def);
     }
@@ -92,7 +93,7 @@ static px_status make_parents(px_ctx *ctx, const char *path, int is_dir)
 
 /* Tables written by the scenario's analyses that exist and have geometry. */
 static px_status result_layers(px_ctx *ctx, const px__plan *plan, px_store *store, int layers_only,
-                               const px_scenario *sc, px_tiles_layer **out, size_t *n)
+                               px_tiles_layer **out, size_t *n)
 {
     px_table_info *infos = NULL;
     size_t n_infos = 0;
@@ -103,13 +104,13 @@ static px_status result_layers(px_ctx *ctx, const px__plan *plan, px_store *stor
     if (!v) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++) {
         const px__step *s = &plan->steps[i];
-        int want = layers_only ? s->kind == PX__STEP_LOAD : (s->kind >= PX__STEP_ACCESS && s->kind <= PX__STEP_CYCLE);
+        int want = layers_only ? s->kind == PX__STEP_LOAD
+                               : (s->kind >= PX__STEP_ACCESS && s->kind <= PX__STEP_CYCLE);
         for (size_t t = 0; want && t < s->n_tables; t++)
             for (size_t k = 0; k < n_infos; k++)
                 if (!strcmp(infos[k].name, s->tables[t]) && infos[k].geom_type != PX_GEOM_NONE)
                     v[cnt++].table = s->tables[t]; /* borrowed from the plan */
     }
-    (void)sc;
     px_table_info_free(infos, n_infos);
     if (rc == PX_OK && cnt == 0) rc = px__error(ctx, PX_ENOTFOUND, "tiles: no table with geometry to tile");
     if (rc != PX_OK) {
@@ -168,7 +169,7 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
     case PX__STEP_VTILES_RESULTS: {
         px_tiles_layer *layers = NULL;
         size_t n = 0;
-        rc = result_layers(ctx, plan, store, st->kind == PX__STEP_VTILES_LAYERS, sc, &layers, &n);
+        rc = result_layers(ctx, plan, store, st->kind == PX__STEP_VTILES_LAYERS, &layers, &n);
         if (rc == PX_OK) rc = px_tiles_write_vector(ctx, store, layers, n, out, NULL, NULL);
         free(layers);
         break;

@@ -45,7 +45,7 @@ struct px_scenario {
     char *project;   /* as written, relative to the output folder */
     char *crs;
     int project_line;
-    char *output;    /* as written, relative to the current folder */
+    char *output;       /* as written, relative to the current folder */
     px__strlist layers; /* resolved layer definition paths */
     int layers_line;
 
@@ -53,7 +53,7 @@ struct px_scenario {
     px_net_options net;
 
     int has_access, access_line;
-    px_access_options access;   /* categories point into access_cats */
+    px_access_options access; /* categories point into access_cats */
     px__strlist access_cats;
     const char **access_cat_ptrs;
 
@@ -84,8 +84,8 @@ struct px_scenario {
     char *tiles_layers;  /* vector tiles of the loaded layers, or NULL */
     char *tiles_results; /* vector tiles of the result tables, or NULL */
     int tiles_line;
-    px__strlist styles;  /* resolved style paths for raster tiles */
-    char *raster_dir;    /* folder of the raster tile sets, relative to the output folder */
+    px__strlist styles; /* resolved style paths for raster tiles */
+    char *raster_dir;   /* folder of the raster tile sets, relative to the output folder */
     int raster_minzoom, raster_maxzoom;
 };
 
@@ -129,12 +129,12 @@ typedef struct px__step {
     size_t index_in_kind; /* which isochrone / export / style */
     size_t n_deps;
     size_t deps[PX__STEP_MAX_DEPS];
-    char *params;          /* canonical JSON of the parameters, owned */
-    px__strlist files;     /* input files whose content is hashed */
-    size_t n_tables;       /* tables it writes */
+    char *params;      /* canonical JSON of the parameters, owned */
+    px__strlist files; /* input files whose content is hashed */
+    size_t n_tables;   /* tables it writes */
     const char *tables[PX__STEP_MAX_TABLES];
     const char *snapshot[PX__STEP_MAX_TABLES]; /* per-commune tables to snapshot, NULL-ended */
-    char *output;          /* file or folder written, relative to the output folder; NULL if none */
+    char *output; /* file or folder written, relative to the output folder; NULL if none */
     char hash[65];
 } px__step;
 

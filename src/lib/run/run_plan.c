@@ -139,7 +139,8 @@ static px_status plan_load(builder *b, size_t *load_idx)
         }
         px_layerdef_free(def);
     }
-    if (rc == PX_OK && !(s->params = px__json_canonical(o))) rc = px__error(b->ctx, PX_ENOMEM, "out of memory");
+    if (rc == PX_OK && !(s->params = px__json_canonical(o)))
+        rc = px__error(b->ctx, PX_ENOMEM, "out of memory");
     if (rc != PX_OK && !s->params) json_decref(o);
     return rc;
 }
@@ -156,14 +157,15 @@ static px_status plan_analyses(builder *b, size_t load)
     px_ctx *ctx = b->ctx;
     px__step *s;
     json_t *o;
-#define NEW_STEP(kind, id)                                                                                        \
-    do {                                                                                                          \
-        if (!(s = add_step(b, kind, id)) || !(o = json_object())) return px__error(ctx, PX_ENOMEM, "out of memory"); \
+#define NEW_STEP(kind, id)                                                                                   \
+    do {                                                                                                     \
+        if (!(s = add_step(b, kind, id)) || !(o = json_object()))                                            \
+            return px__error(ctx, PX_ENOMEM, "out of memory");                                               \
     } while (0)
 #define SET(key, val) json_object_set_new(o, key, val)
-#define DONE()                                                                                                    \
-    do {                                                                                                          \
-        if (!(s->params = px__json_canonical(o))) return px__error(ctx, PX_ENOMEM, "out of memory");              \
+#define DONE()                                                                                               \
+    do {                                                                                                     \
+        if (!(s->params = px__json_canonical(o))) return px__error(ctx, PX_ENOMEM, "out of memory");         \
     } while (0)
 
     if (!sc->has_network) return PX_OK;
@@ -217,8 +219,8 @@ static px_status plan_analyses(builder *b, size_t load)
         NEW_STEP(PX__STEP_EQUITY, "equity");
         equity = (long)b->plan->n - 1;
         add_dep(s, net);
-        static const char *const t[] = {"equity_communes", "equity_origins", "equity_summary", "equity_lorenz",
-                                        "equity_underserved"};
+        static const char *const t[] = {"equity_communes", "equity_origins", "equity_summary",
+                                        "equity_lorenz", "equity_underserved"};
         for (size_t k = 0; k < 5; k++)
             add_table(s, t[k]);
         s->snapshot[0] = "equity_communes";
@@ -272,9 +274,9 @@ static px_status plan_analyses(builder *b, size_t load)
     if (sc->has_cycle) {
         NEW_STEP(PX__STEP_CYCLE, "cycle");
         add_dep(s, net);
-        static const char *const t[] = {"cycle_coverage",      "cycle_connectivity", "net_edge_lts",
-                                        "cycle_islands",       "cycle_missing_links",
-                                        "cycle_connectivity_origins"};
+        static const char *const t[] = {"cycle_coverage",      "cycle_connectivity",
+                                        "net_edge_lts",        "cycle_islands",
+                                        "cycle_missing_links", "cycle_connectivity_origins"};
         for (size_t k = 0; k < 6; k++)
             add_table(s, t[k]);
         s->snapshot[0] = "cycle_coverage";
@@ -312,8 +314,8 @@ static px_status plan_outputs(builder *b, size_t load)
         const px__sc_export *e = &sc->exports[i];
         long w = writer_of(p, e->table);
         if (w < 0)
-            return px__error(ctx, PX_EDOMAIN, "%s:%d: outputs: no step of this scenario writes table '%s'", sc->path,
-                             e->line, e->table);
+            return px__error(ctx, PX_EDOMAIN, "%s:%d: outputs: no step of this scenario writes table '%s'",
+                             sc->path, e->line, e->table);
         char id[160];
         snprintf(id, sizeof id, "export %s", e->file);
         NEW_STEP(PX__STEP_EXPORT, id);
@@ -361,9 +363,10 @@ static px_status plan_outputs(builder *b, size_t load)
         for (size_t t = 0; t < px_style_n_tables(style); t++) {
             long w = writer_of(p, px_style_table(style, t));
             if (w < 0) {
-                rc = px__error(ctx, PX_EDOMAIN,
-                               "%s:%d: outputs.tiles: style %s draws table '%s', which no step of this scenario writes",
-                               sc->path, sc->styles.line, sc->styles.v[i], px_style_table(style, t));
+                rc = px__error(
+                    ctx, PX_EDOMAIN,
+                    "%s:%d: outputs.tiles: style %s draws table '%s', which no step of this scenario writes",
+                    sc->path, sc->styles.line, sc->styles.v[i], px_style_table(style, t));
                 break;
             }
             add_dep(s, (size_t)w);

@@ -21,18 +21,22 @@ static char *column_name(const px_run_change *c)
     char *w = vals;
     int in_value = 0;
     for (const char *r = c->key; *r; r++) {
-        if (*r == '=') in_value = 1;
+        if (*r == '=')
+            in_value = 1;
         else if (*r == ';') {
             in_value = 0;
             *w++ = '_';
-        } else if (in_value) *w++ = *r;
+        } else if (in_value)
+            *w++ = *r;
     }
     *w = '\0';
     char *s = px__asprintf("d_%s_%s%s%s", c->table, vals, *vals ? "_" : "", c->indicator);
     free(vals);
     for (char *p = s; p && *p; p++) {
-        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-        else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) *p = '_';
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+        else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            *p = '_';
     }
     return s;
 }
@@ -42,7 +46,8 @@ px_status px_runs_compare_write(px_ctx *ctx, px_store *store, const px_run_chang
     if (!ctx) return PX_EINVAL;
     if (!store || (n && !changes)) return px__error(ctx, PX_EINVAL, "px_runs_compare_write: NULL argument");
     if (!px_store_has_table(store, "communes"))
-        return px__error(ctx, PX_ENOTFOUND, "%s: no communes layer to map the changes on", px_store_path(store));
+        return px__error(ctx, PX_ENOTFOUND, "%s: no communes layer to map the changes on",
+                         px_store_path(store));
     px_status rc = PX_OK;
     char **names = calloc(n + 1, sizeof *names);
     size_t *col_of = calloc(n + 1, sizeof *col_of);
@@ -68,8 +73,9 @@ px_status px_runs_compare_write(px_ctx *ctx, px_store *store, const px_run_chang
             col_of[i] = n_cols++;
         }
     }
-    if (dropped) px__log(ctx, PX_LOG_WARN, "compare: %zu changes beyond %d columns left out of run_compare", dropped,
-                         MAX_COLS);
+    if (dropped)
+        px__log(ctx, PX_LOG_WARN, "compare: %zu changes beyond %d columns left out of run_compare", dropped,
+                MAX_COLS);
     cols[0] = (px_column){"commune_id", PX_COL_TEXT};
     cols[1] = (px_column){"commune_name", PX_COL_TEXT};
     cols[2] = (px_column){"n_changed", PX_COL_INT};
@@ -89,8 +95,9 @@ px_status px_runs_compare_write(px_ctx *ctx, px_store *store, const px_run_chang
             if (strcmp(changes[i].commune_id, id)) continue;
             n_changed++;
             if (col_of[i] == SIZE_MAX) continue;
-            vals[3 + col_of[i]] = changes[i].has_a && changes[i].has_b ? PX_VALUE_REAL(changes[i].b - changes[i].a)
-                                                                        : PX_VALUE_NULL;
+            vals[3 + col_of[i]] = changes[i].has_a && changes[i].has_b
+                                      ? PX_VALUE_REAL(changes[i].b - changes[i].a)
+                                      : PX_VALUE_NULL;
         }
         vals[0] = PX_VALUE_TEXT(id);
         vals[1] = PX_VALUE_TEXT(px_table_reader_text(r, 1));

@@ -21,7 +21,8 @@ typedef struct parse {
     px_scenario *sc;
 } parse;
 
-static px_status perr(parse *p, px_status st, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static px_status perr(parse *p, px_status st, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static px_status perr(parse *p, px_status st, int line, const char *fmt, ...)
 {
     char msg[768];
@@ -55,7 +56,8 @@ static int line_of(const px__node *map, const char *key)
 
 static px_status check_keys(parse *p, const px__node *map, const char *what, const char *const *known)
 {
-    if (map->kind != PX__NODE_MAP) return perr(p, PX_EDOMAIN, map->line, "%s must be a mapping of keys", what);
+    if (map->kind != PX__NODE_MAP)
+        return perr(p, PX_EDOMAIN, map->line, "%s must be a mapping of keys", what);
     for (size_t i = 0; i < map->n; i++) {
         int ok = 0;
         for (const char *const *k = known; *k; k++)
@@ -95,8 +97,8 @@ static px_status path_value(parse *p, const px__node *map, const char *key, cons
 }
 
 /* A number in [lo, hi] (lo excluded when `open_lo`). */
-static px_status number(parse *p, const px__node *map, const char *key, const char *what, double lo, double hi,
-                        int open_lo, double *out)
+static px_status number(parse *p, const px__node *map, const char *key, const char *what, double lo,
+                        double hi, int open_lo, double *out)
 {
     const px__node *n = px__node_get(map, key);
     if (!n || n->is_null) return PX_OK;
@@ -122,8 +124,9 @@ static px_status integer(parse *p, const px__node *map, const char *key, const c
     errno = 0;
     long v = n->kind == PX__NODE_SCALAR ? strtol(n->text, &end, 10) : 0;
     if (n->kind != PX__NODE_SCALAR || end == n->text || *end || errno || v < lo || v > hi)
-        return perr(p, PX_EDOMAIN, line_of(map, key), "'%s' in %s must be a whole number from %ld to %ld (got '%s')",
-                    key, what, lo, hi, n->kind == PX__NODE_SCALAR ? n->text : "a list or mapping");
+        return perr(p, PX_EDOMAIN, line_of(map, key),
+                    "'%s' in %s must be a whole number from %ld to %ld (got '%s')", key, what, lo, hi,
+                    n->kind == PX__NODE_SCALAR ? n->text : "a list or mapping");
     *out = (int)v;
     return PX_OK;
 }
@@ -132,9 +135,12 @@ static px_status boolean(parse *p, const px__node *map, const char *key, const c
 {
     const px__node *n = px__node_get(map, key);
     if (!n || n->is_null) return PX_OK;
-    if (n->kind == PX__NODE_SCALAR && (!strcmp(n->text, "true") || !strcmp(n->text, "yes"))) *out = 1;
-    else if (n->kind == PX__NODE_SCALAR && (!strcmp(n->text, "false") || !strcmp(n->text, "no"))) *out = 0;
-    else return perr(p, PX_EDOMAIN, line_of(map, key), "'%s' in %s must be true or false", key, what);
+    if (n->kind == PX__NODE_SCALAR && (!strcmp(n->text, "true") || !strcmp(n->text, "yes")))
+        *out = 1;
+    else if (n->kind == PX__NODE_SCALAR && (!strcmp(n->text, "false") || !strcmp(n->text, "no")))
+        *out = 0;
+    else
+        return perr(p, PX_EDOMAIN, line_of(map, key), "'%s' in %s must be true or false", key, what);
     return PX_OK;
 }
 
@@ -178,9 +184,13 @@ static px_status modes(parse *p, const px__node *map, const char *key, const cha
     unsigned m = 0;
     for (size_t i = 0; rc == PX_OK && i < l.n; i++) {
         px_mode md;
-        if (!strcmp(l.v[i], "both")) m |= 3u;
-        else if (px_mode_lookup(l.v[i], &md) == PX_OK) m |= 1u << md;
-        else rc = perr(p, PX_EDOMAIN, l.line, "unknown mode '%s' in %s (known modes: walk, bike)", l.v[i], what);
+        if (!strcmp(l.v[i], "both"))
+            m |= 3u;
+        else if (px_mode_lookup(l.v[i], &md) == PX_OK)
+            m |= 1u << md;
+        else
+            rc = perr(p, PX_EDOMAIN, l.line, "unknown mode '%s' in %s (known modes: walk, bike)", l.v[i],
+                      what);
     }
     if (rc == PX_OK && l.n) *out = m;
     px__strlist_clear(&l);
@@ -204,8 +214,8 @@ static px_status parse_project(parse *p, const px__node *n)
 
 static px_status parse_network(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"walk_kmh", "bike_kmh", "bike_slow_kmh", "bike_steps_kmh",
-                                        "snap_tol_m", "island_max_nodes", NULL};
+    static const char *const known[] = {
+        "walk_kmh", "bike_kmh", "bike_slow_kmh", "bike_steps_kmh", "snap_tol_m", "island_max_nodes", NULL};
     const char *w = "analyses.network";
     px_net_options *o = &p->sc->net;
     int isl = 0;
@@ -223,8 +233,8 @@ static px_status parse_network(parse *p, const px__node *n)
 
 static px_status parse_access(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"modes", "minutes", "cutoff_minutes", "nth", "categories", "snap_m",
-                                        "threads", NULL};
+    static const char *const known[] = {"modes",      "minutes", "cutoff_minutes", "nth",
+                                        "categories", "snap_m",  "threads",        NULL};
     const char *w = "analyses.access";
     px_scenario *sc = p->sc;
     px_access_options *o = &sc->access;
@@ -262,13 +272,14 @@ static px_status parse_iso(parse *p, const px__node *n)
         px__strlist mins = {0};
         if (rc == PX_OK) rc = list(p, it, "minutes", w, &mins);
         if (rc == PX_OK && (mins.n == 0 || mins.n > 16))
-            rc = perr(p, PX_EDOMAIN, mins.n ? mins.line : it->line, "each isochrone needs 'minutes': 1 to 16 bands");
+            rc = perr(p, PX_EDOMAIN, mins.n ? mins.line : it->line,
+                      "each isochrone needs 'minutes': 1 to 16 bands");
         for (size_t k = 0; rc == PX_OK && k < mins.n; k++) {
             char *end = NULL;
             double v = strtod(mins.v[k], &end);
             if (end == mins.v[k] || *end || !(v > 0) || (k && v <= iso->minutes[k - 1]))
-                rc = perr(p, PX_EDOMAIN, mins.line, "isochrone minutes must be ascending numbers above 0 (got '%s')",
-                          mins.v[k]);
+                rc = perr(p, PX_EDOMAIN, mins.line,
+                          "isochrone minutes must be ascending numbers above 0 (got '%s')", mins.v[k]);
             iso->minutes[iso->n_minutes++] = v;
         }
         px__strlist_clear(&mins);
@@ -278,9 +289,10 @@ static px_status parse_iso(parse *p, const px__node *n)
             if (!iso->table) rc = oom(p);
         }
         for (size_t k = 0; rc == PX_OK && iso->table[k]; k++)
-            if (!((iso->table[k] >= 'a' && iso->table[k] <= 'z') || (iso->table[k] >= '0' && iso->table[k] <= '9') ||
-                  iso->table[k] == '_'))
-                rc = perr(p, PX_EDOMAIN, line_of(it, "table"), "isochrone table '%s' must be [a-z0-9_]", iso->table);
+            if (!((iso->table[k] >= 'a' && iso->table[k] <= 'z') ||
+                  (iso->table[k] >= '0' && iso->table[k] <= '9') || iso->table[k] == '_'))
+                rc = perr(p, PX_EDOMAIN, line_of(it, "table"), "isochrone table '%s' must be [a-z0-9_]",
+                          iso->table);
         for (size_t k = 0; rc == PX_OK && k + 1 < sc->n_iso; k++)
             if (!strcmp(sc->iso[k].table, iso->table))
                 rc = perr(p, PX_EDOMAIN, iso->line, "two isochrone entries write table '%s'", iso->table);
@@ -293,8 +305,8 @@ static px_status parse_iso(parse *p, const px__node *n)
 
 static px_status parse_equity(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"modes", "minutes", "bands", "categories", "underserved_share", "snap_m",
-                                        "threads", NULL};
+    static const char *const known[] = {"modes",  "minutes", "bands", "categories", "underserved_share",
+                                        "snap_m", "threads", NULL};
     const char *w = "analyses.equity";
     px_scenario *sc = p->sc;
     px_equity_options *o = &sc->equity;
@@ -308,10 +320,12 @@ static px_status parse_equity(parse *p, const px__node *n)
         char *colon = strchr(bands.v[i], ':'), *e1 = NULL, *e2 = NULL;
         double m = colon ? strtod(bands.v[i], &e1) : NAN, wt = colon ? strtod(colon + 1, &e2) : NAN;
         if (!colon || i == 16 || e1 != colon || *e2 || !(m > 0) || !(wt >= 0 && wt <= 1))
-            rc = perr(p, PX_EDOMAIN, bands.line,
-                      "'bands' in %s must be MAX_MINUTES:WEIGHT entries (e.g. [\"5:1\", \"10:0.68\"]), got '%s'", w,
-                      bands.v[i]);
-        else sc->bands[o->n_bands++] = (px_decay_band){m, wt};
+            rc = perr(
+                p, PX_EDOMAIN, bands.line,
+                "'bands' in %s must be MAX_MINUTES:WEIGHT entries (e.g. [\"5:1\", \"10:0.68\"]), got '%s'", w,
+                bands.v[i]);
+        else
+            sc->bands[o->n_bands++] = (px_decay_band){m, wt};
     }
     px__strlist_clear(&bands);
     if (o->n_bands) o->bands = sc->bands;
@@ -326,13 +340,15 @@ static px_status parse_equity(parse *p, const px__node *n)
 
 static px_status parse_brownfields(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"scenario", "minutes", "max_minutes", "snap_m", "transit_category", NULL};
+    static const char *const known[] = {"scenario", "minutes",          "max_minutes",
+                                        "snap_m",   "transit_category", NULL};
     const char *w = "analyses.brownfields";
     px_scenario *sc = p->sc;
     px_status rc = check_keys(p, n, w, known);
     if (rc == PX_OK) rc = path_value(p, n, "scenario", w, &sc->bf_scenario);
     if (rc == PX_OK && !sc->bf_scenario)
-        rc = perr(p, PX_EDOMAIN, n->line, "analyses.brownfields needs 'scenario' (a brownfield scenario file)");
+        rc = perr(p, PX_EDOMAIN, n->line,
+                  "analyses.brownfields needs 'scenario' (a brownfield scenario file)");
     if (rc == PX_OK) rc = number(p, n, "minutes", w, 0, 240, 1, &sc->bf.threshold_min);
     if (rc == PX_OK) rc = number(p, n, "max_minutes", w, 0, 480, 1, &sc->bf.max_minutes);
     if (rc == PX_OK) rc = number(p, n, "snap_m", w, 0, 100000, 1, &sc->bf.snap_max_m);
@@ -344,8 +360,8 @@ static px_status parse_brownfields(parse *p, const px__node *n)
 
 static px_status parse_flood(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"level", "scenario", "minutes", "max_minutes", "snap_m", "modes",
-                                        "categories", NULL};
+    static const char *const known[] = {"level",  "scenario", "minutes",    "max_minutes",
+                                        "snap_m", "modes",    "categories", NULL};
     const char *w = "analyses.flood";
     px_scenario *sc = p->sc;
     px_flood_options *o = &sc->flood;
@@ -355,8 +371,8 @@ static px_status parse_flood(parse *p, const px__node *n)
     char *level = NULL;
     if (rc == PX_OK) rc = text(p, n, "level", w, &level);
     if (rc == PX_OK && level && px_hazard_parse(level, &o->level) != PX_OK)
-        rc = perr(p, PX_EDOMAIN, line_of(n, "level"), "unknown flood level '%s' in %s (known levels: high, medium, low)",
-                  level, w);
+        rc = perr(p, PX_EDOMAIN, line_of(n, "level"),
+                  "unknown flood level '%s' in %s (known levels: high, medium, low)", level, w);
     free(level);
     if (rc == PX_OK) rc = boolean(p, n, "scenario", w, &o->scenario);
     if (rc == PX_OK) rc = number(p, n, "minutes", w, 0, 240, 1, &o->threshold_min);
@@ -371,8 +387,9 @@ static px_status parse_flood(parse *p, const px__node *n)
 
 static px_status parse_cycle(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"coverage_m", "distance_m", "detour", "max_lts",        "gap_m",
-                                        "top_links",  "snap_m",     "threads", "weights", "planned_links", NULL};
+    static const char *const known[] = {"coverage_m", "distance_m",    "detour", "max_lts",
+                                        "gap_m",      "top_links",     "snap_m", "threads",
+                                        "weights",    "planned_links", NULL};
     const char *w = "analyses.cycle";
     px_scenario *sc = p->sc;
     px_cycle_options *o = &sc->cycle;
@@ -391,7 +408,8 @@ static px_status parse_cycle(parse *p, const px__node *n)
     const px__node *wn = px__node_get(n, "weights");
     if (rc == PX_OK && wn && !wn->is_null) {
         if (wn->kind != PX__NODE_MAP)
-            return perr(p, PX_EDOMAIN, line_of(n, "weights"), "'weights' in %s maps categories to numbers", w);
+            return perr(p, PX_EDOMAIN, line_of(n, "weights"), "'weights' in %s maps categories to numbers",
+                        w);
         sc->weight_names.v = calloc(wn->n + 1, sizeof(char *));
         sc->weight_values = calloc(wn->n + 1, sizeof(double));
         if (!sc->weight_names.v || !sc->weight_values) return oom(p);
@@ -411,8 +429,8 @@ static px_status parse_cycle(parse *p, const px__node *n)
 
 static px_status parse_analyses(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"network", "access", "isochrones", "equity", "brownfields", "flood",
-                                        "cycle", NULL};
+    static const char *const known[] = {"network",     "access", "isochrones", "equity",
+                                        "brownfields", "flood",  "cycle",      NULL};
     px_scenario *sc = p->sc;
     px_status rc = check_keys(p, n, "analyses", known);
     const px__node *v;
@@ -423,14 +441,15 @@ static px_status parse_analyses(parse *p, const px__node *n)
     if (rc == PX_OK && (v = px__node_get(n, "equity")))
         sc->has_equity = 1, sc->equity_line = line_of(n, "equity"), rc = parse_equity(p, v);
     if (rc == PX_OK && (v = px__node_get(n, "brownfields")))
-        sc->has_brownfields = 1, sc->brownfields_line = line_of(n, "brownfields"), rc = parse_brownfields(p, v);
+        sc->has_brownfields = 1, sc->brownfields_line = line_of(n, "brownfields"),
+        rc = parse_brownfields(p, v);
     if (rc == PX_OK && (v = px__node_get(n, "flood")))
         sc->has_flood = 1, sc->flood_line = line_of(n, "flood"), rc = parse_flood(p, v);
     if (rc == PX_OK && (v = px__node_get(n, "cycle")))
         sc->has_cycle = 1, sc->cycle_line = line_of(n, "cycle"), rc = parse_cycle(p, v);
     /* Every analysis but loading runs on the network. */
-    if (rc == PX_OK && (sc->has_access || sc->n_iso || sc->has_equity || sc->has_brownfields || sc->has_flood ||
-                        sc->has_cycle))
+    if (rc == PX_OK && (sc->has_access || sc->n_iso || sc->has_equity || sc->has_brownfields ||
+                        sc->has_flood || sc->has_cycle))
         sc->has_network = 1;
     return rc;
 }
@@ -458,7 +477,8 @@ static px_status parse_exports(parse *p, const px__node *n, const char *key, con
 
 static px_status parse_tiles(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"layers", "results", "styles", "raster_dir", "minzoom", "maxzoom", NULL};
+    static const char *const known[] = {"layers",  "results", "styles", "raster_dir",
+                                        "minzoom", "maxzoom", NULL};
     const char *w = "outputs.tiles";
     px_scenario *sc = p->sc;
     px_status rc = check_keys(p, n, w, known);
@@ -476,8 +496,8 @@ static px_status parse_tiles(parse *p, const px__node *n)
     if (rc == PX_OK) rc = integer(p, n, "minzoom", w, 0, 20, &sc->raster_minzoom);
     if (rc == PX_OK) rc = integer(p, n, "maxzoom", w, 0, 20, &sc->raster_maxzoom);
     if (rc == PX_OK && sc->raster_minzoom > sc->raster_maxzoom)
-        rc = perr(p, PX_EDOMAIN, line_of(n, "minzoom"), "minzoom %d is above maxzoom %d in %s", sc->raster_minzoom,
-                  sc->raster_maxzoom, w);
+        rc = perr(p, PX_EDOMAIN, line_of(n, "minzoom"), "minzoom %d is above maxzoom %d in %s",
+                  sc->raster_minzoom, sc->raster_maxzoom, w);
     if (rc == PX_OK && !sc->raster_dir && !(sc->raster_dir = px__strdup("tiles"))) rc = oom(p);
     return rc;
 }
@@ -505,18 +525,20 @@ static px_status parse_outputs(parse *p, const px__node *n)
 
 static px_status parse_top(parse *p, const px__node *root)
 {
-    static const char *const known[] = {"name", "description", "project", "layers", "output", "analyses",
-                                        "outputs", NULL};
+    static const char *const known[] = {"name",   "description", "project", "layers",
+                                        "output", "analyses",    "outputs", NULL};
     px_scenario *sc = p->sc;
     if (root->kind != PX__NODE_MAP)
-        return perr(p, PX_EDOMAIN, root->line, "a scenario is a mapping with project:, layers:, analyses:, outputs:");
+        return perr(p, PX_EDOMAIN, root->line,
+                    "a scenario is a mapping with project:, layers:, analyses:, outputs:");
     px_status rc = check_keys(p, root, "the scenario", known);
     char *name = NULL;
     if (rc == PX_OK) rc = text(p, root, "name", "the scenario", &name);
     if (name) free(sc->name), sc->name = name;
     if (rc == PX_OK) rc = text(p, root, "description", "the scenario", &sc->description);
     const px__node *pj = px__node_get(root, "project");
-    if (rc == PX_OK && !pj) rc = perr(p, PX_EDOMAIN, root->line, "the scenario needs 'project:' (path and crs)");
+    if (rc == PX_OK && !pj)
+        rc = perr(p, PX_EDOMAIN, root->line, "the scenario needs 'project:' (path and crs)");
     sc->project_line = line_of(root, "project");
     if (rc == PX_OK) rc = parse_project(p, pj);
     if (rc == PX_OK) rc = list(p, root, "layers", "the scenario", &sc->layers);

@@ -13,18 +13,19 @@
 
 px_status px__runs_schema(px_store *s)
 {
-    return px__store_exec(s, "CREATE TABLE IF NOT EXISTS px_runs(name TEXT PRIMARY KEY, scenario TEXT,"
-                             " scenario_sha256 TEXT, started_at TEXT, seconds REAL, status TEXT,"
-                             " n_steps INTEGER, n_ran INTEGER, headline TEXT);"
-                             "CREATE TABLE IF NOT EXISTS px_run_steps(run TEXT NOT NULL, pos INTEGER NOT NULL,"
-                             " step TEXT NOT NULL, hash TEXT, status TEXT, reason TEXT, params TEXT,"
-                             " seconds REAL, cpu_seconds REAL, peak_rss_kb INTEGER, PRIMARY KEY(run, pos));"
-                             "CREATE TABLE IF NOT EXISTS px_run_state(step TEXT PRIMARY KEY, hash TEXT NOT NULL,"
-                             " run TEXT, tables TEXT);"
-                             "CREATE TABLE IF NOT EXISTS px_run_values(run TEXT NOT NULL, result_table TEXT NOT NULL,"
-                             " commune_id TEXT NOT NULL, commune_name TEXT, key TEXT NOT NULL,"
-                             " indicator TEXT NOT NULL, value REAL,"
-                             " PRIMARY KEY(run, result_table, commune_id, key, indicator));");
+    return px__store_exec(
+        s, "CREATE TABLE IF NOT EXISTS px_runs(name TEXT PRIMARY KEY, scenario TEXT,"
+           " scenario_sha256 TEXT, started_at TEXT, seconds REAL, status TEXT,"
+           " n_steps INTEGER, n_ran INTEGER, headline TEXT);"
+           "CREATE TABLE IF NOT EXISTS px_run_steps(run TEXT NOT NULL, pos INTEGER NOT NULL,"
+           " step TEXT NOT NULL, hash TEXT, status TEXT, reason TEXT, params TEXT,"
+           " seconds REAL, cpu_seconds REAL, peak_rss_kb INTEGER, PRIMARY KEY(run, pos));"
+           "CREATE TABLE IF NOT EXISTS px_run_state(step TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+           " run TEXT, tables TEXT);"
+           "CREATE TABLE IF NOT EXISTS px_run_values(run TEXT NOT NULL, result_table TEXT NOT NULL,"
+           " commune_id TEXT NOT NULL, commune_name TEXT, key TEXT NOT NULL,"
+           " indicator TEXT NOT NULL, value REAL,"
+           " PRIMARY KEY(run, result_table, commune_id, key, indicator));");
 }
 
 static int has_runs(px_store *s)
@@ -37,7 +38,8 @@ px_status px__runs_state_get(px_store *s, const char *step, char *out, char **ta
     sqlite3_stmt *st = NULL;
     *found = 0;
     *tables = NULL;
-    px_status rc = px__store_prepare(s, "SELECT hash, coalesce(tables, '') FROM px_run_state WHERE step = ?1", &st);
+    px_status rc =
+        px__store_prepare(s, "SELECT hash, coalesce(tables, '') FROM px_run_state WHERE step = ?1", &st);
     if (rc != PX_OK) return rc;
     sqlite3_bind_text(st, 1, step, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
@@ -45,8 +47,10 @@ px_status px__runs_state_get(px_store *s, const char *step, char *out, char **ta
         const char *h = (const char *)sqlite3_column_text(st, 0);
         snprintf(out, 65, "%s", h ? h : "");
         *tables = px__strdup((const char *)sqlite3_column_text(st, 1));
-        if (!*tables) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-        else *found = 1;
+        if (!*tables)
+            rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+        else
+            *found = 1;
     } else if (r != SQLITE_DONE) {
         rc = px__store_sqlerr(s, "reading px_run_state");
     }
@@ -67,10 +71,12 @@ static px_status exec_texts(px_store *s, const char *sql, const char *what, int 
     return rc;
 }
 
-px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run, const char *tables)
+px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run,
+                             const char *tables)
 {
     const char *v[] = {step, hash, run, tables};
-    return exec_texts(s, "INSERT OR REPLACE INTO px_run_state(step, hash, run, tables) VALUES(?1, ?2, ?3, ?4)",
+    return exec_texts(s,
+                      "INSERT OR REPLACE INTO px_run_state(step, hash, run, tables) VALUES(?1, ?2, ?3, ?4)",
                       "recording a step's state", 4, v);
 }
 
@@ -82,10 +88,11 @@ px_status px__runs_begin(px_store *s, const char *name, const char *scenario, co
     if (rc == PX_OK) rc = exec_texts(s, "DELETE FROM px_run_steps WHERE run = ?1", "replacing a run", 1, v);
     if (rc == PX_OK) rc = exec_texts(s, "DELETE FROM px_run_values WHERE run = ?1", "replacing a run", 1, v);
     if (rc == PX_OK)
-        rc = exec_texts(s,
-                        "INSERT INTO px_runs(name, scenario, scenario_sha256, started_at, status, n_steps, n_ran,"
-                        " headline) VALUES(?1, ?2, ?3, ?4, 'running', 0, 0, '{}')",
-                        "recording a run", 4, v);
+        rc = exec_texts(
+            s,
+            "INSERT INTO px_runs(name, scenario, scenario_sha256, started_at, status, n_steps, n_ran,"
+            " headline) VALUES(?1, ?2, ?3, ?4, 'running', 0, 0, '{}')",
+            "recording a run", 4, v);
     return rc;
 }
 
@@ -94,11 +101,12 @@ px_status px__runs_step_add(px_store *s, const char *run, int64_t pos, const cha
                             double cpu_seconds, int64_t peak_rss_kb)
 {
     sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(s,
-                                     "INSERT OR REPLACE INTO px_run_steps(run, pos, step, hash, status, reason,"
-                                     " params, seconds, cpu_seconds, peak_rss_kb)"
-                                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                                     &st);
+    px_status rc =
+        px__store_prepare(s,
+                          "INSERT OR REPLACE INTO px_run_steps(run, pos, step, hash, status, reason,"
+                          " params, seconds, cpu_seconds, peak_rss_kb)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          &st);
     if (rc != PX_OK) return rc;
     sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, pos);
@@ -119,9 +127,10 @@ px_status px__runs_finish(px_store *s, const char *name, const char *status, dou
                           int64_t n_ran, const char *headline)
 {
     sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(
-        s, "UPDATE px_runs SET status = ?2, seconds = ?3, n_steps = ?4, n_ran = ?5, headline = ?6 WHERE name = ?1",
-        &st);
+    px_status rc = px__store_prepare(s,
+                                     "UPDATE px_runs SET status = ?2, seconds = ?3, n_steps = ?4, n_ran = "
+                                     "?5, headline = ?6 WHERE name = ?1",
+                                     &st);
     if (rc != PX_OK) return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
@@ -145,7 +154,8 @@ static void append(char **buf, const char *add)
 
 px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
 {
-    if (!px__store_ident_ok(table)) return px__error(s->ctx, PX_EINVAL, "snapshot: bad table name '%s'", table);
+    if (!px__store_ident_ok(table))
+        return px__error(s->ctx, PX_EINVAL, "snapshot: bad table name '%s'", table);
     char *sql = px__asprintf("PRAGMA table_info(\"%s\")", table);
     sqlite3_stmt *st = NULL;
     px_status rc = sql ? px__store_prepare(s, sql, &st) : px__error(s->ctx, PX_ENOMEM, "out of memory");
@@ -180,8 +190,8 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
     char *key = px__strdup("''");
     int n_key = 0;
     for (size_t i = 0; rc == PX_OK && has_id && i < n; i++) {
-        if (strcmp(types[i], "TEXT") || !strcmp(names[i], "commune_id") || (name_col && !strcmp(names[i], name_col)) ||
-            !strcmp(names[i], "props"))
+        if (strcmp(types[i], "TEXT") || !strcmp(names[i], "commune_id") ||
+            (name_col && !strcmp(names[i], name_col)) || !strcmp(names[i], "props"))
             continue;
         char *part = px__asprintf("%s || '%s%s=' || coalesce(\"%s\", '')", n_key ? "" : "", n_key ? ";" : "",
                                   names[i], names[i]);
@@ -198,11 +208,12 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
     for (size_t i = 0; rc == PX_OK && has_id && i < n; i++) {
         if (strcmp(types[i], "REAL") && strcmp(types[i], "INTEGER")) continue;
         if (!strcmp(names[i], "fid")) continue;
-        sql = px__asprintf("INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
-                           " indicator, value) SELECT ?1, '%s', commune_id, %s%s%s, %s, '%s', \"%s\" FROM \"%s\""
-                           " WHERE commune_id IS NOT NULL",
-                           table, name_col ? "\"" : "", name_col ? name_col : "NULL", name_col ? "\"" : "", key,
-                           names[i], names[i], table);
+        sql = px__asprintf(
+            "INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
+            " indicator, value) SELECT ?1, '%s', commune_id, %s%s%s, %s, '%s', \"%s\" FROM \"%s\""
+            " WHERE commune_id IS NOT NULL",
+            table, name_col ? "\"" : "", name_col ? name_col : "NULL", name_col ? "\"" : "", key, names[i],
+            names[i], table);
         if (!sql) {
             rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
             break;
@@ -240,10 +251,15 @@ px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *la
         has_commune |= !strcmp(c, "commune");
     }
     sqlite3_finalize(st);
-    sql = px__asprintf("INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
-                       " indicator, value) SELECT ?1, '%s', commune_id, %s, '', '%s', \"%s\" FROM \"%s\""
-                       " WHERE commune_id IS NOT NULL",
-                       label, has_name ? "commune_name" : has_commune ? "commune" : "NULL", indicator, column, table);
+    sql =
+        px__asprintf("INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
+                     " indicator, value) SELECT ?1, '%s', commune_id, %s, '', '%s', \"%s\" FROM \"%s\""
+                     " WHERE commune_id IS NOT NULL",
+                     label,
+                     has_name      ? "commune_name"
+                     : has_commune ? "commune"
+                                   : "NULL",
+                     indicator, column, table);
     rc = sql ? px__store_prepare(s, sql, &st) : px__error(s->ctx, PX_ENOMEM, "out of memory");
     free(sql);
     if (rc != PX_OK) return rc;
@@ -270,8 +286,9 @@ char *px__runs_names(px_store *s)
 {
     if (!has_runs(s)) return px__strdup("");
     sqlite3_stmt *st = NULL;
-    if (px__store_prepare(s, "SELECT coalesce(group_concat(name, ', '), '') FROM"
-                             " (SELECT name FROM px_runs ORDER BY started_at, rowid)",
+    if (px__store_prepare(s,
+                          "SELECT coalesce(group_concat(name, ', '), '') FROM"
+                          " (SELECT name FROM px_runs ORDER BY started_at, rowid)",
                           &st) != PX_OK)
         return NULL;
     char *out = NULL;
@@ -292,10 +309,11 @@ px_status px__runs_list(px_store *s, px_run_info **out, size_t *n)
     *n = 0;
     if (!has_runs(s)) return PX_OK;
     sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(s,
-                                     "SELECT name, scenario, started_at, status, n_steps, n_ran, seconds, headline"
-                                     " FROM px_runs ORDER BY started_at, rowid",
-                                     &st);
+    px_status rc =
+        px__store_prepare(s,
+                          "SELECT name, scenario, started_at, status, n_steps, n_ran, seconds, headline"
+                          " FROM px_runs ORDER BY started_at, rowid",
+                          &st);
     if (rc != PX_OK) return rc;
     px_run_info *v = NULL;
     size_t cnt = 0, cap = 0;
@@ -344,7 +362,8 @@ px_status px__runs_compare(px_store *s, const char *a, const char *b, px_run_cha
      * two paths (a table and its what-if twin) may differ in the last bit. */
     px_status rc = px__store_prepare(
         s,
-        "WITH a AS (SELECT * FROM px_run_values WHERE run = ?1), b AS (SELECT * FROM px_run_values WHERE run = ?2)"
+        "WITH a AS (SELECT * FROM px_run_values WHERE run = ?1), b AS (SELECT * FROM px_run_values WHERE run "
+        "= ?2)"
         " SELECT coalesce(a.result_table, b.result_table) AS t, coalesce(a.commune_id, b.commune_id) AS c,"
         " coalesce(b.commune_name, a.commune_name), coalesce(a.key, b.key) AS k,"
         " coalesce(a.indicator, b.indicator) AS i, a.value, b.value"
@@ -428,21 +447,24 @@ char *px__runs_headline(px_store *s, const char *run)
     /* The region-wide figures a council asks first: the quarter-hour share
      * per mode, cycle coverage and connectivity, residents in flood zones. */
     sqlite3_stmt *st = NULL;
-    if (px__store_prepare(s,
-                          "SELECT coalesce(json_group_object(k, value), '{}') FROM (SELECT result_table || '.' ||"
-                          " indicator || CASE key WHEN '' THEN '' ELSE '[' || key || ']' END AS k, value"
-                          " FROM px_run_values WHERE run = ?1 AND commune_id IN ('*', 'region') AND value IS NOT NULL"
-                          " AND ((result_table = 'access_communes' AND indicator LIKE '%\\_all\\_share' ESCAPE '\\')"
-                          " OR (result_table = 'cycle_coverage' AND indicator = 'covered_pct')"
-                          " OR (result_table = 'cycle_connectivity' AND indicator = 'score')"
-                          " OR (result_table = 'cycle_plan'))"
-                          " ORDER BY k)",
-                          &st) != PX_OK)
+    if (px__store_prepare(
+            s,
+            "SELECT coalesce(json_group_object(k, value), '{}') FROM (SELECT result_table || '.' ||"
+            " indicator || CASE key WHEN '' THEN '' ELSE '[' || key || ']' END AS k, value"
+            " FROM px_run_values WHERE run = ?1 AND commune_id IN ('*', 'region') AND value IS NOT NULL"
+            " AND ((result_table = 'access_communes' AND indicator LIKE '%\\_all\\_share' ESCAPE '\\')"
+            " OR (result_table = 'cycle_coverage' AND indicator = 'covered_pct')"
+            " OR (result_table = 'cycle_connectivity' AND indicator = 'score')"
+            " OR (result_table = 'cycle_plan'))"
+            " ORDER BY k)",
+            &st) != PX_OK)
         return NULL;
     sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
     char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) out = px__strdup((const char *)sqlite3_column_text(st, 0));
-    else px__store_sqlerr(s, "reading headline figures");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out = px__strdup((const char *)sqlite3_column_text(st, 0));
+    else
+        px__store_sqlerr(s, "reading headline figures");
     sqlite3_finalize(st);
     return out;
 }

@@ -24,7 +24,8 @@ px_status px__runs_schema(px_store *s);
 /* The hash recorded for `step` when it last ran (*found 0 if never; out: 65
  * bytes) and the revisions its tables had then (*tables caller-frees). */
 px_status px__runs_state_get(px_store *s, const char *step, char *out, char **tables, int *found);
-px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run, const char *tables);
+px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run,
+                             const char *tables);
 
 /* Forget every record of run `name` and insert it as "running". */
 px_status px__runs_begin(px_store *s, const char *name, const char *scenario, const char *scenario_sha,
