@@ -75,7 +75,8 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static px_status step_hash(px_ctx *ctx, const px__plan *plan, px__step *st)
+static px_status step_hash(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, px__step *st,
+                           px_store *store)
 {
     px__hash *h = px__hash_new();
     if (!h) return px__error(ctx, PX_ENOMEM, "out of memory");
@@ -87,6 +88,13 @@ static px_status step_hash(px_ctx *ctx, const px__plan *plan, px__step *st)
         rc = px__hash_path(ctx, h, st->files.v[i]);
     for (size_t i = 0; i < st->n_deps; i++)
         px__hash_text(h, plan->steps[st->deps[i]].hash);
+    /* A report compared with an earlier run changes when that run is redone. */
+    if (rc == PX_OK && st->kind == PX__STEP_REPORT && sc->report_compare) {
+        char *when = store ? px__runs_started_at(store, sc->report_compare) : px__strdup("none");
+        if (!when) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        px__hash_text(h, when);
+        free(when);
+    }
     px__hash_final(h, st->hash);
     return rc;
 }
@@ -169,7 +177,7 @@ static int name_ok(const char *s)
 }
 
 /* Inside the caller's transaction: the per-commune snapshot of the run. */
-static px_status snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
+px_status px__run_snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
 {
     px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++)
@@ -240,10 +248,11 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     px_status rc = px__plan_build(ctx, sc, &plan);
     /* Every hash first: a missing input file stops the run before the
      * project is touched. A step's hash needs only its upstream hashes. */
+    if (rc == PX_OK && exists(rep.project)) rc = open_project(ctx, sc, rep.project, &store);
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++)
-        rc = step_hash(ctx, &plan, &plan.steps[i]);
+        rc = step_hash(ctx, sc, &plan, &plan.steps[i], store);
     if (rc == PX_OK) rc = mkdirs(ctx, outdir);
-    if (rc == PX_OK) rc = open_project(ctx, sc, rep.project, &store);
+    if (rc == PX_OK && !store) rc = open_project(ctx, sc, rep.project, &store);
     if (rc == PX_OK && (rc = px_store_begin(store)) == PX_OK) {
         rc = px__runs_schema(store);
         if (rc == PX_OK) rc = px__runs_begin(store, name, sc->path, sc->sha256, started);
@@ -301,7 +310,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         }
         double t0 = px__now(), c0 = px__cpu_now();
         int reset = peak_reset();
-        px_status srs = px__step_exec(ctx, sc, &plan, st, store, outdir);
+        px_status srs = px__step_exec(ctx, sc, &plan, st, store, outdir, name, date);
         info.finished = 1;
         info.status = srs;
         info.seconds = px__now() - t0;
@@ -325,7 +334,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     }
     rep.seconds = px__now() - t_start;
     if (rc == PX_OK && !batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
-    if (rc == PX_OK) rc = snapshot(store, sc, &plan, name);
+    if (rc == PX_OK) rc = px__run_snapshot(store, sc, &plan, name);
     if (rc == PX_OK) rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
     if (rc == PX_OK) {
         batch = 0;

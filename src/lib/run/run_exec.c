@@ -122,8 +122,75 @@ static px_status result_layers(px_ctx *ctx, const px__plan *plan, px_store *stor
     return PX_OK;
 }
 
+#if PX__HAVE_PRINT
+static px_status exec_map(px_ctx *ctx, const px_scenario *sc, const px__step *st, px_store *store, const char *out,
+                          const char *date)
+{
+    const px__sc_map *m = &sc->maps[st->index_in_kind];
+    px_style *style = NULL;
+    px_map_options o;
+    px_map_options_default(&o);
+    o.page = m->a3 ? PX_PAGE_A3 : PX_PAGE_A4;
+    o.landscape = m->landscape;
+    o.atlas = m->atlas;
+    o.title = m->title;
+    o.date = date; /* the run's date: the same inputs give the same bytes */
+    px_status rc = px_style_read(ctx, m->style, &style);
+    if (rc == PX_OK) rc = px_map_write(ctx, store, style, out, &o, NULL);
+    px_style_free(style);
+    return rc;
+}
+
+static px_status exec_report(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, px_store *store,
+                             const char *outdir, const char *run, const char *date)
+{
+    px_report_options o;
+    px_report_options_default(&o);
+    o.title = sc->report_title;
+    o.date = date;
+    if (sc->report_top_sites) o.top_sites = sc->report_top_sites;
+    const char **styles = NULL;
+    px_run_change *c = NULL;
+    px_report_change *rc_changes = NULL;
+    size_t n = 0;
+    px_report_compare cmp = {0};
+    px_status rc = PX_OK;
+    char *dir = px__asprintf("%s/%s", outdir, sc->report_dir);
+    if (!dir) return px__error(ctx, PX_ENOMEM, "out of memory");
+    if (sc->report_styles.n) {
+        styles = calloc(sc->report_styles.n + 1, sizeof *styles);
+        if (!styles) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        for (size_t i = 0; styles && i < sc->report_styles.n; i++)
+            styles[i] = sc->report_styles.v[i];
+        o.map_styles = styles;
+    }
+    if (rc == PX_OK && sc->report_compare) {
+        /* This run's values, as far as the analyses go, then the changes. */
+        if ((rc = px_store_begin(store)) == PX_OK) {
+            rc = px__run_snapshot(store, sc, plan, run);
+            if (rc == PX_OK) rc = px_store_commit(store);
+            else px_store_rollback(store);
+        }
+        if (rc == PX_OK) rc = px_runs_compare(ctx, store, sc->report_compare, run, &c, &n);
+        if (rc == PX_OK && n && !(rc_changes = calloc(n, sizeof *rc_changes)))
+            rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        for (size_t i = 0; rc == PX_OK && i < n; i++)
+            rc_changes[i] = (px_report_change){c[i].table, c[i].commune_id, c[i].commune_name, c[i].key,
+                                               c[i].indicator, c[i].has_a, c[i].has_b, c[i].a, c[i].b};
+        cmp = (px_report_compare){sc->report_compare, run, n, rc_changes};
+        o.compare = &cmp;
+    }
+    if (rc == PX_OK) rc = px_report_write(ctx, store, dir, &o, NULL);
+    free(rc_changes);
+    px_run_changes_free(c, n);
+    free(styles);
+    free(dir);
+    return rc;
+}
+#endif
+
 px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, const px__step *st,
-                        px_store *store, const char *outdir)
+                        px_store *store, const char *outdir, const char *run, const char *date)
 {
     px_status rc = PX_OK;
     char *out = st->output ? px__asprintf("%s/%s", outdir, st->output) : NULL;
@@ -185,7 +252,27 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
         px_style_free(style);
         break;
     }
+    case PX__STEP_MAP:
+#if PX__HAVE_PRINT
+        rc = exec_map(ctx, sc, st, store, out, date);
+#endif
+        break;
+    case PX__STEP_REPORT:
+#if PX__HAVE_PRINT
+        rc = exec_report(ctx, sc, plan, store, outdir, run, date);
+#endif
+        break;
+    case PX__STEP_SITE: {
+#if PX__HAVE_SITE
+        char *dir = px__asprintf("%s/%s", outdir, sc->site_dir);
+        rc = dir ? px_site_write(ctx, px_store_path(store), dir, NULL, NULL) : px__error(ctx, PX_ENOMEM, "out of memory");
+        free(dir);
+#endif
+        break;
     }
+    }
+    (void)run;
+    (void)date;
     free(out);
     return rc;
 }

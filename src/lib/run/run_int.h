@@ -14,6 +14,19 @@
 #include <jansson.h>
 #include <stddef.h>
 
+/* Print maps and the council report (module print) and the static site
+ * (module server) are outputs when this build has them. */
+#if __has_include("proxima/print.h")
+#define PX__HAVE_PRINT 1
+#else
+#define PX__HAVE_PRINT 0
+#endif
+#if __has_include("proxima/server.h")
+#define PX__HAVE_SITE 1
+#else
+#define PX__HAVE_SITE 0
+#endif
+
 typedef struct px__strlist {
     size_t n;
     char **v;
@@ -38,6 +51,15 @@ typedef struct px__sc_export {
     char *table;
     char *file; /* relative to the output folder */
 } px__sc_export;
+
+/* One print map (`maps:` entries). */
+typedef struct px__sc_map {
+    int line;
+    char *style; /* resolved */
+    char *file;  /* relative to the output folder: .pdf, .png or .svg */
+    char *title; /* NULL: the style's name */
+    int a3, landscape, atlas;
+} px__sc_map;
 
 struct px_scenario {
     char *path, *dir, *name, *description;
@@ -87,6 +109,16 @@ struct px_scenario {
     px__strlist styles; /* resolved style paths for raster tiles */
     char *raster_dir;   /* folder of the raster tile sets, relative to the output folder */
     int raster_minzoom, raster_maxzoom;
+
+    size_t n_maps;
+    px__sc_map *maps;
+    char *report_dir;          /* relative to the output folder; NULL: no report */
+    char *report_title;
+    char *report_compare;      /* an earlier run to compare with, or NULL */
+    int report_top_sites;
+    px__strlist report_styles; /* resolved; empty: every shipped style the project can draw */
+    int report_line;
+    char *site_dir;            /* relative to the output folder; NULL: no site */
 };
 
 /* ---- hashing (run_hash.c): SHA-256 as 64 lowercase hex digits ------------- */
@@ -117,10 +149,13 @@ typedef enum px__step_kind {
     PX__STEP_EXPORT,
     PX__STEP_VTILES_LAYERS,
     PX__STEP_VTILES_RESULTS,
-    PX__STEP_RTILES
+    PX__STEP_RTILES,
+    PX__STEP_MAP,
+    PX__STEP_REPORT,
+    PX__STEP_SITE
 } px__step_kind;
 
-#define PX__STEP_MAX_DEPS 16
+#define PX__STEP_MAX_DEPS 64
 #define PX__STEP_MAX_TABLES 12
 
 typedef struct px__step {
@@ -152,7 +187,11 @@ void px__plan_clear(px__plan *p);
 
 /* Run step `st` of `sc` on `store`; output paths are under `outdir`. */
 px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, const px__step *st,
-                        px_store *store, const char *outdir);
+                        px_store *store, const char *outdir, const char *run, const char *date);
+
+/* Snapshot the per-commune tables the plan's steps write into px_run_values
+ * under `run` (inside the caller's transaction, or in its own when none). */
+px_status px__run_snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run);
 
 /* JSON helpers for canonical parameters (sorted keys, compact). Caller-frees. */
 char *px__json_canonical(json_t *obj);

@@ -385,6 +385,68 @@ static px_status plan_outputs(builder *b, size_t load)
         SET("dir", json_string(s->output));
         DONE();
     }
+    for (size_t i = 0; i < sc->n_maps; i++) {
+        const px__sc_map *m = &sc->maps[i];
+        px_style *style = NULL;
+        px_status rc = px_style_read(ctx, m->style, &style);
+        if (rc != PX_OK) return rc;
+        char id[160];
+        snprintf(id, sizeof id, "map %s", m->file);
+        if (!(s = add_step(b, PX__STEP_MAP, id)) || !(o = json_object())) {
+            px_style_free(style);
+            return px__error(ctx, PX_ENOMEM, "out of memory");
+        }
+        s->index_in_kind = i;
+        for (size_t t = 0; rc == PX_OK && t < px_style_n_tables(style); t++) {
+            long w = writer_of(p, px_style_table(style, t));
+            if (w < 0)
+                rc = px__error(ctx, PX_EDOMAIN,
+                               "%s:%d: outputs.maps: style %s draws table '%s', which no step of this scenario writes",
+                               sc->path, m->line, m->style, px_style_table(style, t));
+            else add_dep(s, (size_t)w);
+        }
+        px_style_free(style);
+        if (rc == PX_OK && p->n && p->steps[0].kind == PX__STEP_LOAD) add_dep(s, 0); /* labels: communes */
+        if (rc == PX_OK) rc = add_file(b, s, m->style);
+        if (rc == PX_OK && !(s->output = px__strdup(m->file))) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        if (rc != PX_OK) {
+            json_decref(o);
+            return rc;
+        }
+        SET("style", json_string(base_of(m->style)));
+        SET("file", json_string(m->file));
+        SET("title", json_string(m->title ? m->title : ""));
+        SET("page", json_string(m->a3 ? "A3" : "A4"));
+        SET("landscape", json_boolean(m->landscape));
+        SET("atlas", json_boolean(m->atlas));
+        DONE();
+    }
+    if (sc->report_dir) {
+        NEW_STEP(PX__STEP_REPORT, "report");
+        for (size_t i = 0; i + 1 < p->n; i++)
+            if (p->steps[i].kind == PX__STEP_LOAD || is_analysis(p->steps[i].kind)) add_dep(s, i);
+        for (size_t i = 0; i < sc->report_styles.n; i++) {
+            px_status rc = add_file(b, s, sc->report_styles.v[i]);
+            if (rc != PX_OK) return rc;
+        }
+        if (!(s->output = px__asprintf("%s/report.html", sc->report_dir)))
+            return px__error(ctx, PX_ENOMEM, "out of memory");
+        SET("dir", json_string(sc->report_dir));
+        SET("title", json_string(sc->report_title ? sc->report_title : ""));
+        SET("compare", json_string(sc->report_compare ? sc->report_compare : ""));
+        SET("top_sites", json_integer(sc->report_top_sites));
+        SET("styles", px__json_strlist(&sc->report_styles));
+        DONE();
+    }
+    if (sc->site_dir) {
+        NEW_STEP(PX__STEP_SITE, "site");
+        for (size_t i = 0; i + 1 < p->n; i++)
+            if (p->steps[i].kind != PX__STEP_EXPORT) add_dep(s, i);
+        if (!(s->output = px__asprintf("%s/index.html", sc->site_dir)))
+            return px__error(ctx, PX_ENOMEM, "out of memory");
+        SET("dir", json_string(sc->site_dir));
+        DONE();
+    }
     return PX_OK;
 }
 

@@ -502,6 +502,64 @@ static px_status parse_tiles(parse *p, const px__node *n)
     return rc;
 }
 
+static px_status parse_maps(parse *p, const px__node *n)
+{
+    static const char *const known[] = {"style", "file", "title", "page", "landscape", "atlas", NULL};
+    const char *w = "outputs.maps";
+    px_scenario *sc = p->sc;
+    if (n->kind != PX__NODE_SEQ)
+        return perr(p, PX_EDOMAIN, n->line, "outputs.maps must be a list of {style, file}");
+    sc->maps = calloc(n->n + 1, sizeof *sc->maps);
+    if (!sc->maps) return oom(p);
+    for (size_t i = 0; i < n->n; i++) {
+        const px__node *it = n->items[i];
+        px__sc_map *m = &sc->maps[sc->n_maps++];
+        m->line = it->line;
+        char *page = NULL;
+        px_status rc = check_keys(p, it, w, known);
+        if (rc == PX_OK) rc = path_value(p, it, "style", w, &m->style);
+        if (rc == PX_OK) rc = text(p, it, "file", w, &m->file);
+        if (rc == PX_OK && (!m->style || !m->file))
+            rc = perr(p, PX_EDOMAIN, it->line, "each map needs 'style' (a MapLibre style) and 'file' (.pdf, .png, .svg)");
+        const char *dot = m->file ? strrchr(m->file, '.') : NULL;
+        if (rc == PX_OK && (!dot || (strcmp(dot, ".pdf") && strcmp(dot, ".png") && strcmp(dot, ".svg"))))
+            rc = perr(p, PX_EDOMAIN, line_of(it, "file"), "map file '%s' must end in .pdf, .png or .svg", m->file);
+        if (rc == PX_OK) rc = text(p, it, "title", w, &m->title);
+        if (rc == PX_OK) rc = text(p, it, "page", w, &page);
+        if (rc == PX_OK && page && strcmp(page, "A4") && strcmp(page, "A3"))
+            rc = perr(p, PX_EDOMAIN, line_of(it, "page"), "map page '%s' must be A4 or A3", page);
+        m->a3 = page && !strcmp(page, "A3");
+        free(page);
+        if (rc == PX_OK) rc = boolean(p, it, "landscape", w, &m->landscape);
+        if (rc == PX_OK) rc = boolean(p, it, "atlas", w, &m->atlas);
+        if (rc == PX_OK && m->atlas && strcmp(dot, ".pdf"))
+            rc = perr(p, PX_EDOMAIN, line_of(it, "atlas"), "an atlas (one page per commune) is a .pdf file");
+        if (rc != PX_OK) return rc;
+    }
+    return PX_OK;
+}
+
+static px_status parse_report(parse *p, const px__node *n)
+{
+    static const char *const known[] = {"dir", "title", "compare", "styles", "top_sites", NULL};
+    const char *w = "outputs.report";
+    px_scenario *sc = p->sc;
+    px_status rc = check_keys(p, n, w, known);
+    if (rc == PX_OK) rc = text(p, n, "dir", w, &sc->report_dir);
+    if (rc == PX_OK && !sc->report_dir && !(sc->report_dir = px__strdup("report"))) rc = oom(p);
+    if (rc == PX_OK) rc = text(p, n, "title", w, &sc->report_title);
+    if (rc == PX_OK) rc = text(p, n, "compare", w, &sc->report_compare);
+    if (rc == PX_OK) rc = list(p, n, "styles", w, &sc->report_styles);
+    for (size_t i = 0; rc == PX_OK && i < sc->report_styles.n; i++) {
+        char *r = px__resolve_path(sc->dir, sc->report_styles.v[i]);
+        if (!r) return oom(p);
+        free(sc->report_styles.v[i]);
+        sc->report_styles.v[i] = r;
+    }
+    if (rc == PX_OK) rc = integer(p, n, "top_sites", w, 1, 100, &sc->report_top_sites);
+    return rc;
+}
+
 static px_status parse_outputs(parse *p, const px__node *n)
 {
     static const char *const known[] = {"geojson", "csv", "tiles", "maps", "report", "site", NULL};
@@ -513,13 +571,23 @@ static px_status parse_outputs(parse *p, const px__node *n)
         p->sc->tiles_line = line_of(n, "tiles");
         rc = parse_tiles(p, t);
     }
-    /* Print maps, the council report and the static site are made by
-     * modules this build does not have yet: refuse them rather than skip. */
+    /* Print maps, the council report and the static site are made by the
+     * print and server modules: refused, not skipped, by a build without them. */
     static const char *const later[] = {"maps", "report", "site"};
+    const int have[] = {PX__HAVE_PRINT, PX__HAVE_PRINT, PX__HAVE_SITE};
     for (size_t i = 0; rc == PX_OK && i < 3; i++)
-        if (px__node_get(n, later[i]))
+        if (px__node_get(n, later[i]) && !have[i])
             rc = perr(p, PX_EUNSUPPORTED, line_of(n, later[i]), "output '%s' is not available in this build",
                       later[i]);
+    const px__node *v;
+    if (rc == PX_OK && (v = px__node_get(n, "maps")) && !v->is_null) rc = parse_maps(p, v);
+    if (rc == PX_OK && (v = px__node_get(n, "report"))) {
+        p->sc->report_line = line_of(n, "report");
+        if (v->is_null) p->sc->report_dir = px__strdup("report");
+        else rc = parse_report(p, v);
+        if (rc == PX_OK && !p->sc->report_dir) rc = oom(p);
+    }
+    if (rc == PX_OK) rc = text(p, n, "site", "outputs", &p->sc->site_dir);
     return rc;
 }
 
@@ -650,5 +718,16 @@ void px_scenario_free(px_scenario *sc)
     free(sc->tiles_results);
     px__strlist_clear(&sc->styles);
     free(sc->raster_dir);
+    for (size_t i = 0; i < sc->n_maps; i++) {
+        free(sc->maps[i].style);
+        free(sc->maps[i].file);
+        free(sc->maps[i].title);
+    }
+    free(sc->maps);
+    free(sc->report_dir);
+    free(sc->report_title);
+    free(sc->report_compare);
+    px__strlist_clear(&sc->report_styles);
+    free(sc->site_dir);
     free(sc);
 }

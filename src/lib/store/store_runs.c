@@ -282,6 +282,18 @@ px_status px__runs_exists(px_store *s, const char *name, int *exists)
     return PX_OK;
 }
 
+char *px__runs_started_at(px_store *s, const char *name)
+{
+    if (!has_runs(s)) return px__strdup("none");
+    sqlite3_stmt *st = NULL;
+    if (px__store_prepare(s, "SELECT started_at FROM px_runs WHERE name = ?1", &st) != PX_OK) return NULL;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    char *out = sqlite3_step(st) == SQLITE_ROW ? px__strdup((const char *)sqlite3_column_text(st, 0))
+                                               : px__strdup("none");
+    sqlite3_finalize(st);
+    return out;
+}
+
 char *px__runs_names(px_store *s)
 {
     if (!has_runs(s)) return px__strdup("");

@@ -52,6 +52,8 @@ px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *la
 
 /* Does run `name` exist? */
 px_status px__runs_exists(px_store *s, const char *name, int *exists);
+/* When run `name` started ("none" if no such run). Caller-frees; NULL on error. */
+char *px__runs_started_at(px_store *s, const char *name);
 /* Names of every run, comma-separated, for messages. Caller-frees. */
 char *px__runs_names(px_store *s);
 
