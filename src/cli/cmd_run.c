@@ -72,6 +72,15 @@ static void print_summary(const run_view *v, const px_run_report *r)
            r->n_steps, r->n_ran, r->n_unchanged, r->seconds, r->project, r->output_dir);
 }
 
+#if __has_include("proxima/server.h")
+/* The static site comes from the server module, outside the library. */
+static px_status write_site(px_ctx *ctx, const char *project, const char *out_dir, void *user)
+{
+    (void)user;
+    return px_site_write(ctx, project, out_dir, NULL, NULL);
+}
+#endif
+
 int cmd_run(px_cli *cli, int argc, char **argv)
 {
     const char *path = NULL, *v = NULL;
@@ -110,6 +119,9 @@ int cmd_run(px_cli *cli, int argc, char **argv)
     view.cli = cli;
     o.on_step = on_step;
     o.user = &view;
+#if __has_include("proxima/server.h")
+    o.write_site = write_site;
+#endif
     px_run_report r;
     st = px_run(cli->ctx, sc, &o, &r);
     if (st != PX_OK)

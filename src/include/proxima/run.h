@@ -58,6 +58,11 @@ typedef struct px_run_step_info {
 /* Step callback: called before and after every step. `user` borrowed. */
 typedef void (*px_run_step_fn)(void *user, const px_run_step_info *info);
 
+/* Writes the static web site of project `project` into folder `out_dir`
+ * (the server module's px_site_write, which lives outside this library).
+ * Strings borrowed. */
+typedef px_status (*px_run_site_fn)(px_ctx *ctx, const char *project, const char *out_dir, void *user);
+
 typedef struct px_run_options {
     const char *name;       /* run name; NULL: today's date, YYYY-MM-DD (UTC). Running
                                again under the same name replaces that run's record */
@@ -65,6 +70,9 @@ typedef struct px_run_options {
     int force;              /* non-zero: run every step even if unchanged */
     px_run_step_fn on_step;
     void *user;
+    px_run_site_fn write_site; /* needed by a scenario with `site:`; NULL: refused with
+                                  PX_EUNSUPPORTED before anything runs */
+    void *site_user;
 } px_run_options;
 
 typedef struct px_run_report {

@@ -245,6 +245,9 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
 
     px__plan plan = {0};
     px_store *store = NULL;
+    if (sc->site_dir && !opts->write_site)
+        return px__error(ctx, PX_EUNSUPPORTED, "%s:%d: output 'site' is not available in this build", sc->path,
+                         sc->site_line);
     px_status rc = px__plan_build(ctx, sc, &plan);
     /* Every hash first: a missing input file stops the run before the
      * project is touched. A step's hash needs only its upstream hashes. */
@@ -310,7 +313,8 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         }
         double t0 = px__now(), c0 = px__cpu_now();
         int reset = peak_reset();
-        px_status srs = px__step_exec(ctx, sc, &plan, st, store, outdir, name, date);
+        px__exec_env env = {outdir, name, date, opts->write_site, opts->site_user};
+        px_status srs = px__step_exec(ctx, sc, &plan, st, store, &env);
         info.finished = 1;
         info.status = srs;
         info.seconds = px__now() - t0;

@@ -190,8 +190,9 @@ static px_status exec_report(px_ctx *ctx, const px_scenario *sc, const px__plan 
 #endif
 
 px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, const px__step *st,
-                        px_store *store, const char *outdir, const char *run, const char *date)
+                        px_store *store, const px__exec_env *env)
 {
+    const char *outdir = env->outdir, *run = env->run, *date = env->date;
     px_status rc = PX_OK;
     char *out = st->output ? px__asprintf("%s/%s", outdir, st->output) : NULL;
     if (st->output && !out) return px__error(ctx, PX_ENOMEM, "out of memory");
@@ -263,11 +264,11 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
 #endif
         break;
     case PX__STEP_SITE: {
-#if PX__HAVE_SITE
         char *dir = px__asprintf("%s/%s", outdir, sc->site_dir);
-        rc = dir ? px_site_write(ctx, px_store_path(store), dir, NULL, NULL) : px__error(ctx, PX_ENOMEM, "out of memory");
+        if (!dir) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        else if (!env->write_site) rc = px__error(ctx, PX_EUNSUPPORTED, "output 'site' is not available in this build");
+        else rc = env->write_site(ctx, px_store_path(store), dir, env->site_user);
         free(dir);
-#endif
         break;
     }
     }

@@ -21,11 +21,6 @@
 #else
 #define PX__HAVE_PRINT 0
 #endif
-#if __has_include("proxima/server.h")
-#define PX__HAVE_SITE 1
-#else
-#define PX__HAVE_SITE 0
-#endif
 
 typedef struct px__strlist {
     size_t n;
@@ -119,6 +114,7 @@ struct px_scenario {
     px__strlist report_styles; /* resolved; empty: every shipped style the project can draw */
     int report_line;
     char *site_dir;            /* relative to the output folder; NULL: no site */
+    int site_line;
 };
 
 /* ---- hashing (run_hash.c): SHA-256 as 64 lowercase hex digits ------------- */
@@ -186,8 +182,17 @@ void px__plan_clear(px__plan *p);
 /* ---- executing a step (run_exec.c) ---------------------------------------- */
 
 /* Run step `st` of `sc` on `store`; output paths are under `outdir`. */
+/* What a step needs beside the scenario and the plan. */
+typedef struct px__exec_env {
+    const char *outdir;
+    const char *run;  /* the run's name */
+    const char *date; /* the run's date (YYYY-MM-DD), printed on maps and the report */
+    px_run_site_fn write_site;
+    void *site_user;
+} px__exec_env;
+
 px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan, const px__step *st,
-                        px_store *store, const char *outdir, const char *run, const char *date);
+                        px_store *store, const px__exec_env *env);
 
 /* Snapshot the per-commune tables the plan's steps write into px_run_values
  * under `run` (inside the caller's transaction, or in its own when none). */

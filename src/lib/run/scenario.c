@@ -574,7 +574,7 @@ static px_status parse_outputs(parse *p, const px__node *n)
     /* Print maps, the council report and the static site are made by the
      * print and server modules: refused, not skipped, by a build without them. */
     static const char *const later[] = {"maps", "report", "site"};
-    const int have[] = {PX__HAVE_PRINT, PX__HAVE_PRINT, PX__HAVE_SITE};
+    const int have[] = {PX__HAVE_PRINT, PX__HAVE_PRINT, 1}; /* site: px_run_options.write_site */
     for (size_t i = 0; rc == PX_OK && i < 3; i++)
         if (px__node_get(n, later[i]) && !have[i])
             rc = perr(p, PX_EUNSUPPORTED, line_of(n, later[i]), "output '%s' is not available in this build",
@@ -587,6 +587,7 @@ static px_status parse_outputs(parse *p, const px__node *n)
         else rc = parse_report(p, v);
         if (rc == PX_OK && !p->sc->report_dir) rc = oom(p);
     }
+    p->sc->site_line = line_of(n, "site");
     if (rc == PX_OK) rc = text(p, n, "site", "outputs", &p->sc->site_dir);
     return rc;
 }
