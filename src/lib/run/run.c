@@ -264,6 +264,8 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         else
             px_store_rollback(store);
     }
+    /* Tables made by this run carry its date, not the time of day. */
+    if (rc == PX_OK) rc = px_store_set_clock(store, date);
     rep.n_steps = plan.n;
     int *ran = calloc(plan.n + 1, sizeof *ran);
     if (rc == PX_OK && !ran) rc = px__error(ctx, PX_ENOMEM, "out of memory");
