@@ -29,10 +29,10 @@ for n in $SIZES; do
     "$PROXIMA" snap "$p" population --mode $m > "$snaps/population-$m.csv"
   done
   runs=3; [ "$n" -lt 1000000 ] || runs=1
-  read -r px_s px_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --cutoff 30)
-  read -r pn_s pn_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --cutoff 30 --no-origins-table)
+  read -r px_s px_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --max-minutes 30)
+  read -r pn_s pn_kib < <(bench_median $runs "$PROXIMA" -q access "$p" --max-minutes 30 --no-origins-table)
   read -r ig_s ig_kib < <(bench_median 1 /usr/bin/python3 "$PEER" run "$p" "$snaps" "$BENCH_WORK/access-$n-igraph.npz" 30)
-  "$PROXIMA" -q access "$p" --cutoff 30 >/dev/null
+  "$PROXIMA" -q access "$p" --max-minutes 30 >/dev/null
   read -r _ n_cmp _ n_bad _ < <(/usr/bin/python3 "$PEER" compare "$p" "$BENCH_WORK/access-$n-igraph.npz")
   read -r sy_s _ < "$BENCH_WORK/synth-$n.time"
   read -r nw_s nw_kib < "$BENCH_WORK/network-$n.time"

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ int px_cli_parse_double(const char *s, double *out)
     char *end = NULL;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || *end) return -1;
+    if (errno || *end || !isfinite(v)) return -1; /* NaN and inf are never a usable value */
     *out = v;
     return 0;
 }

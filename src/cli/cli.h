@@ -19,16 +19,20 @@ typedef struct px_cli {
     int quiet;   /* --quiet: errors only */
     int verbose; /* --verbose: debug messages */
     int tty;     /* stderr is a terminal: progress bar allowed */
+    int check_only; /* --check-args: parse the command's arguments, run nothing */
 } px_cli;
 
 /* A subcommand: argv[0] is the command name. Returns an exit code. */
 typedef int (*px_cmd_fn)(px_cli *cli, int argc, char **argv);
 
+struct px_cmd_spec; /* opts.h */
+
 typedef struct px_command {
     const char *name;
     px_cmd_fn run;
-    const char *summary; /* one line for `proxima --help` */
-    const char *usage;   /* full text for `proxima help NAME` */
+    const char *summary;             /* one line for `proxima --help` */
+    const char *usage;              /* full text for `proxima help NAME`, when there is no spec */
+    const struct px_cmd_spec *spec; /* option table (opts.h): help generated from it */
 } px_command;
 
 /* Print "proxima: MESSAGE" for the context's last error and return 1. */
@@ -39,6 +43,9 @@ int px_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 
 /* Informational line on stderr unless --quiet. */
 void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The three helpers below are the old way of parsing, kept only for commands
+ * not yet converted to the option table: new code uses opts.h. */
 
 /* Match option `name` ("--minutes") at argv[*i]: accepts "--minutes 15" and
  * "--minutes=15". On a match returns 1 and sets *value (borrowed), advancing

@@ -1,29 +1,44 @@
 /* `proxima brownfields PROJECT --scenario FILE`: Mutafriches-like scoring
  * and ranking of brownfield sites for several future uses. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char px_usage_brownfields[] =
-    "Usage: proxima brownfields PROJECT --scenario FILE.yaml [-o DIR] [--minutes M]\n"
-    "                           [--max-minutes M] [--transit-category C]\n\n"
-    "Score every site of the `brownfields` layer for each use of the scenario\n"
-    "(see layers/scenarios/README.md): each criterion's raw value is rated +2, +1,\n"
-    "+0.5, -1 or -2 by its thresholds and weighted 0.5, 1 or 2; per use the index is\n"
-    "advantages / (advantages + constraints) x 100 and the reliability criteria\n"
-    "filled / criteria x 10; exclusion rules name the rule that excluded a site.\n"
-    "Spatial criteria are computed from the project: area, flood shares per class,\n"
-    "distances to cycle routes and transit stops (--transit-category, default\n"
-    "transit), network minutes to each service category from the site's access\n"
-    "point (capped at --max-minutes, default 60), quarter-hour scores (--minutes,\n"
-    "default 15), commune equity deficit (run `proxima equity` first), and the\n"
-    "inventory's columns and props.KEY attributes.\n"
-    "Writes brownfield_sites and brownfield_scores; with -o DIR also\n"
-    "brownfield_sites.geojson, brownfield_sites.csv and brownfield_scores.csv\n"
-    "(breakdown per criterion). Same input, same files, byte for byte.\n"
-    "Prints the best use of each site, best first, on stdout.\n\n"
-    "Example:\n  proxima brownfields demo.sqlite --scenario layers/scenarios/mutafriches-like.yaml -o out/\n";
+static const px_opt brownfields_opts[] = {
+    {"scenario", 0, PX_OPT_PATH, "FILE", .flags = PX_OPTF_REQUIRED,
+     .help = "scenario YAML (uses, criteria, thresholds, exclusion rules)"},
+    PX_OPT_OUTPUT("DIR", "also write the CSV and GeoJSON files to DIR, created when missing"),
+    PX_OPT_MINUTES("15"),
+    PX_OPT_MAX_MINUTES("60", "network times are capped here"),
+    {"transit-category", 0, PX_OPT_TEXT, "C", .def = "transit", .help = "service category of transit stops"},
+    PX_OPT_SNAP_M,
+    {0}};
+
+const px_cmd_spec px_spec_brownfields = {
+    .name = "brownfields",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = brownfields_opts,
+    .about = "Score every site of the `brownfields` layer for each use of the scenario\n"
+             "(see layers/scenarios/README.md): each criterion's raw value is rated +2, +1,\n"
+             "+0.5, -1 or -2 by its thresholds and weighted 0.5, 1 or 2; per use the index is\n"
+             "advantages / (advantages + constraints) x 100 and the reliability criteria\n"
+             "filled / criteria x 10; exclusion rules name the rule that excluded a site.\n"
+             "Spatial criteria are computed from the project: area, flood shares per class,\n"
+             "distances to cycle routes and transit stops (--transit-category), network\n"
+             "minutes to each service category from the site's access point (snapped within\n"
+             "--snap-m, capped at --max-minutes), quarter-hour scores (--minutes), commune\n"
+             "equity deficit (run `proxima equity` first), and the inventory's columns and\n"
+             "props.KEY attributes.\n"
+             "Writes brownfield_sites and brownfield_scores; with -o DIR also\n"
+             "brownfield_sites.geojson, brownfield_sites.csv and brownfield_scores.csv\n"
+             "(breakdown per criterion); the folder is checked before anything changes.\n"
+             "Same input, same files, byte for byte.\n"
+             "Prints the best use of each site, best first, on stdout.\n",
+    .examples = "proxima brownfields demo.sqlite --scenario layers/scenarios/mutafriches-like.yaml -o out/\n",
+};
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 {
@@ -62,39 +77,21 @@ static void print_best(px_store *store)
 
 int cmd_brownfields(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *outdir = NULL, *scenario = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_brownfields, argc, argv, &a);
+    if (!a) return rc;
     px_bf_options o = {0};
-    int rc = PX_EXIT_OK;
-    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("brownfields", "-o needs a DIR");
-            outdir = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--scenario", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("brownfields", "--scenario needs a FILE");
-            scenario = v;
-        } else if (px_cli_opt_positive(argc, argv, &i, "brownfields", "--minutes", "a number", &o.threshold_min, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if (px_cli_opt_positive(argc, argv, &i, "brownfields", "--max-minutes", "a number", &o.max_minutes, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if ((m = px_cli_opt(argc, argv, &i, "--transit-category", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("brownfields", "--transit-category needs a name");
-            o.transit_category = v;
-        } else if (argv[i][0] == '-') {
-            rc = px_cli_usage_error("brownfields", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            rc = px_cli_usage_error("brownfields", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (rc == PX_EXIT_OK && !path) rc = px_cli_usage_error("brownfields", "missing PROJECT");
-    if (rc == PX_EXIT_OK && !scenario) rc = px_cli_usage_error("brownfields", "missing --scenario FILE");
+    const char *path = px_args_pos(a, 0), *outdir = px_args_text(a, "output");
+    const char *scenario = px_args_text(a, "scenario");
+    o.threshold_min = px_args_number(a, "minutes");
+    o.max_minutes = px_args_number(a, "max-minutes");
+    o.transit_category = px_args_text(a, "transit-category");
+    o.snap_max_m = px_args_number(a, "snap-m");
     px_bf_scenario *sc = NULL;
     px_status st = PX_OK;
     if (rc == PX_EXIT_OK && (st = px_bf_scenario_read(cli->ctx, scenario, &sc)) != PX_OK)
         rc = px_cli_fail(cli, st);
+    if (rc == PX_EXIT_OK && outdir) rc = px_cli_output_dir("brownfields", outdir);
     px_store *store = rc == PX_EXIT_OK ? px_cli_open_store(cli, path, 0) : NULL;
     if (rc == PX_EXIT_OK && !store) rc = PX_EXIT_RUNTIME;
     px_graph *g = NULL;
@@ -114,5 +111,6 @@ int cmd_brownfields(px_cli *cli, int argc, char **argv)
     px_graph_free(g);
     px_store_close(store);
     px_bf_scenario_free(sc);
+    px_args_free(a);
     return rc;
 }

@@ -1,40 +1,56 @@
 /* `proxima cycle PROJECT`: traffic stress, coverage, low-stress connectivity,
  * islands, missing links and what-if with planned links. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char px_usage_cycle[] =
-    "Usage: proxima cycle PROJECT [options]\n"
-    "       proxima cycle --rules\n\n"
-    "Cycle network planning on the project's network (run `proxima network` first),\n"
-    "population, services and communes:\n"
-    "  - level of traffic stress (LTS 1-4) of every bikeable edge, from the road tags\n"
-    "    by a rule table (`--rules` lists it)             -> table net_edge_lts\n"
-    "  - low-stress islands (components of LTS <= 2)       -> cycle_islands\n"
-    "  - residents within 300 m (network) of a cycle route, route length per class\n"
-    "    (track, lane, shared, path) per commune            -> cycle_coverage\n"
-    "  - low-stress connectivity (Bicycle Network Analysis style): per origin, the share\n"
-    "    of destinations within 2,680 m reachable on LTS <= 2 within 1.25x the shortest\n"
-    "    route, per category, weighted     -> cycle_connectivity(_origins)\n"
-    "  - missing links ranked by benefit per km              -> cycle_missing_links\n"
-    "  - with --add-links, per-commune deltas                -> cycle_whatif\n\n"
-    "Options:\n"
-    "  --coverage-m M      coverage distance [300]\n"
-    "  --distance-m M      biking distance for connectivity [2680]\n"
-    "  --detour R          low-stress route at most R x the shortest [1.25]\n"
-    "  --max-lts N         highest LTS counted as low stress [2]\n"
-    "  --gap-m M           longest straight gap proposed as a new link [200]\n"
-    "  --top N             missing links to rank [20]\n"
-    "  --snap-m M          farthest a resident or service may be from the network [500]\n"
-    "  --threads N         threads for connectivity [2]\n"
-    "  --weight CAT=W      weight of a destination category (repeatable) [1 each]\n"
-    "  --add-links FILE    planned links (lines, any GDAL vector file) for a what-if\n"
-    "  --links-geojson F   also write the ranked missing links to F (GeoJSON)\n\n"
-    "Prints a summary on stdout. Exit 0 ok, 1 runtime error, 2 usage error.\n\n"
-    "Example:\n  proxima cycle demo.sqlite --top 10 --add-links plan.geojson\n";
+static const px_opt cycle_opts[] = {
+    {"rules", 0, PX_OPT_FLAG, .help = "print the traffic stress rule table and exit"},
+    {"coverage-m", 0, PX_OPT_NUMBER, "M", 0, 10000, PX_OPTF_GT_MIN, .def = "300",
+     .help = "network distance to a cycle route that counts as covered, metres"},
+    {"distance-m", 0, PX_OPT_NUMBER, "M", 0, 50000, PX_OPTF_GT_MIN, .def = "2680",
+     .help = "biking distance for connectivity, metres"},
+    {"detour", 0, PX_OPT_NUMBER, "R", 1, 10, .def = "1.25", .help = "low-stress route at most R x the shortest"},
+    {"max-lts", 0, PX_OPT_INT, "N", 1, 4, .def = "2", .help = "highest LTS counted as low stress"},
+    {"gap-m", 0, PX_OPT_NUMBER, "M", 0, 10000, PX_OPTF_GT_MIN, .def = "200",
+     .help = "longest straight gap proposed as a new link, metres"},
+    {"top", 0, PX_OPT_INT, "N", 1, 10000, .def = "20", .help = "missing links to rank"},
+    PX_OPT_SNAP_M,
+    PX_OPT_THREADS,
+    {"weight", 0, PX_OPT_TEXT, "CAT=W", .flags = PX_OPTF_REPEAT,
+     .help = "weight (a number in [0, 100]) of a destination category; others weigh 1"},
+    {"add-links", 0, PX_OPT_PATH, "FILE", .help = "planned links (lines, any GDAL vector file) for a what-if"},
+    {"links-geojson", 0, PX_OPT_PATH, "FILE",
+     .help = "also write the ranked missing links to FILE (GeoJSON; folder created when missing)"},
+    {0}};
+
+const px_cmd_spec px_spec_cycle = {
+    .name = "cycle",
+    .args = "PROJECT",
+    .n_args_min = 0,
+    .n_args_max = 1,
+    .opts = cycle_opts,
+    .synopsis = "--rules",
+    .about = "Cycle network planning on the project's network (run `proxima network` first),\n"
+             "population, services and communes:\n"
+             "  - level of traffic stress (LTS 1-4) of every bikeable edge, from the road tags\n"
+             "    by a rule table (`--rules` lists it)             -> table net_edge_lts\n"
+             "  - low-stress islands (components of LTS <= 2)       -> cycle_islands\n"
+             "  - residents within --coverage-m (network) of a cycle route, route length per\n"
+             "    class (track, lane, shared, path) per commune     -> cycle_coverage\n"
+             "  - low-stress connectivity (Bicycle Network Analysis style): per origin, the share\n"
+             "    of destinations within --distance-m reachable on LTS <= --max-lts within\n"
+             "    --detour x the shortest route, per category, weighted\n"
+             "                                       -> cycle_connectivity(_origins)\n"
+             "  - missing links ranked by benefit per km              -> cycle_missing_links\n"
+             "  - with --add-links, per-commune deltas                -> cycle_whatif\n"
+             "Prints a summary on stdout. --links-geojson is checked before anything changes.\n",
+    .examples = "proxima cycle demo.sqlite --top 10 --add-links plan.geojson\n"
+                "proxima cycle demo.sqlite --weight school=2 --links-geojson out/links.geojson\n"
+                "proxima cycle --rules\n",
+};
 
 #define MAX_WEIGHTS 32
 
@@ -49,79 +65,52 @@ static int print_rules(px_cli *cli)
     return PX_EXIT_OK;
 }
 
-/* "--name VALUE" as a number > 0 (or >= 0 when zero_ok). 1 matched, 0 not, -1 bad. */
-static int opt_num(int argc, char **argv, int *i, const char *name, double *out)
-{
-    const char *v = NULL;
-    int m = px_cli_opt(argc, argv, i, name, &v);
-    if (m == 0) return 0;
-    if (m < 0 || px_cli_parse_double(v, out) || !(*out > 0)) return -1;
-    return 1;
-}
-
 int cmd_cycle(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *geojson = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_cycle, argc, argv, &a);
+    if (!a) return rc;
     px_cycle_options o = {0};
     const char *wnames[MAX_WEIGHTS];
     double wvals[MAX_WEIGHTS];
     char *wbuf[MAX_WEIGHTS];
-    int rules = 0;
-    for (int i = 1; i < argc; i++) {
-        int m;
-        double d = 0;
-        if (!strcmp(argv[i], "--rules"))
-            rules = 1;
-        else if ((m = opt_num(argc, argv, &i, "--coverage-m", &o.coverage_m)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--coverage-m needs a distance > 0 in metres");
-        } else if ((m = opt_num(argc, argv, &i, "--distance-m", &o.bike_distance_m)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--distance-m needs a distance > 0 in metres");
-        } else if ((m = opt_num(argc, argv, &i, "--detour", &o.detour_ratio)) != 0) {
-            if (m < 0 || o.detour_ratio < 1)
-                return px_cli_usage_error("cycle", "--detour needs a ratio >= 1");
-        } else if ((m = opt_num(argc, argv, &i, "--gap-m", &o.gap_m)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--gap-m needs a distance > 0 in metres");
-        } else if ((m = opt_num(argc, argv, &i, "--snap-m", &o.snap_m)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--snap-m needs a distance > 0 in metres");
-        } else if ((m = opt_num(argc, argv, &i, "--max-lts", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 4)
-                return px_cli_usage_error("cycle", "--max-lts needs 1, 2, 3 or 4");
-            o.max_low_stress = (int)d;
-        } else if ((m = opt_num(argc, argv, &i, "--top", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 10000)
-                return px_cli_usage_error("cycle", "--top needs a whole number 1..10000");
-            o.top_links = (int)d;
-        } else if ((m = opt_num(argc, argv, &i, "--threads", &d)) != 0) {
-            if (m < 0 || d != (int)d || d > 64)
-                return px_cli_usage_error("cycle", "--threads needs a whole number 1..64");
-            o.threads = (int)d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--weight", &v)) != 0) {
-            const char *eq = m > 0 ? strchr(v, '=') : NULL;
-            double w = 0;
-            if (!eq || eq == v || px_cli_parse_double(eq + 1, &w) || w < 0)
-                return px_cli_usage_error("cycle", "--weight needs CATEGORY=WEIGHT (a number >= 0)");
-            if (o.n_weights == MAX_WEIGHTS)
-                return px_cli_usage_error("cycle", "at most %d --weight options", MAX_WEIGHTS);
-            wvals[o.n_weights] = w;
-            wbuf[o.n_weights] = NULL;
-            wnames[o.n_weights++] = v; /* cut at '=' below, once parsing is done */
-        } else if ((m = px_cli_opt(argc, argv, &i, "--add-links", &v)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--add-links needs a FILE");
-            o.add_links = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--links-geojson", &v)) != 0) {
-            if (m < 0) return px_cli_usage_error("cycle", "--links-geojson needs a FILE");
-            geojson = v;
-        } else if (argv[i][0] == '-') {
-            return px_cli_usage_error("cycle", "unknown option '%s'", argv[i]);
-        } else if (!path)
-            path = argv[i];
-        else
-            return px_cli_usage_error("cycle", "unexpected argument '%s'", argv[i]);
+    const char *path = px_args_pos(a, 0), *geojson = px_args_text(a, "links-geojson");
+    o.coverage_m = px_args_number(a, "coverage-m");
+    o.bike_distance_m = px_args_number(a, "distance-m");
+    o.detour_ratio = px_args_number(a, "detour");
+    o.max_low_stress = (int)px_args_int(a, "max-lts");
+    o.gap_m = px_args_number(a, "gap-m");
+    o.top_links = (int)px_args_int(a, "top");
+    o.snap_m = px_args_number(a, "snap-m");
+    o.threads = (int)px_args_int(a, "threads");
+    o.add_links = px_args_text(a, "add-links");
+    int n_w = px_args_given(a, "weight");
+    if (px_args_flag(a, "rules")) {
+        rc = print_rules(cli);
+        px_args_free(a);
+        return rc;
     }
-    if (rules) return print_rules(cli);
-    if (!path) return px_cli_usage_error("cycle", "missing PROJECT");
+    if (!path) rc = px_cli_usage_error("cycle", "missing PROJECT");
+    if (rc == PX_EXIT_OK && n_w > MAX_WEIGHTS)
+        rc = px_cli_usage_error("cycle", "at most %d --weight options", MAX_WEIGHTS);
+    for (int k = 0; rc == PX_EXIT_OK && k < n_w; k++) {
+        const char *v = px_args_text_at(a, "weight", k), *eq = strchr(v, '=');
+        double w = 0;
+        if (!eq || eq == v || px_cli_parse_double(eq + 1, &w) || w < 0 || w > 100)
+            rc = px_cli_usage_error("cycle", "--weight %s: want CATEGORY=WEIGHT, the weight a number in [0, 100]", v);
+        wvals[o.n_weights] = w;
+        wbuf[o.n_weights] = NULL;
+        wnames[o.n_weights++] = v; /* cut at '=' below */
+    }
+    if (rc != PX_EXIT_OK) {
+        px_args_free(a);
+        return rc;
+    }
+    if (geojson && (rc = px_cli_output_file("cycle", geojson)) != PX_EXIT_OK) {
+        px_args_free(a);
+        return rc;
+    }
 
-    int rc = PX_EXIT_OK;
     for (size_t k = 0; k < o.n_weights; k++) {
         size_t n = (size_t)(strchr(wnames[k], '=') - wnames[k]);
         wbuf[k] = malloc(n + 1);
@@ -171,5 +160,6 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
 done:
     for (size_t k = 0; k < o.n_weights; k++)
         free(wbuf[k]);
+    px_args_free(a);
     return rc;
 }

@@ -1,34 +1,50 @@
 /* `proxima equity PROJECT`: service coverage equity (2SFCA / E2SFCA, Gini,
  * Theil, Palma, FGT, Lorenz) per commune; tables, and files with -o DIR. */
-#include "cli.h"
+#include "opts.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char px_usage_equity[] =
-    "Usage: proxima equity PROJECT [-o DIR] [--minutes M] [--bands B] [--mode walk|bike|both]\n"
-    "                      [--categories C1,C2,...] [--underserved-share S] [--snap-max M]\n"
-    "                      [--threads N]\n\n"
-    "Service coverage equity for each mode and service category: two-step floating\n"
-    "catchments (2SFCA, catchment --minutes, default 15) and the enhanced form\n"
-    "(E2SFCA, distance-decay --bands, default 5:1,10:0.68,15:0.22 as MAX_MIN:WEIGHT),\n"
-    "supply = services.capacity (1 when unknown), demand = population.count, on the\n"
-    "network built by `proxima network` (one bounded search per service, shared\n"
-    "between --threads, default 2). Ratios are supply per 1,000 residents.\n"
-    "Per commune: population-weighted mean and median, share with no service in\n"
-    "reach, ratio to the regional mean, underserved flag (mean below S x the\n"
-    "regional mean, default S = 0.5, or half the residents with nothing in reach).\n"
-    "Overall: Gini, Theil T (between / within communes), Palma, FGT 0/1/2 against\n"
-    "the standard S x regional mean, Lorenz curve.\n"
-    "Writes the tables equity_origins, equity_communes, equity_summary and\n"
-    "equity_lorenz, equity_underserved (E2SFCA rows of underserved communes); with\n"
-    "-o DIR also equity_communes.csv (ranked, least served first),\n"
-    "equity_communes.geojson, equity_summary.csv, equity_lorenz.csv and\n"
-    "equity_underserved.csv.\n"
-    "Prints the E2SFCA summary on stdout.\n\n"
-    "Example:\n  proxima equity demo.sqlite -o out/ --mode walk --categories health,education\n";
+static const px_opt equity_opts[] = {
+    PX_OPT_OUTPUT("DIR", "also write the CSV and GeoJSON files to DIR, created when missing"),
+    PX_OPT_MINUTES("15"),
+    {"bands", 0, PX_OPT_TEXT, "B", .def = "5:1,10:0.68,15:0.22",
+     .help = "E2SFCA distance-decay bands MAX_MIN:WEIGHT,... (minutes ascending, weights in [0, 1])"},
+    PX_OPT_MODES,
+    PX_OPT_CATEGORIES,
+    {"underserved-share", 0, PX_OPT_NUMBER, "S", 0, 1, PX_OPTF_GT_MIN, .def = "0.5",
+     .help = "a commune is underserved below S x the regional mean"},
+    PX_OPT_SNAP_M,
+    PX_OPT_THREADS,
+    {0}};
+
+const px_cmd_spec px_spec_equity = {
+    .name = "equity",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = equity_opts,
+    .about = "Service coverage equity for each mode and service category: two-step floating\n"
+             "catchments (2SFCA, catchment --minutes) and the enhanced form (E2SFCA,\n"
+             "distance-decay --bands), supply = services.capacity (1 when unknown), demand\n"
+             "= population.count, on the network built by `proxima network` (one bounded\n"
+             "search per service, shared between --threads). Ratios are supply per 1,000\n"
+             "residents.\n"
+             "Per commune: population-weighted mean and median, share with no service in\n"
+             "reach, ratio to the regional mean, underserved flag (mean below S x the\n"
+             "regional mean, or half the residents with nothing in reach).\n"
+             "Overall: Gini, Theil T (between / within communes), Palma, FGT 0/1/2 against\n"
+             "the standard S x regional mean, Lorenz curve.\n"
+             "Writes the tables equity_origins, equity_communes, equity_summary and\n"
+             "equity_lorenz, equity_underserved (E2SFCA rows of underserved communes); with\n"
+             "-o DIR also equity_communes.csv (ranked, least served first),\n"
+             "equity_communes.geojson, equity_summary.csv, equity_lorenz.csv and\n"
+             "equity_underserved.csv. The folder is checked before anything changes.\n"
+             "Prints the E2SFCA summary on stdout.\n",
+    .examples = "proxima equity demo.sqlite -o out/ --modes walk --categories health,education\n",
+};
 
 /* "5:1,10:0.68,15:0.22" -> bands; returns the count, 0 on bad text. */
 static size_t parse_bands(const char *s, px_decay_band *out, size_t cap)
@@ -42,23 +58,15 @@ static size_t parse_bands(const char *s, px_decay_band *out, size_t cap)
             break;
         }
         *colon = '\0';
-        if (px_cli_parse_double(tok, &out[n].max_minutes) || px_cli_parse_double(colon + 1, &out[n].weight)) {
+        if (px_cli_parse_double(tok, &out[n].max_minutes) || px_cli_parse_double(colon + 1, &out[n].weight) ||
+            !(out[n].max_minutes > 0 && out[n].max_minutes <= 600) || !(out[n].weight >= 0 && out[n].weight <= 1) ||
+            (n && out[n].max_minutes <= out[n - 1].max_minutes)) {
             n = 0;
             break;
         }
         n++;
     }
     free(buf);
-    return n;
-}
-
-/* Split "a,b,c" in place into up to `cap` names. */
-static size_t split_list(char *s, const char **out, size_t cap)
-{
-    size_t n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(s, ",", &save); tok && n < cap; tok = strtok_r(NULL, ",", &save))
-        out[n++] = tok;
     return n;
 }
 
@@ -107,61 +115,27 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir)
 
 int cmd_equity(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *outdir = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_equity, argc, argv, &a);
+    if (!a) return rc;
     px_equity_options o = {0};
     px_decay_band bands[16];
-    const char *cats[64];
-    char *cat_buf = NULL;
-    int rc = PX_EXIT_OK;
-    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
-        int m;
-        double d = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("equity", "-o needs a DIR");
-            outdir = v;
-        } else if (px_cli_opt_positive(argc, argv, &i, "equity", "--minutes", "a number", &o.threshold_min, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if ((m = px_cli_opt(argc, argv, &i, "--bands", &v)) != 0) {
-            o.n_bands = m < 0 ? 0 : parse_bands(v, bands, 16);
-            if (o.n_bands == 0)
-                rc = px_cli_usage_error("equity", "--bands needs MAX_MIN:WEIGHT,... (e.g. 5:1,10:0.5)");
-            o.bands = bands;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--mode", &v)) != 0) {
-            px_mode md;
-            if (m > 0 && !strcmp(v, "both"))
-                o.modes = 0;
-            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK)
-                o.modes = 1u << md;
-            else
-                rc = px_cli_usage_error("equity", "--mode needs walk, bike or both");
-        } else if ((m = px_cli_opt(argc, argv, &i, "--categories", &v)) != 0) {
-            free(cat_buf);
-            cat_buf = m > 0 ? strdup(v) : NULL;
-            o.n_categories = cat_buf ? split_list(cat_buf, cats, 64) : 0;
-            if (o.n_categories == 0)
-                rc = px_cli_usage_error("equity", "--categories needs a comma-separated list");
-            o.categories = cats;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--underserved-share", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0 && d <= 1))
-                rc = px_cli_usage_error("equity", "--underserved-share needs a number in (0, 1]");
-            o.underserved_share = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
-            long t = 0;
-            if (m < 0 || px_cli_parse_int(v, &t) || t < 1 || t > 16)
-                rc = px_cli_usage_error("equity", "--threads needs a whole number from 1 to 16");
-            o.n_threads = (int)t;
-        } else if (px_cli_opt_positive(argc, argv, &i, "equity", "--snap-max", "metres", &o.snap_max_m, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if (argv[i][0] == '-') {
-            rc = px_cli_usage_error("equity", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            rc = px_cli_usage_error("equity", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (rc == PX_EXIT_OK && !path) rc = px_cli_usage_error("equity", "missing PROJECT");
+    const char *const *cats = NULL;
+    const char *path = px_args_pos(a, 0), *outdir = px_args_text(a, "output");
+    o.threshold_min = px_args_number(a, "minutes");
+    o.n_bands = parse_bands(px_args_text(a, "bands"), bands, 16);
+    o.bands = bands;
+    if (o.n_bands == 0)
+        rc = px_cli_usage_error("equity", "--bands %s: want up to 16 MAX_MIN:WEIGHT pairs, minutes ascending in "
+                                          "(0, 600], weights in [0, 1], like 5:1,10:0.5",
+                                px_args_text(a, "bands"));
+    o.modes = px_args_modes(a);
+    o.n_categories = px_args_list(a, "categories", &cats);
+    o.categories = o.n_categories ? cats : NULL;
+    o.underserved_share = px_args_number(a, "underserved-share");
+    o.snap_max_m = px_args_number(a, "snap-m");
+    o.n_threads = (int)px_args_int(a, "threads");
+    if (rc == PX_EXIT_OK && outdir) rc = px_cli_output_dir("equity", outdir);
     px_store *store = rc == PX_EXIT_OK ? px_cli_open_store(cli, path, 0) : NULL;
     if (rc == PX_EXIT_OK && !store) rc = PX_EXIT_RUNTIME;
     px_graph *g = NULL;
@@ -181,6 +155,6 @@ int cmd_equity(px_cli *cli, int argc, char **argv)
     }
     px_graph_free(g);
     px_store_close(store);
-    free(cat_buf);
+    px_args_free(a);
     return rc;
 }

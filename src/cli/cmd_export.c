@@ -1,48 +1,42 @@
 /* `proxima export PROJECT LAYER -o FILE`: write a table to a vector file. */
-#include "cli.h"
+#include "opts.h"
 
-#include <string.h>
+static const px_opt export_opts[] = {
+    PX_OPT_OUTPUT_REQUIRED("FILE", "file to write (its folder is created when missing)"),
+    {"format", 0, PX_OPT_TEXT, "F", .help = "GeoJSON, GeoJSONSeq, GPKG, FlatGeobuf or CSV (default: by extension)"},
+    {"precision", 0, PX_OPT_INT, "N", 1, 15, .help = "GeoJSON coordinate decimals (default 7)"},
+    {0}};
 
-const char px_usage_export[] =
-    "Usage: proxima export PROJECT LAYER -o FILE [--format F] [--precision N]\n\n"
-    "Write a layer or result table. The format follows FILE's extension\n"
-    "(.geojson, .geojsonl/.geojsons, .gpkg, .fgb, .csv) or --format (GeoJSON,\n"
-    "GeoJSONSeq, GPKG, FlatGeobuf, CSV). GeoPackage and FlatGeobuf keep the\n"
-    "project CRS; CSV holds the attributes only. GeoJSON is RFC 7946: WGS84 lon/lat, polygons\n"
-    "counter-clockwise, no crs member, 7 decimals unless --precision N.\n"
-    "The file is written to a temporary name and renamed when complete.\n\n"
-    "Example:\n  proxima export demo.sqlite communes -o communes.geojson\n";
+const px_cmd_spec px_spec_export = {
+    .name = "export",
+    .args = "PROJECT LAYER",
+    .n_args_min = 2,
+    .n_args_max = 2,
+    .opts = export_opts,
+    .about = "Write a layer or result table. The format follows FILE's extension\n"
+             "(.geojson, .geojsonl/.geojsons, .gpkg, .fgb, .csv) or --format (GeoJSON,\n"
+             "GeoJSONSeq, GPKG, FlatGeobuf, CSV). GeoPackage and FlatGeobuf keep the\n"
+             "project CRS; CSV holds the attributes only. GeoJSON is RFC 7946: WGS84 lon/lat,\n"
+             "polygons counter-clockwise, no crs member, 7 decimals unless --precision N.\n"
+             "The file is written to a temporary name and renamed when complete.\n",
+    .examples = "proxima export demo.sqlite communes -o communes.geojson\n",
+};
 
 int cmd_export(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *layer = NULL, *out = NULL, *v = NULL;
-    px_export_options opts = {0};
-    for (int i = 1; i < argc; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) return px_cli_usage_error("export", "-o needs a FILE");
-            out = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--format", &v)) != 0) {
-            if (m < 0) return px_cli_usage_error("export", "--format needs a value");
-            opts.format = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--precision", &v)) != 0) {
-            long p = 0;
-            if (m < 0 || px_cli_parse_int(v, &p) || p < 1 || p > 15)
-                return px_cli_usage_error("export", "--precision needs a whole number from 1 to 15");
-            opts.precision = (int)p;
-        } else if (argv[i][0] == '-') {
-            return px_cli_usage_error("export", "unknown option '%s'", argv[i]);
-        } else if (!path) path = argv[i];
-        else if (!layer) layer = argv[i];
-        else return px_cli_usage_error("export", "unexpected argument '%s'", argv[i]);
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_export, argc, argv, &a);
+    if (!a) return rc;
+    const char *out = px_args_text(a, "output");
+    px_export_options opts = {.format = px_args_text(a, "format"), .precision = (int)px_args_int(a, "precision")};
+    px_store *store = NULL;
+    rc = px_cli_output_file("export", out);
+    if (rc == PX_EXIT_OK && !(store = px_cli_open_store(cli, px_args_pos(a, 0), 1))) rc = PX_EXIT_RUNTIME;
+    if (rc == PX_EXIT_OK) {
+        px_status st = px_export(cli->ctx, store, px_args_pos(a, 1), out, &opts);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
     }
-    if (!path || !layer) return px_cli_usage_error("export", "expected PROJECT LAYER");
-    if (!out) return px_cli_usage_error("export", "missing -o FILE");
-    px_store *store = px_cli_open_store(cli, path, 1);
-    if (!store) return PX_EXIT_RUNTIME;
-    px_status st = px_export(cli->ctx, store, layer, out, &opts);
     px_store_close(store);
-    if (st != PX_OK) return px_cli_fail(cli, st);
-    return PX_EXIT_OK;
+    px_args_free(a);
+    return rc;
 }

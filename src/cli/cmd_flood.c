@@ -1,28 +1,45 @@
 /* `proxima flood PROJECT`: what lies in flood zones per commune and hazard
- * class, and (with --scenario) what closing the flooded edges does to
+ * class, and (with --hazard, the flood scenario) what closing the flooded edges does to
  * quarter-hour access. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char px_usage_flood[] =
-    "Usage: proxima flood PROJECT [-o DIR] [--scenario LEVEL] [--mode walk|bike|both]\n"
-    "                     [--categories C1,C2,...] [--minutes M] [--max-minutes M]\n\n"
-    "Flood exposure per commune and hazard class (high, medium, low, any; classes\n"
-    "exclusive by severity): residents, services per category, brownfield area and\n"
-    "walk/bike network length inside the `flood_zones` layer. Hazard labels read:\n"
-    "high/fort/tres fort, medium/moyen/modere, low/faible; others are skipped.\n"
-    "With --scenario LEVEL (high, medium or low) the network edges touching a zone of\n"
-    "that class or a more severe one are closed, and for each mode and category the\n"
-    "minutes to the nearest service are recomputed (search cutoff --max-minutes,\n"
-    "default 60): minutes lost per origin, residents cut off, residents who lose\n"
-    "quarter-hour access (--minutes, default 15).\n"
-    "Writes flood_exposure (and flood_scenario_origins, flood_scenario_communes);\n"
-    "with -o DIR also flood_exposure.csv and .geojson (and the scenario CSVs).\n"
-    "Prints the exposure totals per class on stdout.\n\n"
-    "Example:\n  proxima flood demo.sqlite -o out/ --scenario high\n";
+static const px_opt flood_opts[] = {
+    PX_OPT_OUTPUT("DIR", "also write the CSV and GeoJSON files to DIR, created when missing"),
+    {"hazard", 0, PX_OPT_TEXT, "LEVEL", .choices = "high,medium,low",
+     .help = "flood scenario: close the edges in zones of this hazard class or a more severe one"},
+    PX_OPT_MODES,
+    PX_OPT_CATEGORIES,
+    PX_OPT_MINUTES("15"),
+    PX_OPT_MAX_MINUTES("60", "scenario: search cutoff for the minutes lost"),
+    PX_OPT_SNAP_M,
+    {0}};
+
+const px_cmd_spec px_spec_flood = {
+    .name = "flood",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = flood_opts,
+    .about = "Flood exposure per commune and hazard class (high, medium, low, any; classes\n"
+             "exclusive by severity): residents, services per category, brownfield area and\n"
+             "walk/bike network length inside the `flood_zones` layer. Hazard labels read:\n"
+             "high/fort/tres fort, medium/moyen/modere, low/faible; others are skipped.\n"
+             "With --hazard LEVEL (the flood scenario) the network edges touching a zone of that class or a\n"
+             "more severe one are closed, and for each mode and category the minutes to the\n"
+             "nearest service are recomputed (search cutoff --max-minutes): minutes lost\n"
+             "per origin, residents cut off, residents who lose quarter-hour access\n"
+             "(--minutes).\n"
+             "Writes flood_exposure (and flood_scenario_origins, flood_scenario_communes);\n"
+             "with -o DIR also flood_exposure.csv and .geojson (and the scenario CSVs). The\n"
+             "folder is checked before anything changes.\n"
+             "Prints the exposure totals per class on stdout.\n",
+    .examples = "proxima flood demo.sqlite -o out/ --hazard high\n"
+                "proxima flood demo.sqlite --hazard medium --modes walk --categories health\n",
+};
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir, int scenario)
 {
@@ -46,55 +63,25 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir, int 
 
 int cmd_flood(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *outdir = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_flood, argc, argv, &a);
+    if (!a) return rc;
     px_flood_options o = {0};
-    const char *cats[64];
-    char *cat_buf = NULL;
-    int rc = PX_EXIT_OK;
-    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("flood", "-o needs a DIR");
-            outdir = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--scenario", &v)) != 0) {
-            px_hazard h;
-            if (m < 0 || px_hazard_parse(v, &h) != PX_OK)
-                rc = px_cli_usage_error("flood", "--scenario needs high, medium or low");
-            o.scenario = 1;
-            o.level = h;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--mode", &v)) != 0) {
-            px_mode md;
-            if (m > 0 && !strcmp(v, "both"))
-                o.modes = 0;
-            else if (m > 0 && px_mode_lookup(v, &md) == PX_OK)
-                o.modes = 1u << md;
-            else
-                rc = px_cli_usage_error("flood", "--mode needs walk, bike or both");
-        } else if ((m = px_cli_opt(argc, argv, &i, "--categories", &v)) != 0) {
-            free(cat_buf);
-            cat_buf = m > 0 ? strdup(v) : NULL;
-            o.n_categories = 0;
-            char *save = NULL;
-            for (char *t = cat_buf ? strtok_r(cat_buf, ",", &save) : NULL; t && o.n_categories < 64;
-                 t = strtok_r(NULL, ",", &save))
-                cats[o.n_categories++] = t;
-            if (o.n_categories == 0)
-                rc = px_cli_usage_error("flood", "--categories needs a comma-separated list");
-            o.categories = cats;
-        } else if (px_cli_opt_positive(argc, argv, &i, "flood", "--minutes", "a number", &o.threshold_min, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if (px_cli_opt_positive(argc, argv, &i, "flood", "--max-minutes", "a number", &o.max_minutes, &rc)) {
-            continue; /* value stored, or rc set to the usage error */
-        } else if (argv[i][0] == '-') {
-            rc = px_cli_usage_error("flood", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            rc = px_cli_usage_error("flood", "unexpected argument '%s'", argv[i]);
-        }
+    const char *const *cats = NULL;
+    const char *path = px_args_pos(a, 0), *outdir = px_args_text(a, "output");
+    if (px_args_given(a, "hazard")) {
+        px_hazard h = PX_HAZARD_HIGH;
+        px_hazard_parse(px_args_text(a, "hazard"), &h);
+        o.scenario = 1;
+        o.level = h;
     }
-    if (rc == PX_EXIT_OK && !path) rc = px_cli_usage_error("flood", "missing PROJECT");
+    o.modes = px_args_modes(a);
+    o.n_categories = px_args_list(a, "categories", &cats);
+    o.categories = o.n_categories ? cats : NULL;
+    o.threshold_min = px_args_number(a, "minutes");
+    o.max_minutes = px_args_number(a, "max-minutes");
+    o.snap_max_m = px_args_number(a, "snap-m");
+    if (outdir) rc = px_cli_output_dir("flood", outdir);
     px_store *store = rc == PX_EXIT_OK ? px_cli_open_store(cli, path, 0) : NULL;
     if (rc == PX_EXIT_OK && !store) rc = PX_EXIT_RUNTIME;
     px_graph *g = NULL;
@@ -119,6 +106,6 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
     }
     px_graph_free(g);
     px_store_close(store);
-    free(cat_buf);
+    px_args_free(a);
     return rc;
 }

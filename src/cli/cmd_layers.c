@@ -1,17 +1,28 @@
 /* `proxima layers PROJECT`: list tables with counts, extents and sources. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 
-const char px_usage_layers[] =
-    "Usage: proxima layers PROJECT\n\n"
-    "List every layer, network table and result in the project: kind, geometry\n"
-    "type, row count, extent (project CRS), source and load time. Data go to stdout.\n";
+static const px_opt layers_opts[] = {{0}};
+
+const px_cmd_spec px_spec_layers = {
+    .name = "layers",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = layers_opts,
+    .about = "List every layer, network table and result in the project: kind, geometry\n"
+             "type, row count, extent (project CRS), source and load time. Data go to stdout.\n",
+    .examples = "proxima layers demo.sqlite\n",
+};
 
 int cmd_layers(px_cli *cli, int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') return px_cli_usage_error("layers", "expected PROJECT");
-    px_store *store = px_cli_open_store(cli, argv[1], 1);
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_layers, argc, argv, &a);
+    if (!a) return rc;
+    px_store *store = px_cli_open_store(cli, px_args_pos(a, 0), 1);
+    px_args_free(a);
     if (!store) return PX_EXIT_RUNTIME;
     px_table_info *infos = NULL;
     size_t n = 0;

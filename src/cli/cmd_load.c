@@ -1,32 +1,37 @@
 /* `proxima load PROJECT DEFINITION [--strict]`: load layers into a project. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char px_usage_load[] =
-    "Usage: proxima load PROJECT DEFINITION.yaml [--strict]\n\n"
-    "Load the layers that a layer definition (YAML, or JSON) describes into the\n"
-    "project, reprojected to the project CRS, invalid geometries repaired with\n"
-    "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
-    "transaction: if anything fails, the project is left exactly as it was.\n"
-    "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n\n"
-    "  --strict   any rejected feature fails the whole load\n\n"
-    "Example:\n  proxima load demo.sqlite layers/demo-liechtenstein.yaml\n";
+static const px_opt load_opts[] = {
+    {"strict", 0, PX_OPT_FLAG, .help = "any rejected feature fails the whole load"},
+    {0}};
+
+const px_cmd_spec px_spec_load = {
+    .name = "load",
+    .args = "PROJECT DEFINITION",
+    .n_args_min = 2,
+    .n_args_max = 2,
+    .opts = load_opts,
+    .about = "Load the layers that a layer definition (YAML, or JSON) describes into the\n"
+             "project, reprojected to the project CRS, invalid geometries repaired with\n"
+             "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
+             "transaction: if anything fails, the project is left exactly as it was.\n"
+             "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n",
+    .examples = "proxima load demo.sqlite layers/demo-liechtenstein.yaml\n",
+};
 
 int cmd_load(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *defpath = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_load, argc, argv, &a);
+    if (!a) return rc;
+    const char *path = px_args_pos(a, 0), *defpath = px_args_pos(a, 1);
     px_load_options opts = {0};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--strict")) opts.strict = 1;
-        else if (argv[i][0] == '-') return px_cli_usage_error("load", "unknown option '%s'", argv[i]);
-        else if (!path) path = argv[i];
-        else if (!defpath) defpath = argv[i];
-        else return px_cli_usage_error("load", "unexpected argument '%s'", argv[i]);
-    }
-    if (!path || !defpath) return px_cli_usage_error("load", "expected PROJECT DEFINITION");
+    opts.strict = px_args_flag(a, "strict");
+    px_args_free(a); /* path and defpath point into argv */
 
     px_layerdef *def = NULL;
     px_status st = px_layerdef_read(cli->ctx, defpath, &def);

@@ -1,54 +1,51 @@
 /* `proxima network PROJECT`: build net_nodes and net_edges from the roads. */
-#include "cli.h"
+#include "opts.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-const char px_usage_network[] =
-    "Usage: proxima network PROJECT [--walk-kmh V] [--bike-kmh V] [--bike-slow-kmh V]\n"
-    "                       [--snap-tolerance M] [--island-nodes N]\n\n"
-    "Build the routable walk/bike network from the `roads` layer and, if present,\n"
-    "`cycle_routes`, into the tables net_nodes (POINT) and net_edges (LINESTRING,\n"
-    "one straight segment per edge), replacing any earlier network. Lines are split\n"
-    "where they share a vertex (bridges and tunnels kept apart by layer); line ends\n"
-    "closer than the snapping tolerance (default 1 m) are joined. Speeds: walk 4.8,\n"
-    "bike 15, bike on path/track/unpaved 10 km/h, bike carried on steps 2 km/h.\n"
-    "Prints a summary on stdout: nodes, edges, components and small islands\n"
-    "(components of at most N nodes, default 50, flagged island=1).\n\n"
-    "Example:\n  proxima network demo.sqlite\n  proxima export demo.sqlite net_edges -o edges.geojson\n";
+static const px_opt network_opts[] = {
+    {"walk-kmh", 0, PX_OPT_NUMBER, "V", 0, 30, PX_OPTF_GT_MIN, .def = "4.8", .help = "walking speed, km/h"},
+    {"bike-kmh", 0, PX_OPT_NUMBER, "V", 0, 60, PX_OPTF_GT_MIN, .def = "15", .help = "cycling speed, km/h"},
+    {"bike-slow-kmh", 0, PX_OPT_NUMBER, "V", 0, 60, PX_OPTF_GT_MIN, .def = "10",
+     .help = "cycling speed on paths, tracks and unpaved ways, km/h"},
+    {"snap-tolerance", 0, PX_OPT_NUMBER, "M", 0, 50, .def = "1",
+     .help = "line ends closer than M metres are joined (0: off)"},
+    {"island-nodes", 0, PX_OPT_INT, "N", 1, 1e9, .def = "50",
+     .help = "components of at most N nodes are flagged island=1"},
+    {0}};
+
+const px_cmd_spec px_spec_network = {
+    .name = "network",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = network_opts,
+    .about = "Build the routable walk/bike network from the `roads` layer and, if present,\n"
+             "`cycle_routes`, into the tables net_nodes (POINT) and net_edges (LINESTRING,\n"
+             "one straight segment per edge), replacing any earlier network. Lines are split\n"
+             "where they share a vertex (bridges and tunnels kept apart by layer); line ends\n"
+             "closer than the snapping tolerance are joined. Bikes are carried on steps at\n"
+             "2 km/h. Prints a summary on stdout: nodes, edges, components and small islands.\n",
+    .examples = "proxima network demo.sqlite\n"
+                "proxima network demo.sqlite --snap-tolerance 0.5 --walk-kmh 4.5\n",
+};
 
 int cmd_network(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_network, argc, argv, &a);
+    if (!a) return rc;
     px_net_options o = {0};
-    for (int i = 1; i < argc; i++) {
-        int m;
-        double d = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "--walk-kmh", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0)) return px_cli_usage_error("network", "--walk-kmh needs a speed > 0");
-            o.walk_kmh = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--bike-kmh", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0)) return px_cli_usage_error("network", "--bike-kmh needs a speed > 0");
-            o.bike_kmh = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--bike-slow-kmh", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || !(d > 0))
-                return px_cli_usage_error("network", "--bike-slow-kmh needs a speed > 0");
-            o.bike_slow_kmh = d;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--snap-tolerance", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &d) || d < 0)
-                return px_cli_usage_error("network", "--snap-tolerance needs metres >= 0");
-            o.snap_tol_m = d > 0 ? d : -1; /* 0 on the command line means off */
-        } else if ((m = px_cli_opt(argc, argv, &i, "--island-nodes", &v)) != 0) {
-            long n = 0;
-            if (m < 0 || px_cli_parse_int(v, &n) || n < 1) return px_cli_usage_error("network", "--island-nodes needs a whole number >= 1");
-            o.island_max_nodes = n;
-        } else if (argv[i][0] == '-') {
-            return px_cli_usage_error("network", "unknown option '%s'", argv[i]);
-        } else if (!path) path = argv[i];
-        else return px_cli_usage_error("network", "unexpected argument '%s'", argv[i]);
-    }
-    if (!path) return px_cli_usage_error("network", "missing PROJECT");
+    o.walk_kmh = px_args_number(a, "walk-kmh");
+    o.bike_kmh = px_args_number(a, "bike-kmh");
+    o.bike_slow_kmh = px_args_number(a, "bike-slow-kmh");
+    double tol = px_args_number(a, "snap-tolerance");
+    o.snap_tol_m = tol > 0 ? tol : -1; /* 0 on the command line means off */
+    o.island_max_nodes = px_args_int(a, "island-nodes");
+    const char *path = px_args_pos(a, 0);
+    px_args_free(a);
     px_store *store = px_cli_open_store(cli, path, 0);
     if (!store) return PX_EXIT_RUNTIME;
     px_net_report r = {0};

@@ -2,24 +2,34 @@
  * changed; progress per step on stderr, a summary table of time and memory
  * per step on stdout. */
 #include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char px_usage_run[] =
-    "Usage: proxima run SCENARIO.yaml [--name NAME] [-o DIR] [--force]\n\n"
-    "Run a scenario: load the layers it names, build the network, run its analyses\n"
-    "with their parameters and write its outputs (GeoJSON, CSV, tiles) to its output\n"
-    "folder (`output:` in the scenario, or -o DIR). Only the steps whose parameters,\n"
-    "input files or upstream steps changed since the last run of the project are run;\n"
-    "--force runs them all. The run is recorded in the project under NAME (default:\n"
-    "today's date, YYYY-MM-DD; the same name again replaces that run's record) with\n"
-    "its steps, their input hashes and a snapshot of every per-commune result:\n"
-    "see `proxima runs` and `proxima compare`.\n"
-    "Prints one line per step on stderr and a table of time and peak memory per step\n"
-    "on stdout. The scenario format is in the README (\"Scenario runs\").\n"
-    "Exit status: 2 for a bad scenario (FILE:LINE: reason) or option, 1 when a step fails.\n\n"
-    "Example:\n  proxima run layers/scenarios/demo.yaml -o out/demo --name baseline\n";
+static const px_opt run_opts[] = {
+    PX_OPT_OUTPUT("DIR", "output folder (default: the scenario's `output:`, else out/<name>)"),
+    {"name", 0, PX_OPT_TEXT, "NAME", .help = "name of the run in the project (default: today's date, YYYY-MM-DD)"},
+    {"force", 0, PX_OPT_FLAG, .help = "run every step, changed or not"},
+    {0}};
+
+const px_cmd_spec px_spec_run = {
+    .name = "run",
+    .args = "SCENARIO.yaml",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = run_opts,
+    .about = "Run a scenario: load the layers it names, build the network, run its analyses\n"
+             "with their parameters and write its outputs (GeoJSON, CSV, tiles, maps, report)\n"
+             "to its output folder. Only the steps whose parameters, input files or upstream\n"
+             "steps changed since the last run of the project are run. The run is recorded in\n"
+             "the project under its name (the same name again replaces that run's record)\n"
+             "with its steps, their input hashes and a snapshot of every per-commune result:\n"
+             "see `proxima runs` and `proxima compare`.\n"
+             "Prints one line per step on stderr and a table of time and peak memory per step\n"
+             "on stdout. The scenario format is in the README (\"Scenario runs\").\n"
+             "Exit status: 2 for a bad scenario (FILE:LINE: reason), 1 when a step fails.\n",
+    .examples = "proxima run layers/scenarios/demo.yaml -o out/demo --name baseline\n"};
 
 typedef struct run_view {
     px_cli *cli;
@@ -83,34 +93,19 @@ static px_status write_site(px_ctx *ctx, const char *project, const char *out_di
 
 int cmd_run(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *v = NULL;
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_run, argc, argv, &a);
+    if (!a) return rc;
+    const char *path = px_args_pos(a, 0);
     px_run_options o = {0};
-    int rc = PX_EXIT_OK;
-    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("run", "-o needs a DIR");
-            o.output_dir = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--name", &v)) != 0) {
-            if (m < 0 || !*v) rc = px_cli_usage_error("run", "--name needs a NAME");
-            o.name = v;
-        } else if (!strcmp(argv[i], "--force")) {
-            o.force = 1;
-        } else if (argv[i][0] == '-') {
-            rc = px_cli_usage_error("run", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            rc = px_cli_usage_error("run", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (rc == PX_EXIT_OK && !path) rc = px_cli_usage_error("run", "missing SCENARIO.yaml");
-    if (rc != PX_EXIT_OK) return rc;
+    o.output_dir = px_args_text(a, "output");
+    o.name = px_args_text(a, "name");
+    o.force = px_args_flag(a, "force");
     px_scenario *sc = NULL;
     px_status st = px_scenario_read(cli->ctx, path, &sc);
     if (st != PX_OK) {
         px_cli_fail(cli, st);
+        px_args_free(a);
         /* The scenario is the run's argument list: a bad one is a usage error. */
         return st == PX_EIO || st == PX_ENOMEM ? PX_EXIT_RUNTIME : PX_EXIT_USAGE;
     }
@@ -129,5 +124,6 @@ int cmd_run(px_cli *cli, int argc, char **argv)
     else
         print_summary(&view, &r);
     px_scenario_free(sc);
+    px_args_free(a);
     return rc;
 }

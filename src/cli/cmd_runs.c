@@ -2,6 +2,7 @@
  * the named runs recorded by `proxima run` and the per-commune changes
  * between two of them. */
 #include "cli.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,30 +10,49 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char px_usage_runs[] = "Usage: proxima runs PROJECT\n\n"
-                             "List the runs recorded in the project by `proxima run`, oldest first: name,\n"
-                             "start (UTC), status, steps run of steps, seconds, and headline figures\n"
-                             "(region-wide quarter-hour shares, cycle coverage and connectivity) as JSON.\n\n"
-                             "Example:\n  proxima runs out/demo/demo.sqlite\n";
+static const px_opt runs_opts[] = {{0}};
 
-const char px_usage_compare[] =
-    "Usage: proxima compare PROJECT A B [-o DIR]\n\n"
-    "Per-commune changes of every indicator between runs A and B (B - A): every\n"
-    "value of the per-commune result tables (access_communes, equity_communes,\n"
-    "flood_exposure, flood_scenario_communes, cycle_coverage, cycle_connectivity,\n"
-    "cycle_whatif) snapshotted by `proxima run` that differs. Prints a table on\n"
-    "stdout (table, commune_id, commune_name, key, indicator, a, b, change; NA where\n"
-    "a run has no value) and writes the project table run_compare (communes with\n"
-    "n_changed and one d_... column per changed indicator). With -o DIR also writes\n"
-    "DIR/compare-A-B.csv (the table), DIR/compare-A-B.geojson (run_compare).\n"
-    "Style for a map of the change: styles/run-compare.json.\n\n"
-    "Example:\n  proxima compare out/demo/demo.sqlite baseline with-plan -o out/demo\n";
+const px_cmd_spec px_spec_runs = {
+    .name = "runs",
+    .args = "PROJECT",
+    .n_args_min = 1,
+    .n_args_max = 1,
+    .opts = runs_opts,
+    .about = "List the runs recorded in the project by `proxima run`, oldest first: name,\n"
+             "start (UTC), status, steps run of steps, seconds, and headline figures\n"
+             "(region-wide quarter-hour shares, cycle coverage and connectivity) as JSON.\n",
+    .examples = "proxima runs out/demo/demo.sqlite\n"};
+
+static const px_opt compare_opts[] = {
+    PX_OPT_OUTPUT("DIR", "also write DIR/compare-A-B.csv and DIR/compare-A-B.geojson"), {0}};
+
+const px_cmd_spec px_spec_compare = {
+    .name = "compare",
+    .args = "PROJECT A B",
+    .n_args_min = 3,
+    .n_args_max = 3,
+    .opts = compare_opts,
+    .about = "Per-commune changes of every indicator between runs A and B (B - A): every\n"
+             "value of the per-commune result tables (access_communes, equity_communes,\n"
+             "flood_exposure, flood_scenario_communes, cycle_coverage, cycle_connectivity,\n"
+             "and cycle_plan: cycle figures with the scenario's planned links) snapshotted by\n"
+             "`proxima run` that differs (to 1e-9 relative). Prints a table on stdout (table,\n"
+             "commune_id, commune_name, key, indicator, a, b, change; NA where a run has no\n"
+             "value) and writes the project table run_compare (communes with n_changed and\n"
+             "one d_... column per changed indicator). Map it with styles/run-compare.json.\n",
+    .examples = "proxima compare out/demo/demo.sqlite baseline with-plan -o out/demo\n"};
 
 int cmd_runs(px_cli *cli, int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') return px_cli_usage_error("runs", "needs PROJECT and nothing else");
-    px_store *store = px_cli_open_store(cli, argv[1], 1);
-    if (!store) return PX_EXIT_RUNTIME;
+    px_args *a = NULL;
+    int prc = px_args_parse(cli, &px_spec_runs, argc, argv, &a);
+    if (!a) return prc;
+    const char *project = px_args_pos(a, 0);
+    px_store *store = px_cli_open_store(cli, project, 1);
+    if (!store) {
+        px_args_free(a);
+        return PX_EXIT_RUNTIME;
+    }
     px_run_info *runs = NULL;
     size_t n = 0;
     px_status st = px_runs_list(cli->ctx, store, &runs, &n);
@@ -48,10 +68,11 @@ int cmd_runs(px_cli *cli, int argc, char **argv)
             printf("%-24s %-20s %-8s %9s %9.2f  %s\n", runs[i].name, runs[i].started_at, runs[i].status,
                    steps, runs[i].seconds, runs[i].headline);
         }
-        if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", argv[1]);
+        if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", project);
     }
     px_run_infos_free(runs, n);
     px_store_close(store);
+    px_args_free(a);
     return rc;
 }
 
@@ -115,26 +136,20 @@ static px_status write_csv(px_cli *cli, const char *path, const px_run_change *c
 
 int cmd_compare(px_cli *cli, int argc, char **argv)
 {
-    const char *args[3] = {NULL, NULL, NULL}, *outdir = NULL, *v = NULL;
-    int na = 0, rc = PX_EXIT_OK;
-    for (int i = 1; i < argc && rc == PX_EXIT_OK; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "-o", &v)) != 0 ||
-            (m = px_cli_opt(argc, argv, &i, "--output", &v)) != 0) {
-            if (m < 0) rc = px_cli_usage_error("compare", "-o needs a DIR");
-            outdir = v;
-        } else if (argv[i][0] == '-') {
-            rc = px_cli_usage_error("compare", "unknown option '%s'", argv[i]);
-        } else if (na < 3) {
-            args[na++] = argv[i];
-        } else {
-            rc = px_cli_usage_error("compare", "unexpected argument '%s'", argv[i]);
-        }
+    px_args *pa = NULL;
+    int rc = px_args_parse(cli, &px_spec_compare, argc, argv, &pa);
+    if (!pa) return rc;
+    const char *args[3] = {px_args_pos(pa, 0), px_args_pos(pa, 1), px_args_pos(pa, 2)};
+    const char *outdir = px_args_text(pa, "output");
+    if (outdir && px_cli_output_dir("compare", outdir) != PX_EXIT_OK) {
+        px_args_free(pa);
+        return PX_EXIT_RUNTIME;
     }
-    if (rc == PX_EXIT_OK && na != 3) rc = px_cli_usage_error("compare", "needs PROJECT A B (two run names)");
-    if (rc != PX_EXIT_OK) return rc;
     px_store *store = px_cli_open_store(cli, args[0], 0);
-    if (!store) return PX_EXIT_RUNTIME;
+    if (!store) {
+        px_args_free(pa);
+        return PX_EXIT_RUNTIME;
+    }
     px_run_change *c = NULL;
     size_t n = 0;
     px_status st = px_runs_compare(cli->ctx, store, args[1], args[2], &c, &n);
@@ -163,10 +178,6 @@ int cmd_compare(px_cli *cli, int argc, char **argv)
         char sa[64], sb[64], path[4096];
         safe(sa, sizeof sa, args[1]);
         safe(sb, sizeof sb, args[2]);
-        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "proxima: %s: cannot create the folder: %s\n", outdir, strerror(errno));
-            rc = PX_EXIT_RUNTIME;
-        }
         snprintf(path, sizeof path, "%s/compare-%s-%s.csv", outdir, sa, sb);
         if (rc == PX_EXIT_OK && write_csv(cli, path, c, n) != PX_OK) rc = PX_EXIT_RUNTIME;
         snprintf(path, sizeof path, "%s/compare-%s-%s.geojson", outdir, sa, sb);
@@ -175,5 +186,6 @@ int cmd_compare(px_cli *cli, int argc, char **argv)
     }
     px_run_changes_free(c, n);
     px_store_close(store);
+    px_args_free(pa);
     return rc;
 }

@@ -1,41 +1,39 @@
 /* `proxima snap PROJECT LAYER --mode M`: where each feature attaches to the network, as CSV. */
-#include "cli.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-const char px_usage_snap[] =
-    "Usage: proxima snap PROJECT LAYER [--mode walk|bike] [--snap-distance 300]\n\n"
-    "Print, as CSV on stdout, where each feature of LAYER (its point, or its\n"
-    "centroid) attaches to the network for the mode:\n"
-    "fid,edge_fid,fraction,distance_m (edge_fid of net_edges, fraction from its\n"
-    "from_node, 17 significant digits). Features beyond the snapping distance get\n"
-    "empty edge_fid and fraction. Used by the benchmark to feed another router the\n"
-    "very same sources; accessibility snaps internally.\n\n"
-    "Example:\n  proxima snap demo.sqlite services --mode bike > services-bike.csv\n";
+static const px_opt snap_opts[] = {PX_OPT_MODE, PX_OPT_SNAP_M, {0}};
+
+const px_cmd_spec px_spec_snap = {
+    .name = "snap",
+    .args = "PROJECT LAYER",
+    .n_args_min = 2,
+    .n_args_max = 2,
+    .opts = snap_opts,
+    .about = "Print, as CSV on stdout, where each feature of LAYER (its point, or its\n"
+             "centroid) attaches to the network for the mode:\n"
+             "fid,edge_fid,fraction,distance_m (edge_fid of net_edges, fraction from its\n"
+             "from_node, 17 significant digits). Features beyond --snap-m get empty\n"
+             "edge_fid and fraction. Used by the benchmark to feed another router the\n"
+             "very same sources; accessibility snaps internally.\n",
+    .examples = "proxima snap demo.sqlite services --mode bike\n",
+};
 
 int cmd_snap(px_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL, *layer = NULL, *v = NULL;
-    double snap_m = 300;
-    px_mode mode = PX_MODE_WALK;
-    for (int i = 1; i < argc; i++) {
-        int m;
-        if ((m = px_cli_opt(argc, argv, &i, "--mode", &v)) != 0) {
-            if (m < 0 || px_mode_lookup(v, &mode) != PX_OK) return px_cli_usage_error("snap", "--mode is walk or bike");
-        } else if ((m = px_cli_opt(argc, argv, &i, "--snap-distance", &v)) != 0) {
-            if (m < 0 || px_cli_parse_double(v, &snap_m) || !(snap_m > 0))
-                return px_cli_usage_error("snap", "--snap-distance needs metres > 0");
-        } else if (argv[i][0] == '-') {
-            return px_cli_usage_error("snap", "unknown option '%s'", argv[i]);
-        } else if (!path) path = argv[i];
-        else if (!layer) layer = argv[i];
-        else return px_cli_usage_error("snap", "unexpected argument '%s'", argv[i]);
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_snap, argc, argv, &a);
+    if (!a) return rc;
+    const char *layer = px_args_pos(a, 1);
+    double snap_m = px_args_number(a, "snap-m");
+    px_mode mode = px_args_mode(a);
+    px_store *store = px_cli_open_store(cli, px_args_pos(a, 0), 1);
+    if (!store) {
+        px_args_free(a);
+        return PX_EXIT_RUNTIME;
     }
-    if (!path || !layer) return px_cli_usage_error("snap", "expected PROJECT LAYER");
-    px_store *store = px_cli_open_store(cli, path, 1);
-    if (!store) return PX_EXIT_RUNTIME;
     px_graph *g = NULL;
     int64_t *fids = NULL;
     double *xy = NULL;
@@ -50,10 +48,11 @@ int cmd_snap(px_cli *cli, int argc, char **argv)
                    s.fraction, s.distance_m);
         else printf("%lld,,,\n", (long long)fids[i]);
     }
-    int rc = st == PX_OK ? PX_EXIT_OK : px_cli_fail(cli, st);
+    rc = st == PX_OK ? PX_EXIT_OK : px_cli_fail(cli, st);
     free(fids);
     free(xy);
     px_graph_free(g);
     px_store_close(store);
+    px_args_free(a);
     return rc;
 }

@@ -4,7 +4,7 @@
  * PNG. Parsing and reporting only: the work is px_tiles_write_vector,
  * px_tiles_write_raster and px_tiles_render_png.
  */
-#include "cli.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,35 +12,44 @@
 #include <string.h>
 #include <unistd.h>
 
-const char px_usage_tiles[] =
-    "Usage: proxima tiles PROJECT [LAYER[:COL,COL...]...] -o OUT [options]\n"
-    "       proxima tiles PROJECT --style STYLE.json -o OUT [options]\n"
-    "       proxima tiles PROJECT --style STYLE.json --tile Z/X/Y -o TILE.png\n\n"
-    "Vector tiles (Mapbox Vector Tile 2.1) of the named layers or results (every\n"
-    "table with geometry when none is named), each as an MVT layer of the same name.\n"
-    "LAYER:COL,COL keeps only those attributes (default: every column but props).\n"
-    "With --style, PNG tiles of the tables the MapLibre style draws instead.\n"
-    "OUT ending in .mbtiles is an MBTiles 1.3 file (TMS rows, gzipped MVT);\n"
-    "otherwise a folder {z}/{x}/{y}.pbf|.png with tiles.json (TileJSON 3.0).\n\n"
-    "Options:\n"
-    "  -o, --output OUT      destination (required)\n"
-    "  --minzoom N           first zoom (default 0)\n"
-    "  --maxzoom N           last zoom (default 14)\n"
-    "  --simplify U          vector: Douglas-Peucker tolerance in tile units of\n"
-    "                        the 4096 extent (default 4)\n"
-    "  --buffer U            vector: clip buffer in tile units (default 64)\n"
-    "  --max-tile-kb N       vector: cap per stored tile (default 500); features\n"
-    "                        are dropped, smallest first, to fit; the count is reported\n"
-    "  --no-ids              vector: do not write feature ids (the store fid)\n"
-    "  --tile-size 256|512   raster: CSS pixels per tile (default 256)\n"
-    "  --2x                  raster: @2x tiles (twice the pixels)\n"
-    "  --tile Z/X/Y          raster: render this one tile (XYZ numbering) to OUT\n"
-    "  --threads N           worker threads (default 2)\n"
-    "  --name S, --attribution S   tileset metadata\n\n"
-    "Examples:\n"
-    "  proxima tiles agglo.sqlite communes roads:highway,name -o agglo.mbtiles\n"
-    "  proxima tiles agglo.sqlite --style styles/equity.json -o equity.mbtiles --maxzoom 12\n"
-    "  proxima tiles agglo.sqlite --style styles/equity.json --tile 12/2093/1420 -o t.png\n";
+static const px_opt tiles_opts[] = {
+    PX_OPT_OUTPUT_REQUIRED("OUT", "destination: FILE.mbtiles, a folder, or TILE.png with --tile (its folder "
+                                  "is created when missing)"),
+    {"style", 0, PX_OPT_PATH, "STYLE.json", .help = "MapLibre style: PNG tiles of the tables it draws"},
+    {"minzoom", 0, PX_OPT_INT, "N", 0, 20, .def = "0", .help = "first zoom"},
+    {"maxzoom", 0, PX_OPT_INT, "N", 0, 20, .def = "14", .help = "last zoom"},
+    {"simplify", 0, PX_OPT_NUMBER, "U", 0, 4096, .def = "4",
+     .help = "vector: Douglas-Peucker tolerance in tile units of the 4096 extent"},
+    {"buffer", 0, PX_OPT_INT, "U", 0, 4096, .def = "64", .help = "vector: clip buffer in tile units"},
+    {"max-tile-kb", 0, PX_OPT_INT, "N", 1, 1048576, .def = "500",
+     .help = "vector: cap per stored tile; features are dropped, smallest first, to fit (the count is reported)"},
+    {"no-ids", 0, PX_OPT_FLAG, .help = "vector: do not write feature ids (the store fid)"},
+    {"tile-size", 0, PX_OPT_TEXT, "PX", .choices = "256,512", .def = "256", .help = "raster: CSS pixels per tile"},
+    {"2x", 0, PX_OPT_FLAG, .help = "raster: @2x tiles (twice the pixels)"},
+    {"tile", 0, PX_OPT_TEXT, "Z/X/Y", .help = "raster: render this one tile (XYZ numbering) to OUT"},
+    PX_OPT_THREADS,
+    {"name", 0, PX_OPT_TEXT, "S", .help = "tileset name (metadata)"},
+    {"attribution", 0, PX_OPT_TEXT, "S", .help = "tileset attribution (metadata)"},
+    {0}};
+
+const px_cmd_spec px_spec_tiles = {
+    .name = "tiles",
+    .args = "PROJECT [LAYER[:COL,COL...]...]",
+    .n_args_min = 1,
+    .n_args_max = -1,
+    .opts = tiles_opts,
+    .synopsis = "PROJECT --style STYLE.json -o OUT [options]\n"
+                "PROJECT --style STYLE.json --tile Z/X/Y -o TILE.png",
+    .about = "Vector tiles (Mapbox Vector Tile 2.1) of the named layers or results (every\n"
+             "table with geometry when none is named), each as an MVT layer of the same name.\n"
+             "LAYER:COL,COL keeps only those attributes (default: every column but props).\n"
+             "With --style, PNG tiles of the tables the MapLibre style draws instead.\n"
+             "OUT ending in .mbtiles is an MBTiles 1.3 file (TMS rows, gzipped MVT);\n"
+             "otherwise a folder {z}/{x}/{y}.pbf|.png with tiles.json (TileJSON 3.0).\n",
+    .examples = "proxima tiles agglo.sqlite communes roads:highway,name -o agglo.mbtiles\n"
+                "proxima tiles agglo.sqlite --style styles/equity.json -o equity.mbtiles --maxzoom 12\n"
+                "proxima tiles agglo.sqlite --style styles/equity.json --tile 12/2093/1420 -o t.png\n",
+};
 
 typedef struct targs {
     const char *project, *out, *style, *tile, *name, *attribution;
@@ -48,75 +57,38 @@ typedef struct targs {
     double simplify;
     int retina, no_ids;
     int n_layers;
-    char **layer_args;
+    px_args *args; /* LAYER arguments are its positional words 1.. */
 } targs;
 
-static int parse_long_opt(const char *name, const char *v, long lo, long hi, long *out)
+static int parse_args(px_cli *cli, int argc, char **argv, targs *t, px_args **out)
 {
-    if (px_cli_parse_int(v, out) || *out < lo || *out > hi)
-        return px_cli_usage_error("tiles", "%s wants a whole number in %ld..%ld, got '%s'", name, lo, hi, v);
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, targs *a)
-{
-    const char *v = NULL;
-    for (int i = 1; i < argc; i++) {
-        int m, rc = 0;
-        if ((m = px_cli_opt(argc, argv, &i, "--output", &v)) || (m = px_cli_opt(argc, argv, &i, "-o", &v))) {
-            if (m > 0) a->out = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--style", &v))) {
-            if (m > 0) a->style = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--tile-size", &v))) {
-            if (m > 0 && !(rc = parse_long_opt("--tile-size", v, 256, 512, &a->tile_size)) &&
-                a->tile_size != 256 && a->tile_size != 512)
-                return px_cli_usage_error("tiles", "--tile-size is 256 or 512, got '%s'", v);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--tile", &v))) {
-            if (m > 0) a->tile = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--minzoom", &v))) {
-            if (m > 0) rc = parse_long_opt("--minzoom", v, 0, 20, &a->minzoom);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--maxzoom", &v))) {
-            if (m > 0) rc = parse_long_opt("--maxzoom", v, 0, 20, &a->maxzoom);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--threads", &v))) {
-            if (m > 0) rc = parse_long_opt("--threads", v, 1, 16, &a->threads);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--max-tile-kb", &v))) {
-            if (m > 0) rc = parse_long_opt("--max-tile-kb", v, 1, 1 << 20, &a->max_kb);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--buffer", &v))) {
-            if (m > 0) rc = parse_long_opt("--buffer", v, 0, 4096, &a->buffer);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--simplify", &v))) {
-            if (m > 0 && (px_cli_parse_double(v, &a->simplify) || !(a->simplify >= 0) || a->simplify > 4096))
-                return px_cli_usage_error("tiles", "--simplify wants a number in 0..4096, got '%s'", v);
-        } else if ((m = px_cli_opt(argc, argv, &i, "--name", &v))) {
-            if (m > 0) a->name = v;
-        } else if ((m = px_cli_opt(argc, argv, &i, "--attribution", &v))) {
-            if (m > 0) a->attribution = v;
-        } else if (!strcmp(argv[i], "--no-ids")) {
-            a->no_ids = 1;
-            continue;
-        } else if (!strcmp(argv[i], "--2x")) {
-            a->retina = 1;
-            continue;
-        } else if (argv[i][0] == '-') {
-            return px_cli_usage_error("tiles", "unknown option '%s'", argv[i]);
-        } else if (!a->project) {
-            a->project = argv[i];
-            continue;
-        } else {
-            a->layer_args[a->n_layers++] = argv[i];
-            continue;
-        }
-        if (m < 0) return px_cli_usage_error("tiles", "%s needs a value", argv[i]);
-        if (rc) return rc;
-    }
-    if (!a->project) return px_cli_usage_error("tiles", "missing PROJECT");
-    if (!a->out) return px_cli_usage_error("tiles", "missing -o OUT");
-    if (a->minzoom > a->maxzoom)
-        return px_cli_usage_error("tiles", "--minzoom %ld is above --maxzoom %ld", a->minzoom, a->maxzoom);
-    if (a->style && a->n_layers)
+    px_args *a = NULL;
+    int rc = px_args_parse(cli, &px_spec_tiles, argc, argv, &a);
+    if (!a) return rc;
+    *out = a;
+    t->project = px_args_pos(a, 0);
+    t->n_layers = px_args_n_pos(a) - 1;
+    t->out = px_args_text(a, "output");
+    t->style = px_args_text(a, "style");
+    t->tile = px_args_text(a, "tile");
+    t->name = px_args_text(a, "name");
+    t->attribution = px_args_text(a, "attribution");
+    t->minzoom = px_args_int(a, "minzoom");
+    t->maxzoom = px_args_int(a, "maxzoom");
+    t->threads = px_args_int(a, "threads");
+    t->tile_size = atol(px_args_text(a, "tile-size"));
+    t->max_kb = px_args_int(a, "max-tile-kb");
+    t->buffer = px_args_int(a, "buffer");
+    t->simplify = px_args_number(a, "simplify");
+    t->retina = px_args_flag(a, "2x");
+    t->no_ids = px_args_flag(a, "no-ids");
+    if (t->minzoom > t->maxzoom)
+        return px_cli_usage_error("tiles", "--minzoom %ld is above --maxzoom %ld", t->minzoom, t->maxzoom);
+    if (t->style && t->n_layers)
         return px_cli_usage_error("tiles", "--style takes its layers from the style; "
                                            "do not name layers");
-    if (a->tile && !a->style) return px_cli_usage_error("tiles", "--tile needs --style");
-    return 0;
+    if (t->tile && !t->style) return px_cli_usage_error("tiles", "--tile needs --style");
+    return t->tile ? px_cli_output_file("tiles", t->out) : px_cli_output_parent("tiles", t->out);
 }
 
 static void print_report(px_cli *cli, const char *out, const px_tiles_report *r)
@@ -163,7 +135,8 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
         }
     }
     for (int i = 0; i < a->n_layers; i++, n++) {
-        char *s = strdup(a->layer_args[i]);
+        const char *arg = px_args_pos(a->args, i + 1);
+        char *s = strdup(arg);
         if (!s) goto done;
         cols_mem[n] = s;
         char *colon = strchr(s, ':');
@@ -179,7 +152,7 @@ static int run_vector(px_cli *cli, px_store *store, targs *a)
         for (char *tok = strtok(colon + 1, ","); tok; tok = strtok(NULL, ","))
             cols[n][k++] = tok;
         if (!k) {
-            rc = px_cli_usage_error("tiles", "'%s': no column after ':'", a->layer_args[i]);
+            rc = px_cli_usage_error("tiles", "'%s': no column after ':'", arg);
             goto done;
         }
         layers[n].columns = cols[n];
@@ -281,27 +254,21 @@ static int run_raster(px_cli *cli, px_store *store, targs *a)
 
 int cmd_tiles(px_cli *cli, int argc, char **argv)
 {
-    targs a = {.minzoom = 0,
-               .maxzoom = 14,
-               .threads = 2,
-               .tile_size = 256,
-               .max_kb = 0,
-               .buffer = -1,
-               .simplify = -1};
-    a.layer_args = calloc((size_t)argc + 1, sizeof *a.layer_args);
-    if (!a.layer_args) return PX_EXIT_RUNTIME;
-    int rc = parse_args(argc, argv, &a);
-    if (rc) {
-        free(a.layer_args);
+    targs t = {0};
+    px_args *a = NULL;
+    int rc = parse_args(cli, argc, argv, &t, &a);
+    t.args = a;
+    if (rc || !a) {
+        px_args_free(a);
         return rc;
     }
-    px_store *store = px_cli_open_store(cli, a.project, 1);
+    px_store *store = px_cli_open_store(cli, t.project, 1);
     if (!store) {
-        free(a.layer_args);
+        px_args_free(a);
         return PX_EXIT_RUNTIME;
     }
-    rc = a.style ? run_raster(cli, store, &a) : run_vector(cli, store, &a);
+    rc = t.style ? run_raster(cli, store, &t) : run_vector(cli, store, &t);
     px_store_close(store);
-    free(a.layer_args);
+    px_args_free(a);
     return rc;
 }

@@ -3,6 +3,7 @@
  * Each subcommand lives in its own cmd_<name>.c.
  */
 #include "cli.h"
+#include "opts.h"
 #include "progress.h"
 
 #include <signal.h>
@@ -21,59 +22,59 @@ int cmd_access(px_cli *cli, int argc, char **argv);
 int cmd_isochrone(px_cli *cli, int argc, char **argv);
 int cmd_route(px_cli *cli, int argc, char **argv);
 int cmd_snap(px_cli *cli, int argc, char **argv);
-extern const char px_usage_network[], px_usage_synth[], px_usage_access[], px_usage_isochrone[], px_usage_route[],
-    px_usage_snap[];
+extern const px_cmd_spec px_spec_network, px_spec_synth, px_spec_access, px_spec_isochrone, px_spec_route,
+    px_spec_snap;
 
 /* equity, brownfields, flood: declarations */
 int cmd_equity(px_cli *cli, int argc, char **argv);
 int cmd_flood(px_cli *cli, int argc, char **argv);
 int cmd_brownfields(px_cli *cli, int argc, char **argv);
-extern const char px_usage_equity[], px_usage_flood[], px_usage_brownfields[];
+extern const px_cmd_spec px_spec_equity, px_spec_flood, px_spec_brownfields;
 
 /* cycle network: declarations */
 int cmd_cycle(px_cli *cli, int argc, char **argv);
-extern const char px_usage_cycle[];
+extern const px_cmd_spec px_spec_cycle;
 
 /* tiles: declarations */
 int cmd_tiles(px_cli *cli, int argc, char **argv);
-extern const char px_usage_tiles[];
+extern const px_cmd_spec px_spec_tiles;
 
 /* scenario runs: declarations */
 int cmd_run(px_cli *cli, int argc, char **argv);
 int cmd_runs(px_cli *cli, int argc, char **argv);
 int cmd_compare(px_cli *cli, int argc, char **argv);
-extern const char px_usage_run[], px_usage_runs[], px_usage_compare[];
+extern const px_cmd_spec px_spec_run, px_spec_runs, px_spec_compare;
 
-extern const char px_usage_init[], px_usage_load[], px_usage_layers[], px_usage_export[];
+extern const px_cmd_spec px_spec_init, px_spec_load, px_spec_layers, px_spec_export;
 
 static const px_command commands[] = {
-    {"init", cmd_init, "create a project store in a metric CRS", px_usage_init},
-    {"load", cmd_load, "load the layers a layer definition describes", px_usage_load},
-    {"layers", cmd_layers, "list the layers and results in a project", px_usage_layers},
-    {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf or CSV", px_usage_export},
+    {"init", cmd_init, "create a project store in a metric CRS", NULL, &px_spec_init},
+    {"load", cmd_load, "load the layers a layer definition describes", NULL, &px_spec_load},
+    {"layers", cmd_layers, "list the layers and results in a project", NULL, &px_spec_layers},
+    {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf or CSV", NULL, &px_spec_export},
     /* network and accessibility: commands */
-    {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", px_usage_network},
-    {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", px_usage_access},
-    {"isochrone", cmd_isochrone, "nested polygons reachable within N minutes, residents inside", px_usage_isochrone},
-    {"route", cmd_route, "travel time between two points on the network (checks)", px_usage_route},
-    {"snap", cmd_snap, "where each feature of a layer attaches to the network (CSV)", px_usage_snap},
-    {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", px_usage_synth},
+    {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", NULL, &px_spec_network},
+    {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", NULL, &px_spec_access},
+    {"isochrone", cmd_isochrone, "nested polygons reachable within N minutes, residents inside", NULL, &px_spec_isochrone},
+    {"route", cmd_route, "travel time between two points on the network (checks)", NULL, &px_spec_route},
+    {"snap", cmd_snap, "where each feature of a layer attaches to the network (CSV)", NULL, &px_spec_snap},
+    {"synth", cmd_synth, "write a synthetic grid region (tests, benchmarks)", NULL, &px_spec_synth},
 
     /* equity, brownfields, flood: commands */
-    {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", px_usage_equity},
-    {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", px_usage_flood},
-    {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", px_usage_brownfields},
+    {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", NULL, &px_spec_equity},
+    {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", NULL, &px_spec_flood},
+    {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", NULL, &px_spec_brownfields},
 
     /* cycle network: commands */
-    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", px_usage_cycle},
+    {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", NULL, &px_spec_cycle},
 
     /* tiles: commands */
-    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", px_usage_tiles},
+    {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", NULL, &px_spec_tiles},
 
     /* scenario runs: commands */
-    {"run", cmd_run, "run a scenario (YAML): only the steps whose inputs changed; record the run", px_usage_run},
-    {"runs", cmd_runs, "list the runs recorded in a project", px_usage_runs},
-    {"compare", cmd_compare, "per-commune changes of every indicator between two runs", px_usage_compare},
+    {"run", cmd_run, "run a scenario (YAML): only the steps whose inputs changed; record the run", NULL, &px_spec_run},
+    {"runs", cmd_runs, "list the runs recorded in a project", NULL, &px_spec_runs},
+    {"compare", cmd_compare, "per-commune changes of every indicator between two runs", NULL, &px_spec_compare},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
@@ -88,12 +89,20 @@ static void on_sigint(int sig)
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "Usage: proxima [--quiet|--verbose] COMMAND [ARGS...]\n"
-               "       proxima help COMMAND | --help | --version\n\n"
+    fprintf(f, "Usage: proxima [--quiet|--verbose] [--check-args] COMMAND [ARGS...]\n"
+               "       proxima help COMMAND | COMMAND --help | --help | --version | --list-options\n\n"
                "Proxima " PX_VERSION_STRING ", a spatial planning engine.\n\nCommands:\n");
     for (size_t i = 0; i < n_commands; i++)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nExit status: 0 success, 1 runtime error, 2 usage error.\n");
+    fprintf(f, "\n--check-args checks a command line against the command's options and runs\n"
+               "nothing; --list-options prints every command's options (tab-separated).\n"
+               "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+}
+
+static void print_usage(const px_command *c, FILE *f)
+{
+    if (c->spec) px_spec_help(c->spec, f);
+    else fputs(c->usage, f);
 }
 
 static const px_command *find_command(const char *name)
@@ -118,6 +127,12 @@ int main(int argc, char **argv)
             cli.quiet = 1;
         } else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
             cli.verbose = 1;
+        } else if (!strcmp(argv[i], "--check-args")) {
+            cli.check_only = 1;
+        } else if (!strcmp(argv[i], "--list-options")) {
+            for (size_t k = 0; k < n_commands; k++)
+                if (commands[k].spec) px_spec_list(commands[k].spec, stdout);
+            return PX_EXIT_OK;
         } else {
             fprintf(stderr, "proxima: unknown option '%s'\nTry 'proxima --help'.\n", argv[i]);
             return PX_EXIT_USAGE;
@@ -137,7 +152,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "proxima: help: unknown command '%s'\n", argv[i + 1]);
             return PX_EXIT_USAGE;
         }
-        fputs(c->usage, stdout);
+        print_usage(c, stdout);
         return PX_EXIT_OK;
     }
     const px_command *cmd = find_command(argv[i]);
@@ -148,9 +163,16 @@ int main(int argc, char **argv)
     /* `proxima CMD --help` prints the command's usage. */
     for (int j = i + 1; j < argc; j++)
         if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h")) {
-            fputs(cmd->usage, stdout);
+            print_usage(cmd, stdout);
             return PX_EXIT_OK;
         }
+    if (cli.check_only && !cmd->spec) {
+        fprintf(stderr, "proxima: %s: --check-args: this command has no option table yet\n", cmd->name);
+        return PX_EXIT_USAGE;
+    }
+
+    /* --check-args: the command parses its arguments and returns before any use of the context. */
+    if (cli.check_only) return cmd->run(&cli, argc - i, argv + i);
 
     px_status st = px_ctx_new(&cli.ctx);
     if (st != PX_OK) {

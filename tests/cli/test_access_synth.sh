@@ -19,9 +19,9 @@ links=$(sqlite3 a.sqlite 'SELECT count(*) FROM roads')
 expect_eq "one edge per synthetic link" "edges $links" "$(grep '^edges ' net.txt)"
 expect_eq "cycleways closed to walkers" "0" "$(sqlite3 a.sqlite "SELECT count(*) FROM net_edges WHERE highway = 'cycleway' AND walk_fwd")"
 
-expect_fail 2 "unknown mode 'car'" "$PROXIMA" access a.sqlite --modes car
-expect_fail 2 "--nth needs" "$PROXIMA" access a.sqlite --nth 0
-expect_fail 2 "--cutoff must be at least --minutes" "$PROXIMA" access a.sqlite --minutes 20 --cutoff 10
+expect_fail 2 "--modes: unknown value 'car' (valid: walk, bike)" "$PROXIMA" access a.sqlite --modes car
+expect_fail 2 "--nth 0: want a whole number from 1 to 16" "$PROXIMA" access a.sqlite --nth 0
+expect_fail 2 "--max-minutes (10) must be at least --minutes (20)" "$PROXIMA" access a.sqlite --minutes 20 --max-minutes 10
 "$PROXIMA" access a.sqlite --threads 1 --nth 3 > one.txt
 sqlite3 a.sqlite 'SELECT * FROM access_origins ORDER BY fid' > one.csv
 "$PROXIMA" access a.sqlite --threads 2 --nth 3 > two.txt
@@ -52,5 +52,5 @@ lonlat=$(echo "500500 6000500" | cs2cs -f %.9f EPSG:2154 EPSG:4326 | awk '{print
 expect_eq "lon/lat origin = projected origin" "$km_xy" "$(sqlite3 a.sqlite "SELECT printf('%.3f', reached_km) FROM isochrones WHERE minutes = 4")"
 expect_eq "route to the same point" "seconds 0.000" \
   "$("$PROXIMA" route a.sqlite --from 500000,6000000 --to 500000,6000000 --mode bike | head -1)"
-expect_fail 2 "--from needs X,Y" "$PROXIMA" route a.sqlite --from 1 --to 2,3
+expect_fail 2 "--from 1: want X,Y in the project CRS" "$PROXIMA" route a.sqlite --from 1 --to 2,3
 finish

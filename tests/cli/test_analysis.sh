@@ -66,7 +66,7 @@ expect_eq "site C flood_share_high" 0 "$(awk -F, '$1 == "C" && $3 == "housing" {
 expect_eq "brownfield_sites features" 3 "$(ogr_count out1/brownfield_sites.geojson)"
 
 # ---- flood: exposure and the scenario that cuts the grid in two
-"$PROXIMA" flood s.sqlite --scenario high -o out1 > fl.txt 2>/dev/null || fail "flood"
+"$PROXIMA" flood s.sqlite --hazard high -o out1 > fl.txt 2>/dev/null || fail "flood"
 grep -q '^closed_edges [1-9]' fl.txt || fail "flood closes edges: $(cat fl.txt)"
 grep -q '^residents_losing_qh [1-9]' fl.txt || fail "residents lose quarter-hour access"
 any=$(awk '$1 == "residents_any" {print $2}' fl.txt)
@@ -78,8 +78,8 @@ head -1 out1/flood_exposure.csv | grep -q 'services_health' || fail "services pe
 
 # ---- errors: usage (2) and runtime (1)
 expect_fail 2 "missing --scenario" "$PROXIMA" brownfields s.sqlite
-expect_fail 2 "--scenario needs high, medium or low" "$PROXIMA" flood s.sqlite --scenario deluge
-expect_fail 2 "--bands needs" "$PROXIMA" equity s.sqlite --bands 5
+expect_fail 2 "--hazard: unknown value 'deluge' (valid: high, medium, low)" "$PROXIMA" flood s.sqlite --hazard deluge
+expect_fail 2 "--bands 5: want up to 16 MAX_MIN:WEIGHT pairs" "$PROXIMA" equity s.sqlite --bands 5
 printf 'uses: [housing]\ncriteria:\n  - id: a\n    thresholds: [1]\n    rate: {housing: {weight: 3, ratings: [1, 2]}}\n' > bad.yaml
 expect_fail 1 "bad.yaml:5: criterion 'a': weight of 'housing' must be 0.5, 1 or 2" \
   "$PROXIMA" brownfields s.sqlite --scenario bad.yaml

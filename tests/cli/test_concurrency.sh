@@ -10,22 +10,25 @@ fx="$PX_SOURCE_DIR/tests/fixtures/cycle"
 "$PROXIMA" layers p.sqlite >layers.txt
 expect_eq "fresh results are current" "0" "$(grep -c STALE layers.txt || true)"
 
-# Another writer holds the project for 13 s: the load and then access give up
-# after 5 s each with a clear message, exit 1, and the project is
-# byte-identical.
-hold() { (echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") | sqlite3 p.sqlite; }
-hold 13 & holder=$!
+# Another writer holds the project (until hold.flag goes): the load and then
+# access give up after 5 s each with a clear message, exit 1, and the project
+# is byte-identical.
+hold() { touch hold.flag; (echo "BEGIN IMMEDIATE;"; while [ -e hold.flag ]; do sleep 0.1; done; echo "COMMIT;") |
+  sqlite3 p.sqlite; }
+hold & holder=$!
 sleep 1
 sum=$(sha256sum p.sqlite | cut -d' ' -f1)
 expect_fail 1 "the project is busy: another proxima command is writing to it" \
   "$PROXIMA" load p.sqlite "$fx/two-islands.yaml"
 expect_fail 1 "the project is busy" "$PROXIMA" access p.sqlite
+rm hold.flag
 wait "$holder"
 expect_eq "project unchanged by the refused commands" "$sum" "$(sha256sum p.sqlite | cut -d' ' -f1)"
 
 # Held for 2 s only: the load waits, then goes through.
-hold 2 & holder=$!
+hold & holder=$!
 sleep 0.5
+(sleep 2; rm hold.flag) &
 "$PROXIMA" -q load p.sqlite "$fx/two-islands.yaml" >/dev/null || fail "load after a short wait"
 wait "$holder"
 

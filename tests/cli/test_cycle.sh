@@ -5,9 +5,9 @@ source "$(dirname "$0")/lib.sh"
 
 # Usage errors exit 2 and name the problem.
 expect_fail 2 "missing PROJECT" "$PROXIMA" cycle
-expect_fail 2 "--detour needs a ratio >= 1" "$PROXIMA" cycle p.sqlite --detour 0.8
-expect_fail 2 "--max-lts needs 1, 2, 3 or 4" "$PROXIMA" cycle p.sqlite --max-lts 5
-expect_fail 2 "--weight needs CATEGORY=WEIGHT" "$PROXIMA" cycle p.sqlite --weight school
+expect_fail 2 "--detour 0.8: want a number in [1, 10]" "$PROXIMA" cycle p.sqlite --detour 0.8
+expect_fail 2 "--max-lts 5: want a whole number from 1 to 4" "$PROXIMA" cycle p.sqlite --max-lts 5
+expect_fail 2 "--weight school: want CATEGORY=WEIGHT" "$PROXIMA" cycle p.sqlite --weight school
 expect_fail 2 "unknown option '--frob'" "$PROXIMA" cycle p.sqlite --frob
 "$PROXIMA" help cycle | grep -q 'Usage: proxima cycle' || fail "help cycle"
 

@@ -34,7 +34,7 @@ expect_fail 1 "nope.yaml: cannot open" "$PROXIMA" load p.sqlite "$D/nope.yaml"
 unchanged "missing definition"
 echo "not a database" >junk.sqlite
 expect_fail 1 "junk.sqlite: not a Proxima project" "$PROXIMA" load junk.sqlite "$D/good.yaml"
-expect_fail 2 "expected PROJECT DEFINITION" "$PROXIMA" load p.sqlite
+expect_fail 2 "missing DEFINITION" "$PROXIMA" load p.sqlite
 
 # The JSON form of the baseline definition loads the same rows.
 "$PROXIMA" init pj.sqlite --crs EPSG:32632 2>/dev/null

@@ -33,7 +33,7 @@ for mode in walk bike; do
     a=$1 b=$2; shift 2
     from=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $a")
     to=$(sqlite3 demo.sqlite "SELECT printf('%.6f,%.6f', x, y) FROM net_nodes WHERE fid = $b")
-    ours=$("$PROXIMA" route demo.sqlite --from "$from" --to "$to" --mode $mode --snap-distance 0.01 | awk '$1 == "seconds" {print $2}')
+    ours=$("$PROXIMA" route demo.sqlite --from "$from" --to "$to" --mode $mode --snap-m 0.01 | awk '$1 == "seconds" {print $2}')
     # (VirtualRouting answers only unfiltered queries: pick the Route row here.)
     theirs=$(sqlite3 demo.sqlite "SELECT load_extension('mod_spatialite'); SELECT Role, Cost FROM rt_$mode WHERE NodeFrom = $a AND NodeTo = $b" | awk -F'|' '$1 == "Route" {print $2}')
     if [ -n "$theirs" ] && [ -n "$ours" ]; then
@@ -45,6 +45,24 @@ for mode in walk bike; do
   done
   [ "$checked" -ge 4 ] || fail "$mode: only $checked pairs compared"
 done
+
+# `route` takes lon/lat points (issue 10, item 2.7): the help's examples run on
+# this very project, and a lon/lat route equals the route between the same
+# points projected independently (GDAL's gdaltransform) and given in the CRS.
+"$PROXIMA" help route | awk '/^Examples?:/ { f = 1; next } f && /^  proxima / { sub(/^  proxima /, ""); print }' > route-examples.txt
+expect_eq "route help examples" 2 "$(wc -l < route-examples.txt)"
+while read -r line; do
+  # shellcheck disable=SC2086
+  out=$("$PROXIMA" $line) || fail "help example 'proxima $line' failed on the demo"
+  grep -Eq '^minutes [0-9]+\.[0-9]{3}$' <<<"$out" || fail "help example 'proxima $line': no minutes: $out"
+done < route-examples.txt
+read -r fx fy < <(echo "9.5209 47.1410" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:32632 -output_xy)
+read -r tx ty < <(echo "9.5100 47.1650" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:32632 -output_xy)
+ll=$("$PROXIMA" route demo.sqlite --from-lonlat 9.5209,47.1410 --to-lonlat 9.5100,47.1650 --mode bike | head -1)
+xy=$("$PROXIMA" route demo.sqlite --from "$fx,$fy" --to "$tx,$ty" --mode bike | head -1)
+expect_eq "route by lon/lat = route by projected x,y" "$xy" "$ll"
+expect_near "Vaduz centre to Schaan by bike, minutes" 12.2 "$(awk '{print $2 / 60}' <<<"$ll")" 0.1
+expect_fail 1 "no walk edge within 300 m" "$PROXIMA" route demo.sqlite --from-lonlat 9.60,47.00 --to-lonlat 9.5100,47.1650
 
 "$PROXIMA" access demo.sqlite --nth 2 > access.txt || fail "access"
 expect_eq "origins = population rows" "$(val origins access.txt)" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM population')"

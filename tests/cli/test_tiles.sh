@@ -92,9 +92,9 @@ ls rx/10/*/*@2x.png >/dev/null 2>&1 || fail "@2x file names"
 expect_fail 1 "no layer or table 'ghost'" "$PROXIMA" tiles p.sqlite ghost -o g.mbtiles
 [ ! -e g.mbtiles ] || fail "a failed run left g.mbtiles"
 expect_fail 1 "table 'communes' has no column 'nope'" "$PROXIMA" tiles p.sqlite communes:nope -o g.mbtiles
-expect_fail 2 "missing -o OUT" "$PROXIMA" tiles p.sqlite
-expect_fail 2 "--maxzoom wants a whole number in 0..20" "$PROXIMA" tiles p.sqlite -o g.mbtiles --maxzoom 25
-expect_fail 2 "--tile-size is 256 or 512" "$PROXIMA" tiles p.sqlite --style style.json -o g.mbtiles --tile-size 300
+expect_fail 2 "missing -o/--output OUT" "$PROXIMA" tiles p.sqlite
+expect_fail 2 "--maxzoom 25: want a whole number from 0 to 20" "$PROXIMA" tiles p.sqlite -o g.mbtiles --maxzoom 25
+expect_fail 2 "--tile-size: unknown value '300' (valid: 256, 512)" "$PROXIMA" tiles p.sqlite --style style.json -o g.mbtiles --tile-size 300
 expect_fail 2 "--tile needs --style" "$PROXIMA" tiles p.sqlite --tile 1/0/0 -o g.png
 expect_fail 2 "--tile wants Z/X/Y" "$PROXIMA" tiles p.sqlite --style style.json --tile 1/5/0 -o g.png
 cat > bad.json <<'JSON'

@@ -97,6 +97,11 @@ int px_store_srid(const px_store *store);
 /* Path of the store file; borrowed. */
 const char *px_store_path(const px_store *store);
 
+/* A WGS84 longitude/latitude (degrees) in the project CRS: *x, *y on success.
+ * Returns PX_EINVAL (NULL, or lon/lat not finite or out of range), PX_ECRS
+ * or PX_EPROJ (PROJ cannot transform the point; the message names it). */
+px_status px_store_lonlat_to_xy(px_ctx *ctx, const px_store *store, double lon, double lat, double *x, double *y);
+
 /* ---- transactions ------------------------------------------------------- */
 
 px_status px_store_begin(px_store *store);

@@ -316,10 +316,10 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
     if (rc == PX_OK && o.scenario) rc = px__flood_scenario(ctx, store, graph, &o, &in, &rep);
     if (rc == PX_OK) rc = px_store_set_source(store, "flood_exposure", "proxima flood", NULL, NULL, NULL);
     if (rc == PX_OK && o.scenario)
-        rc = px_store_set_source(store, "flood_scenario_origins", "proxima flood --scenario", NULL, NULL,
+        rc = px_store_set_source(store, "flood_scenario_origins", "proxima flood --hazard", NULL, NULL,
                                  px_hazard_name((int)o.level));
     if (rc == PX_OK && o.scenario)
-        rc = px_store_set_source(store, "flood_scenario_communes", "proxima flood --scenario", NULL, NULL,
+        rc = px_store_set_source(store, "flood_scenario_communes", "proxima flood --hazard", NULL, NULL,
                                  px_hazard_name((int)o.level));
     if (rc == PX_OK)
         rc = px_store_commit(store);

@@ -8,6 +8,7 @@
 #include "../geom/geom_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <spatialite.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,4 +332,22 @@ px_status px_store_get_setting(px_store *s, const char *key, char **out)
     if (rc == PX_ENOTFOUND) px__error(s->ctx, rc, "%s: no setting '%s'", s->path, key);
     free(k);
     return rc;
+}
+
+px_status px_store_lonlat_to_xy(px_ctx *ctx, const px_store *store, double lon, double lat, double *x, double *y)
+{
+    if (!ctx || !store || !x || !y) return px__error(ctx, PX_EINVAL, "px_store_lonlat_to_xy: NULL argument");
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
+        return px__error(ctx, PX_EINVAL, "longitude/latitude %g,%g out of range", lon, lat);
+    px__xform *xf = NULL;
+    px_status st = px__xform_new(ctx, "EPSG:4326", px_store_crs(store), &xf);
+    double px = lon, py = lat;
+    if (st == PX_OK) st = px__xform_point(xf, &px, &py);
+    px__xform_free(xf);
+    if (st == PX_OK && !(isfinite(px) && isfinite(py)))
+        st = px__error(ctx, PX_EPROJ, "%g,%g cannot be placed in %s", lon, lat, px_store_crs(store));
+    if (st != PX_OK) return st;
+    *x = px;
+    *y = py;
+    return PX_OK;
 }
