@@ -18,7 +18,12 @@ const px_cmd_spec px_spec_export = {
              "GeoJSONSeq, GPKG, FlatGeobuf, CSV). GeoPackage and FlatGeobuf keep the\n"
              "project CRS; CSV holds the attributes only. GeoJSON is RFC 7946: WGS84 lon/lat,\n"
              "polygons counter-clockwise, no crs member, 7 decimals unless --precision N.\n"
-             "The file is written to a temporary name and renamed when complete.\n",
+             "Each feature keeps the table's fid (GeoJSON feature id, GeoPackage fid, a\n"
+             "first column `fid` in CSV and FlatGeobuf). In CSV and GeoJSON, reals are\n"
+             "rounded by the unit in the column name (_min 0.1, _share 0.0001, _m 0.1,\n"
+             "_m2 1, counts whole, scores 0.01; README, \"Export\").\n"
+             "The file is written to a temporary name, every write checked, and renamed\n"
+             "when complete: on a full disk an existing file is kept as it was.\n",
     .examples = "proxima export demo.sqlite communes -o communes.geojson\n",
 };
 

@@ -1,4 +1,4 @@
-/* `proxima load PROJECT DEFINITION [--strict]`: load layers into a project. */
+/* `proxima load PROJECT DEFINITION [--strict] [--allow-empty]`: load layers into a project. */
 #include "opts.h"
 
 #include <stdio.h>
@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const px_opt load_opts[] = {
-    {"strict", 0, PX_OPT_FLAG, .help = "any rejected feature fails the whole load"},
+    {"strict", 0, PX_OPT_FLAG, .help = "any rejected feature, and any thin-data warning, fails the load"},
+    {"allow-empty", 0, PX_OPT_FLAG, .help = "a layer may be replaced by an empty one"},
     {0}};
 
 const px_cmd_spec px_spec_load = {
@@ -19,7 +20,10 @@ const px_cmd_spec px_spec_load = {
              "project, reprojected to the project CRS, invalid geometries repaired with\n"
              "GEOS MakeValid. Every layer named in the definition is replaced in one\n"
              "transaction: if anything fails, the project is left exactly as it was.\n"
-             "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n",
+             "Prints per layer: read, loaded, repaired, rejected (reasons as warnings).\n"
+             "A source GDAL reports an error on while reading (a truncated file) fails\n"
+             "the load; so does a layer that would be left empty (no feature, or every\n"
+             "feature rejected). A filter or join that matches nothing is a warning.\n",
     .examples = "proxima load demo.sqlite layers/demo-liechtenstein.yaml\n",
 };
 
@@ -31,6 +35,7 @@ int cmd_load(px_cli *cli, int argc, char **argv)
     const char *path = px_args_pos(a, 0), *defpath = px_args_pos(a, 1);
     px_load_options opts = {0};
     opts.strict = px_args_flag(a, "strict");
+    opts.allow_empty = px_args_flag(a, "allow-empty");
     px_args_free(a); /* path and defpath point into argv */
 
     px_layerdef *def = NULL;

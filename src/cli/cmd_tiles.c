@@ -187,25 +187,6 @@ done:
     return rc;
 }
 
-/* Write `len` bytes to `path` through a temporary file and a rename. */
-static int write_file(const char *path, const unsigned char *data, size_t len)
-{
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok && rename(tmp, path) != 0) ok = 0;
-    if (!ok) {
-        fprintf(stderr, "proxima: %s: cannot write: %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
 static int run_raster(px_cli *cli, px_store *store, targs *a)
 {
     px_style *style = NULL;
@@ -235,8 +216,8 @@ static int run_raster(px_cli *cli, px_store *store, targs *a)
         st = px_tiles_render_png(cli->ctx, store, style, (px_tile){z, x, y}, &o, &png, &len);
         if (st != PX_OK)
             rc = px_cli_fail(cli, st);
-        else if (write_file(a->out, png, len))
-            rc = PX_EXIT_RUNTIME;
+        else if ((st = px_file_write(cli->ctx, a->out, png, len)) != PX_OK)
+            rc = px_cli_fail(cli, st);
         else
             px_cli_info(cli, "tiles: %s: tile %s, %zu bytes\n", a->out, a->tile, len);
         free(png);

@@ -186,6 +186,10 @@ int main(int argc, char **argv)
     px_ctx_set_progress(cli.ctx, px_cli_progress_cb, &bar);
     g_ctx = cli.ctx;
     signal(SIGINT, on_sigint);
+    /* Over a file size limit (ulimit -f) a write then fails with EFBIG, which
+     * every writer reports and cleans up after, instead of killing us with a
+     * temporary file left behind. */
+    signal(SIGXFSZ, SIG_IGN);
 
     int rc = cmd->run(&cli, argc - i, argv + i);
 

@@ -40,15 +40,15 @@ grep -q '^walk  health' eq.txt || fail "equity prints the walk summary"
 expect_eq "equity_communes.csv rows" 513 "$(wc -l < out1/equity_communes.csv)"
 expect_eq "equity_lorenz.csv rows" $((32 * 101 + 1)) "$(wc -l < out1/equity_lorenz.csv)"
 expect_eq "equity_communes.geojson features" 512 "$(ogr_count out1/equity_communes.geojson)"
-head -1 out1/equity_underserved.csv | grep -q '^commune_id,commune_name,mode,category,' || fail "underserved list"
+head -1 out1/equity_underserved.csv | grep -q '^fid,commune_id,commune_name,mode,category,' || fail "underserved list"
 # Every listed commune is flagged underserved in the full table.
-n_under=$(awk -F, 'NR > 1 && $5 == "e2sfca" && $11 == 1' out1/equity_communes.csv | wc -l)
+n_under=$(awk -F, 'NR > 1 && $6 == "e2sfca" && $12 == 1' out1/equity_communes.csv | wc -l)
 expect_eq "underserved rows" "$n_under" "$(($(wc -l < out1/equity_underserved.csv) - 1))"
 # Ranks run 1..16 within each run, least served first.
-awk -F, 'NR > 1 && $3 == "walk" && $4 == "health" && $5 == "e2sfca" {print $13}' out1/equity_communes.csv \
+awk -F, 'NR > 1 && $4 == "walk" && $5 == "health" && $6 == "e2sfca" {print $14}' out1/equity_communes.csv \
   | sort -n | tr '\n' ' ' | grep -q '^1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 $' || fail "ranks 1..16"
 # Gini within [0, 1] for every run that has one.
-awk -F, 'NR > 1 && $9 != "" && ($9 < 0 || $9 > 1) {bad = 1} END {exit bad}' out1/equity_summary.csv || fail "gini range"
+awk -F, 'NR > 1 && $10 != "" && ($10 < 0 || $10 > 1) {bad = 1} END {exit bad}' out1/equity_summary.csv || fail "gini range"
 
 # ---- brownfields: exclusion with its rule, the half share, byte-for-byte reruns
 "$PROXIMA" brownfields s.sqlite --scenario "$SCEN" -o out1 >/dev/null 2>&1 || fail "brownfields"
@@ -56,13 +56,13 @@ awk -F, 'NR > 1 && $9 != "" && ($9 < 0 || $9 > 1) {bad = 1} END {exit bad}' out1
 for f in brownfield_sites.csv brownfield_scores.csv brownfield_sites.geojson; do
   cmp -s "out1/$f" "out2/$f" || fail "$f differs between two identical runs"
 done
-row=$(awk -F, '$1 == "A" && $3 == "housing"' out1/brownfield_scores.csv)
-expect_eq "site A housing excluded_by" "high-flood-hazard-over-half" "$(echo "$row" | cut -d, -f7)"
-expect_eq "site A housing rank empty" "" "$(echo "$row" | cut -d, -f6)"
-# Column 14 of brownfield_scores is flood_share_high_raw.
-expect_eq "scores column 14" "flood_share_high_raw" "$(head -1 out1/brownfield_scores.csv | cut -d, -f14)"
-expect_near "site B flood_share_high" 0.5 "$(awk -F, '$1 == "B" && $3 == "housing" {print $14}' out1/brownfield_scores.csv)" 0.002
-expect_eq "site C flood_share_high" 0 "$(awk -F, '$1 == "C" && $3 == "housing" {print $14}' out1/brownfield_scores.csv)"
+row=$(awk -F, '$2 == "A" && $4 == "housing"' out1/brownfield_scores.csv)
+expect_eq "site A housing excluded_by" "high-flood-hazard-over-half" "$(echo "$row" | cut -d, -f8)"
+expect_eq "site A housing rank empty" "" "$(echo "$row" | cut -d, -f7)"
+# Column 15 of brownfield_scores (after the fid) is flood_share_high_raw.
+expect_eq "scores column 15" "flood_share_high_raw" "$(head -1 out1/brownfield_scores.csv | cut -d, -f15)"
+expect_near "site B flood_share_high" 0.5 "$(awk -F, '$2 == "B" && $4 == "housing" {print $15}' out1/brownfield_scores.csv)" 0.002
+expect_eq "site C flood_share_high" 0 "$(awk -F, '$2 == "C" && $4 == "housing" {print $15}' out1/brownfield_scores.csv)"
 expect_eq "brownfield_sites features" 3 "$(ogr_count out1/brownfield_sites.geojson)"
 
 # ---- flood: exposure and the scenario that cuts the grid in two

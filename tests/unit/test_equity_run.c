@@ -138,7 +138,7 @@ static void test_px_equity_run_street(void **state)
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
     assert_string_equal(line,
-                        "commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
+                        "fid,commune_id,commune_name,mode,category,method,population,mean_access,median_access,"
                         "share_no_service,ratio_to_regional,underserved,underserved_population,"
                         "rank_least_served\n");
     fclose(f);

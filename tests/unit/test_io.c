@@ -463,6 +463,122 @@ static void test_px_layerdef_read_json_unknown_key_names_file(void **state)
     free(path);
 }
 
+
+static void test_px_layerdef_read_yaml_second_document_refused(void **state)
+{
+    fx *f = *state;
+    char *path = write_def(f, "two.yaml",
+                           "layers:\n"
+                           "  communes: {source: a.geojson}\n"
+                           "---\n"
+                           "layers:\n"
+                           "  roads: {source: b.geojson}\n");
+    px_layerdef *def = NULL;
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EPARSE);
+    assert_null(def);
+    char want[600];
+    snprintf(want, sizeof want, "%s:3: a second YAML document: a layer definition is one document", path);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), want));
+    free(path);
+}
+
+static void test_px_layerdef_read_yaml_alias_fanout_bounded(void **state)
+{
+    fx *f = *state;
+    /* 6 levels of 10 aliases: 10^6 values once expanded (1.3 GB before the bound). */
+    char text[2048] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 6; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i,
+                 i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        strcat(text, line);
+    }
+    strcat(text, "layers: {}\n");
+    char *path = write_def(f, "bomb.yaml", text);
+    px_layerdef *def = NULL;
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EPARSE);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "expands to more than 100000 values once aliases are followed"));
+    free(path);
+    /* Four levels (10^4 values) are fine as far as the parser goes: the
+     * unknown top-level key is what is refused then. */
+    char *end = strstr(text, "a4:");
+    strcpy(end, "layers: {}\n");
+    path = write_def(f, "small.yaml", text);
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
+    assert_null(strstr(px_ctx_errmsg(f->ctx), "expands to more than"));
+    free(path);
+}
+
+static void test_px_layerdef_read_numbers_range_checked(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"layers:\n  flood_zones:\n    source: a.geojson\n    buffer_m: 1e300\n",
+         ":4: buffer_m: '1e300' is not a number of metres from 0 (excluded) to 10000"},
+        {"layers:\n  flood_zones:\n    source: a.geojson\n    buffer_m: 10001\n",
+         ":4: buffer_m: '10001' is not a number of metres"},
+        {"layers:\n  population:\n    source: a.geojson\n    distribute:\n      total: communes.population\n"
+         "      factor: {field: b, map: {house: 1, yes: -2}}\n",
+         "distribute: factor for 'yes': '-2' is not a number from 0 to 1e6"},
+        {"layers:\n  population:\n    source: a.geojson\n    distribute:\n      total: communes.population\n"
+         "      factor: {field: b, map: {house: 1}, default: .inf}\n",
+         "distribute: factor default '.inf' is not a number from 0 to 1e6"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = write_def(f, "num.yaml", cases[i].text);
+        px_layerdef *def = NULL;
+        assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_EDOMAIN);
+        if (!strstr(px_ctx_errmsg(f->ctx), cases[i].want))
+            fail_msg("case %zu: '%s' lacks '%s'", i, px_ctx_errmsg(f->ctx), cases[i].want);
+        free(path);
+    }
+    /* 10 km is the largest buffer. */
+    char *path = write_def(f, "ok.yaml", "layers:\n  flood_zones:\n    source: a.geojson\n    buffer_m: 10000\n");
+    px_layerdef *def = NULL;
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_OK);
+    px_layerdef_free(def);
+    free(path);
+}
+
+static void test_px_load_empty_layer_kept_unless_allowed(void **state)
+{
+    fx *f = *state;
+    px_store *s = new_store(f, "EPSG:32632");
+    px_load_report *rep = NULL;
+    size_t n = 0;
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n),
+                     PX_OK);
+    free(rep);
+    /* A filter that matches nothing would empty the layer: refused. */
+    const char *none = "layers:\n  communes:\n    source: @F/communes2.geojson\n    where: \"code = 'none'\"\n";
+    assert_int_equal(load_text(f, s, none, 0, &rep, &n), PX_EDOMAIN);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "layer 'communes' would be left empty (0 read, 0 rejected)"));
+    assert_int_equal(count(s, "communes"), 3);
+    /* Asked for: emptied. */
+    char *path = write_def(f, "def.yaml", none);
+    px_layerdef *def = NULL;
+    assert_int_equal(px_layerdef_read(f->ctx, path, &def), PX_OK);
+    px_load_options o = {.allow_empty = 1};
+    assert_int_equal(px_load(f->ctx, s, def, &o, &rep, &n), PX_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rep[0].n_loaded, 0);
+    free(rep);
+    assert_int_equal(count(s, "communes"), 0);
+    /* --allow-empty with --strict: the empty layer is thin data, a failure. */
+    assert_int_equal(load_text(f, s, "layers:\n  communes:\n    source: @F/communes2.geojson\n", 0, &rep, &n),
+                     PX_OK);
+    free(rep);
+    o.strict = 1;
+    assert_int_equal(px_load(f->ctx, s, def, &o, &rep, &n), PX_EREJECTED);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "thin-data warning(s) and --strict was asked"));
+    assert_int_equal(count(s, "communes"), 3);
+    px_layerdef_free(def);
+    free(path);
+    px_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +600,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_load_missing_field_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_source_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_load_non_utf8_rejected_or_recoded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_layerdef_read_yaml_second_document_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_layerdef_read_yaml_alias_fanout_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_layerdef_read_numbers_range_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_load_empty_layer_kept_unless_allowed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,7 +55,11 @@ typedef struct px_load_report {
 } px_load_report;
 
 typedef struct px_load_options {
-    int strict;          /* non-zero: any rejection fails the whole load (PX_EREJECTED) */
+    int strict;          /* non-zero: any rejection, and any thin-data warning (a filter or
+                          * join that matches nothing, a layer left empty), fails the whole
+                          * load (PX_EREJECTED) */
+    int allow_empty;     /* non-zero: a layer may be replaced by nothing (0 features, or every
+                          * feature rejected); otherwise that fails the load (PX_EDOMAIN) */
 } px_load_options;
 
 /* Load every layer of `def` into `store`, replacing those layers in one
@@ -64,8 +68,13 @@ typedef struct px_load_options {
  * `store` and `def` are borrowed; `opts` may be NULL (defaults).
  * Features that cannot be used are rejected, counted and logged as warnings
  * "SOURCE:LAYER:FID: reason"; invalid geometries are repaired and counted.
+ * Thin data is said out loud as warnings naming the source: a filter that
+ * matches no feature, a join that matches none (the id then falls back to the
+ * feature id), a layer left empty (only with allow_empty).
  * Returns PX_EIO (missing source), PX_EGDAL (GDAL cannot open a source, bad
- * filter or SQL), PX_ENOTFOUND (source layer or mapped field absent, or the
+ * filter or SQL, or reports an error while reading one: a truncated file),
+ * PX_EDOMAIN (a layer would be left empty and allow_empty is not set),
+ * PX_ENOTFOUND (source layer or mapped field absent, or the
  * totals layer of a population proxy not loaded), PX_ECRS (source without CRS
  * and no `srs:`), PX_EREJECTED (strict and something was rejected),
  * PX_ECANCELLED, PX_ESQLITE, PX_EGEOS, PX_ENOMEM. */
@@ -80,10 +89,39 @@ typedef struct px_export_options {
 
 /* Write table `table` of `store` to `path`: GeoJSON is RFC 7946 (WGS84
  * lon/lat, right-hand rule, no crs member). Written to a temporary file in the
- * same folder and renamed: an interrupted export leaves no partial file.
- * Returns PX_ENOTFOUND (no table), PX_EIO (folder not writable), PX_EGDAL. */
+ * same folder and renamed: an interrupted export leaves no partial file, and
+ * every write, flush and close is checked: on a failed write (full disk) the
+ * temporary file is removed and an existing `path` is kept as it was.
+ * Temporary files of earlier exports whose process is dead are removed.
+ * Each feature carries the table's fid: the GeoJSON feature `id`, the
+ * GeoPackage fid, and a first column `fid` in CSV and FlatGeobuf (unless the
+ * table has a column of that name), so that references such as
+ * net_edges.from_node resolve. In CSV and GeoJSON, real numbers are rounded
+ * by px_export_decimals (the stored values are not).
+ * Returns PX_ENOTFOUND (no table), PX_EINVAL (unknown format), PX_EIO
+ * (folder not writable, a write failed), PX_EGDAL. */
 px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
                     const px_export_options *opts);
+
+/* Write `len` bytes of `data` (borrowed) to `path` (borrowed) as every
+ * output is written: to PATH.tmp-<pid>, every write, the sync and the close
+ * checked, then renamed into place. On failure the temporary file is removed
+ * and an existing `path` is left as it was; temporary files that dead
+ * processes left for the same `path` are removed first.
+ * Returns PX_EIO (with the system's reason), PX_ENOMEM, PX_EINVAL. */
+px_status px_file_write(px_ctx *ctx, const char *path, const void *data, size_t len);
+
+/* Decimals kept for real column `column` of table `table` in CSV and
+ * GeoJSON output, by the unit in the name (README, "Result tables"):
+ * `_min` 1, `_share` 4, `_pct` 1, `_m` 1, `_m2` 0, `_km`/`_km2` 3, `_s` 1,
+ * counts (population, residents, count...) 0, other reals (scores, indices,
+ * ratios) 2, except columns a table declares otherwise (2SFCA values and
+ * inequality indices: 4). Both arguments borrowed; `table` may be NULL. */
+int px_export_decimals(const char *table, const char *column);
+
+/* `v` rounded to `decimals` (0-9) decimals; non-finite values and values
+ * too large to have a fraction are returned unchanged, -0 becomes 0. */
+double px_export_round(double v, int decimals);
 
 #ifdef __cplusplus
 }

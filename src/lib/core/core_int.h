@@ -49,6 +49,15 @@ void *px__alloc_big(size_t bytes);
 /* The same, zeroed. */
 void *px__calloc_big(size_t n, size_t size);
 
+/* Remove the temporary outputs of dead processes in folder `dir`: entries
+ * named PREFIX<pid>SUFFIX (files or folders; `suffix` may be NULL) whose
+ * process no longer exists (see tmpfiles.c). Returns how many were removed.
+ * Best effort: errors are ignored, a live process's files are never touched. */
+size_t px__remove_stale_temps(const char *dir, const char *prefix, const char *suffix);
+
+/* The same for an output written as PATH.tmp-<pid>[SUFFIX] (tiles, MBTiles). */
+size_t px__remove_stale_siblings(const char *path, const char *suffix);
+
 /* Monotonic clock in seconds, for the stage timings logged at debug level. */
 double px__now(void);
 /* CPU seconds used by the whole process so far (all threads). */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static px_status convert(px_ctx *ctx, json_t *j, px__node **out)
 {
@@ -85,6 +86,12 @@ px_status px__json_parse(px_ctx *ctx, const char *path, px__node **out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return px__error(ctx, PX_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > PX__DEF_MAX_BYTES) {
+        fclose(f);
+        return px__error(ctx, PX_EPARSE, "%s: %lld bytes: a layer definition is at most %d bytes", path,
+                         (long long)st.st_size, PX__DEF_MAX_BYTES);
+    }
     json_error_t err;
     json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
     fclose(f);

@@ -216,7 +216,31 @@ static px_status parse_distribute(px_ctx *ctx, const px_layerdef *def, const px_
     const px__node *factor = px__node_get(n, "factor");
     if (!factor) return PX_OK;
     d->has_factor = 1;
-    return parse_fieldmap(ctx, def, "factor", factor, &d->factor);
+    rc = parse_fieldmap(ctx, def, "factor", factor, &d->factor);
+    if (rc != PX_OK) return rc;
+    /* The factor's values are numbers known now: check them now, not once
+     * per feature (a negative or infinite weight would poison the shares). */
+    const px__fieldmap *fm = &d->factor;
+    for (size_t i = 0; i <= fm->n_map; i++) {
+        const char *t = i < fm->n_map ? fm->map_to[i] : fm->has_default ? fm->deflt : NULL;
+        if (i < fm->n_map && !t) continue;
+        if (i == fm->n_map && !t) break;
+        char *end = NULL;
+        double x = strtod(t, &end);
+        if (end == t || *end || !isfinite(x) || x < 0 || x > PX__MAX_FACTOR)
+            return px__def_error(ctx, PX_EDOMAIN, def, fm->line,
+                                 "distribute: factor %s%s%s'%s' is not a number from 0 to 1e6",
+                                 i < fm->n_map ? "for '" : "default", i < fm->n_map ? fm->map_from[i] : "",
+                                 i < fm->n_map ? "': " : " ", t);
+    }
+    if (fm->kind == PX__FM_VALUE && fm->value) {
+        char *end = NULL;
+        double x = strtod(fm->value, &end);
+        if (end == fm->value || *end || !isfinite(x) || x < 0 || x > PX__MAX_FACTOR)
+            return px__def_error(ctx, PX_EDOMAIN, def, fm->line,
+                                 "distribute: factor '%s' is not a number from 0 to 1e6", fm->value);
+    }
+    return PX_OK;
 }
 
 static px_status parse_fields(px_ctx *ctx, const px_layerdef *def, px_layer_id layer, const px__node *n,
@@ -298,10 +322,10 @@ px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id laye
     if ((v = px__node_get(n, "buffer_m"))) {
         char *end = NULL;
         double b = v->kind == PX__NODE_SCALAR ? strtod(v->text, &end) : 0;
-        if (!end || *end || !isfinite(b) || b <= 0)
+        if (!end || *end || !isfinite(b) || b <= 0 || b > PX__MAX_BUFFER_M)
             return px__def_error(ctx, PX_EDOMAIN, def, v->line,
-                                 "buffer_m: '%s' is not a positive number of metres",
-                                 v->kind == PX__NODE_SCALAR ? v->text : "");
+                                 "buffer_m: '%s' is not a number of metres from 0 (excluded) to %g",
+                                 v->kind == PX__NODE_SCALAR ? v->text : "", PX__MAX_BUFFER_M);
         src->buffer_m = b;
     }
     if ((v = px__node_get(n, "dissolve"))) {

@@ -6,6 +6,11 @@
  * keys (`<<: *anchor`) are applied here since libyaml leaves them to us; tags
  * are ignored (every scalar stays text). Duplicate keys are refused: a YAML
  * map silently keeping the last one would hide a typo.
+ *
+ * Bounds: a file of at most PX__DEF_MAX_BYTES, expanding to at most
+ * PX__DEF_MAX_NODES values once aliases are followed (a "billion laughs"
+ * fan-out of aliases would otherwise cost gigabytes before any check), and
+ * one YAML document per file: a second one would be silently ignored.
  */
 #include "io_int.h"
 
@@ -13,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 static int is_null_scalar(const yaml_node_t *yn)
@@ -23,16 +29,16 @@ static int is_null_scalar(const yaml_node_t *yn)
 }
 
 static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, yaml_node_t *yn, int depth,
-                         px__node **out);
+                         size_t *budget, px__node **out);
 
 /* YAML merge key (`<<: *anchor`), which libyaml leaves to applications:
  * entries of the merged map(s) that `n` does not set itself are appended. */
 static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__node *n, yaml_node_t *src,
-                       int depth)
+                       int depth, size_t *budget)
 {
     if (src->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = src->data.sequence.items.start; it < src->data.sequence.items.top; it++) {
-            px_status rc = merge(ctx, path, doc, n, yaml_document_get_node(doc, *it), depth);
+            px_status rc = merge(ctx, path, doc, n, yaml_document_get_node(doc, *it), depth, budget);
             if (rc != PX_OK) return rc;
         }
         return PX_OK;
@@ -41,7 +47,7 @@ static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__
         return px__error(ctx, PX_EPARSE, "%s:%lu: '<<' must merge a mapping", path,
                          (unsigned long)src->start_mark.line + 1);
     px__node *m = NULL;
-    px_status rc = convert(ctx, path, doc, src, depth + 1, &m);
+    px_status rc = convert(ctx, path, doc, src, depth + 1, budget, &m);
     if (rc != PX_OK) return rc;
     size_t extra = m->n;
     char **keys = realloc(n->keys, (n->n + extra + 1) * sizeof *keys);
@@ -66,11 +72,17 @@ static px_status merge(px_ctx *ctx, const char *path, yaml_document_t *doc, px__
 
 /* Depth guards against alias loops ("a: &x [*x]"), which libyaml accepts. */
 static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, yaml_node_t *yn, int depth,
-                         px__node **out)
+                         size_t *budget, px__node **out)
 {
     if (depth > 64)
         return px__error(ctx, PX_EPARSE, "%s:%lu: nesting too deep (alias loop?)", path,
                          (unsigned long)yn->start_mark.line + 1);
+    if (*budget == 0)
+        return px__error(ctx, PX_EPARSE,
+                         "%s:%lu: the definition expands to more than %d values once aliases are followed "
+                         "(an alias repeated too often?)",
+                         path, (unsigned long)yn->start_mark.line + 1, PX__DEF_MAX_NODES);
+    (*budget)--;
     px__node *n = calloc(1, sizeof *n);
     if (!n) return px__error(ctx, PX_ENOMEM, "out of memory");
     n->line = (int)yn->start_mark.line + 1;
@@ -87,7 +99,7 @@ static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, ya
         if (!n->items) rc = px__error(ctx, PX_ENOMEM, "out of memory");
         for (size_t i = 0; rc == PX_OK && i < count; i++) {
             yaml_node_t *child = yaml_document_get_node(doc, yn->data.sequence.items.start[i]);
-            rc = convert(ctx, path, doc, child, depth + 1, &n->items[i]);
+            rc = convert(ctx, path, doc, child, depth + 1, budget, &n->items[i]);
             if (rc == PX_OK) n->n++;
         }
     } else if (yn->type == YAML_MAPPING_NODE) {
@@ -112,7 +124,7 @@ static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, ya
                 break;
             }
             px__node *child = NULL;
-            rc = convert(ctx, path, doc, yaml_document_get_node(doc, p->value), depth + 1, &child);
+            rc = convert(ctx, path, doc, yaml_document_get_node(doc, p->value), depth + 1, budget, &child);
             if (rc != PX_OK) break;
             n->keys[n->n] = px__strdup(key);
             n->key_lines[n->n] = kline;
@@ -124,7 +136,7 @@ static px_status convert(px_ctx *ctx, const char *path, yaml_document_t *doc, ya
             yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
             yaml_node_t *k = yaml_document_get_node(doc, p->key);
             if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "<<"))
-                rc = merge(ctx, path, doc, n, yaml_document_get_node(doc, p->value), depth);
+                rc = merge(ctx, path, doc, n, yaml_document_get_node(doc, p->value), depth, budget);
         }
     } else {
         rc = px__error(ctx, PX_EPARSE, "%s:%d: empty node", path, n->line);
@@ -141,6 +153,12 @@ px_status px__yaml_parse(px_ctx *ctx, const char *path, px__node **out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return px__error(ctx, PX_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > PX__DEF_MAX_BYTES) {
+        fclose(f);
+        return px__error(ctx, PX_EPARSE, "%s: %lld bytes: a layer definition is at most %d bytes", path,
+                         (long long)st.st_size, PX__DEF_MAX_BYTES);
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     int have_doc = 0;
@@ -169,7 +187,26 @@ px_status px__yaml_parse(px_ctx *ctx, const char *path, px__node **out)
         rc = px__error(ctx, PX_EPARSE, "%s:1: empty layer definition", path);
         goto done;
     }
-    rc = convert(ctx, path, &doc, root, 0, out);
+    size_t budget = PX__DEF_MAX_NODES;
+    rc = convert(ctx, path, &doc, root, 0, &budget, out);
+    if (rc != PX_OK) goto done;
+    /* A second document ("---") would be ignored: say so instead. */
+    yaml_document_t next;
+    if (!yaml_parser_load(&parser, &next)) {
+        rc = px__error(ctx, PX_EPARSE, "%s:%lu: YAML syntax error: %s", path,
+                       (unsigned long)parser.problem_mark.line + 1,
+                       parser.problem ? parser.problem : "unknown problem");
+    } else {
+        if (yaml_document_get_root_node(&next))
+            rc = px__error(ctx, PX_EPARSE,
+                           "%s:%lu: a second YAML document: a layer definition is one document (remove the '---')",
+                           path, (unsigned long)next.start_mark.line + 1);
+        yaml_document_delete(&next);
+    }
+    if (rc != PX_OK) {
+        px__node_free(*out);
+        *out = NULL;
+    }
 done:
     if (have_doc) yaml_document_delete(&doc);
     yaml_parser_delete(&parser);

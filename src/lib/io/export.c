@@ -73,8 +73,20 @@ static OGRwkbGeometryType ogr_type(px_geom_type t)
     return wkbUnknown;
 }
 
+/* How rows are written: which reader column goes to which field, how many
+ * decimals each real keeps (-1: as stored), and where the fid goes. */
+typedef struct copy_plan {
+    const char *table;
+    const char *path;
+    int has_geom;
+    int fid_field;  /* field index of the added `fid` column, or -1 */
+    int field0;     /* field index of the reader's first column */
+    int *decimals;  /* per reader column */
+    px__gdal_capture *cap;
+} copy_plan;
+
 /* Copy every row of the reader into the layer. */
-static px_status copy_rows(px_ctx *ctx, px_table_reader *r, OGRLayerH layer, const char *table, int has_geom)
+static px_status copy_rows(px_ctx *ctx, px_table_reader *r, OGRLayerH layer, const copy_plan *cp)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     size_t n_cols = px_table_reader_n_columns(r);
@@ -83,35 +95,45 @@ static px_status copy_rows(px_ctx *ctx, px_table_reader *r, OGRLayerH layer, con
     px_status st = PX_OK;
     while ((st = px_table_reader_next(r, &has)) == PX_OK && has) {
         OGRFeatureH f = OGR_F_Create(defn);
+        if (!f) return px__error(ctx, PX_ENOMEM, "out of memory");
+        int64_t fid = px_table_reader_fid(r);
+        OGR_F_SetFID(f, (GIntBig)fid);
+        if (cp->fid_field >= 0) OGR_F_SetFieldInteger64(f, cp->fid_field, fid);
         for (size_t i = 0; i < n_cols; i++) {
+            int fi = cp->field0 + (int)i;
             if (px_table_reader_is_null(r, i)) {
-                OGR_F_SetFieldNull(f, (int)i);
+                OGR_F_SetFieldNull(f, fi);
                 continue;
             }
             switch (px_table_reader_column_type(r, i)) {
-            case PX_COL_INT: OGR_F_SetFieldInteger64(f, (int)i, px_table_reader_int(r, i)); break;
-            case PX_COL_REAL: OGR_F_SetFieldDouble(f, (int)i, px_table_reader_real(r, i)); break;
-            case PX_COL_TEXT: OGR_F_SetFieldString(f, (int)i, px_table_reader_text(r, i)); break;
+            case PX_COL_INT: OGR_F_SetFieldInteger64(f, fi, px_table_reader_int(r, i)); break;
+            case PX_COL_REAL: {
+                double v = px_table_reader_real(r, i);
+                OGR_F_SetFieldDouble(f, fi, cp->decimals[i] >= 0 ? px_export_round(v, cp->decimals[i]) : v);
+                break;
+            }
+            case PX_COL_TEXT: OGR_F_SetFieldString(f, fi, px_table_reader_text(r, i)); break;
             }
         }
-        if (has_geom) {
+        if (cp->has_geom) {
             size_t len = 0;
             const unsigned char *wkb = px_table_reader_wkb(r, &len);
             if (wkb) {
                 OGRGeometryH g = NULL;
                 if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) != OGRERR_NONE) {
                     OGR_F_Destroy(f);
-                    return px__error(ctx, PX_EGDAL, "%s:%lld: unreadable geometry", table,
-                                     (long long)px_table_reader_fid(r));
+                    return px__error(ctx, PX_EGDAL, "%s:%lld: unreadable geometry", cp->table, (long long)fid);
                 }
                 OGR_F_SetGeometryDirectly(f, g);
             }
         }
         OGRErr e = OGR_L_CreateFeature(layer, f);
         OGR_F_Destroy(f);
+        if (cp->cap->failed)
+            return px__error(ctx, PX_EIO, "%s: %s; nothing was replaced", cp->path, cp->cap->msg);
         if (e != OGRERR_NONE)
-            return px__gdal_error(ctx, PX_EGDAL, "%s:%lld: cannot write feature", table,
-                                  (long long)px_table_reader_fid(r));
+            return px__error(ctx, PX_EIO, "%s: %s:%lld: cannot write feature: %s; nothing was replaced", cp->path,
+                             cp->table, (long long)fid, CPLGetLastErrorMsg());
         if ((++done & 1023) == 0 && (st = px__progress(ctx, "export", done, 0)) != PX_OK) return st;
     }
     return st;
@@ -128,27 +150,42 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
             return px__error(ctx, PX_EINVAL, "%s: unknown format '%s' (GeoJSON, GeoJSONSeq, GPKG, FlatGeobuf, CSV)",
                              path, opts->format);
         return px__error(ctx, PX_EINVAL,
-                         "%s: cannot tell the format from the extension (.geojson, .geojsonl, .gpkg, .fgb)"
-                         " .csv) or give --format",
+                         "%s: cannot tell the format from the extension (.geojson, .geojsonl, .gpkg, .fgb,"
+                         " .csv); give --format",
                          path);
     }
     int precision = opts && opts->precision > 0 ? opts->precision : 7;
+    /* Text formats are the ones people read and diff: their numbers are
+     * rounded to what the column's unit makes meaningful. */
+    int rounded = fmt->rfc7946 || fmt->attributes_only;
+    /* GDAL's GeoJSON writers ignore failed writes, and its CSV writer does
+     * not say why one failed: write them through the checked file handler.
+     * FlatGeobuf checks its own writes, and GeoPackage goes through SQLite,
+     * which does. */
+    int checked = fmt->rfc7946 || fmt->attributes_only;
 
     px_status st = PX_OK;
     px_table_info *info = NULL;
     px_table_reader *r = NULL;
     GDALDatasetH ds = NULL;
     OGRSpatialReferenceH srs = NULL;
-    char *tmp = NULL, *dircopy = NULL;
+    char *tmp = NULL, *dircopy = NULL, *prefix = NULL, *suffix = NULL, *gdal_name = NULL;
+    int *decimals = NULL;
     int tmp_made = 0;
+    px__gdal_capture cap;
+    px__gdal_capture_begin(&cap);
 
     if ((st = px_store_table_info(store, table, &info)) != PX_OK) goto cleanup;
     int has_geom = info->geom_type != PX_GEOM_NONE && !fmt->attributes_only;
     if ((st = px_store_reader_open(store, table, NULL, has_geom, NULL, &r)) != PX_OK) goto cleanup;
 
     dircopy = px__strdup(path);
-    tmp = dircopy ? px__asprintf("%s/.%s.%d.tmp.%s", dirname(dircopy), table, (int)getpid(), fmt->ext) : NULL;
-    if (!tmp) {
+    prefix = px__asprintf(".%s.", table);
+    suffix = px__asprintf(".tmp.%s", fmt->ext);
+    tmp = dircopy ? px__asprintf("%s/%s%d%s", dirname(dircopy), prefix, (int)getpid(), suffix) : NULL;
+    size_t n_cols = px_table_reader_n_columns(r);
+    decimals = calloc(n_cols + 1, sizeof *decimals);
+    if (!tmp || !prefix || !suffix || !decimals) {
         st = px__error(ctx, PX_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -158,6 +195,11 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
         st = px__error(ctx, PX_EIO, "%s: cannot write to folder %s: %s", path, dir, strerror(errno));
         goto cleanup;
     }
+    /* A killed export of this table left its temporary file: remove it. */
+    px__remove_stale_temps(dir, prefix, suffix);
+    char *stale_journal = px__asprintf("%s-journal", suffix); /* GeoPackage */
+    if (stale_journal) px__remove_stale_temps(dir, prefix, stale_journal);
+    free(stale_journal);
     unlink(tmp);
 
     GDALDriverH drv = GDALGetDriverByName(fmt->name);
@@ -165,13 +207,18 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
         st = px__error(ctx, PX_EGDAL, "%s: GDAL has no %s driver", path, fmt->name);
         goto cleanup;
     }
-    CPLErrorReset();
-    ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-    if (!ds) {
-        st = px__gdal_error(ctx, PX_EIO, "%s: cannot create", path);
+    gdal_name = checked ? px__vsi_checked_path(tmp) : px__strdup(tmp);
+    if (!gdal_name) {
+        st = px__error(ctx, PX_EGDAL, "%s: cannot set up checked writing", path);
         goto cleanup;
     }
+    CPLErrorReset();
+    ds = GDALCreate(drv, gdal_name, 0, 0, 0, GDT_Unknown, NULL);
     tmp_made = 1;
+    if (!ds) {
+        st = px__error(ctx, PX_EIO, "%s: cannot create: %s", path, cap.failed ? cap.msg : CPLGetLastErrorMsg());
+        goto cleanup;
+    }
 
     srs = OSRNewSpatialReference(NULL);
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
@@ -191,9 +238,27 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
         st = px__gdal_error(ctx, PX_EGDAL, "%s: cannot create layer %s", path, table);
         goto cleanup;
     }
-    for (size_t i = 0; i < px_table_reader_n_columns(r); i++) {
+    /* GeoJSON carries the fid as the feature id and GeoPackage as its own
+     * fid; CSV and FlatGeobuf have no such place, so they get a column. */
+    copy_plan cp = {.table = table, .path = path, .has_geom = has_geom, .fid_field = -1, .decimals = decimals, .cap = &cap};
+    int fid_column = fmt->attributes_only || !strcmp(fmt->name, "FlatGeobuf");
+    for (size_t i = 0; i < n_cols; i++)
+        if (!strcmp(px_table_reader_column_name(r, i), "fid")) fid_column = 0;
+    if (fid_column) {
+        OGRFieldDefnH fd = OGR_Fld_Create("fid", OFTInteger64);
+        OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) {
+            st = px__gdal_error(ctx, PX_EGDAL, "%s: cannot create field fid", path);
+            goto cleanup;
+        }
+        cp.fid_field = 0;
+        cp.field0 = 1;
+    }
+    for (size_t i = 0; i < n_cols; i++) {
         px_col_type t = px_table_reader_column_type(r, i);
         const char *name = px_table_reader_column_name(r, i);
+        decimals[i] = rounded && t == PX_COL_REAL ? px_export_decimals(table, name) : -1;
         OGRFieldDefnH fd = OGR_Fld_Create(name, t == PX_COL_INT ? OFTInteger64 : t == PX_COL_REAL ? OFTReal : OFTString);
         if (!strcmp(name, "props") && !fmt->attributes_only) OGR_Fld_SetSubType(fd, OFSTJSON);
         OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
@@ -205,15 +270,15 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
     }
     /* Not every driver has transactions; where one has, it batches the writes. */
     int in_txn = OGR_L_StartTransaction(layer) == OGRERR_NONE;
-    st = copy_rows(ctx, r, layer, table, has_geom);
+    st = copy_rows(ctx, r, layer, &cp);
     if (st == PX_OK && in_txn && OGR_L_CommitTransaction(layer) != OGRERR_NONE)
-        st = px__gdal_error(ctx, PX_EIO, "%s: cannot write", path);
+        st = px__error(ctx, PX_EIO, "%s: %s; nothing was replaced", path, cap.failed ? cap.msg : CPLGetLastErrorMsg());
     if (st != PX_OK) goto cleanup;
     CPLErrorReset();
     GDALClose(ds);
     ds = NULL;
-    if (CPLGetLastErrorType() >= CE_Failure) {
-        st = px__gdal_error(ctx, PX_EIO, "%s: cannot finish writing", path);
+    if (cap.failed || CPLGetLastErrorType() >= CE_Failure) {
+        st = px__error(ctx, PX_EIO, "%s: %s; nothing was replaced", path, cap.failed ? cap.msg : CPLGetLastErrorMsg());
         goto cleanup;
     }
     if (rename(tmp, path) != 0) {
@@ -224,10 +289,20 @@ px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char 
 
 cleanup:
     if (ds) GDALClose(ds);
-    if (tmp_made) unlink(tmp);
+    if (tmp_made) {
+        unlink(tmp);
+        char *journal = px__asprintf("%s-journal", tmp);
+        if (journal) unlink(journal);
+        free(journal);
+    }
+    px__gdal_capture_end(&cap);
     if (srs) OSRDestroySpatialReference(srs);
     px_table_reader_close(r);
     px_table_info_free(info, 1);
+    free(decimals);
+    free(gdal_name);
+    free(prefix);
+    free(suffix);
     free(tmp);
     free(dircopy);
     return st;

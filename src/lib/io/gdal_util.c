@@ -23,6 +23,29 @@ void px__gdal_init(void)
     pthread_once(&gdal_once, gdal_register);
 }
 
+static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum no, const char *msg)
+{
+    (void)no;
+    px__gdal_capture *c = CPLGetErrorHandlerUserData();
+    if (c && cls >= CE_Failure && !c->failed) {
+        c->failed = 1;
+        snprintf(c->msg, sizeof c->msg, "%s", msg ? msg : "unknown GDAL error");
+    }
+}
+
+void px__gdal_capture_begin(px__gdal_capture *c)
+{
+    c->failed = 0;
+    c->msg[0] = '\0';
+    CPLPushErrorHandlerEx(capture_handler, c);
+}
+
+void px__gdal_capture_end(px__gdal_capture *c)
+{
+    (void)c;
+    CPLPopErrorHandler();
+}
+
 px_status px__gdal_error(px_ctx *ctx, px_status status, const char *fmt, ...)
 {
     char prefix[1024];

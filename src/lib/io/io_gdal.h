@@ -16,4 +16,21 @@ void px__gdal_init(void);
 px_status px__gdal_error(px_ctx *ctx, px_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* GDAL errors (CE_Failure and worse) raised on this thread between begin
+ * and end: the first one's message is kept; nothing is printed. Drivers that
+ * only report a problem through CPLError (a truncated OSM file, a failed
+ * write) are caught this way. Reset `failed` to watch a new step. */
+typedef struct px__gdal_capture {
+    int failed;
+    char msg[512];
+} px__gdal_capture;
+void px__gdal_capture_begin(px__gdal_capture *c);
+void px__gdal_capture_end(px__gdal_capture *c);
+
+/* The GDAL name under which `path` is written with every write, flush and
+ * close checked (vsi_checked.c): a failure raises a CPLError (CE_Failure)
+ * naming `path` and the system's reason. Caller-frees; NULL if the handler
+ * could not be installed or on allocation failure. */
+char *px__vsi_checked_path(const char *path);
+
 #endif

@@ -36,6 +36,15 @@ const px__node *px__node_get(const px__node *map, const char *key);
 /* Parse a whole file into a tree. PX_EPARSE names "path:line: reason";
  * PX_EIO when the file cannot be read. *out is caller-frees (px__node_free). */
 px_status px__yaml_parse(px_ctx *ctx, const char *path, px__node **out);
+
+/* Size bounds of a layer definition (README, "Layer definitions"): the file,
+ * and the values it holds once YAML aliases are expanded. */
+#define PX__DEF_MAX_BYTES (4 * 1024 * 1024)
+#define PX__DEF_MAX_NODES 100000
+/* Ranges of the numbers a definition holds: a buffer (metres) and a
+ * population proxy's factor. */
+#define PX__MAX_BUFFER_M 10000.0
+#define PX__MAX_FACTOR 1e6
 px_status px__json_parse(px_ctx *ctx, const char *path, px__node **out);
 
 /* ---- the parsed definition (layerdef.c, def_source.c) --------------------- */
@@ -129,6 +138,10 @@ int px__layer_has_column(px_layer_id layer, const char *name);
 
 /* ---- the loader (load*.c) ------------------------------------------------- */
 
+/* Largest value a real column of a canonical layer (population, count,
+ * capacity, area_m2) may hold: 1e12 (an area of a million km2). */
+#define PX__MAX_QUANTITY 1e12
+
 #include <gdal.h>
 #include <jansson.h>
 #include <ogr_api.h>
@@ -150,7 +163,15 @@ typedef struct px__layer_load {
     px_table_writer *writer;
     px_load_report *report;
     px__dscache *cache;
+    struct px__gdal_capture *cap; /* GDAL errors raised while reading */
+    int *n_thin;                  /* thin-data warnings so far (the whole load) */
+    char *thin_first;             /* the first one's text, for --strict */
+    size_t thin_first_len;
 } px__layer_load;
+
+/* Log a thin-data warning (a filter or join matching nothing, an empty
+ * layer) and count it: --strict turns these into a failure of the load. */
+void px__load_thin(px__layer_load *ll, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A row ready to be written: one value per schema column (props last, as
  * JSON text), text values owned by the row, and the geometry in the project
@@ -180,6 +201,8 @@ typedef struct px__plan px__plan;
 px_status px__plan_new(px__layer_load *ll, const px__source *src, OGRLayerH lyr, const char *layer_name,
                        const px__join_table *join, px__plan **out);
 void px__plan_free(px__plan *plan);
+/* Features looked up in the source's join so far, and how many found no row. */
+void px__plan_join_stats(const px__plan *plan, int64_t *n_looked_up, int64_t *n_missed);
 
 /* Fill the row's values and props from feature `f`. A feature that cannot
  * be used leaves a reason in `why` and returns PX_EDOMAIN without setting an
@@ -214,7 +237,7 @@ px_status px__ogr_open(px_ctx *ctx, const char *path, const char *text, GDALData
 
 /* Datasets opened once per load (load_cache.c); OSM files are read once,
  * interleaved, into memory layers holding what the sources' filters keep. */
-px_status px__dscache_new(px_ctx *ctx, const px_layerdef *def, px__dscache **out);
+px_status px__dscache_new(px_ctx *ctx, const px_layerdef *def, struct px__gdal_capture *cap, px__dscache **out);
 /* The dataset for `path` (borrowed from the cache). */
 px_status px__dscache_get(px__dscache *c, const char *path, const char *text, GDALDatasetH *out);
 void px__dscache_free(px__dscache *c);

@@ -12,6 +12,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,17 @@ static px_status describe(px_store *store, px_layer_id id, const px__source *src
     return rc;
 }
 
+void px__load_thin(px__layer_load *ll, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    px__log(ll->ctx, PX_LOG_WARN, "%s", msg);
+    if (ll->n_thin && (*ll->n_thin)++ == 0 && ll->thin_first) snprintf(ll->thin_first, ll->thin_first_len, "%s", msg);
+}
+
 static px_status load_layer(px__layer_load *ll)
 {
     const px_layerdef *def = ll->def;
@@ -101,7 +113,9 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     if (!rep) return px__error(ctx, PX_ENOMEM, "out of memory");
 
     px__gdal_init();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    /* Quiet, and GDAL errors raised while reading fail the load. */
+    px__gdal_capture cap;
+    px__gdal_capture_begin(&cap);
     const char *old_osm = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", NULL);
     char *saved_osm = old_osm ? px__strdup(old_osm) : NULL;
     if (def->osm_config) CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", def->osm_config);
@@ -112,11 +126,14 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
     /* GDAL's OSM driver would only say it cannot open the file it was given. */
     if (def->osm_config && stat(def->osm_config, &st) != 0)
         rc = px__error(ctx, PX_EIO, "%s: osm_config %s: %s", def->path, def->osm_config, strerror(errno));
-    if (rc == PX_OK) rc = px__dscache_new(ctx, def, &cache);
+    if (rc == PX_OK) rc = px__dscache_new(ctx, def, &cap, &cache);
     if (rc == PX_OK) rc = px_store_begin(store);
     int in_txn = rc == PX_OK;
     size_t k = 0;
     int64_t rejected = 0;
+    int n_thin = 0;
+    char thin_first[1024] = "";
+    int allow_empty = opts && opts->allow_empty;
     for (int l = 0; rc == PX_OK && l < PX_LAYER_COUNT; l++) {
         if (!def->n_sources[l]) continue;
         px_load_report *r = &rep[k++];
@@ -127,9 +144,27 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
                              .id = (px_layer_id)l,
                              .schema = px_layer_schema((px_layer_id)l),
                              .report = r,
-                             .cache = cache};
+                             .cache = cache,
+                             .cap = &cap,
+                             .n_thin = &n_thin,
+                             .thin_first = thin_first,
+                             .thin_first_len = sizeof thin_first};
         rc = load_layer(&ll);
         rejected += r->n_rejected;
+        if (rc == PX_OK && r->n_loaded == 0) {
+            char *sources = joined(def->sources[l], def->n_sources[l], offsetof(px__source, source_text));
+            if (allow_empty)
+                px__load_thin(&ll, "%s: layer '%s' is left empty (%lld read, %lld rejected), as --allow-empty asked",
+                              sources ? sources : def->path, r->layer, (long long)r->n_read,
+                              (long long)r->n_rejected);
+            else
+                rc = px__error(ctx, PX_EDOMAIN,
+                               "%s: layer '%s' would be left empty (%lld read, %lld rejected): nothing loaded, "
+                               "the project is unchanged (--allow-empty to load an empty layer)",
+                               sources ? sources : def->path, r->layer, (long long)r->n_read,
+                               (long long)r->n_rejected);
+            free(sources);
+        }
         if (rc == PX_OK)
             px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,
                     (long long)r->n_read, (long long)r->n_loaded, (long long)r->n_repaired,
@@ -139,6 +174,9 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
         rc = px__error(ctx, PX_EREJECTED,
                        "%s: %lld feature(s) rejected and --strict was asked: nothing loaded", def->path,
                        (long long)rejected);
+    if (rc == PX_OK && opts && opts->strict && n_thin > 0)
+        rc = px__error(ctx, PX_EREJECTED, "%s: %d thin-data warning(s) and --strict was asked: nothing loaded (first: %s)",
+                       def->path, n_thin, thin_first);
     if (rc == PX_OK) {
         rc = px_store_commit(store);
         in_txn = rc != PX_OK;
@@ -148,7 +186,7 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
 
     CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", saved_osm);
     free(saved_osm);
-    CPLPopErrorHandler();
+    px__gdal_capture_end(&cap);
     if (rc != PX_OK) {
         free(rep);
         return rc;

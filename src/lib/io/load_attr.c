@@ -39,6 +39,7 @@ struct px__plan {
     OGRFieldDefnH *defs;
     const px__join_table *join;
     int join_idx; /* OGR index of the join's `field` */
+    int64_t join_looked_up, join_missed;
     int has_factor;
     colplan factor;
     int recode; /* a non-UTF-8 encoding was declared */
@@ -318,6 +319,14 @@ static px_status to_value(px__plan *p, size_t c, char *text, px__row *row, char 
     if (type == PX_COL_REAL) {
         double d = strtod(s, &end);
         if (end == s || *end || errno || !isfinite(d)) goto not_number;
+        /* The real columns of the canonical layers are counts, capacities
+         * and areas: a negative or absurd one would only poison the sums
+         * (and the population proxy's shares) later. */
+        if (d < 0 || d > PX__MAX_QUANTITY) {
+            snprintf(why, why_len, "column '%s': %.60s is out of range (0 to 1e12)",
+                     p->ll->schema->columns[c].name, text);
+            return PX_EDOMAIN;
+        }
         row->values[c] = PX_VALUE_REAL(d);
     } else {
         long long i = strtoll(s, &end, 10);
@@ -390,6 +399,8 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
         px_status rc = field_text(p, f, p->join_idx, &key, why, why_len);
         if (rc != PX_OK) return rc;
         joined = key ? px__join_lookup(p->join, key) : NULL;
+        p->join_looked_up++;
+        if (!joined) p->join_missed++;
         if (!joined)
             px__log(ctx, PX_LOG_WARN, "%s:%s:%lld: no match for '%s' in join file %s", p->src->source_text,
                     p->layer_name, (long long)OGR_F_GetFID(f), key ? key : "(null)",
@@ -411,6 +422,11 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
             break;
         case COL_JOIN:
             if (joined && joined[cp->join_col] && !(text = px__strdup(joined[cp->join_col])))
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            /* An id is never NULL: without a match it is the feature id, as
+             * when no id is mapped at all. */
+            if (rc == PX_OK && !text && !strcmp(p->ll->schema->columns[c].name, "id") &&
+                !(text = px__asprintf("%lld", (long long)OGR_F_GetFID(f))))
                 rc = px__error(ctx, PX_ENOMEM, "out of memory");
             break;
         case COL_FID:
@@ -449,6 +465,12 @@ px_status px__plan_row(px__plan *p, OGRFeatureH f, px__row *row, char *why, size
     return props_add(p, f, row->props, why, why_len);
 }
 
+void px__plan_join_stats(const px__plan *p, int64_t *n_looked_up, int64_t *n_missed)
+{
+    *n_looked_up = p->join_looked_up;
+    *n_missed = p->join_missed;
+}
+
 px_status px__plan_factor(px__plan *p, OGRFeatureH f, double *out, char *why, size_t why_len)
 {
     *out = 1.0;
@@ -462,8 +484,8 @@ px_status px__plan_factor(px__plan *p, OGRFeatureH f, double *out, char *why, si
     }
     char *end = NULL;
     double d = strtod(text, &end);
-    if (end == text || *end || !isfinite(d) || d < 0) {
-        snprintf(why, why_len, "distribute factor: '%.60s' is not a number >= 0", text);
+    if (end == text || *end || !isfinite(d) || d < 0 || d > PX__MAX_FACTOR) {
+        snprintf(why, why_len, "distribute factor: '%.60s' is not a number from 0 to 1e6", text);
         free(text);
         return PX_EDOMAIN;
     }

@@ -9,6 +9,7 @@
  * of the file. Sources then filter those layers as usual.
  */
 #include "io_int.h"
+#include "io_gdal.h"
 
 #include <cpl_error.h>
 #include <stdlib.h>
@@ -22,16 +23,18 @@ typedef struct entry {
 struct px__dscache {
     px_ctx *ctx;
     const px_layerdef *def;
+    px__gdal_capture *cap; /* may be NULL */
     size_t n;
     entry *items;
 };
 
-px_status px__dscache_new(px_ctx *ctx, const px_layerdef *def, px__dscache **out)
+px_status px__dscache_new(px_ctx *ctx, const px_layerdef *def, struct px__gdal_capture *cap, px__dscache **out)
 {
     px__dscache *c = calloc(1, sizeof *c);
     if (!c) return px__error(ctx, PX_ENOMEM, "out of memory");
     c->ctx = ctx;
     c->def = def;
+    c->cap = cap;
     *out = c;
     return PX_OK;
 }
@@ -112,6 +115,9 @@ static px_status osm_to_memory(px__dscache *c, const char *path, const char *tex
     OGRLayerH from = NULL;
     OGRFeatureH f;
     uint64_t done = 0;
+    /* The OSM driver reports a damaged or truncated file only through
+     * CPLError, then simply stops returning features. */
+    if (c->cap) c->cap->failed = 0;
     GDALDatasetResetReading(osm);
     while (rc == PX_OK && (f = GDALDatasetGetNextFeature(osm, &from, NULL, NULL, NULL))) {
         int i = 0;
@@ -133,6 +139,8 @@ static px_status osm_to_memory(px__dscache *c, const char *path, const char *tex
         if (rc == PX_OK && (++done & 4095) == 0) rc = px__progress(ctx, "read OSM", done, 0);
     }
     free(dst);
+    if (rc == PX_OK && c->cap && c->cap->failed)
+        rc = px__error(ctx, PX_EGDAL, "%s: GDAL error while reading: %s", text, c->cap->msg);
     if (rc != PX_OK) {
         GDALClose(mem);
         return rc;

@@ -96,6 +96,11 @@ static px_status read_totals(px__dist *d)
         }
         t->has_total = !px_table_reader_is_null(rd, 1);
         t->total = t->has_total ? px_table_reader_real(rd, 1) : 0;
+        if (t->has_total && !(t->total >= 0 && t->total <= PX__MAX_QUANTITY)) {
+            rc = px__error(ctx, PX_EDOMAIN, "%s:%s: distribute: %s '%s' has %s %g: not a total to share (0 to 1e12)",
+                           d->src->source_text, d->layer_name, dd->total_layer, t->id, dd->total_column, t->total);
+            break;
+        }
         if (!t->has_total)
             px__log(ctx, PX_LOG_WARN, "%s:%s: %s '%s' has no %s: nothing to distribute there",
                     d->src->source_text, d->layer_name, dd->total_layer, t->id, dd->total_column);

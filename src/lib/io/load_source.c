@@ -7,6 +7,7 @@
  * The transaction and the per-layer report belong to load.c.
  */
 #include "io_int.h"
+#include "io_gdal.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -179,6 +180,9 @@ static px_status read_features(reader *r, OGRLayerH lyr)
      * source smaller than the progress step. */
     px_status rc = px__progress(ctx, r->stage, 0, total);
     OGRFeatureH f;
+    /* Drivers report a damaged file only through CPLError (then stop
+     * returning features): watch for it while reading. */
+    if (ll->cap) ll->cap->failed = 0;
     OGR_L_ResetReading(lyr);
     while (rc == PX_OK && (f = OGR_L_GetNextFeature(lyr))) {
         ll->report->n_read++;
@@ -216,6 +220,9 @@ static px_status read_features(reader *r, OGRLayerH lyr)
         px__row_reset(ctx, &r->row);
         OGR_F_Destroy(f);
     }
+    if (rc == PX_OK && ll->cap && ll->cap->failed)
+        rc = px__error(ctx, PX_EGDAL, "%s:%s: GDAL error while reading (after %llu features): %s",
+                       r->src->source_text, r->layer_name, (unsigned long long)done, ll->cap->msg);
     if (rc == PX_OK) rc = px__progress(ctx, r->stage, done, total ? total : done);
     if (rc == PX_OK && r->src->dissolve && !r->dist) rc = write_dissolved(r);
     if (rc == PX_OK && r->dist) rc = px__dist_finish(r->dist);
@@ -247,7 +254,23 @@ px_status px__load_source(px__layer_load *ll, const px__source *src)
     if (rc == PX_OK) rc = px__plan_new(ll, src, lyr, r.layer_name, join, &r.plan);
     if (rc == PX_OK && src->distribute) rc = px__dist_new(ll, src, r.layer_name, &r.dist);
     if (rc == PX_OK) rc = px__row_init(ctx, ll->schema, &r.row);
+    int64_t read_before = ll->report->n_read;
     if (rc == PX_OK) rc = read_features(&r, lyr);
+    if (rc == PX_OK && ll->report->n_read == read_before) {
+        if (src->where || src->sql)
+            px__load_thin(ll, "%s:%s: the %s \"%s\" matches no feature", src->source_text, r.layer_name,
+                          src->where ? "filter" : "sql", src->where ? src->where : src->sql);
+        else
+            px__load_thin(ll, "%s:%s: the source has no feature", src->source_text, r.layer_name);
+    }
+    int64_t looked_up = 0, missed = 0;
+    if (rc == PX_OK && r.plan) px__plan_join_stats(r.plan, &looked_up, &missed);
+    if (rc == PX_OK && looked_up > 0 && missed == looked_up)
+        px__load_thin(ll,
+                      "%s:%s: the join with %s ('%s' = '%s') matched none of the %lld features: its columns "
+                      "are empty and ids fall back to the feature id",
+                      src->source_text, r.layer_name, src->join->source_text, src->join->field, src->join->key,
+                      (long long)looked_up);
 done:
     px__row_clear(ctx, &r.row);
     px__row_clear(ctx, &r.keep);

@@ -55,6 +55,9 @@ px_status px_mbtiles_create(px_ctx *ctx, const char *path, px_mbtiles **out)
         goto done;
     }
     unlink(m->tmp);
+    /* A killed run left its temporary file (and journal): remove them. */
+    px__remove_stale_siblings(path, NULL);
+    px__remove_stale_siblings(path, "-journal");
     if (sqlite3_open_v2(m->tmp, &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         rc = px__error(ctx, PX_EIO, "%s: cannot create: %s", path,
                        m->db ? sqlite3_errmsg(m->db) : "out of memory");

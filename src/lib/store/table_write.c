@@ -75,15 +75,28 @@ px_status px_store_drop_table(px_store *s, const char *name)
     if (!strncmp(name, "px_", 3) || !strcmp(name, "spatial_ref_sys") || !strcmp(name, "geometry_columns"))
         return px__error(s->ctx, PX_EINVAL, "%s: '%s' is an internal table", s->path, name);
     if (!px_store_has_table(s, name)) return PX_OK;
-    char *sql = px__asprintf(
-        "SELECT DisableSpatialIndex('%s', 'geom') WHERE EXISTS (SELECT 1 FROM geometry_columns"
-        " WHERE f_table_name = lower('%s') AND spatial_index_enabled = 1);"
-        "DROP TABLE IF EXISTS \"idx_%s_geom\";"
-        "SELECT DiscardGeometryColumn('%s', 'geom') WHERE EXISTS (SELECT 1 FROM geometry_columns"
-        " WHERE f_table_name = lower('%s'));"
-        "DROP TABLE \"%s\";"
-        "DELETE FROM px_tables WHERE name = '%s';",
-        name, name, name, name, name, name, name);
+    /* Plain SQL rather than SpatiaLite's DisableSpatialIndex() and
+     * DiscardGeometryColumn(): those print their failures on stderr (a
+     * read-only or full disk gave 'DiscardGeometryColumn() error: "(null)"'
+     * before our own message). Dropping the table drops its triggers; the
+     * metadata rows go explicitly. */
+    static const char *const meta[] = {"geometry_columns_auth", "geometry_columns_statistics",
+                                       "geometry_columns_field_infos", "geometry_columns_time",
+                                       "geometry_columns"};
+    char *del = px__strdup("");
+    for (size_t i = 0; del && i < sizeof meta / sizeof meta[0]; i++) {
+        if (!px_store_has_table(s, meta[i])) continue;
+        char *next = px__asprintf("%sDELETE FROM %s WHERE f_table_name = lower('%s');", del, meta[i], name);
+        free(del);
+        del = next;
+    }
+    char *sql = del ? px__asprintf("DROP TABLE IF EXISTS \"idx_%s_geom\";"
+                                   "%s"
+                                   "DROP TABLE \"%s\";"
+                                   "DELETE FROM px_tables WHERE name = '%s';",
+                                   name, del, name, name)
+                    : NULL;
+    free(del);
     if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
     px_status rc = px__store_exec(s, sql);
     free(sql);

@@ -90,6 +90,7 @@ px_status px__tsink_open(px_ctx *ctx, const char *path, const char *ext, px__tsi
         }
     }
     nftw(s->tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    px__remove_stale_siblings(path, NULL); /* folders of killed runs */
     if (mkdir(s->tmp, 0777) != 0)
         rc = px__error(ctx, PX_EIO, "%s: cannot create folder: %s", s->tmp, strerror(errno));
 done:
