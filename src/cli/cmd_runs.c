@@ -93,45 +93,37 @@ static void safe(char *out, size_t n, const char *s)
     out[i] = '\0';
 }
 
+/* The changes as CSV, built in memory and written like every output
+ * (px_file_write: temporary file, checked writes, rename). */
 static px_status write_csv(px_cli *cli, const char *path, const px_run_change *c, size_t n)
 {
-    char *tmp = NULL;
-    size_t len = strlen(path) + 8;
-    tmp = malloc(len);
-    if (!tmp) return PX_ENOMEM;
-    snprintf(tmp, len, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "proxima: %s: cannot write: %s\n", tmp, strerror(errno));
-        free(tmp);
-        return PX_EIO;
-    }
-    int bad = fprintf(f, "table,commune_id,commune_name,key,indicator,a,b,change\n") < 0;
-    for (size_t i = 0; i < n && !bad; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return PX_ENOMEM;
+    fprintf(f, "table,commune_id,commune_name,key,indicator,a,b,change\n");
+    for (size_t i = 0; i < n; i++) {
         char a[32], b[32], d[32];
         fmt_value(a, sizeof a, c[i].has_a, c[i].a);
         fmt_value(b, sizeof b, c[i].has_b, c[i].b);
         fmt_value(d, sizeof d, c[i].has_a && c[i].has_b, c[i].b - c[i].a);
         /* Names may hold commas or quotes: quote every text field. */
         const char *texts[5] = {c[i].table, c[i].commune_id, c[i].commune_name, c[i].key, c[i].indicator};
-        for (int k = 0; k < 5 && !bad; k++) {
-            bad |= fputc('"', f) == EOF;
-            for (const char *p = texts[k]; *p && !bad; p++)
-                bad |= (*p == '"' ? fputs("\"\"", f) : fputc(*p, f)) == EOF;
-            bad |= fputs("\",", f) == EOF;
+        for (int k = 0; k < 5; k++) {
+            fputc('"', f);
+            for (const char *p = texts[k]; *p; p++)
+                *p == '"' ? fputs("\"\"", f) : fputc(*p, f);
+            fputs("\",", f);
         }
-        bad |= fprintf(f, "%s,%s,%s\n", a, b, d) < 0;
+        fprintf(f, "%s,%s,%s\n", a, b, d);
     }
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "proxima: %s: cannot write: %s\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return PX_EIO;
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        return PX_ENOMEM;
     }
-    (void)cli;
-    free(tmp);
-    return PX_OK;
+    px_status st = px_file_write(cli->ctx, path, buf, len);
+    free(buf);
+    return st;
 }
 
 int cmd_compare(px_cli *cli, int argc, char **argv)
@@ -179,7 +171,7 @@ int cmd_compare(px_cli *cli, int argc, char **argv)
         safe(sa, sizeof sa, args[1]);
         safe(sb, sizeof sb, args[2]);
         snprintf(path, sizeof path, "%s/compare-%s-%s.csv", outdir, sa, sb);
-        if (rc == PX_EXIT_OK && write_csv(cli, path, c, n) != PX_OK) rc = PX_EXIT_RUNTIME;
+        if (rc == PX_EXIT_OK && (st = write_csv(cli, path, c, n)) != PX_OK) rc = px_cli_fail(cli, st);
         snprintf(path, sizeof path, "%s/compare-%s-%s.geojson", outdir, sa, sb);
         if (rc == PX_EXIT_OK && (st = px_export(cli->ctx, store, "run_compare", path, NULL)) != PX_OK)
             rc = px_cli_fail(cli, st);
