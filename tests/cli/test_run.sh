@@ -62,6 +62,14 @@ cmp -s before.txt after.txt || fail "second run rewrote outputs: $(diff before.t
 # Both runs snapshot the same values.
 expect_eq "snapshots of run 1 and 2 differ" 0 "$("$PROXIMA" -q compare $P first second | tail -n +2 | wc -l)"
 
+# A missing input file stops the run before the project is touched, even
+# under the name of an earlier run (whose record stays as it was).
+scenario missing "    planned_links: $PWD/no-such-plan.geojson" 15
+before=$(sha256sum $P | cut -d' ' -f1)
+expect_fail 1 "no-such-plan.geojson: cannot open" "$PROXIMA" run missing.yaml -o a --name first
+expect_eq "missing input: project bytes" "$before" "$(sha256sum $P | cut -d' ' -f1)"
+expect_eq "missing input: earlier run's record" ok "$(sqlite3 $P "SELECT status FROM px_runs WHERE name = 'first'")"
+
 # 3. One parameter changed (access minutes 15 -> 10): access and what reads
 #    access_communes run again, nothing else.
 "$PROXIMA" -q run minutes10.yaml -o a --name minutes10 > /dev/null

@@ -256,6 +256,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         rc = step_hash(ctx, sc, &plan, &plan.steps[i], store);
     if (rc == PX_OK) rc = mkdirs(ctx, outdir);
     if (rc == PX_OK && !store) rc = open_project(ctx, sc, rep.project, &store);
+    int begun = 0; /* the run's record exists: a failure from now on is recorded */
     if (rc == PX_OK && (rc = px_store_begin(store)) == PX_OK) {
         rc = px__runs_schema(store);
         if (rc == PX_OK) rc = px__runs_begin(store, name, sc->path, sc->sha256, started);
@@ -263,6 +264,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
             rc = px_store_commit(store);
         else
             px_store_rollback(store);
+        begun = rc == PX_OK;
     }
     /* Tables made by this run carry its date, not the time of day. */
     if (rc == PX_OK) rc = px_store_set_clock(store, date);
@@ -347,7 +349,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
         rc = px_store_commit(store);
     }
     if (batch) px_store_rollback(store);
-    if (store && (failed || rc != PX_OK)) {
+    if (begun && (failed || rc != PX_OK)) {
         /* Record the failure; the run's own error stays the one reported. */
         char *msg = px__strdup(px_ctx_errmsg(ctx));
         px_status keep = px_ctx_errcode(ctx);
