@@ -278,6 +278,11 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     int batch = 0;
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++) {
         px__step *st = &plan.steps[i];
+        if (px__cancelled(ctx)) {
+            rc = px__error(ctx, PX_ECANCELLED, "run '%s': cancelled before step '%s'", name, st->id);
+            failed = 1;
+            break;
+        }
         char old[65] = "", *old_revs = NULL, *revs = NULL;
         int found = 0;
         rc = px__runs_state_get(store, st->id, old, &old_revs, &found);
