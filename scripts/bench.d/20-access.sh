@@ -1,8 +1,9 @@
 # Accessibility benchmark: `proxima access` (8 categories x 2 modes, nearest
 # service, 30-min cutoff) on synthetic grids of 10k, 100k and 1M nodes, side
 # by side with python3-igraph computing the same minutes on the same graph
-# (one multi-source search per category and mode through a super-source, fed
-# the very same snapped services and origins from `proxima snap`). Whole-process
+# (per mode, the graph built once with one super-source vertex per category
+# and one distances() call from all of them, fed the very same snapped
+# services and origins from `proxima snap`). Whole-process
 # wall time and peak RSS (GNU time) of both; the minutes are compared value by
 # value. Also the one-off costs: synth and `proxima network`.
 #   PX_BENCH_ACCESS_SIZES="10000 100000" scripts/bench access    (default: all three)

@@ -3,10 +3,12 @@
 
   access_igraph.py run PROJECT SNAPDIR OUT.npz CUTOFF_MIN
       Same graph (net_edges of PROJECT), same snapped services and origins
-      (CSV from `proxima snap`, in SNAPDIR), one igraph Dijkstra per category
-      and mode from a super-source linked to each service's edge ends with the
-      partial costs, then each origin's minutes through either end of its edge
-      (and along it when a service sits on the same edge). Writes the minutes.
+      (CSV from `proxima snap`, in SNAPDIR): per mode, the graph built once
+      with one super-source vertex per category linked to its services' edge
+      ends with the partial costs, and one distances() call from all of them
+      (the way igraph's users would do it); then each origin's minutes
+      through either end of its edge (and along it when a service sits on
+      the same edge). Writes the minutes.
   access_igraph.py compare PROJECT OUT.npz
       Compares those minutes with access_origins: prints the number of values
       compared, of disagreements (over 1e-5 min, or NULL on one side only) and
@@ -57,6 +59,7 @@ def run(project, snapdir, out, cutoff_min):
     n = int(max(e[:, 0].max(), e[:, 1].max()))
     a, b = e[:, 0].astype(np.int64) - 1, e[:, 1].astype(np.int64) - 1
     cutoff = cutoff_min * 60.0
+    cat_index = {c: k for k, c in enumerate(cats)}
     result = {}
     for mi, mode in enumerate(MODES):
         fwd, bwd, cost = e[:, 2 + 2 * mi] != 0, e[:, 3 + 2 * mi] != 0, e[:, 6 + mi]
@@ -69,25 +72,30 @@ def run(project, snapdir, out, cutoff_min):
         ofid, oedge, ofrac = read_snaps(f"{snapdir}/population-{mode}.csv")
         ok = oedge >= 0
         oe = np.where(ok, oedge, 0)
-        for cat in cats:
-            keep = np.array([svc_cat[f] == cat for f in sfid]) & (sedge >= 0)
-            se, sf = sedge[keep], sfrac[keep]
-            sc = cost[se]
-            s = n  # the super-source
-            to_from = (fwd[se] | (sf == 0))
-            to_to = (bwd[se] | (sf == 1))
-            g_src = np.concatenate([src, np.full(to_from.sum() + to_to.sum(), s)])
-            g_dst = np.concatenate([dst, a[se][to_from], b[se][to_to]])
-            g_w = np.concatenate([w, (sf * sc)[to_from], ((1 - sf) * sc)[to_to]])
-            g = ig.Graph(n=n + 1, edges=np.stack([g_src, g_dst], axis=1).tolist(), directed=True)
-            d = np.array(g.distances(source=[s], weights=g_w.tolist(), mode="out")[0][:n])
-            c = cost[oe]
+        # The graph is built once per mode, as an igraph user would: one extra
+        # super-source vertex per category (n + k) linked to the ends of its
+        # services' edges with the partial costs, and one distances() call
+        # from all the super-sources at once.
+        scat = np.array([cat_index[svc_cat[f]] for f in sfid], dtype=np.int64)
+        keep = sedge >= 0
+        se, sf, sk = sedge[keep], sfrac[keep], scat[keep]
+        sc = cost[se]
+        to_from = fwd[se] | (sf == 0)
+        to_to = bwd[se] | (sf == 1)
+        g_src = np.concatenate([src, n + sk[to_from], n + sk[to_to]])
+        g_dst = np.concatenate([dst, a[se][to_from], b[se][to_to]])
+        g_w = np.concatenate([w, (sf * sc)[to_from], ((1 - sf) * sc)[to_to]])
+        g = ig.Graph(n=n + len(cats), edges=np.stack([g_src, g_dst], axis=1).tolist(), directed=True)
+        dist = g.distances(source=list(range(n, n + len(cats))), weights=g_w.tolist(), mode="out")
+        c = cost[oe]
+        for k, cat in enumerate(cats):
+            d = np.array(dist[k][:n])
             via_from = np.where(bwd[oe] | (ofrac == 0), d[a[oe]] + ofrac * c, np.inf)
             via_to = np.where(fwd[oe] | (ofrac == 1), d[b[oe]] + (1 - ofrac) * c, np.inf)
             best = np.minimum(via_from, via_to)
             # Services on the origin's own edge: straight along it.
             on_edge = {}
-            for ee, ff in zip(se, sf):
+            for ee, ff in zip(se[sk == k], sf[sk == k]):
                 on_edge.setdefault(int(ee), []).append(ff)
             for i in np.nonzero(ok & np.isin(oedge, list(on_edge.keys())))[0]:
                 ee, fo = int(oedge[i]), ofrac[i]
@@ -97,6 +105,7 @@ def run(project, snapdir, out, cutoff_min):
             best[~ok] = np.inf
             best[best > cutoff] = np.inf
             result[f"{mode}_{cat}_min"] = np.where(np.isfinite(best), best / 60.0, np.nan)
+        del dist, g
     result["fid"] = ofid
     np.savez(out, **result)
 

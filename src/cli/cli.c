@@ -16,9 +16,16 @@ int px_cli_fail(px_cli *cli, px_status status)
 {
     const char *msg = px_ctx_errmsg(cli->ctx);
     if (!msg || !*msg) msg = px_strerror(status);
-    fprintf(stderr, "proxima: %s\n", msg);
+    if (status != PX_EARG || !cli->cmd) {
+        fprintf(stderr, "proxima: %s\n", msg);
+        return status == PX_EARG ? PX_EXIT_USAGE : PX_EXIT_RUNTIME;
+    }
     /* A bad option value found by the library is a usage error, like one found here. */
-    return status == PX_EARG ? PX_EXIT_USAGE : PX_EXIT_RUNTIME;
+    size_t n = strlen(cli->cmd);
+    int named = !strncmp(msg, cli->cmd, n) && msg[n] == ':';
+    fprintf(stderr, "proxima: %s%s%s\nTry 'proxima help %s'.\n", named ? "" : cli->cmd, named ? "" : ": ", msg,
+            cli->cmd);
+    return PX_EXIT_USAGE;
 }
 
 int px_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -20,6 +20,7 @@ typedef struct px_cli {
     int verbose; /* --verbose: debug messages */
     int tty;     /* stderr is a terminal: progress bar allowed */
     int check_only; /* --check-args: parse the command's arguments, run nothing */
+    const char *cmd; /* the command being run ("access"), for messages */
 } px_cli;
 
 /* A subcommand: argv[0] is the command name. Returns an exit code. */
@@ -35,7 +36,10 @@ typedef struct px_command {
     const struct px_cmd_spec *spec; /* option table (opts.h): help generated from it */
 } px_command;
 
-/* Print "proxima: MESSAGE" for the context's last error and return 1. */
+/* Print "proxima: MESSAGE" for the context's last error and return 1; for
+ * PX_EARG (an option value the library refused, e.g. an unknown category)
+ * print it as a usage error, "proxima: CMD: MESSAGE" and the help hint, and
+ * return 2. */
 int px_cli_fail(px_cli *cli, px_status status);
 
 /* Print "proxima: <cmd>: <fmt...>" and the hint to `proxima help <cmd>`; return 2. */

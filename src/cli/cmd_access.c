@@ -28,7 +28,7 @@ const px_cmd_spec px_spec_access = {
     .n_args_min = 1,
     .n_args_max = 1,
     .opts = access_opts,
-    .about = "For every origin (population points, or cell centroids) and every mode and\n"
+    .about = "For every origin (population units; a polygon at its point on surface) and every mode and\n"
              "service category: minutes to the nearest service on the network (and to the\n"
              "N-th nearest with --nth), from one multi-source search per category and mode\n"
              "bounded by --max-minutes. The quarter-hour score of an origin is the number\n"

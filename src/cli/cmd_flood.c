@@ -36,7 +36,9 @@ const px_cmd_spec px_spec_flood = {
              "Writes flood_exposure (and flood_scenario_origins, flood_scenario_communes);\n"
              "with -o DIR also flood_exposure.csv and .geojson (and the scenario CSVs). The\n"
              "folder is checked before anything changes.\n"
-             "Prints the exposure totals per class on stdout.\n",
+             "Prints on stdout the residents in zones of each class and, with --hazard,\n"
+             "residents counted once each (not per mode and category): in the closed zones,\n"
+             "losing quarter-hour access (all, and outside the zones), cut off outside the zones.\n",
     .examples = "proxima flood demo.sqlite -o out/ --hazard high\n"
                 "proxima flood demo.sqlite --hazard medium --modes walk --categories health\n",
 };
@@ -98,11 +100,15 @@ int cmd_flood(px_cli *cli, int argc, char **argv)
         if (rep.n_zones_skipped)
             px_cli_info(cli, "flood: %zu zones skipped (unknown hazard label)\n", rep.n_zones_skipped);
         for (int c = 0; c <= PX_HAZARD_ANY; c++)
-            printf("residents_%s %.0f\n", px_hazard_name(c), rep.residents[c]);
+            printf("residents_in_%s_zones %.0f\n", px_hazard_name(c), rep.residents[c]);
+        /* Residents are counted once each, whatever the modes and categories. */
         if (o.scenario)
-            printf("scenario %s\nclosed_edges %zu\norigin_rows_changed %zu\nresidents_losing_qh %.0f\n",
-                   px_hazard_name((int)o.level), rep.n_closed_edges, rep.n_origin_rows,
-                   rep.residents_losing_qh);
+            printf("scenario_closes %s_or_worse\nclosed_edges %zu\nresidents_in_closed_zones %.0f\n"
+                   "residents_losing_quarter_hour %.0f\nresidents_losing_quarter_hour_outside_zones %.0f\n"
+                   "residents_cut_off_outside_zones %.0f\norigin_mode_category_rows_changed %zu\n",
+                   px_hazard_name((int)o.level), rep.n_closed_edges, rep.residents_in_closed_zones,
+                   rep.residents_losing_qh, rep.residents_losing_qh_outside, rep.residents_cut_off_outside,
+                   rep.n_origin_rows);
     }
     px_graph_free(g);
     px_store_close(store);

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 static const px_opt isochrone_opts[] = {
-    PX_OPT_LONLAT("origin point"),
-    {"xy", 0, PX_OPT_XY, "X,Y", .flags = PX_OPTF_REPEAT, .help = "origin point"},
-    {"commune-centres", 0, PX_OPT_FLAG, .help = "also one origin inside each commune"},
+    PX_OPT_LONLAT("origin, WGS84 longitude,latitude"),
+    {"xy", 0, PX_OPT_XY, "X,Y", .flags = PX_OPTF_REPEAT, .help = "origin, project CRS"},
+    {"commune-centres", 0, PX_OPT_FLAG, .help = "also one origin at each commune's population-weighted centre"},
     PX_OPT_MODE,
     {"minutes", 0, PX_OPT_NUMBERS, "LIST", 0, 600, PX_OPTF_GT_MIN, .def = "5,10,15",
      .help = "band limits, up to 16 ascending minutes"},
@@ -32,8 +32,11 @@ const px_cmd_spec px_spec_isochrone = {
              "--buffer-m metres and the buffers are unioned. Bands are nested (the 15-minute\n"
              "polygon contains the 10-minute one). Attributes: origin, mode, minutes,\n"
              "residents (population inside the polygon), area_km2, reached_km.\n"
-             "--lonlat and --xy may be repeated; --commune-centres adds one origin inside\n"
-             "each commune. The result table is replaced; -o also exports it (RFC 7946),\n"
+             "--lonlat and --xy may be repeated; --commune-centres adds one origin per\n"
+             "commune at the population-weighted centre of its residents (the resident\n"
+             "nearest to it when it falls outside the commune; the point on surface for a\n"
+             "commune without residents), snapped to the network like any origin.\n"
+             "The result table is replaced; -o also exports it (RFC 7946),\n"
              "and is checked before anything changes.\n",
     .examples = "proxima isochrone demo.sqlite --lonlat 9.5209,47.1410 --mode bike --minutes 5,10,15 -o iso.geojson\n"
                 "proxima isochrone demo.sqlite --commune-centres --mode walk --table isochrones_walk\n",

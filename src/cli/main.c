@@ -44,6 +44,10 @@ int cmd_run(px_cli *cli, int argc, char **argv);
 int cmd_runs(px_cli *cli, int argc, char **argv);
 int cmd_compare(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_run, px_spec_runs, px_spec_compare;
+/* map server and static site: declarations */
+int cmd_serve(px_cli *cli, int argc, char **argv);
+int cmd_site(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_serve, px_spec_site;
 
 extern const px_cmd_spec px_spec_init, px_spec_load, px_spec_layers, px_spec_export;
 
@@ -75,6 +79,9 @@ static const px_command commands[] = {
     {"run", cmd_run, "run a scenario (YAML): only the steps whose inputs changed; record the run", NULL, &px_spec_run},
     {"runs", cmd_runs, "list the runs recorded in a project", NULL, &px_spec_runs},
     {"compare", cmd_compare, "per-commune changes of every indicator between two runs", NULL, &px_spec_compare},
+    /* map server and static site: commands */
+    {"serve", cmd_serve, "serve tiles, styles, tables and the web map viewer over HTTP", NULL, &px_spec_serve},
+    {"site", cmd_site, "write the web map viewer and its data as a static site", NULL, &px_spec_site},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];
@@ -171,6 +178,7 @@ int main(int argc, char **argv)
         return PX_EXIT_USAGE;
     }
 
+    cli.cmd = cmd->name;
     /* --check-args: the command parses its arguments and returns before any use of the context. */
     if (cli.check_only) return cmd->run(&cli, argc - i, argv + i);
 

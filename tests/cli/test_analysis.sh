@@ -68,10 +68,14 @@ expect_eq "brownfield_sites features" 3 "$(ogr_count out1/brownfield_sites.geojs
 # ---- flood: exposure and the scenario that cuts the grid in two
 "$PROXIMA" flood s.sqlite --hazard high -o out1 > fl.txt 2>/dev/null || fail "flood"
 grep -q '^closed_edges [1-9]' fl.txt || fail "flood closes edges: $(cat fl.txt)"
-grep -q '^residents_losing_qh [1-9]' fl.txt || fail "residents lose quarter-hour access"
-any=$(awk '$1 == "residents_any" {print $2}' fl.txt)
-hi=$(awk '$1 == "residents_high" {print $2}' fl.txt)
-me=$(awk '$1 == "residents_medium" {print $2}' fl.txt)
+grep -q '^residents_losing_quarter_hour [1-9]' fl.txt || fail "residents lose quarter-hour access"
+# Distinct residents (issue 10, 2.4): never more than live in the region.
+total=$(sqlite3 s.sqlite 'SELECT CAST(round(sum(count)) AS INTEGER) FROM population')
+lost=$(awk '$1 == "residents_losing_quarter_hour" {print $2}' fl.txt)
+[ "$lost" -le "$total" ] || fail "residents losing quarter-hour access $lost > residents $total"
+any=$(awk '$1 == "residents_in_any_zones" {print $2}' fl.txt)
+hi=$(awk '$1 == "residents_in_high_zones" {print $2}' fl.txt)
+me=$(awk '$1 == "residents_in_medium_zones" {print $2}' fl.txt)
 expect_eq "residents any = high + medium" "$any" "$((hi + me))"
 head -1 out1/flood_exposure.csv | grep -q 'services_health' || fail "services per category columns"
 [ "$(wc -l < out1/flood_scenario_origins.csv)" -gt 1 ] || fail "scenario origins written"

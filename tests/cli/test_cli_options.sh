@@ -24,9 +24,9 @@ for c in $("$PROXIMA" --help | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 } 
   fi
 done
 [ "$(echo $cmds | wc -w)" -ge 15 ] || fail "only $(echo $cmds | wc -w) commands have an option table: $cmds"
-# The shared option names, and the old ones they replace.
-printf '%s\n' --output --modes --mode --minutes --max-minutes --categories --snap-m --threads --lonlat \
-  --snap-distance --snap-max --cutoff | sort -u > shared-names.txt
+# Names a command must refuse unless its help lists them: the old names and the
+# commonly confused ones.
+printf '%s\n' --output --modes --mode --snap-distance --cutoff | sort -u > shared-names.txt
 
 # A valid value for an option of kind $1 (min $2, max $3, choices $4, default $5).
 valid_value() {
@@ -51,29 +51,29 @@ for c in $cmds; do
     help.txt | sort -u > listed.txt
   awk -F'|' -v c="$c" '$1 == c { print $2 }' opts.tsv | sort -u > table.txt
   cmp -s listed.txt table.txt || fail "$c: help lists $(tr '\n' ' ' < listed.txt), the table has $(tr '\n' ' ' < table.txt)"
-  # Each listed option parses with a valid value...
+  # Every listed option parses with a valid value, all in one command line
+  # (a refused one is named in the message), and so does each short form.
+  args=() shorts=()
   while IFS='|' read -r cmd name short kind min max flags choices def; do
     [ "$cmd" = "$c" ] || continue
-    if [ "$kind" = flag ]; then args=("$name"); else args=("$name" "$(valid_value "$kind" "$min" "$max" "$choices" "$def")"); fi
-    # Required options are given once here anyway; give the others' required ones too.
-    req=()
-    while IFS='|' read -r c2 n2 _ k2 mi2 ma2 f2 ch2 d2; do
-      [ "$c2" = "$c" ] && [ "$n2" != "$name" ] && [[ "$f2" == *required* ]] &&
-        req+=("$n2" "$(valid_value "$k2" "$mi2" "$ma2" "$ch2" "$d2")")
-    done < opts.tsv
-    # shellcheck disable=SC2086
-    "$PROXIMA" --check-args "$c" $pos "${req[@]}" "${args[@]}" 2>err.txt ||
-      fail "$c: listed option $name ${args[1]:-} refused: $(head -c 200 err.txt)"
-    if [ -n "$short" ] && [ "$kind" != flag ]; then
-      # shellcheck disable=SC2086
-      "$PROXIMA" --check-args "$c" $pos "${req[@]}" "$short" "${args[1]}" 2>err.txt || fail "$c: $short refused"
-    fi
+    if [ "$kind" = flag ]; then args+=("$name"); continue; fi
+    v=$(valid_value "$kind" "$min" "$max" "$choices" "$def")
+    args+=("$name" "$v")
+    [ -z "$short" ] || shorts+=("$short" "$v")
   done < opts.tsv
-  # ...and every shared or old option name that is not listed is unknown here.
+  # shellcheck disable=SC2086
+  "$PROXIMA" --check-args "$c" $pos "${args[@]}" 2>err.txt ||
+    fail "$c: a listed option is refused in '${args[*]}': $(head -c 200 err.txt)"
+  if [ "${#shorts[@]}" -gt 0 ]; then
+    # shellcheck disable=SC2086
+    "$PROXIMA" --check-args "$c" $pos "${args[@]}" "${shorts[@]}" 2>err.txt ||
+      fail "$c: short options '${shorts[*]}' refused: $(head -c 200 err.txt)"
+  fi
+  # ...and an old name, or a shared name the help does not list, is unknown here.
   comm -23 shared-names.txt table.txt | while read -r other; do
     rc=0
     # shellcheck disable=SC2086
-    "$PROXIMA" --check-args "$c" $pos "$other" 1 2>err.txt >/dev/null || rc=$?
+    "$PROXIMA" --check-args "$c" $pos "${args[@]}" "$other" 1 2>err.txt >/dev/null || rc=$?
     [ "$rc" = 2 ] && grep -qF "unknown option '$other'" err.txt || fail "$c accepts $other, which its help does not list"
   done
   # Every example of the help parses.

@@ -34,7 +34,11 @@ expect_eq "top link" "1 upgrade 100.0 900.0 9000.0 3" "$props"
 rows=$(python3 -c 'import json,sys
 for f in json.load(open(sys.argv[1]))["features"]:
     p = f["properties"]; print("%s %.1f %.1f %.1f" % (p["commune_id"], p["score"], p["score_school"], p["score_shop"]))' conn.geojson | tr '\n' ';')
-expect_eq "connectivity per commune" "A 33.3 50.0 0.0;B 66.7 50.0 100.0;region 58.3 50.0 75.0;" "$rows"
+expect_eq "connectivity per commune" "A 33.3 50.0 0.0;B 66.7 50.0 100.0;* 58.3 50.0 75.0;" "$rows"
+# The region row is named as in every per-commune table (README "Result tables").
+names=$(python3 -c 'import json,sys
+print(";".join(f["properties"]["commune_name"] for f in json.load(open(sys.argv[1]))["features"]))' conn.geojson)
+expect_eq "commune names" "$(sqlite3 p.sqlite "SELECT group_concat(name, ';') FROM (SELECT name FROM communes ORDER BY fid)");All communes" "$names"
 "$PROXIMA" export p.sqlite net_edge_lts -o lts.geojson
 lts=$(python3 -c 'import json,sys
 print(" ".join("%d:%d:%s" % (f["properties"]["edge_fid"], f["properties"]["lts"], f["properties"]["rule"])
@@ -48,7 +52,7 @@ expect_eq "what-if" "what-if: 1 planned links, connectivity 58.3 -> 100.0, cover
 deltas=$(python3 -c 'import json,sys
 for f in json.load(open(sys.argv[1]))["features"]:
     p = f["properties"]; print("%s %.1f %.1f %.1f" % (p["commune_id"], p["score_delta"], p["covered_delta"], p["reach_delta"]))' whatif.geojson | tr '\n' ';')
-expect_eq "what-if deltas" "A 66.7 100.0 3.0;B 33.3 0.0 2.0;region 41.7 25.0 2.2;" "$deltas"
+expect_eq "what-if deltas" "A 66.7 100.0 3.0;B 33.3 0.0 2.0;* 41.7 25.0 2.2;" "$deltas"
 
 # Category weights: school 2, shop 0.5, centres 1. x=0: (2*50 + 0.5*0 + 50) / 3.5
 # = 42.86; x=500: (2*50 + 0.5*100 + 50) / 3.5 = 57.14; region 53.57.

@@ -69,6 +69,21 @@ touch "tile.png.tmp-$dead" "tile.png.tmp-$live"
 "$PROXIMA" -q tiles s.sqlite --style "$PX_SOURCE_DIR/styles/base.json" --tile 15/16442/12275 -o tile.png || fail "one PNG tile"
 [ ! -e "tile.png.tmp-$dead" ] && [ -e "tile.png.tmp-$live" ] || fail "a killed run's PNG temp removed, a live one's kept"
 [ "$(head -c 4 tile.png | od -An -c | tr -d ' ')" = "211PNG" ] || fail "tile.png is not a PNG"
+# A killed writer not yet reaped (a zombie: its parent never waits) is dead too.
+bash -c 'sleep 0 & echo $! > zombie.pid; exec sleep 10' & holder=$!
+for _ in $(seq 50); do
+  [ -s zombie.pid ] && awk '{ s = $0; sub(/.*\) /, "", s); exit !(substr(s, 1, 1) == "Z") }' "/proc/$(cat zombie.pid)/stat" 2>/dev/null && break
+  sleep 0.1
+done
+zpid=$(cat zombie.pid)
+if awk '{ s = $0; sub(/.*\) /, "", s); exit !(substr(s, 1, 1) == "Z") }' "/proc/$zpid/stat" 2>/dev/null; then
+  touch ".net_nodes.$zpid.tmp.csv"
+  "$PROXIMA" export s.sqlite net_nodes -o nodes.csv
+  [ ! -e ".net_nodes.$zpid.tmp.csv" ] || fail "a zombie writer's temporary file was not removed"
+else
+  echo "skipped: no zombie process to test with"
+fi
+kill "$holder" 2>/dev/null || true
 kill "$live" 2>/dev/null || true
 
 # --- thin data: warned, named, loaded ---

@@ -73,6 +73,28 @@ expect_eq "n-th nearest never nearer than nearest" "0" \
 expect_eq "score = categories within 15 min" "0" \
   "$(sqlite3 demo.sqlite "SELECT count(*) FROM access_origins WHERE bike_score != (coalesce(bike_transit_min <= 15, 0) + coalesce(bike_health_min <= 15, 0) + coalesce(bike_food_min <= 15, 0) + coalesce(bike_education_min <= 15, 0) + coalesce(bike_culture_min <= 15, 0) + coalesce(bike_sport_min <= 15, 0) + coalesce(bike_public_min <= 15, 0))")"
 
+# The region row is named as in every per-commune table; the commune names are in commune_name.
+expect_eq "region row" "*|All communes" "$(sqlite3 demo.sqlite "SELECT commune_id, commune_name FROM access_communes WHERE geom IS NULL")"
+expect_eq "commune names" "$(sqlite3 demo.sqlite 'SELECT group_concat(name) FROM (SELECT name FROM communes ORDER BY fid)')" \
+  "$(sqlite3 demo.sqlite 'SELECT group_concat(commune_name) FROM (SELECT commune_name FROM access_communes WHERE geom IS NOT NULL ORDER BY fid)')"
+
+# A typo in --categories (issue 10, 2.1): exit 2, the known categories listed,
+# the project byte-identical afterwards.
+before=$(sha256sum demo.sqlite)
+expect_fail 2 "proxima: unknown category 'helth' (known: culture, education, food, health, public, sport, transit)" \
+  "$PROXIMA" access demo.sqlite --categories health,helth
+expect_eq "project unchanged" "$before" "$(sha256sum demo.sqlite)"
+
+# Commune centres (issue 10, 2.3): the population-weighted centre, so every
+# commune's 15-minute isochrone holds residents, on foot and by bike (with a
+# point on surface, Triesen's centre fell in the mountains: 0 residents).
+for mode in walk bike; do
+  "$PROXIMA" -q isochrone demo.sqlite --commune-centres --mode $mode --minutes 15 --table iso_$mode || fail "isochrone $mode"
+  expect_eq "$mode: one 15-min isochrone per commune" "11" "$(sqlite3 demo.sqlite "SELECT count(*) FROM iso_$mode")"
+  expect_eq "$mode: communes whose 15-min isochrone holds nobody" "" \
+    "$(sqlite3 demo.sqlite "SELECT group_concat(origin) FROM iso_$mode WHERE NOT residents > 0")"
+done
+
 "$PROXIMA" -q isochrone demo.sqlite --commune-centres --mode walk --minutes 5,10 || fail "isochrone"
 expect_eq "two bands per commune" "22" "$(sqlite3 demo.sqlite 'SELECT count(*) FROM isochrones')"
 expect_eq "bands nested: more area and residents at 10 min" "0" \

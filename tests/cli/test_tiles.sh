@@ -103,8 +103,22 @@ JSON
 expect_fail 1 "bad.json: layer 'labels': layer type 'symbol' is not supported" "$PROXIMA" tiles p.sqlite --style bad.json -o g.mbtiles
 cat > bad2.json <<'JSON'
 {"version": 8, "sources": {}, "layers": [{"id": "c", "type": "fill", "source-layer": "communes",
-  "paint": {"fill-color": ["interpolate-lab", ["linear"], ["get", "population"], 0, "red", 9, "blue"]}}]}
+  "paint": {"fill-color": ["case", ["feature-state", "hover"], "red", "blue"]}}]}
 JSON
-expect_fail 1 "bad2.json: layer 'c': fill-color: expression operator 'interpolate-lab' is not supported" \
+expect_fail 1 "bad2.json: layer 'c': paint 'fill-color': [1][0]: expression operator 'feature-state' is not supported" \
   "$PROXIMA" tiles p.sqlite --style bad2.json -o g.mbtiles
+# Issue 13: a comparison with a missing operand crashed `tiles` (exit 139).
+cat > bad3.json <<'JSON'
+{"version": 8, "sources": {}, "layers": [{"id": "c", "type": "fill", "source-layer": "communes",
+  "filter": ["==", ["get", "name"]]}]}
+JSON
+expect_fail 1 "bad3.json: layer 'c': filter: Expected two or three arguments." \
+  "$PROXIMA" tiles p.sqlite --style bad3.json -o g.mbtiles
+# Issue 13: circle-radius 1e308 hung cairo; a valid (if absurd) size is drawn capped.
+cat > huge.json <<'JSON'
+{"version": 8, "sources": {}, "layers": [{"id": "c", "type": "circle", "source-layer": "communes",
+  "paint": {"circle-radius": 1e308, "circle-stroke-width": 1e308, "circle-color": "rgb(0% 0% 100% / 0.5)"}}]}
+JSON
+timeout 60 "$PROXIMA" -q tiles p.sqlite --style huge.json --tile "10/$x/$y" -o huge.png || fail "circle-radius 1e308"
+[ -s huge.png ] || fail "circle-radius 1e308: no tile"
 finish

@@ -152,20 +152,31 @@ static void test_px_access_run_options(void **state)
     px_store *s = region(ctx, &path);
     /* Walk only, one thread, cutoff 20 min: 22.5 min becomes NULL; nth 2
      * with one service per category gives NULL n-th minutes. */
-    const char *cats[] = {"health", "library", NULL};
+    const char *cats[] = {"health", NULL};
     px_access_options o = {.modes = 1u << PX_MODE_WALK, .cutoff_minutes = 20, .nth = 2, .categories = cats,
                            .n_threads = 1};
     px_access_report rep;
     assert_int_equal(px_access_run(ctx, s, &o, &rep), PX_OK);
-    assert_int_equal(rep.n_categories, 2); /* library kept, empty */
+    assert_int_equal(rep.n_categories, 1);
     assert_true(isnan(rep.share_all[PX_MODE_BIKE]));
     const char *T = "access_origins", *K = "population_fid";
     assert_float_equal(cell(s, T, K, "1", "walk_health_min"), 7.5, 1e-4);
     ASSERT_NULL(cell(s, T, K, "1", "walk_health_n2_min"));
     ASSERT_NULL(cell(s, T, K, "2", "walk_health_min"));
-    ASSERT_NULL(cell(s, T, K, "1", "walk_library_min"));
+    /* A typo in the categories (issue 10, 2.1): PX_EARG naming the known
+     * ones, found before anything is written: the walk-only table stays. */
+    const char *typo[] = {"health", "helth", NULL};
+    px_access_options bad = {.categories = typo};
+    assert_int_equal(px_access_run(ctx, s, &bad, NULL), PX_EARG);
+    assert_string_equal(px_ctx_errmsg(ctx), "unknown category 'helth' (known: food, health)");
+    assert_float_equal(cell(s, T, K, "1", "walk_health_min"), 7.5, 1e-4);
+    ASSERT_NULL(cell(s, T, K, "1", "walk_health_n2_min"));
+    /* An unknown mode bit is PX_EARG too. */
+    bad = (px_access_options){.modes = 1u << 5};
+    assert_int_equal(px_access_run(ctx, s, &bad, NULL), PX_EARG);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "(known: walk, bike)"));
     /* Bad options. */
-    px_access_options bad = {.minutes = -1};
+    bad = (px_access_options){.minutes = -1};
     assert_int_equal(px_access_run(ctx, s, &bad, NULL), PX_EINVAL);
     bad = (px_access_options){.minutes = 15, .cutoff_minutes = 10};
     assert_int_equal(px_access_run(ctx, s, &bad, NULL), PX_EINVAL);

@@ -94,12 +94,13 @@ static void test_px_bf_score_hand_figures(void **state)
     assert_int_equal(r->uses[3 * 2 + 0].rank, 3);
     assert_int_equal(r->uses[2 * 2 + 0].rank, 0);
     /* Renaturation: A (0.5 + 0.5), B (1 + 1), C (2 + 1) all at 100 with
-     * reliability 10, so the site id decides: A, B, C; D last at 0. */
+     * reliability 10, so the advantages decide (issue 10, 2.5): C, B, A; D
+     * last at 0. */
     for (int s = 0; s < 3; s++)
         assert_float_equal(r->uses[s * 2 + 1].index, 100.0, 0);
-    assert_int_equal(r->uses[0 * 2 + 1].rank, 1);
+    assert_int_equal(r->uses[2 * 2 + 1].rank, 1);
     assert_int_equal(r->uses[1 * 2 + 1].rank, 2);
-    assert_int_equal(r->uses[2 * 2 + 1].rank, 3);
+    assert_int_equal(r->uses[0 * 2 + 1].rank, 3);
     assert_int_equal(r->uses[3 * 2 + 1].rank, 4);
     /* Best uses: A renaturation (100 > 75); C renaturation (housing excluded);
      * D housing (a tie at 0 keeps the first use). */
@@ -336,9 +337,75 @@ static void test_px_brownfields_run_spatial_criteria(void **state)
     px_ctx_free(ctx);
 }
 
+/* Issue 10, 2.5: ties on the index are broken by the advantages (then
+ * reliability), and ids compare as numbers when numeric; a site below the
+ * scenario's minimum area is excluded from every use with that reason. */
+#define TIE_SCENARIO                                                                                        \
+    "uses: [housing, park]\n"                                                                                \
+    "min_site_area_m2: 1000\n"                                                                               \
+    "criteria:\n"                                                                                            \
+    "  - id: area_m2\n"                                                                                      \
+    "    thresholds: [5000]\n"                                                                               \
+    "    rate:\n"                                                                                            \
+    "      housing: {weight: 1, ratings: [+1, +2]}\n"                                                        \
+    "  - id: walk_min_school\n"                                                                              \
+    "    thresholds: [10]\n"                                                                                 \
+    "    rate:\n"                                                                                            \
+    "      housing: {weight: 1, ratings: [+2, 0.5]}\n"                                                       \
+    "      park: {weight: 1, ratings: [+1, +1]}\n"
+
+static void test_px_bf_score_ties_and_min_area(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_bf_scenario *sc = parse_ok(ctx, TIE_SCENARIO);
+    /* Every site has index 100 for housing (no constraint); advantages:
+     *   "1510": 2000 m2 (+1), 5 min (+2)  -> 3
+     *   "221":  2000 m2 (+1), 5 min (+2)  -> 3
+     *   "1511": 9000 m2 (+2), 5 min (+2)  -> 4
+     *   "96":   2000 m2 (+1), 20 min (+0.5) -> 1.5
+     *   "B7":   2000 m2 (+1), 5 min (+2)  -> 3 (not numeric: after the numbers)
+     *   "12":    800 m2: below the minimum, excluded from both uses. */
+    const px_bf_value v[6][2] = {{{2000, NULL}, {5, NULL}}, {{2000, NULL}, {5, NULL}}, {{9000, NULL}, {5, NULL}},
+                                 {{2000, NULL}, {20, NULL}}, {{2000, NULL}, {5, NULL}}, {{800, NULL}, {5, NULL}}};
+    const px_bf_site st[6] = {{"1510", v[0]}, {"221", v[1]}, {"1511", v[2]}, {"96", v[3]}, {"B7", v[4]}, {"12", v[5]}};
+    px_bf_result *r = NULL;
+    assert_int_equal(px_bf_score(ctx, sc, st, 6, &r), PX_OK);
+    for (int i = 0; i < 5; i++) assert_float_equal(r->uses[i * 2 + 0].index, 100.0, 0);
+    /* Housing ranks: 1511 (4), then 221 before 1510 (3 each: numbers), then B7, then 96 (1.5). */
+    assert_int_equal(r->uses[2 * 2 + 0].rank, 1);
+    assert_int_equal(r->uses[1 * 2 + 0].rank, 2);
+    assert_int_equal(r->uses[0 * 2 + 0].rank, 3);
+    assert_int_equal(r->uses[4 * 2 + 0].rank, 4);
+    assert_int_equal(r->uses[3 * 2 + 0].rank, 5);
+    /* Park: all equal (index 100, advantages 1): by id as numbers, then B7. */
+    assert_int_equal(r->uses[3 * 2 + 1].rank, 1); /* 96 */
+    assert_int_equal(r->uses[1 * 2 + 1].rank, 2); /* 221 */
+    assert_int_equal(r->uses[0 * 2 + 1].rank, 3); /* 1510 */
+    assert_int_equal(r->uses[2 * 2 + 1].rank, 4); /* 1511 */
+    assert_int_equal(r->uses[4 * 2 + 1].rank, 5); /* B7 */
+    /* Site 12: excluded from both uses by the minimum-area rule, never ranked. */
+    for (int u = 0; u < 2; u++) {
+        assert_int_equal(r->uses[5 * 2 + u].rank, 0);
+        assert_string_equal(px_bf_scenario_rule(sc, r->uses[5 * 2 + u].excluded_rule), "site-area-below-1000-m2");
+    }
+    assert_int_equal(r->best_use[5], -1);
+    px_bf_result_free(r);
+    px_bf_scenario_free(sc);
+    /* The minimum needs the area criterion, and a number. */
+    px_bf_scenario *bad = NULL;
+    const char *no_area = "uses: [park]\nmin_site_area_m2: 10\ncriteria:\n  - id: walk_min_school\n"
+                          "    thresholds: [10]\n    rate:\n      park: {weight: 1, ratings: [+1, +1]}\n";
+    assert_int_equal(px_bf_scenario_parse(ctx, no_area, strlen(no_area), "s.yaml", &bad), PX_EDOMAIN);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "min_site_area_m2 needs the criterion 'area_m2'"));
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_px_bf_score_ties_and_min_area),
         cmocka_unit_test(test_px_bf_score_hand_figures),
         cmocka_unit_test(test_px_bf_score_high_hazard_site_excluded_with_rule),
         cmocka_unit_test(test_px_bf_score_weight_change_reorders),

@@ -453,6 +453,9 @@ static void test_px__cycle_params_defaults_and_errors(void **state)
     px_assert_near(p.detour_ratio, 1.25, 0);
     assert_int_equal(p.max_low_stress, 2);
     assert_int_equal(p.top_links, 20);
+    /* The one snapping default of every analysis (issue 10: was 500 m here). */
+    px_assert_near(p.snap_m, PX_LAYER_SNAP_M, 0);
+    px_assert_near(p.snap_m, 300, 0);
     assert_int_equal(px__cycle_params(ctx, &(px_cycle_options){.detour_ratio = 0.9}, &p), PX_EINVAL);
     assert_non_null(strstr(px_ctx_errmsg(ctx), "detour ratio must be at least 1"));
     assert_int_equal(px__cycle_params(ctx, &(px_cycle_options){.max_low_stress = 5}, &p), PX_EINVAL);

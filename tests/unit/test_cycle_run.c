@@ -143,12 +143,12 @@ static void test_px_cycle_run_two_islands(void **state)
     px_assert_near(r.score, 175.0 / 3.0, 1e-9);
     px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "A", "score"), 100.0 / 3.0, 1e-9);
     px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "B", "score"), 200.0 / 3.0, 1e-9);
-    px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "region", "score_shop"), 75.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_connectivity", "commune_id", "*", "score_shop"), 75.0, 1e-9);
     px_assert_near(lookup(s, "cycle_coverage", "commune_id", "B", "track_m"), 200.0, 1e-6);
     /* 200 m of track for East's 300 residents: 666.7 m per 1,000. */
     px_assert_near(lookup(s, "cycle_coverage", "commune_id", "B", "track_m_per_1000"), 2000.0 / 3.0, 1e-6);
     px_assert_near(lookup(s, "cycle_coverage", "commune_id", "A", "route_m"), 0.0, 1e-9);
-    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "region", "covered_pct"), 75.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_coverage", "commune_id", "*", "covered_pct"), 75.0, 1e-9);
     /* The top missing link is the primary road: 200 -> 300 joins 100
      * residents to 3 destinations (school, shop, centre east), 300 -> 200
      * joins 300 residents to 2 (school, centre west): 900, 9,000 per km. */
@@ -197,7 +197,7 @@ static void test_px_cycle_run_whatif(void **state)
     px_assert_near(r.covered_whatif, 400.0, 1e-9);
     px_assert_near(lookup(s, "cycle_whatif", "commune_id", "A", "score_delta"), 200.0 / 3.0, 1e-9);
     px_assert_near(lookup(s, "cycle_whatif", "commune_id", "B", "score_after"), 100.0, 1e-9);
-    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "region", "covered_delta"), 25.0, 1e-9);
+    px_assert_near(lookup(s, "cycle_whatif", "commune_id", "*", "covered_delta"), 25.0, 1e-9);
     /* reach: x=0 had 2 low-stress destinations (school, centre west), now 5. */
     px_assert_near(lookup(s, "cycle_whatif", "commune_id", "A", "reach_delta"), 3.0, 1e-9);
 

@@ -297,6 +297,56 @@ static void test_px_flood_run_bridge_closed(void **state)
     px_ctx_free(ctx);
 }
 
+/* Issue 10, 2.4: residents losing quarter-hour access are counted once each,
+ * however many modes and categories they lose, and those living inside the
+ * closed zone are reported apart from those outside it who are cut off. */
+static void test_px_flood_run_distinct_residents(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_graph *g = NULL;
+    px_store *s = bridge_project(ctx, &g);
+    px_flood_options o = {.scenario = 1, .level = PX_HAZARD_HIGH}; /* walk and bike, health and school */
+    px_flood_report rep = {0};
+    assert_int_equal(px_flood_run(ctx, s, g, &o, &rep), PX_OK);
+    /* p3 (10) lives in the zone; p1 (200) and p2 (50) are beyond the bridge,
+     * cut off from health (x = 0) by both modes; the school stands on the
+     * closed bridge (open, but no open edge reaches it), so p0 (100), who
+     * keeps health within 5 min, loses the school by both modes too. Every
+     * one of the 360 residents loses quarter-hour access, each counted once:
+     * the sum over modes x categories would give 260 + 260 + 360 + 360 = 1240. */
+    assert_float_equal(rep.residents_in_closed_zones, 10, 0);
+    assert_float_equal(rep.residents_losing_qh, 360, 0);
+    assert_float_equal(rep.residents_losing_qh_outside, 350, 0);
+    assert_float_equal(rep.residents_cut_off_outside, 350, 0);
+    /* The per-row table still has one row per origin, mode and category. */
+    assert_true(rep.n_origin_rows >= 6);
+    /* The high class alone, or high and medium: the same zone here. */
+    px_flood_report rep2 = {0};
+    o.level = PX_HAZARD_MEDIUM;
+    assert_int_equal(px_flood_run(ctx, s, g, &o, &rep2), PX_OK);
+    assert_float_equal(rep2.residents_in_closed_zones, 10, 0);
+    assert_float_equal(rep2.residents_losing_qh, 360, 0);
+    /* Health only: p1, p2 outside, p3 inside; p0 keeps it. */
+    const char *health[] = {"health"};
+    px_flood_report rep3 = {0};
+    o.categories = health;
+    o.n_categories = 1;
+    assert_int_equal(px_flood_run(ctx, s, g, &o, &rep3), PX_OK);
+    assert_float_equal(rep3.residents_losing_qh, 260, 0);
+    assert_float_equal(rep3.residents_losing_qh_outside, 250, 0);
+    assert_float_equal(rep3.residents_cut_off_outside, 250, 0);
+    /* A category typo is PX_EARG naming the known ones, before any table is written. */
+    const char *typo[] = {"helth"};
+    px_flood_options bad = {.scenario = 1, .categories = typo, .n_categories = 1};
+    assert_int_equal(px_flood_run(ctx, s, g, &bad, NULL), PX_EARG);
+    assert_string_equal(px_ctx_errmsg(ctx), "unknown category 'helth' (known: health, school)");
+    px_graph_free(g);
+    px_store_close(s);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_px_flood_line_lengths_and_points),
         cmocka_unit_test(test_px_flood_zones_new_empty_and_bad),
         cmocka_unit_test(test_px_flood_run_bridge_closed),
+        cmocka_unit_test(test_px_flood_run_distinct_residents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

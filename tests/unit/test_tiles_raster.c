@@ -208,20 +208,35 @@ static void test_px_style_read_unsupported(void **state)
                    "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
                    "{\"fill-pattern\": \"x\"}}",
                    PX_EUNSUPPORTED, "layer 'z': paint property 'fill-pattern' is not supported");
-    expect_refused(
-        ctx, dir,
-        "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
-        "[\"interpolate-hcl\", [\"linear\"], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
-        PX_EUNSUPPORTED, "layer 'z': fill-color: expression operator 'interpolate-hcl' is not supported");
-    expect_refused(
-        ctx, dir,
-        "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
-        "[\"interpolate\", [\"cubic-bezier\", 0, 0, 1, 1], [\"zoom\"], 0, \"red\", 5, \"blue\"]}}",
-        PX_EUNSUPPORTED, "fill-color: interpolation 'cubic-bezier' is not supported");
+    /* Issue 13: a comparison with a missing operand crashed the renderer. */
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"filter\": "
+                   "[\"==\", [\"get\", \"name\"]]}",
+                   PX_EPARSE, "layer 'z': filter: Expected two or three arguments.");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": {\"fill-color\": "
+                   "[\"feature-state\", \"hover\"]}}",
+                   PX_EUNSUPPORTED, "layer 'z': paint 'fill-color': [0]: expression operator 'feature-state' is not supported");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"circle\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"circle-radius\": -1}}",
+                   PX_EPARSE, "layer 'z': paint 'circle-radius': -1 is less than the minimum value 0");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"circle\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"circle-radius\": [\"+\", 1, [\"zoom\"]]}}",
+                   PX_EPARSE, "\"zoom\" expression may only be used as input to a top-level");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"circle\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"circle-radius\": [\"step\", [\"zoom\"], 1, 10, 2, 5, 3]}}",
+                   PX_EPARSE, "[5]: Input/output pairs for \"step\" expressions must be arranged with input values in strictly ascending order.");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"z\", \"type\": \"circle\", \"source-layer\": \"zones\", \"paint\": "
+                   "{\"circle-color\": [\"string\", 5]}}",
+                   PX_EPARSE, "paint 'circle-color': Expected value to be of type string, but found number instead.");
     expect_refused(
         ctx, dir,
         "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"filter\": [\"within\", {}]}",
-        PX_EUNSUPPORTED, "layer 'z': filter: expression operator 'within' is not supported");
+        PX_EUNSUPPORTED, "layer 'z': filter: [0]: expression operator 'within' is not supported");
     expect_refused(ctx, dir,
                    "{\"id\": \"z\", \"type\": \"line\", \"source-layer\": \"paths\", \"layout\": "
                    "{\"symbol-placement\": \"line\"}}",
@@ -229,7 +244,7 @@ static void test_px_style_read_unsupported(void **state)
     expect_refused(ctx, dir,
                    "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
                    "{\"fill-color\": \"#12345\"}}",
-                   PX_EPARSE, "fill-color: '#12345' is not a colour");
+                   PX_EPARSE, "paint 'fill-color': color expected, \"#12345\" found");
     expect_refused(ctx, dir, "{\"id\": \"z\", \"type\": \"fill\"}", PX_EPARSE,
                    "layer 'z': no \"source-layer\"");
     /* Not JSON at all: the line is named. */
@@ -243,47 +258,76 @@ static void test_px_style_read_unsupported(void **state)
     px_ctx_free(ctx);
 }
 
+/* Compile `json` as the value of a circle property and evaluate it at zoom `z`. */
+static double prop_number(const char *name, const char *json, double z, double def)
+{
+    json_error_t err;
+    json_t *j = json_loads(json, JSON_DECODE_ANY, &err);
+    assert_non_null(j);
+    px__arena tree = {0};
+    char msg[300];
+    const px__expr *e = px__prop_compile(px__prop_find(name, 0, PX__SL_CIRCLE), j, &tree, msg, sizeof msg);
+    if (!e) fail_msg("%s: %s", json, msg);
+    px__sctx c = {.zoom = z};
+    double r = px__style_number(e, &c, def);
+    px__arena_clear(&tree);
+    json_decref(j);
+    return r;
+}
+
+static void prop_color(const char *json, double z, double out[4])
+{
+    json_error_t err;
+    json_t *j = json_loads(json, JSON_DECODE_ANY, &err);
+    px__arena tree = {0};
+    char msg[300];
+    const px__expr *e = px__prop_compile(px__prop_find("circle-color", 0, PX__SL_CIRCLE), j, &tree, msg, sizeof msg);
+    if (!e) fail_msg("%s: %s", json, msg);
+    px__sctx c = {.zoom = z};
+    static const double def[4] = {0, 0, 0, 1};
+    px__style_color(e, &c, def, out);
+    px__arena_clear(&tree);
+    json_decref(j);
+}
+
 static void test_px__style_eval_zoom_and_legacy(void **state)
 {
     (void)state;
-    json_error_t err;
-    px__sctx c = {.layer = NULL, .zoom = 5};
-    json_t *e = json_loads("[\"interpolate\", [\"linear\"], [\"zoom\"], 0, 1, 10, 11]", 0, &err);
-    assert_float_equal(px__style_number(e, &c, -1), 6.0, 1e-12);
-    c.zoom = 12;
-    assert_float_equal(px__style_number(e, &c, -1), 11.0, 1e-12);
-    json_decref(e);
+    const char *lin = "[\"interpolate\", [\"linear\"], [\"zoom\"], 0, 1, 10, 11]";
+    assert_float_equal(prop_number("circle-radius", lin, 5, -1), 6.0, 1e-12);
+    assert_float_equal(prop_number("circle-radius", lin, 12, -1), 11.0, 1e-12);
     /* Exponential base 2 between 10 and 12 at 11: (2^1 - 1) / (2^2 - 1) = 1/3. */
-    e = json_loads("[\"interpolate\", [\"exponential\", 2], [\"zoom\"], 10, 0, 12, 3]", 0, &err);
-    c.zoom = 11;
-    assert_float_equal(px__style_number(e, &c, -1), 1.0, 1e-12);
-    json_decref(e);
+    assert_float_equal(prop_number("circle-radius", "[\"interpolate\", [\"exponential\", 2], [\"zoom\"], 10, 0, 12, 3]", 11, -1),
+                       1.0, 1e-12);
     /* Legacy zoom function. */
-    e = json_loads("{\"stops\": [[10, 1], [14, 5]]}", 0, &err);
-    c.zoom = 12;
-    assert_float_equal(px__style_number(e, &c, -1), 3.0, 1e-12);
-    json_decref(e);
-    /* Wrong type falls back to the default, as MapLibre does. */
-    e = json_loads("\"wide\"", JSON_DECODE_ANY, &err);
-    assert_float_equal(px__style_number(e, &c, 2.5), 2.5, 1e-12);
-    json_decref(e);
-    double col[4], def[4] = {0, 0, 0, 1};
-    e = json_loads("[\"step\", [\"zoom\"], \"#000000\", 12, \"#ffffff\"]", 0, &err);
-    px__style_color(e, &c, def, col); /* zoom 12: at the stop -> upper */
+    assert_float_equal(prop_number("circle-radius", "{\"stops\": [[10, 1], [14, 5]]}", 12, -1), 3.0, 1e-12);
+    /* A failed assertion at run time falls back to the default, as MapLibre does. */
+    assert_float_equal(prop_number("circle-radius", "[\"get\", \"width\"]", 12, 2.5), 2.5, 1e-12);
+    double col[4];
+    const char *st = "[\"step\", [\"zoom\"], \"#000000\", 12, \"#ffffff\"]";
+    prop_color(st, 12, col); /* zoom 12: at the stop -> upper */
     assert_float_equal(col[0], 1.0, 1e-12);
-    c.zoom = 11.99;
-    px__style_color(e, &c, def, col);
+    prop_color(st, 11.99, col);
     assert_float_equal(col[0], 0.0, 1e-12);
-    json_decref(e);
-    /* Colours. */
+    /* Colours, CSS Color 4. */
     assert_int_equal(px__color_parse("#0f08", col), 0);
     assert_float_equal(col[1], 1.0, 1e-12);
     assert_float_equal(col[3], 136 / 255.0, 1e-12);
     assert_int_equal(px__color_parse("hsl(120, 100%, 50%)", col), 0);
     assert_float_equal(col[0], 0.0, 1e-12);
     assert_float_equal(col[1], 1.0, 1e-12);
+    assert_int_equal(px__color_parse("rgb(0% 0% 100% / 0.5)", col), 0);
+    assert_float_equal(col[2], 1.0, 1e-12);
+    assert_float_equal(col[3], 0.5, 1e-12);
+    assert_int_equal(px__color_parse("hsl(240 100% 50% / 25%)", col), 0);
+    assert_float_equal(col[2], 1.0, 1e-12);
+    assert_float_equal(col[3], 0.25, 1e-12);
+    assert_int_equal(px__color_parse("RebeccaPurple", col), 0);
+    assert_float_equal(col[0], 0x66 / 255.0, 1e-12);
     assert_int_equal(px__color_parse("notacolour", col), -1);
     assert_int_equal(px__color_parse("rgb(1,2)", col), -1);
+    assert_int_equal(px__color_parse("rgb(1, 2 3)", col), -1); /* mixed separators */
+    assert_int_equal(px__color_parse("rgb(1% 2 3)", col), -1);  /* mixed units */
 }
 
 static void test_px_tiles_write_raster_mbtiles(void **state)

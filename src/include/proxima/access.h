@@ -33,8 +33,8 @@ typedef struct px_access_options {
                                        {"services"}. A layer with a `category` column is split by
                                        it; otherwise the layer name is its one category. Borrowed. */
     const char *origins;            /* origin layer; NULL means "population" (column `count`:
-                                       residents; polygons use their centroid) */
-    double max_snap_m;              /* snapping distance; 0 means 300 m */
+                                       residents; placed and located by proxima/layer.h) */
+    double max_snap_m;              /* snapping distance; 0 means PX_LAYER_SNAP_M (300 m) */
     int n_threads;                  /* 0 means 2 */
     int no_origins_table;           /* non-zero: write access_communes only (per-origin minutes
                                        are computed but not stored: for very large runs, where
@@ -61,17 +61,12 @@ typedef struct px_access_report {
  * (with no_origins_table, access_origins is dropped in that transaction).
  * Column names: see README (accessibility section). `opts` may be NULL;
  * `out` may be NULL. All pointers borrowed.
- * Returns PX_EINVAL (bad option), PX_ENOTFOUND (no network, origin or
- * opportunity layer, or a missing column), PX_EDOMAIN (a category name that
- * cannot be a column), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED.
+ * Returns PX_EARG (an unknown category or mode in `opts`, found before any
+ * other work; the message lists the known ones), PX_EINVAL (bad option),
+ * PX_ENOTFOUND (no network, origin or opportunity layer, or a missing
+ * column), PX_EDOMAIN (a category name too long for a column), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED.
  * On error the store is unchanged. */
 px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *opts, px_access_report *out);
-
-/* Representative points of `layer`, in fid order: points as they are, any
- * other geometry by its centroid; rows without geometry are skipped. On
- * success *fids (n entries) and *xy (2n: x0, y0, x1, ...) are caller-frees
- * (free()) and *n is set. Returns PX_ENOTFOUND (no layer), PX_EGEOS, PX_ENOMEM. */
-px_status px_layer_points(px_ctx *ctx, px_store *store, const char *layer, int64_t **fids, double **xy, size_t *n);
 
 /* ---- isochrones ------------------------------------------------------------ */
 
@@ -88,10 +83,13 @@ typedef struct px_iso_options {
     const double *minutes;  /* band limits, ascending, > 0; borrowed */
     size_t n_minutes;       /* 1..16 */
     double buffer_m;        /* half-width of the buffer around reached edges; 0 means 40 m */
-    double max_snap_m;      /* 0 means 300 m */
+    double max_snap_m;      /* 0 means PX_LAYER_SNAP_M (300 m) */
     const char *table;      /* result table; NULL means "isochrones" */
-    int commune_centres;    /* non-zero: also one origin per commune, at a point inside it
-                               (GEOS point-on-surface), labelled with the commune's name */
+    int commune_centres;    /* non-zero: also one origin per commune, at its centre: the
+                               population-weighted centre of its residents (the resident
+                               nearest to it when it falls outside the commune; the point on
+                               surface for a commune without residents), see proxima/layer.h;
+                               labelled with the commune's name */
 } px_iso_options;
 
 /* Isochrones by the "buffered reached network" method: one search from each
@@ -101,8 +99,8 @@ typedef struct px_iso_options {
  * fraction) is buffered by buffer_m and the buffers are unioned into one
  * (multi)polygon. Bands are nested: the 15-minute polygon contains the
  * 10-minute one. Writes one MULTIPOLYGON row per origin and band to the table
- * (columns: origin, mode, minutes, residents (population counts whose point
- * or centroid lies inside), area_km2, reached_km), replacing it, in one
+ * (columns: origin, mode, minutes, residents (population counts whose point,
+ * placed by proxima/layer.h, lies inside or on the boundary), area_km2, reached_km), replacing it, in one
  * transaction. `origins` borrowed. Origins farther than max_snap_m from an
  * edge of the mode get rows with NULL geometry and 0 residents, and a warning.
  * Returns PX_EINVAL (bad option, no origin at all), PX_ENOTFOUND (no network),

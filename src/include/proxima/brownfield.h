@@ -14,8 +14,13 @@
  * A site matching an exclusion rule for a use keeps its index but gets no
  * rank for that use, and the rule's id is reported. The best use is the
  * non-excluded use with the highest index (first in scenario order on ties).
- * Ranks order sites by index, then reliability (both descending), then site
- * id: same input, same ranking.
+ * Ranks order sites by index, then advantages (the sum of positive rating x
+ * weight: of two sites at index 100, the one meeting more criteria well),
+ * then reliability (all descending), then site id, compared as numbers when
+ * both ids are whole numbers ("221" before "1510"; numeric ids before
+ * others): same input, same ranking. A scenario's `min_site_area_m2`
+ * excludes smaller sites (criterion area_m2) from every use, with the rule
+ * "site-area-below-N-m2" as the reason.
  *
  * px_bf_score is the engine on raw values; px_brownfields_run computes the
  * raw values from a project (areas, flood shares, network times...) and
@@ -116,7 +121,7 @@ const char *px_bf_scenario_rule(const px_bf_scenario *sc, int i);
 typedef struct px_bf_options {
     double threshold_min;         /* quarter hour for qh_score_*; 0 means 15 */
     double max_minutes;           /* network times are capped here; 0 means 60 */
-    double snap_max_m;            /* site access point to network; 0 means 500 */
+    double snap_max_m;            /* site access point to network; 0 means PX_LAYER_SNAP_M (300 m) */
     const char *transit_category; /* services counted as transit stops; NULL means "transit" */
 } px_bf_options;
 

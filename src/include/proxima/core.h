@@ -81,6 +81,11 @@ const char *px_ctx_errmsg(const px_ctx *ctx);
 /* Status of the last error set on this context, PX_OK if none. */
 px_status px_ctx_errcode(const px_ctx *ctx);
 
+/* Set the context's error (for modules outside the library, such as the
+ * map server, that report through the same context) and return `status`. */
+px_status px_ctx_set_error(px_ctx *ctx, px_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Forget the last error. */
 void px_ctx_clear_error(px_ctx *ctx);
 

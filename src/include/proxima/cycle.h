@@ -84,7 +84,7 @@ typedef struct px_cycle_options {
     int max_low_stress;     /* highest LTS counted as low stress, 1..4 [2] */
     double gap_m;           /* longest straight gap between islands proposed as a link [200] */
     int top_links;          /* missing links to rank [20] */
-    double snap_m;          /* farthest a population unit or service may be from the network [500] */
+    double snap_m;          /* farthest a population unit or service may be from the network [PX_LAYER_SNAP_M, 300] */
     int threads;            /* worker threads for connectivity [2] */
     /* Category weights of the connectivity score ("school" -> 2); a category
      * not listed weighs 1. Arrays of n_weights entries, borrowed. */

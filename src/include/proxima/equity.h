@@ -150,7 +150,7 @@ typedef struct px_equity_options {
     size_t n_categories;
     unsigned modes;           /* bit (1u << px_mode) per mode; 0 means walk and bike */
     double underserved_share; /* underserved below this share of the regional mean; 0 means 0.5 */
-    double snap_max_m;        /* farthest a point may be from the network; 0 means 500 */
+    double snap_max_m;        /* farthest a point may be from the network; 0 means PX_LAYER_SNAP_M (300 m) */
     int n_threads;            /* worker threads for the catchments; 0 means 2 (max 16) */
 } px_equity_options;
 

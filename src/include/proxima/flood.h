@@ -91,7 +91,7 @@ typedef struct px_flood_options {
                                       more severe one (PX_HAZARD_HIGH = 0 is the default) */
     double threshold_min;          /* quarter-hour threshold; 0 means 15 */
     double max_minutes;            /* search cutoff for minutes lost; 0 means 60 */
-    double snap_max_m;             /* 0 means 500 */
+    double snap_max_m;             /* 0 means PX_LAYER_SNAP_M (300 m) */
     unsigned modes;                /* bit (1u << px_mode); 0 means walk and bike */
     const char *const *categories; /* NULL: every category in `services` */
     size_t n_categories;
@@ -102,7 +102,15 @@ typedef struct px_flood_report {
     double residents[PX_HAZARD_COUNT + 1]; /* in each class, and in any zone */
     size_t n_closed_edges;                 /* scenario: edges closed */
     size_t n_origin_rows;                  /* scenario: (origin, mode, category) rows whose time changed */
-    double residents_losing_qh;            /* scenario: summed over modes and categories */
+    /* Scenario, in residents, each counted once however many modes and
+     * categories they lose (a population unit counts where its point lies): */
+    double residents_in_closed_zones;      /* living inside a zone of the closed class or worse */
+    double residents_losing_qh;            /* losing quarter-hour access to at least one category
+                                              by at least one mode, inside or outside the zones */
+    double residents_losing_qh_outside;    /* of those, living outside the closed zones */
+    double residents_cut_off_outside;      /* living outside the closed zones, and left with no
+                                              service of some category within max_minutes by some
+                                              mode while they had one before */
 } px_flood_report;
 
 /* Flood exposure on a project, replacing in one transaction:

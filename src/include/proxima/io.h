@@ -103,6 +103,39 @@ typedef struct px_export_options {
 px_status px_export(px_ctx *ctx, px_store *store, const char *table, const char *path,
                     const px_export_options *opts);
 
+/* ---- queries for the map server (query.c) ------------------------------ */
+
+/* RFC 7946 GeoJSON FeatureCollection (lon/lat, 7 decimals) of table `table`
+ * of `store`: features whose geometry meets `bbox_lonlat` (west, south, east,
+ * north in degrees; NULL: every feature), at most `limit` of them (0: no
+ * limit) in fid order, each with its columns but `props` as properties
+ * (reals rounded by px_export_decimals) and its fid as id. `as_points` non-zero writes each geometry's point on
+ * surface instead (label points). *out caller-frees (free()), *len its size,
+ * *n_features (may be NULL) the count, *truncated (may be NULL) 1 when
+ * `limit` cut the result. Returns PX_EINVAL (bad box), PX_ENOTFOUND (no such
+ * table), PX_EDOMAIN (no geometry), PX_EGDAL, PX_ESQLITE, PX_ENOMEM. */
+px_status px_features_geojson(px_ctx *ctx, px_store *store, const char *table, const double *bbox_lonlat,
+                              size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
+                              int *truncated);
+
+/* The same query with its coordinate transformations made once, for a
+ * caller that runs many (the map server keeps one per thread): creating them
+ * is most of a small query's cost. `store` is borrowed and must outlive the
+ * query; one query per thread. *out caller-frees with
+ * px_features_query_free. Returns PX_ECRS, PX_ENOMEM. */
+typedef struct px_features_query px_features_query;
+px_status px_features_query_new(px_ctx *ctx, px_store *store, px_features_query **out);
+/* As px_features_geojson on the query's store. */
+px_status px_features_query_run(px_ctx *ctx, px_features_query *q, const char *table, const double *bbox_lonlat,
+                                size_t limit, int as_points, char **out, size_t *len, size_t *n_features,
+                                int *truncated);
+void px_features_query_free(px_features_query *q);
+
+/* Every row of table `table` as CSV text (GDAL's CSV writer: header line,
+ * RFC 4180 quoting, no geometry, reals rounded by px_export_decimals). *out caller-frees (free()). Returns
+ * PX_ENOTFOUND, PX_EGDAL, PX_ESQLITE, PX_ENOMEM. */
+px_status px_table_csv(px_ctx *ctx, px_store *store, const char *table, char **out, size_t *len);
+
 /* Write `len` bytes of `data` (borrowed) to `path` (borrowed) as every
  * output is written: to PATH.tmp-<pid>, every write, the sync and the close
  * checked, then renamed into place. On failure the temporary file is removed

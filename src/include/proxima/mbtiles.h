@@ -43,6 +43,31 @@ px_status px_mbtiles_finish(px_mbtiles *m);
 /* Discard the tileset and its temporary file; NULL accepted. */
 void px_mbtiles_abort(px_mbtiles *m);
 
+/* ---- reading (mbtiles_read.c) ------------------------------------------- */
+
+typedef struct px_mbtiles_reader px_mbtiles_reader;
+
+/* Open the MBTiles file `path` (borrowed) read-only; nothing is ever written
+ * to it. The reader may be shared between threads: its calls serialise on an
+ * internal lock. On success *out is caller-frees with px_mbtiles_close.
+ * Returns PX_EINVAL (NULL argument), PX_EIO (missing or not SQLite),
+ * PX_EPARSE (no `tiles` or `metadata` table). */
+px_status px_mbtiles_open(px_ctx *ctx, const char *path, px_mbtiles_reader **out);
+
+/* Tile z/x/y in XYZ numbering (the row is flipped to TMS here). *data is
+ * caller-frees (free()) and NULL with *len 0 when the tileset has no such
+ * tile. Errors go on `ctx` (the caller's, so that each thread uses its own).
+ * Returns PX_EINVAL (tile outside its zoom), PX_ESQLITE, PX_ENOMEM. */
+px_status px_mbtiles_get(px_mbtiles_reader *r, px_ctx *ctx, int z, uint32_t x, uint32_t y, unsigned char **data,
+                         size_t *len);
+
+/* Metadata value of `key`; *value caller-frees. Returns PX_ENOTFOUND when
+ * the key is absent, PX_ESQLITE, PX_ENOMEM. */
+px_status px_mbtiles_get_metadata(px_mbtiles_reader *r, px_ctx *ctx, const char *key, char **value);
+
+/* Close; NULL accepted. */
+void px_mbtiles_close(px_mbtiles_reader *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,14 @@ typedef enum px_mode { PX_MODE_WALK = 0, PX_MODE_BIKE = 1, PX_MODE_COUNT } px_mo
 const char *px_mode_name(px_mode mode);
 /* Mode by name; PX_ENOTFOUND if unknown. */
 px_status px_mode_lookup(const char *name, px_mode *out);
+/* Check a set of modes (bits 1u << px_mode; 0 means every mode) given in an
+ * analysis's options, before any table is touched: PX_EARG with
+ * "unknown mode bit 0x4 (known: walk, bike)" for a bit beyond the modes.
+ * `what` (the analysis, for the message) borrowed. */
+px_status px_modes_check(px_ctx *ctx, const char *what, unsigned modes);
+/* Parse a comma-separated list of mode names ("walk,bike") into bits:
+ * PX_EARG with "unknown mode 'car' (known: walk, bike)" on a bad name. */
+px_status px_modes_parse(px_ctx *ctx, const char *list, unsigned *modes);
 
 /* Direction of a search.
  * PX_DIR_FROM_SOURCES: node_cost_s[v] = time from the nearest source to v

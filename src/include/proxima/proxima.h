@@ -10,6 +10,7 @@
 #include "proxima/store.h"
 #include "proxima/io.h"
 /* module headers are added below as modules land */
+#include "proxima/layer.h"
 #include "proxima/net.h"
 #include "proxima/synth.h"
 #include "proxima/access.h"
@@ -20,5 +21,7 @@
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
 #include "proxima/run.h"
+#include "proxima/tileset.h"
+#include "proxima/server.h"
 
 #endif

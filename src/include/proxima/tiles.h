@@ -76,17 +76,17 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
 
 typedef struct px_style px_style;
 
-/* Read a MapLibre GL style (JSON, version 8). Supported: layer types
- * background, fill, line, circle; paint properties fill-color, fill-opacity,
- * fill-outline-color, line-color, line-width, line-opacity, circle-color,
- * circle-radius, circle-opacity, circle-stroke-color, circle-stroke-width,
- * background-color, background-opacity; filters and values built from the
- * expressions get, has, literal, zoom, step, interpolate (linear,
- * exponential), match, case, coalesce, to-number, to-string, ==, !=, <, <=,
- * >, >=, all, any, !, in, and legacy filters. Anything else is refused with
- * PX_EUNSUPPORTED naming "FILE: layer 'ID': PROPERTY: what". Returns also
- * PX_EIO (unreadable), PX_EPARSE (not JSON / not a style). *out caller-frees
- * with px_style_free. */
+/* Read a MapLibre GL style (JSON, version 8): layer types background, fill,
+ * line, circle; their paint and layout properties that Proxima draws; filters
+ * and values as constants, legacy zoom functions or expressions, compiled
+ * with the style specification's typing (README, "Styles"). A construct
+ * Proxima does not implement (a layer type, a property it does not draw, an
+ * operator such as feature-state) is refused with PX_EUNSUPPORTED; a style
+ * that breaks the specification (wrong arity or type, unordered stops, a
+ * value out of range, "zoom" misplaced) with PX_EPARSE; both name
+ * "FILE: layer 'ID': paint 'PROPERTY': what". Returns also PX_EIO
+ * (unreadable), PX_EPARSE (not JSON / not a style). *out caller-frees with
+ * px_style_free. */
 px_status px_style_read(px_ctx *ctx, const char *path, px_style **out);
 void px_style_free(px_style *style);
 

@@ -100,7 +100,7 @@ static px_status read_sites(px_ctx *ctx, px_store *store, const px_bf_scenario *
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has && s->n < (size_t)count) {
         size_t len = 0, i = s->n;
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
-        if (!wkb || px__rep_point(ctx, wkb, len, &s->x[i], &s->y[i]) != PX_OK) {
+        if (!wkb || px_layer_point_of(ctx, wkb, len, &s->x[i], &s->y[i]) != PX_OK) {
             px__log(ctx, PX_LOG_WARN, "brownfields:%lld: no usable geometry, site skipped",
                     (long long)px_table_reader_fid(r));
             continue;
@@ -241,11 +241,11 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
                                   const px__bf_resolved *o, px__bf_sites *s, px_bf_report *rep)
 {
     if (!g || !px_store_has_table(store, "services")) return PX_OK;
-    px__points svc = {0};
-    char **cats = NULL;
-    size_t ncat = 0, nn = px_graph_n_nodes(g);
-    px_status rc = px__points_load(ctx, store, "services", NULL, 1.0, "category", &svc);
-    if (rc == PX_OK) rc = px__points_categories(ctx, &svc, &cats, &ncat);
+    px_points svc = {0};
+    size_t nn = px_graph_n_nodes(g);
+    px_status rc = px_layer_services_read(ctx, store, NULL, NULL, NULL, &svc);
+    char **cats = svc.cats;
+    size_t ncat = svc.n_cat;
     double *cost = malloc((nn ? nn : 1) * sizeof *cost);
     px_snap *src = malloc((svc.n ? svc.n : 1) * sizeof *src), *at = malloc((s->n ? s->n : 1) * sizeof *at);
     uint8_t *ok = malloc(s->n ? s->n : 1);
@@ -271,7 +271,7 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
         for (size_t k = 0; rc == PX_OK && k < ncat; k++) {
             size_t ns = 0;
             for (size_t j = 0; j < svc.n; j++)
-                if (svc.cat[j] && !strcmp(svc.cat[j], cats[k]) &&
+                if (svc.cat[j] == (int32_t)k &&
                     px_graph_snap(NULL, g, (px_mode)m, svc.x[j], svc.y[j], o->snap_max_m, &src[ns]) == PX_OK)
                     ns++;
             px_snap_sort(src, NULL, ns);
@@ -281,15 +281,16 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
                 break;
             }
             snprintf(id, sizeof id, "%s_min_%s", px_mode_name((px_mode)m), cats[k]);
-            char *ident = px__ident(id);
             int cm = crit(sc, id);
-            if (cm < 0 && ident) cm = crit(sc, ident);
-            free(ident);
+            if (cm < 0) {
+                snprintf(id, sizeof id, "%s_min_%s", px_mode_name((px_mode)m), svc.cat_cols[k]);
+                cm = crit(sc, id);
+            }
             for (size_t i = 0; i < s->n; i++) {
                 if (!ok[i]) continue;
                 double t =
                     px_graph_cost_at(g, (px_mode)m, PX_DIR_TO_SOURCES, cost, src, ns, cutoff, NULL, &at[i]);
-                if (t <= 60.0 * o->threshold_min) within[i]++;
+                if (px_layer_qh_within(t / 60.0, o->threshold_min)) within[i]++;
                 /* Beyond the cutoff the time is known to be at least the
                  * cutoff: recorded as the cutoff, not left unfilled. */
                 if (cm >= 0) s->num[i * s->nc + (size_t)cm] = isfinite(t) ? t / 60.0 : o->max_minutes;
@@ -303,8 +304,7 @@ static px_status network_criteria(px_ctx *ctx, px_store *store, const px_graph *
     free(at);
     free(ok);
     free(within);
-    px__strings_free(cats, ncat);
-    px__points_free(&svc);
+    px_layer_points_free(&svc);
     return rc;
 }
 
@@ -314,9 +314,10 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
     int ce = crit(sc, "equity_deficit");
     if (ce < 0 || !px_store_has_table(store, "equity_communes") || !px_store_has_table(store, "communes"))
         return PX_OK;
-    px__an_communes com = {0};
-    px_status rc = px__an_communes_load(ctx, store, &com);
-    double *sum = calloc(com.n + 1, sizeof *sum), *cnt = calloc(com.n + 1, sizeof *cnt);
+    px_communes *com = NULL;
+    px_status rc = px_layer_communes_read(ctx, store, 1, &com);
+    if (rc != PX_OK) return rc;
+    double *sum = calloc(com->n + 1, sizeof *sum), *cnt = calloc(com->n + 1, sizeof *cnt);
     if (rc == PX_OK && (!sum || !cnt)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     static const char *const cols[] = {"commune_id", "mode", "method", "ratio_to_regional", NULL};
     px_table_reader *r = NULL;
@@ -326,8 +327,8 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
         const char *cid = px_table_reader_text(r, 0), *mode = px_table_reader_text(r, 1),
                    *meth = px_table_reader_text(r, 2);
         if (!cid || !mode || !meth || strcmp(mode, "walk") || strcmp(meth, "e2sfca")) continue;
-        for (size_t k = 0; k < com.n; k++)
-            if (!strcmp(com.id[k], cid)) {
+        for (size_t k = 0; k < com->n; k++)
+            if (!strcmp(com->id[k], cid)) {
                 double ratio = px_table_reader_real(r, 3);
                 sum[k] += ratio < 1 ? 1 - ratio : 0;
                 cnt[k] += 1;
@@ -336,12 +337,12 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
     }
     px_table_reader_close(r);
     for (size_t i = 0; rc == PX_OK && i < s->n; i++) {
-        int k = px__an_communes_locate(&com, s->x[i], s->y[i]);
+        int k = px_layer_communes_locate(com, s->x[i], s->y[i]);
         if (k >= 0 && cnt[k] > 0) s->num[i * s->nc + (size_t)ce] = sum[k] / cnt[k];
     }
     free(sum);
     free(cnt);
-    px__an_communes_free(&com);
+    px_layer_communes_free(com);
     return rc;
 }
 

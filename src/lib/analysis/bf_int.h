@@ -46,10 +46,16 @@ struct px_bf_scenario {
     size_t n_exclusions;
     px__bf_exclusion *exclusions;
     size_t n_rule_ids;
-    char **rule_ids; /* rule ids, in file order */
+    char **rule_ids; /* rule ids, in file order (then the minimum-area rule) */
+    double min_site_area_m2; /* 0: none */
 };
 
 /* Index of criterion `id`, or -1. */
 int px__bf_criterion_index(const px_bf_scenario *sc, const char *id);
+
+/* Order of two site ids: as numbers when both are whole decimal numbers
+ * ("221" before "1510"), else bytewise (a numeric id before any other on a
+ * mix). strcmp-like result. */
+int px__bf_id_cmp(const char *a, const char *b);
 
 #endif

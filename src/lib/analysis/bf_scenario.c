@@ -197,9 +197,9 @@ static px_status parse_criterion(parse *p, yaml_node_t *n, px__bf_criterion *c)
         return perr(p, n, PX_EDOMAIN, "criterion '%s' is listed twice", id, NULL);
     /* Result columns are named after the cleaned id: two ids that clean to
      * the same name ("props.a", "props_a") would clash in the tables. */
-    char *mine = px__ident(id);
+    char *mine = px_layer_column_token(id);
     for (size_t k = 0; mine && k < p->sc->n_criteria; k++) {
-        char *other = p->sc->criteria[k].id ? px__ident(p->sc->criteria[k].id) : NULL;
+        char *other = p->sc->criteria[k].id ? px_layer_column_token(p->sc->criteria[k].id) : NULL;
         int clash = other && !strcmp(other, mine);
         free(other);
         if (clash) {
@@ -302,9 +302,41 @@ static px_status parse_exclusion(parse *p, yaml_node_t *n)
     return PX_OK;
 }
 
+/* `min_site_area_m2: N`: a site smaller than N m2 (criterion area_m2) is
+ * excluded from every use by a rule named "site-area-below-N-m2", so that it
+ * is listed with that reason and never ranked. */
+static px_status min_area_rule(parse *p, yaml_node_t *n)
+{
+    px_bf_scenario *sc = p->sc;
+    double min = 0;
+    if (parse_number(scalar(n), &min) != 0 || !(min >= 0))
+        return perr(p, n, PX_EDOMAIN, "min_site_area_m2 must be a number of square metres >= 0", NULL, NULL);
+    int c = px__bf_criterion_index(sc, "area_m2");
+    if (c < 0)
+        return perr(p, n, PX_EDOMAIN, "min_site_area_m2 needs the criterion 'area_m2' in 'criteria'", NULL, NULL);
+    char **ids = realloc(sc->rule_ids, (sc->n_rule_ids + 1) * sizeof *ids);
+    if (!ids) return px__error(p->ctx, PX_ENOMEM, "out of memory");
+    sc->rule_ids = ids;
+    if (!(ids[sc->n_rule_ids] = px__asprintf("site-area-below-%g-m2", min)))
+        return px__error(p->ctx, PX_ENOMEM, "out of memory");
+    px__bf_exclusion *ex = realloc(sc->exclusions, (sc->n_exclusions + sc->n_uses) * sizeof *ex);
+    if (!ex) return px__error(p->ctx, PX_ENOMEM, "out of memory");
+    sc->exclusions = ex;
+    /* First among the rules of each use, so that it is the reason given. */
+    memmove(ex + sc->n_uses, ex, sc->n_exclusions * sizeof *ex);
+    for (size_t u = 0; u < sc->n_uses; u++)
+        ex[u] = (px__bf_exclusion){.rule = sc->n_rule_ids, .use = u, .criterion = (size_t)c, .op = PX__BF_BELOW,
+                                   .number = min};
+    sc->n_exclusions += sc->n_uses;
+    sc->n_rule_ids++;
+    sc->min_site_area_m2 = min;
+    return PX_OK;
+}
+
 static px_status parse_root(parse *p, yaml_node_t *root)
 {
-    static const char *const keys[] = {"name", "description", "uses", "criteria", "exclusions", NULL};
+    static const char *const keys[] = {"name", "description", "uses", "criteria", "exclusions", "min_site_area_m2",
+                                       NULL};
     if (!root || root->type != YAML_MAPPING_NODE)
         return perr(p, root, PX_EPARSE, "a scenario must be a mapping with 'uses' and 'criteria'", NULL,
                     NULL);
@@ -333,7 +365,8 @@ static px_status parse_root(parse *p, yaml_node_t *root)
         return perr(p, ex, PX_EPARSE, "'exclusions' must be a list", NULL, NULL);
     for (size_t i = 0; i < seq_len(ex); i++)
         if ((rc = parse_exclusion(p, seq_at(p, ex, i))) != PX_OK) return rc;
-    return PX_OK;
+    yaml_node_t *min = map_get(p, root, "min_site_area_m2");
+    return min ? min_area_rule(p, min) : PX_OK;
 }
 
 px_status px_bf_scenario_parse(px_ctx *ctx, const char *text, size_t len, const char *name,

@@ -42,9 +42,36 @@ static int excluded_by(const px_bf_scenario *sc, size_t use, const px_bf_value *
     return -1;
 }
 
-/* Ranking order for one use: index desc, reliability desc, site id asc. */
+static int is_whole(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+int px__bf_id_cmp(const char *a, const char *b)
+{
+    int na = is_whole(a), nb = is_whole(b);
+    if (na && nb) {
+        /* Compare as numbers without overflow: skip leading zeros, then the
+         * longer digit string is the larger number. */
+        while (*a == '0' && a[1]) a++;
+        while (*b == '0' && b[1]) b++;
+        size_t la = strlen(a), lb = strlen(b);
+        if (la != lb) return la < lb ? -1 : 1;
+        return strcmp(a, b);
+    }
+    if (na != nb) return na ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* Ranking order for one use: index desc, then advantages desc (of two sites
+ * with the same index, the one with more in its favour: at index 100, where
+ * neither has a constraint, the site that meets more criteria well), then
+ * reliability desc, then site id asc (as numbers when numeric). */
 typedef struct rank_item {
-    double index, reliability;
+    double index, advantages, reliability;
     const char *id;
     size_t site;
 } rank_item;
@@ -53,8 +80,9 @@ static int cmp_rank(const void *a, const void *b)
 {
     const rank_item *x = a, *y = b;
     if (x->index != y->index) return x->index > y->index ? -1 : 1;
+    if (x->advantages != y->advantages) return x->advantages > y->advantages ? -1 : 1;
     if (x->reliability != y->reliability) return x->reliability > y->reliability ? -1 : 1;
-    return strcmp(x->id, y->id);
+    return px__bf_id_cmp(x->id, y->id);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -153,7 +181,8 @@ px_status px_bf_score(px_ctx *ctx, const px_bf_scenario *sc, const px_bf_site *s
         size_t k = 0;
         for (size_t s = 0; s < n_sites; s++) {
             const px_bf_use_result *ur = &res->uses[s * nu + u];
-            if (ur->excluded_rule < 0) items[k++] = (rank_item){ur->index, ur->reliability, sites[s].id, s};
+            if (ur->excluded_rule < 0)
+                items[k++] = (rank_item){ur->index, ur->advantages, ur->reliability, sites[s].id, s};
         }
         qsort(items, k, sizeof *items, cmp_rank);
         for (size_t i = 0; i < k; i++)

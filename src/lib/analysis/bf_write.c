@@ -19,7 +19,7 @@ typedef struct names {
 
 static void names_free(names *nm)
 {
-    px__strings_free(nm->v, nm->n);
+    px_layer_strings_free(nm->v, nm->n);
     nm->v = NULL;
     nm->n = 0;
 }
@@ -28,7 +28,7 @@ static void names_free(names *nm)
 static int add_col(names *nm, px_column *cols, size_t *nc, const char *a, const char *b, px_col_type t)
 {
     char *raw = b ? px__asprintf("%s_%s", a, b) : px__strdup(a);
-    char *id = raw ? px__ident(raw) : NULL;
+    char *id = raw ? px_layer_column_token(raw) : NULL;
     free(raw);
     if (!id) return -1;
     nm->v[nm->n++] = id;
@@ -36,8 +36,10 @@ static int add_col(names *nm, px_column *cols, size_t *nc, const char *a, const 
     return 0;
 }
 
+/* Rows ordered by key desc, then key2 desc (the same tie-break as the
+ * ranking: advantages), then site id (as numbers when numeric). */
 typedef struct order_item {
-    double key;
+    double key, key2;
     const char *id;
     size_t i;
 } order_item;
@@ -46,7 +48,8 @@ static int cmp_desc(const void *a, const void *b)
 {
     const order_item *x = a, *y = b;
     if (x->key != y->key) return x->key > y->key ? -1 : 1;
-    return strcmp(x->id, y->id);
+    if (x->key2 != y->key2) return x->key2 > y->key2 ? -1 : 1;
+    return px__bf_id_cmp(x->id, y->id);
 }
 
 static px_value raw_value(const px__bf_sites *s, const px_bf_scenario *sc, size_t i, size_t c)
@@ -87,7 +90,8 @@ static px_status write_sites(px_ctx *ctx, px_store *store, const px_bf_scenario 
     if (rc == PX_OK) rc = px_store_table_create(store, &schema, &w);
     for (size_t i = 0; i < s->n; i++) {
         int b = res->best_use[i];
-        ord[i] = (order_item){b >= 0 ? res->uses[i * nu + (size_t)b].index : -1.0, s->id[i], i};
+        ord[i] = (order_item){b >= 0 ? res->uses[i * nu + (size_t)b].index : -1.0,
+                              b >= 0 ? res->uses[i * nu + (size_t)b].advantages : 0, s->id[i], i};
     }
     qsort(ord, s->n, sizeof *ord, cmp_desc);
     for (size_t k = 0; rc == PX_OK && k < s->n; k++) {
@@ -159,7 +163,7 @@ static px_status write_scores(px_ctx *ctx, px_store *store, const px_bf_scenario
         /* Ranked sites first (rank ascending), excluded ones after, by id. */
         for (size_t i = 0; i < s->n; i++) {
             int rank = res->uses[i * nu + u].rank;
-            ord[i] = (order_item){rank ? -(double)rank : -1e18, s->id[i], i};
+            ord[i] = (order_item){rank ? -(double)rank : -1e18, 0, s->id[i], i};
         }
         qsort(ord, s->n, sizeof *ord, cmp_desc);
         for (size_t k = 0; rc == PX_OK && k < s->n; k++) {
@@ -202,7 +206,7 @@ px_status px_brownfields_run(px_ctx *ctx, px_store *store, const px_graph *graph
                              const px_bf_options *opts, px_bf_report *report)
 {
     if (!store || !sc) return px__error(ctx, PX_EINVAL, "px_brownfields_run: NULL argument");
-    px__bf_resolved o = {15.0, 60.0, 500.0, "transit"};
+    px__bf_resolved o = {15.0, 60.0, PX_LAYER_SNAP_M, "transit"};
     if (opts && opts->threshold_min > 0) o.threshold_min = opts->threshold_min;
     if (opts && opts->max_minutes > 0) o.max_minutes = opts->max_minutes;
     if (opts && opts->snap_max_m > 0) o.snap_max_m = opts->snap_max_m;

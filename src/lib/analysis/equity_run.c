@@ -31,12 +31,13 @@ static px_status resolve_options(px_ctx *ctx, const px_equity_options *o, px__eq
     if (o->bands) run->n_bands = o->n_bands;
     run->modes = o->modes ? o->modes : (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
     run->underserved_share = o->underserved_share > 0 ? o->underserved_share : 0.5;
-    run->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : 500.0;
+    run->snap_max_m = o->snap_max_m > 0 ? o->snap_max_m : PX_LAYER_SNAP_M;
     run->n_threads = o->n_threads > 0 ? (o->n_threads > 16 ? 16 : o->n_threads) : 2;
     if (o->threshold_min < 0 || o->underserved_share < 0 || o->snap_max_m < 0 ||
         !isfinite(o->threshold_min) || o->n_threads < 0)
         return px__error(ctx, PX_EDOMAIN, "equity: threshold, share and snapping distance must be positive");
-    if (run->modes >> PX_MODE_COUNT) return px__error(ctx, PX_EINVAL, "equity: unknown mode bit");
+    px_status rc = px_modes_check(ctx, "equity", run->modes);
+    if (rc != PX_OK) return rc;
     if (run->n_bands == 0) return px__error(ctx, PX_EINVAL, "equity: no decay band");
     for (size_t b = 0; b < run->n_bands; b++)
         if (!(run->bands[b].weight >= 0 && run->bands[b].weight <= 1) || !(run->bands[b].max_minutes > 0) ||
@@ -50,22 +51,20 @@ static px_status resolve_options(px_ctx *ctx, const px_equity_options *o, px__eq
 static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
 {
     px_ctx *ctx = run->ctx;
-    px_status rc = px__points_load(ctx, run->store, "population", "count", 0.0, NULL, &run->pop);
-    if (rc == PX_OK)
-        rc = px__points_load(ctx, run->store, "services", "capacity", 1.0, "category", &run->svc);
-    if (rc == PX_OK) rc = px__an_communes_load(ctx, run->store, &run->com);
-    if (rc != PX_OK) return rc;
+    /* Services first: an unknown category asked is PX_EARG before any work. */
+    const char **keep = NULL;
     if (o && o->categories) {
-        run->cats = calloc(o->n_categories ? o->n_categories : 1, sizeof *run->cats);
-        if (!run->cats) return px__error(ctx, PX_ENOMEM, "out of memory");
-        for (size_t i = 0; i < o->n_categories; i++) {
-            if (!(run->cats[i] = px__strdup(o->categories[i])))
-                return px__error(ctx, PX_ENOMEM, "out of memory");
-            run->n_cats = i + 1;
-        }
-    } else if ((rc = px__points_categories(ctx, &run->svc, &run->cats, &run->n_cats)) != PX_OK) {
-        return rc;
+        keep = calloc(o->n_categories + 1, sizeof *keep);
+        if (!keep) return px__error(ctx, PX_ENOMEM, "out of memory");
+        for (size_t i = 0; i < o->n_categories; i++) keep[i] = o->categories[i];
     }
+    px_status rc = px_layer_communes_read(ctx, run->store, 1, &run->com);
+    if (rc == PX_OK) rc = px_layer_services_read(ctx, run->store, NULL, keep, run->com, &run->svc);
+    free(keep);
+    if (rc == PX_OK) rc = px_layer_population_read(ctx, run->store, NULL, run->com, PX_LAYER_WITH_IDS, &run->pop);
+    if (rc != PX_OK) return rc;
+    run->cats = run->svc.cats;
+    run->n_cats = run->svc.n_cat;
     if (run->n_cats == 0) return px__error(ctx, PX_EDOMAIN, "services: no service has a category");
     if (run->pop.n == 0) return px__error(ctx, PX_EDOMAIN, "population: no population unit with a geometry");
     double total = 0;
@@ -73,12 +72,12 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
     if (!(total > 0)) return px__error(ctx, PX_EDOMAIN, "population: every count is zero or missing");
     /* Origins outside every commune form one extra group, so that Theil's
      * decomposition still covers everyone. */
-    run->n_groups = run->com.n + 1;
+    run->n_groups = run->com->n + 1;
     run->group = malloc(run->pop.n * sizeof *run->group);
     if (!run->group) return px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; i < run->pop.n; i++) {
-        int k = px__an_communes_locate(&run->com, run->pop.x[i], run->pop.y[i]);
-        run->group[i] = k >= 0 ? (uint32_t)k : (uint32_t)run->com.n;
+        int k = run->pop.commune[i];
+        run->group[i] = k >= 0 ? (uint32_t)k : (uint32_t)run->com->n;
         if ((i & 0x3fff) == 0 &&
             (rc = px__progress(ctx, "locate origins in communes", i, run->pop.n)) != PX_OK)
             return rc;
@@ -119,7 +118,7 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
     px_mode mode = (px_mode)run->mode_list[m];
     size_t ns = 0, n_off = 0, n = run->pop.n;
     for (size_t j = 0; j < run->svc.n; j++) {
-        if (!run->svc.cat[j] || strcmp(run->svc.cat[j], run->cats[c])) continue;
+        if (run->svc.cat[j] != (int32_t)c) continue;
         px_snap s;
         if (px_graph_snap(NULL, run->g, mode, run->svc.x[j], run->svc.y[j], run->snap_max_m, &s) != PX_OK) {
             n_off++;
@@ -255,10 +254,9 @@ static px_status run_all(px__eq_run *run)
 
 static void run_free(px__eq_run *run)
 {
-    px__points_free(&run->pop);
-    px__points_free(&run->svc);
-    px__an_communes_free(&run->com);
-    px__strings_free(run->cats, run->n_cats);
+    px_layer_points_free(&run->pop);
+    px_layer_points_free(&run->svc);
+    px_layer_communes_free(run->com);
     free(run->group);
     free(run->acc);
     free(run->n_supplies);
@@ -286,7 +284,7 @@ px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, con
         goto done;
     }
     run.report.n_origins = run.pop.n;
-    run.report.n_communes = run.com.n;
+    run.report.n_communes = run.com ? run.com->n : 0;
     run.report.n_categories = run.n_cats;
     run.report.n_services = run.svc.n;
     for (size_t i = 0; i < run.pop.n; i++)

@@ -20,11 +20,11 @@ typedef struct px__eq_run {
     int mode_list[PX_MODE_COUNT];
     size_t n_modes;
     /* inputs */
-    px__points pop, svc;
-    px__an_communes com;
+    px_points pop, svc;
+    px_communes *com;
     uint32_t *group; /* per origin: commune index, or com.n outside every commune */
     size_t n_groups; /* com.n + 1 */
-    char **cats;
+    char **cats; /* borrowed from svc */
     size_t n_cats;
     /* results: acc[((m * n_cats + c) * 2 + method) * pop.n + i], method 0 = 2SFCA,
      * 1 = E2SFCA, supply per 1,000 residents */

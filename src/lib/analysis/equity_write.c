@@ -39,7 +39,7 @@ static px_status write_origins(px__eq_run *run)
     for (size_t m = 0, k = 0; rc == PX_OK && m < run->n_modes; m++)
         for (size_t c = 0; rc == PX_OK && c < run->n_cats; c++)
             for (int me = 0; me < 2; me++, k++) {
-                char *cat = px__ident_nth((const char *const *)run->cats, c);
+                char *cat = px__strdup(run->svc.cat_cols[c]);
                 names[k] = cat ? px__asprintf("%s_%s_%s", px_mode_name((px_mode)run->mode_list[m]), cat,
                                               method_names[me])
                                : NULL;
@@ -57,7 +57,7 @@ static px_status write_origins(px__eq_run *run)
         uint32_t gi = run->group[i];
         vals[0] = PX_VALUE_INT(run->pop.fid[i]);
         vals[1] = PX_VALUE_TEXT(run->pop.id[i]);
-        vals[2] = gi < run->com.n ? PX_VALUE_TEXT(run->com.id[gi]) : PX_VALUE_NULL;
+        vals[2] = gi < run->com->n ? PX_VALUE_TEXT(run->com->id[gi]) : PX_VALUE_NULL;
         vals[3] = PX_VALUE_REAL(run->pop.weight[i]);
         for (size_t k = 0; k < nr; k++)
             vals[4 + k] = PX_VALUE_REAL((double)run->acc[k * n + i]);
@@ -198,15 +198,15 @@ static px_status one_run(px__eq_run *run, size_t m, size_t c, int me, const doub
             st.under_pop += w[i];
         }
     /* equity_communes rows, least served first. */
-    for (size_t k = 0; k < run->com.n; k++)
-        items[k] = (rank_item){gs[k].mean, k, run->com.id[k]};
-    qsort(items, run->com.n, sizeof *items, cmp_rank);
-    for (size_t r = 0; rc == PX_OK && r < run->com.n; r++) {
+    for (size_t k = 0; k < run->com->n; k++)
+        items[k] = (rank_item){gs[k].mean, k, run->com->id[k]};
+    qsort(items, run->com->n, sizeof *items, cmp_rank);
+    for (size_t r = 0; rc == PX_OK && r < run->com->n; r++) {
         size_t k = items[r].k;
         int under = gs[k].population > 0 && (gs[k].mean < st.z || gs[k].share_none >= 0.5 || st.mean == 0);
         st.under_communes += (size_t)under;
-        px_value row[NCOLS(communes_cols)] = {PX_VALUE_TEXT(run->com.id[k]),
-                                              PX_VALUE_TEXT(run->com.name[k]),
+        px_value row[NCOLS(communes_cols)] = {PX_VALUE_TEXT(run->com->id[k]),
+                                              PX_VALUE_TEXT(run->com->name[k]),
                                               PX_VALUE_TEXT(mode),
                                               PX_VALUE_TEXT(cat),
                                               PX_VALUE_TEXT(meth),
@@ -218,10 +218,10 @@ static px_status one_run(px__eq_run *run, size_t m, size_t c, int me, const doub
                                               PX_VALUE_INT(under),
                                               PX_VALUE_REAL(under_by_group[k]),
                                               PX_VALUE_INT((int64_t)r + 1)};
-        rc = px_table_writer_add(wr->communes, row, run->com.wkb[k], run->com.wkb_len[k], NULL);
+        rc = px_table_writer_add(wr->communes, row, run->com->wkb[k], run->com->wkb_len[k], NULL);
         if (rc == PX_OK && under && me == 1) {
-            px_value u[NCOLS(underserved_cols)] = {PX_VALUE_TEXT(run->com.id[k]),
-                                                   PX_VALUE_TEXT(run->com.name[k]),
+            px_value u[NCOLS(underserved_cols)] = {PX_VALUE_TEXT(run->com->id[k]),
+                                                   PX_VALUE_TEXT(run->com->name[k]),
                                                    PX_VALUE_TEXT(mode),
                                                    PX_VALUE_TEXT(cat),
                                                    PX_VALUE_REAL(gs[k].population),
@@ -229,7 +229,7 @@ static px_status one_run(px__eq_run *run, size_t m, size_t c, int me, const doub
                                                    PX_VALUE_REAL(gs[k].ratio_to_mean),
                                                    PX_VALUE_REAL(gs[k].share_none),
                                                    PX_VALUE_REAL(under_by_group[k])};
-            rc = px_table_writer_add(wr->underserved, u, run->com.wkb[k], run->com.wkb_len[k], NULL);
+            rc = px_table_writer_add(wr->underserved, u, run->com->wkb[k], run->com->wkb_len[k], NULL);
         }
     }
     if (rc == PX_OK) {

@@ -87,13 +87,6 @@ static void expo_free(expo *e)
     free(e->svc);
 }
 
-static int cat_index(const px__flood_in *in, const char *cat)
-{
-    for (size_t c = 0; cat && c < in->n_cats; c++)
-        if (!strcmp(in->cats[c], cat)) return (int)c;
-    return -1;
-}
-
 static px_status count_points(px_ctx *ctx, const px__flood_in *in, expo *e)
 {
     px_status rc = PX_OK;
@@ -109,11 +102,11 @@ static px_status count_points(px_ctx *ctx, const px__flood_in *in, expo *e)
         if (rc == PX_OK && (i & 0x3fff) == 0) rc = px__progress(ctx, "flood: residents", i, in->pop.n);
     }
     for (size_t j = 0; in->has_svc && j < in->svc.n && rc == PX_OK; j++) {
-        int cls = -1, c = cat_index(in, in->svc.cat[j]);
+        int cls = -1, c = in->svc.cat[j];
         rc = px_flood_point_class(ctx, in->zones, in->svc.x[j], in->svc.y[j], &cls);
         if (rc != PX_OK || cls < 0 || c < 0) continue;
-        int k = px__an_communes_locate(&in->com, in->svc.x[j], in->svc.y[j]);
-        size_t g = k >= 0 ? (size_t)k : in->com.n;
+        int k = in->svc.commune[j];
+        size_t g = k >= 0 ? (size_t)k : in->com->n;
         e->svc[(g * NCLS + (size_t)cls) * e->nc + (size_t)c] += 1;
         e->svc[(g * NCLS + PX_HAZARD_ANY) * e->nc + (size_t)c] += 1;
     }
@@ -131,10 +124,10 @@ static px_status brownfield_area(px_ctx *ctx, px_store *store, const px__flood_i
         size_t len = 0;
         const unsigned char *wkb = px_table_reader_wkb(r, &len);
         double area = 0, sh[NCLS], x, y;
-        if (!wkb || px__rep_point(ctx, wkb, len, &x, &y) != PX_OK) continue;
+        if (!wkb || px_layer_point_of(ctx, wkb, len, &x, &y) != PX_OK) continue;
         if ((rc = px_flood_polygon_shares(ctx, in->zones, wkb, len, &area, sh)) != PX_OK) break;
-        int k = px__an_communes_locate(&in->com, x, y);
-        size_t g = k >= 0 ? (size_t)k : in->com.n;
+        int k = px_layer_communes_locate(in->com, x, y);
+        size_t g = k >= 0 ? (size_t)k : in->com->n;
         for (int c = 0; c < NCLS; c++)
             e->bf[g * NCLS + (size_t)c] += sh[c] * area;
     }
@@ -164,8 +157,8 @@ static px_status network_length(px_ctx *ctx, const px_graph *g, const px__flood_
         rc = px__flood_measure(ctx, in->zones, ln, 0, &len, inside);
         GEOSGeom_destroy_r(h, ln);
         if (rc != PX_OK || inside[PX_HAZARD_ANY] <= 0) continue;
-        int cm = px__an_communes_locate(&in->com, (x0 + x1) / 2, (y0 + y1) / 2);
-        size_t gi = cm >= 0 ? (size_t)cm : in->com.n;
+        int cm = px_layer_communes_locate(in->com, (x0 + x1) / 2, (y0 + y1) / 2);
+        size_t gi = cm >= 0 ? (size_t)cm : in->com->n;
         unsigned fl = px_graph_edge_flags(g, k);
         for (int c = 0; c < NCLS; c++) {
             if (fl & (PX_EDGE_WALK_FWD | PX_EDGE_WALK_BWD)) e->walk[gi * NCLS + (size_t)c] += inside[c];
@@ -176,9 +169,8 @@ static px_status network_length(px_ctx *ctx, const px_graph *g, const px__flood_
     return rc;
 }
 
-static px_status write_exposure(px_store *store, const px__flood_in *in, const expo *e, int has_net)
+static px_status write_exposure(px_ctx *ctx, px_store *store, const px__flood_in *in, const expo *e, int has_net)
 {
-    px_ctx *ctx = in->com.ctx;
     size_t nc = 9 + in->n_cats;
     px_column *cols = calloc(nc, sizeof *cols);
     px_value *v = calloc(nc, sizeof *v);
@@ -193,7 +185,7 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
         cols[4] = (px_column){"residents_share", PX_COL_REAL};
         cols[5] = (px_column){"services", PX_COL_INT};
         for (size_t c = 0; c < in->n_cats && rc == PX_OK; c++) {
-            char *id = px__ident_nth((const char *const *)in->cats, c);
+            char *id = px__strdup(in->svc.cat_cols[c]);
             names[c] = id ? px__asprintf("services_%s", id) : NULL;
             free(id);
             if (!names[c])
@@ -207,8 +199,8 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
     }
     px_table_schema schema = {"flood_exposure", "result", PX_GEOM_MULTIPOLYGON, nc, cols};
     if (rc == PX_OK) rc = px_store_table_create(store, &schema, &w);
-    for (size_t g = 0; rc == PX_OK && g <= in->com.n; g++) {
-        int outside = g == in->com.n;
+    for (size_t g = 0; rc == PX_OK && g <= in->com->n; g++) {
+        int outside = g == in->com->n;
         if (outside) { /* the "outside" group gets rows only if something lies there */
             double any = e->res[g * NCLS + PX_HAZARD_ANY] + e->bf[g * NCLS + PX_HAZARD_ANY];
             for (size_t c = 0; c < in->n_cats; c++)
@@ -220,8 +212,8 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
             double total = 0;
             for (size_t c = 0; c < in->n_cats; c++)
                 total += e->svc[k * e->nc + c];
-            v[0] = outside ? PX_VALUE_TEXT("(outside)") : PX_VALUE_TEXT(in->com.id[g]);
-            v[1] = outside ? PX_VALUE_TEXT("") : PX_VALUE_TEXT(in->com.name[g]);
+            v[0] = outside ? PX_VALUE_TEXT("(outside)") : PX_VALUE_TEXT(in->com->id[g]);
+            v[1] = outside ? PX_VALUE_TEXT("") : PX_VALUE_TEXT(in->com->name[g]);
             v[2] = PX_VALUE_TEXT(px_hazard_name((int)cls));
             v[3] = in->has_pop ? PX_VALUE_REAL(e->res[k]) : PX_VALUE_NULL;
             v[4] = in->has_pop && e->res_total[g] > 0 ? PX_VALUE_REAL(e->res[k] / e->res_total[g])
@@ -232,7 +224,7 @@ static px_status write_exposure(px_store *store, const px__flood_in *in, const e
             v[6 + in->n_cats] = PX_VALUE_REAL(e->bf[k]);
             v[7 + in->n_cats] = has_net ? PX_VALUE_REAL(e->walk[k]) : PX_VALUE_NULL;
             v[8 + in->n_cats] = has_net ? PX_VALUE_REAL(e->bike[k]) : PX_VALUE_NULL;
-            rc = px_table_writer_add(w, v, outside ? NULL : in->com.wkb[g], outside ? 0 : in->com.wkb_len[g],
+            rc = px_table_writer_add(w, v, outside ? NULL : in->com->wkb[g], outside ? 0 : in->com->wkb_len[g],
                                      NULL);
         }
     }
@@ -254,29 +246,29 @@ static px_status read_inputs(px_ctx *ctx, px_store *store, const px_flood_option
                              px_flood_report *rep)
 {
     px_status rc = px_flood_zones_load(ctx, store, &in->zones, &rep->n_zones_skipped);
-    if (rc == PX_OK) rc = px__an_communes_load(ctx, store, &in->com);
+    if (rc == PX_OK) rc = px_layer_communes_read(ctx, store, 1, &in->com);
     in->has_pop = rc == PX_OK && px_store_has_table(store, "population");
     in->has_svc = rc == PX_OK && px_store_has_table(store, "services");
-    if (in->has_pop) rc = px__points_load(ctx, store, "population", "count", 0.0, NULL, &in->pop);
-    if (rc == PX_OK && in->has_svc)
-        rc = px__points_load(ctx, store, "services", "capacity", 1.0, "category", &in->svc);
-    if (rc != PX_OK) return rc;
-    if (o->categories) {
-        in->cats = calloc(o->n_categories + 1, sizeof *in->cats);
-        if (!in->cats) return px__error(ctx, PX_ENOMEM, "out of memory");
-        for (size_t c = 0; c < o->n_categories; c++) {
-            if (!(in->cats[c] = px__strdup(o->categories[c])))
-                return px__error(ctx, PX_ENOMEM, "out of memory");
-            in->n_cats = c + 1;
-        }
-    } else if (in->has_svc) {
-        rc = px__points_categories(ctx, &in->svc, &in->cats, &in->n_cats);
+    if (rc == PX_OK && o->categories && !in->has_svc)
+        rc = px__error(ctx, PX_EARG, "flood: categories asked but the project has no services layer");
+    const char **keep = NULL;
+    if (rc == PX_OK && o->categories) {
+        keep = calloc(o->n_categories + 1, sizeof *keep);
+        if (!keep) return px__error(ctx, PX_ENOMEM, "out of memory");
+        for (size_t c = 0; c < o->n_categories; c++) keep[c] = o->categories[c];
     }
+    /* Services first: an unknown category asked is PX_EARG before any work. */
+    if (rc == PX_OK && in->has_svc) rc = px_layer_services_read(ctx, store, NULL, keep, in->com, &in->svc);
+    free(keep);
+    if (rc == PX_OK && in->has_pop) rc = px_layer_population_read(ctx, store, NULL, in->com, PX_LAYER_WITH_IDS, &in->pop);
+    if (rc != PX_OK) return rc;
+    in->cats = in->svc.cats;
+    in->n_cats = in->svc.n_cat;
     in->pop_group = malloc((in->pop.n ? in->pop.n : 1) * sizeof *in->pop_group);
     if (rc == PX_OK && !in->pop_group) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == PX_OK && i < in->pop.n; i++) {
-        int k = px__an_communes_locate(&in->com, in->pop.x[i], in->pop.y[i]);
-        in->pop_group[i] = k >= 0 ? (uint32_t)k : (uint32_t)in->com.n;
+        int k = in->pop.commune[i];
+        in->pop_group[i] = k >= 0 ? (uint32_t)k : (uint32_t)in->com->n;
     }
     return rc;
 }
@@ -292,7 +284,7 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
     expo e = {0};
     px_status rc = read_inputs(ctx, store, &o, &in, &rep);
     if (rc != PX_OK) goto done;
-    e.ng = in.com.n + 1;
+    e.ng = in.com->n + 1;
     e.nc = in.n_cats ? in.n_cats : 1;
     e.res = calloc(e.ng * NCLS, sizeof *e.res);
     e.res_total = calloc(e.ng, sizeof *e.res_total);
@@ -312,7 +304,7 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
         for (int c = 0; c < NCLS; c++)
             rep.residents[c] += e.res[g * NCLS + (size_t)c];
     if ((rc = px_store_begin(store)) != PX_OK) goto done;
-    rc = write_exposure(store, &in, &e, graph != NULL);
+    rc = write_exposure(ctx, store, &in, &e, graph != NULL);
     if (rc == PX_OK && o.scenario) rc = px__flood_scenario(ctx, store, graph, &o, &in, &rep);
     if (rc == PX_OK) rc = px_store_set_source(store, "flood_exposure", "proxima flood", NULL, NULL, NULL);
     if (rc == PX_OK && o.scenario)
@@ -328,10 +320,9 @@ px_status px_flood_run(px_ctx *ctx, px_store *store, const px_graph *graph, cons
 done:
     expo_free(&e);
     px_flood_zones_free(in.zones);
-    px__an_communes_free(&in.com);
-    px__points_free(&in.pop);
-    px__points_free(&in.svc);
-    px__strings_free(in.cats, in.n_cats);
+    px_layer_communes_free(in.com);
+    px_layer_points_free(&in.pop);
+    px_layer_points_free(&in.svc);
     free(in.pop_group);
     if (rc == PX_OK && report) *report = rep;
     return rc;

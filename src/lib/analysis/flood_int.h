@@ -16,11 +16,11 @@ px_status px__flood_measure(px_ctx *ctx, const px_flood_zones *z, const GEOSGeom
 /* Inputs of a flood run, read once. */
 typedef struct px__flood_in {
     px_flood_zones *zones;
-    px__an_communes com;
-    px__points pop, svc;
+    px_communes *com;
+    px_points pop, svc;
     int has_pop, has_svc;
-    uint32_t *pop_group; /* commune per population unit (com.n = outside) */
-    char **cats;
+    uint32_t *pop_group; /* commune per population unit (com->n = outside) */
+    char **cats;         /* borrowed from svc */
     size_t n_cats;
 } px__flood_in;
 

@@ -82,6 +82,7 @@ typedef struct scen {
     acc *a;
     px_table_writer *w;
     px_flood_report *rep;
+    uint8_t *lost; /* per population unit: bit 0 lost quarter-hour access, bit 1 cut off (any mode, category) */
 } scen;
 
 /* One mode and category: two searches, then the origins whose time changed. */
@@ -99,7 +100,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
     px_flood_report *rep = S->rep;
     size_t ns = 0;
     for (size_t j = 0; j < in->svc.n; j++)
-        if (in->svc.cat[j] && !strcmp(in->svc.cat[j], in->cats[c]) &&
+        if (in->svc.cat[j] == (int32_t)c &&
             px_graph_snap(NULL, g, mode, in->svc.x[j], in->svc.y[j], S->snap_max, &src[ns]) == PX_OK)
             ns++;
     px_snap_sort(src, NULL, ns);
@@ -112,7 +113,7 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
         double f = px_graph_cost_at(g, mode, PX_DIR_TO_SOURCES, cf, src, ns, cutoff_s, mask, &osnap[i]);
         if (b == f || (!isfinite(b) && !isfinite(f)) || fabs(f - b) < 1e-6) continue;
         int cut = isfinite(b) && !isfinite(f);
-        int lost_qh = b <= thr_s && !(f <= thr_s);
+        int lost_qh = px_layer_qh_within(b / 60.0, thr_s / 60.0) && !px_layer_qh_within(f / 60.0, thr_s / 60.0);
         double pop = in->pop.weight[i];
         uint32_t gi = in->pop_group[i];
         acc *ac = &S->a[gi * n_cats + c];
@@ -122,10 +123,10 @@ static px_status one_run(scen *S, px_mode mode, size_t c)
             ac->lost_sum += pop * (f - b) / 60.0;
             ac->lost_pop += pop;
         }
-        if (lost_qh) rep->residents_losing_qh += pop;
+        S->lost[i] |= (uint8_t)(lost_qh | cut << 1);
         px_value v[NCOLS(origin_cols)] = {PX_VALUE_INT(in->pop.fid[i]),
                                           PX_VALUE_TEXT(in->pop.id[i]),
-                                          gi < in->com.n ? PX_VALUE_TEXT(in->com.id[gi]) : PX_VALUE_NULL,
+                                          gi < in->com->n ? PX_VALUE_TEXT(in->com->id[gi]) : PX_VALUE_NULL,
                                           PX_VALUE_REAL(pop),
                                           PX_VALUE_TEXT(px_mode_name(mode)),
                                           PX_VALUE_TEXT(in->cats[c]),
@@ -152,11 +153,11 @@ static px_status write_communes(const px__flood_in *in, px_mode mode, const acc 
                                 size_t n_closed, px_table_writer *w)
 {
     px_status rc = PX_OK;
-    for (size_t g = 0; g < in->com.n && rc == PX_OK; g++)
+    for (size_t g = 0; g < in->com->n && rc == PX_OK; g++)
         for (size_t c = 0; c < in->n_cats && rc == PX_OK; c++) {
             const acc *ac = &a[g * in->n_cats + c];
-            px_value v[NCOLS(commune_cols)] = {PX_VALUE_TEXT(in->com.id[g]),
-                                               PX_VALUE_TEXT(in->com.name[g]),
+            px_value v[NCOLS(commune_cols)] = {PX_VALUE_TEXT(in->com->id[g]),
+                                               PX_VALUE_TEXT(in->com->name[g]),
                                                PX_VALUE_TEXT(px_mode_name(mode)),
                                                PX_VALUE_TEXT(in->cats[c]),
                                                PX_VALUE_REAL(res_total[g]),
@@ -175,7 +176,7 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
 {
     double thr_s = 60.0 * (o->threshold_min > 0 ? o->threshold_min : 15.0);
     double cutoff_s = 60.0 * (o->max_minutes > 0 ? o->max_minutes : 60.0);
-    double snap_max = o->snap_max_m > 0 ? o->snap_max_m : 500.0;
+    double snap_max = o->snap_max_m > 0 ? o->snap_max_m : PX_LAYER_SNAP_M;
     unsigned modes = o->modes ? o->modes : (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
     if (cutoff_s < thr_s) cutoff_s = thr_s;
     size_t nn = px_graph_n_nodes(g), ne = px_graph_n_edges(g), n = in->pop.n, nc = in->n_cats;
@@ -185,12 +186,13 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
                                 commune_cols};
     uint8_t *mask = malloc(ne ? ne : 1), *ook = malloc(n ? n : 1);
     double *cb = malloc((nn ? nn : 1) * sizeof *cb), *cf = malloc((nn ? nn : 1) * sizeof *cf);
-    double *res_total = calloc(in->com.n + 1, sizeof *res_total);
+    double *res_total = calloc(in->com->n + 1, sizeof *res_total);
     px_snap *osnap = malloc((n ? n : 1) * sizeof *osnap),
             *src = malloc((in->svc.n ? in->svc.n : 1) * sizeof *src);
-    acc *a = malloc((in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
+    acc *a = malloc((in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
+    uint8_t *lost = calloc(n ? n : 1, 1);
     px_table_writer *wo = NULL, *wc = NULL;
-    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a
+    px_status rc = mask && ook && cb && cf && res_total && osnap && src && a && lost
                        ? PX_OK
                        : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = close_edges(ctx, g, in->zones, o->level, mask, &rep->n_closed_edges);
@@ -201,13 +203,25 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     for (int m = 0; rc == PX_OK && m < PX_MODE_COUNT; m++) {
         if (!(modes & (1u << m)) || !in->has_pop || !in->has_svc) continue;
         px__snap_points(g, (px_mode)m, &in->pop, snap_max, osnap, ook, NULL);
-        memset(a, 0, (in->com.n + 1) * (nc ? nc : 1) * sizeof *a);
+        memset(a, 0, (in->com->n + 1) * (nc ? nc : 1) * sizeof *a);
         for (size_t c = 0; rc == PX_OK && c < nc; c++) {
-            scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep};
+            scen S = {ctx, g, in, mask, thr_s, cutoff_s, snap_max, osnap, src, ook, cb, cf, a, wo, rep, lost};
             rc = one_run(&S, (px_mode)m, c);
             if (rc == PX_OK) rc = px__progress(ctx, "flood scenario", (uint64_t)(m * (int)nc) + c, 2 * nc);
         }
         if (rc == PX_OK) rc = write_communes(in, (px_mode)m, a, res_total, rep->n_closed_edges, wc);
+    }
+    /* Distinct residents: each population unit once, inside the closed zones
+     * (its point in a zone of the closed class or worse) or outside them. */
+    for (size_t i = 0; rc == PX_OK && i < n; i++) {
+        int cls = -1;
+        rc = px_flood_point_class(ctx, in->zones, in->pop.x[i], in->pop.y[i], &cls);
+        int inside = cls >= 0 && cls <= (int)o->level;
+        double pop = in->pop.weight[i];
+        if (inside) rep->residents_in_closed_zones += pop;
+        if (lost[i] & 1) rep->residents_losing_qh += pop;
+        if ((lost[i] & 1) && !inside) rep->residents_losing_qh_outside += pop;
+        if ((lost[i] & 2) && !inside) rep->residents_cut_off_outside += pop;
     }
     if (wo) {
         if (rc == PX_OK)
@@ -229,5 +243,6 @@ px_status px__flood_scenario(px_ctx *ctx, px_store *store, const px_graph *g, co
     free(osnap);
     free(src);
     free(a);
+    free(lost);
     return rc;
 }

@@ -106,6 +106,17 @@ px_status px__error(px_ctx *ctx, px_status status, const char *fmt, ...)
     return status;
 }
 
+px_status px_ctx_set_error(px_ctx *ctx, px_status status, const char *fmt, ...)
+{
+    if (!ctx) return status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    va_end(ap);
+    ctx->errcode = status;
+    return status;
+}
+
 void px__log(px_ctx *ctx, px_log_level level, const char *fmt, ...)
 {
     if (!ctx || !ctx->log_fn || level > ctx->log_max) return;

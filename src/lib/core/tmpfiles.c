@@ -17,11 +17,22 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Does process `pid` exist? (EPERM: it does, owned by someone else.) */
+/* Is process `pid` still running? (EPERM: it is, owned by someone else.) A
+ * zombie is not: a killed writer stays one until its parent, or a container's
+ * init that never reaps, collects it. */
 static int pid_alive(long pid)
 {
     if (pid <= 0) return 0;
-    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+    if (kill((pid_t)pid, 0) != 0 && errno != EPERM) return 0;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1; /* no /proc: trust kill() */
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+    return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
 }
 
 /* Remove `path` whether it is a file or a folder tree (tile folders). */

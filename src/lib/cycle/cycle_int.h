@@ -8,6 +8,7 @@
 
 #include "../core/core_int.h"
 #include "proxima/cycle.h"
+#include "proxima/layer.h"
 
 #include <stdint.h>
 
@@ -254,23 +255,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
                             px__cproject *out);
 void px__cproject_clear(px__cproject *pr);
 
-/* Communes for point-in-polygon look-ups (GEOS STRtree over prepared
- * polygons). */
-typedef struct px__ccommunes px__ccommunes;
-/* Read the communes layer; *out is NULL (and PX_OK) when the project has none. */
-px_status px__ccommunes_read(px_ctx *ctx, px_store *store, px__ccommunes **out);
-/* Index of the commune containing (x, y), -1 if none. */
-int32_t px__ccommunes_find(px__ccommunes *cs, double x, double y);
-/* Number, id and name of commune i, and a point inside it (for commune centres). */
-size_t px__ccommunes_count(const px__ccommunes *cs);
-const char *px__ccommunes_id(const px__ccommunes *cs, size_t i);
-const char *px__ccommunes_name(const px__ccommunes *cs, size_t i);
-void px__ccommunes_centre(const px__ccommunes *cs, size_t i, double *x, double *y);
-void px__ccommunes_free(px__ccommunes *cs);
-
-/* A point standing for a geometry of any type (the point itself, else a
- * point on its surface). PX_EGEOS for bad WKB. */
-px_status px__cycle_wkb_point(px_ctx *ctx, const unsigned char *wkb, size_t len, double *x, double *y);
+/* Communes, residents and services come from the one reader of the
+ * standard layers (proxima/layer.h). */
 
 /* ---- results and their tables (cycle_run.c, cycle_write.c) -------------- */
 

@@ -141,41 +141,22 @@ static int attach(px_ctx *ctx, const px_graph *pg, double x, double y, double ma
     return 1;
 }
 
-static px_status read_origins(px_ctx *ctx, px_store *store, const px_graph *pg, px__ccommunes *cs,
-                              const px__cparams *p, px__cproject *pr)
+static px_status read_origins(px_ctx *ctx, const px_graph *pg, const px_points *pop, const px__cparams *p,
+                              px__cproject *pr)
 {
-    int64_t n = 0;
-    px_status rc = px_store_count(store, "population", &n);
-    if (rc != PX_OK) return rc;
-    pr->in.origins = calloc((size_t)n + 1, sizeof *pr->in.origins);
+    pr->in.origins = calloc(pop->n + 1, sizeof *pr->in.origins);
     if (!pr->in.origins) return px__error(ctx, PX_ENOMEM, "out of memory");
-    static const char *const cols[] = {"count", NULL};
-    px_table_reader *r = NULL;
-    rc = px_store_reader_open(store, "population", cols, 1, NULL, &r);
-    int has = 0;
-    int64_t row = 0;
-    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
-        if ((++row & 16383) == 0 &&
-            (rc = px__progress(ctx, "cycle: place residents", (uint64_t)row, (uint64_t)n)))
-            break;
-        size_t len = 0;
-        const unsigned char *wkb = px_table_reader_wkb(r, &len);
-        double pop = px_table_reader_is_null(r, 0) ? 0 : px_table_reader_real(r, 0);
-        if (!wkb || !(pop > 0) || pr->in.n_origins >= (size_t)n) continue;
-        double x, y;
-        if ((rc = px__cycle_wkb_point(ctx, wkb, len, &x, &y)) != PX_OK) {
-            rc = px__error(ctx, rc, "%s:population:%lld: %s", px_store_path(store),
-                           (long long)px_table_reader_fid(r), px_ctx_errmsg(ctx));
-            break;
-        }
-        px__corigin o = {.fid = px_table_reader_fid(r), .pop = pop, .commune = px__ccommunes_find(cs, x, y)};
-        if (!attach(ctx, pg, x, y, p->snap_m, &o.node, &o.snap_m)) {
-            pr->n_unplaced++, pr->pop_unplaced += pop;
+    px_status rc = PX_OK;
+    for (size_t i = 0; i < pop->n && rc == PX_OK; i++) {
+        if ((i & 16383) == 0 && (rc = px__progress(ctx, "cycle: place residents", i, pop->n))) break;
+        if (!(pop->weight[i] > 0)) continue;
+        px__corigin o = {.fid = pop->fid[i], .pop = pop->weight[i], .commune = pop->commune[i]};
+        if (!attach(ctx, pg, pop->x[i], pop->y[i], p->snap_m, &o.node, &o.snap_m)) {
+            pr->n_unplaced++, pr->pop_unplaced += pop->weight[i];
             continue;
         }
         pr->in.origins[pr->in.n_origins++] = o;
     }
-    px_table_reader_close(r);
     return rc;
 }
 
@@ -217,34 +198,27 @@ static px_status push_dest(px_ctx *ctx, px__cinput *in, size_t *cap, px__cdest d
     return PX_OK;
 }
 
-static px_status read_dests(px_ctx *ctx, px_store *store, const px_graph *pg, px__ccommunes *cs,
+/* Services, then one "commune_centre" destination per commune at its
+ * centre (proxima/layer.h: population-weighted). */
+static px_status read_dests(px_ctx *ctx, const px_graph *pg, const px_communes *cs, const px_points *svc,
                             const px__cparams *p, const px_cycle_options *o, px__cproject *pr)
 {
     size_t cap = 0;
-    static const char *const cols[] = {"category", NULL};
-    px_table_reader *r = NULL;
-    px_status rc = px_store_reader_open(store, "services", cols, 1, NULL, &r);
-    int has = 0;
-    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
-        size_t len = 0;
-        const unsigned char *wkb = px_table_reader_wkb(r, &len);
-        const char *cat = px_table_reader_text(r, 0);
-        if (!wkb || !cat || !*cat) continue;
-        double x, y, off;
+    px_status rc = PX_OK;
+    for (size_t i = 0; i < svc->n && rc == PX_OK; i++) {
+        double off;
         px__cdest d;
-        if ((rc = px__cycle_wkb_point(ctx, wkb, len, &x, &y)) != PX_OK) break;
-        if (!attach(ctx, pg, x, y, p->snap_m, &d.node, &off)) {
+        if (!attach(ctx, pg, svc->x[i], svc->y[i], p->snap_m, &d.node, &off)) {
             pr->n_dest_unplaced++;
             continue;
         }
-        if ((rc = add_category(ctx, &pr->in, cat, o, &d.cat)) == PX_OK) rc = push_dest(ctx, &pr->in, &cap, d);
+        if ((rc = add_category(ctx, &pr->in, svc->cats[svc->cat[i]], o, &d.cat)) == PX_OK)
+            rc = push_dest(ctx, &pr->in, &cap, d);
     }
-    px_table_reader_close(r);
-    for (size_t i = 0; rc == PX_OK && i < px__ccommunes_count(cs); i++) {
-        double x, y, off;
+    for (size_t i = 0; rc == PX_OK && i < cs->n; i++) {
+        double off;
         px__cdest d;
-        px__ccommunes_centre(cs, i, &x, &y);
-        if (!attach(ctx, pg, x, y, p->snap_m, &d.node, &off)) continue;
+        if (!isfinite(cs->cx[i]) || !attach(ctx, pg, cs->cx[i], cs->cy[i], p->snap_m, &d.node, &off)) continue;
         if ((rc = add_category(ctx, &pr->in, "commune_centre", o, &d.cat)) == PX_OK)
             rc = push_dest(ctx, &pr->in, &cap, d);
     }
@@ -272,7 +246,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
 {
     px__cproject pr = {0};
     px_graph *pg = NULL;
-    px__ccommunes *cs = NULL;
+    px_communes *cs = NULL;
+    px_points pop = {0}, svc = {0};
     rowlts roads = {0}, routes = {0}, edges = {0};
     px_status rc = PX_OK;
     if (!px_store_has_table(store, "population") || !px_store_has_table(store, "services") ||
@@ -285,7 +260,10 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
     if ((rc = read_roads(ctx, store, &roads)) != PX_OK) goto done;
     if ((rc = read_routes(ctx, store, &routes)) != PX_OK) goto done;
     if ((rc = read_edges(ctx, store, &roads, &routes, &edges)) != PX_OK) goto done;
-    if ((rc = px__ccommunes_read(ctx, store, &cs)) != PX_OK) goto done;
+    if ((rc = px_layer_communes_read(ctx, store, 0, &cs)) != PX_OK) goto done;
+    if ((rc = px_layer_population_read(ctx, store, NULL, cs, 0, &pop)) != PX_OK) goto done;
+    if ((rc = px_layer_services_read(ctx, store, NULL, NULL, NULL, &svc)) != PX_OK) goto done;
+    if ((rc = px_layer_communes_centres(ctx, cs, &pop)) != PX_OK) goto done;
 
     size_t nn = px_graph_n_nodes(pg), ne = px_graph_n_edges(pg);
     if ((rc = px__cgraph_new(ctx, nn, &pr.in.g)) != PX_OK) goto done;
@@ -313,8 +291,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
 
     /* Communes, and the commune of the midpoint of every cycle-facility edge
      * (route lengths per commune); other edges get -1. */
-    size_t nc = px__ccommunes_count(cs);
-    pr.has_communes = cs != NULL;
+    size_t nc = cs->n;
+    pr.has_communes = px_store_has_table(store, "communes");
     pr.in.commune_ids = calloc(nc + 1, sizeof *pr.in.commune_ids);
     pr.in.commune_names = calloc(nc + 1, sizeof *pr.in.commune_names);
     pr.in.edge_commune = malloc((pr.in.g->n_edges + 1) * sizeof *pr.in.edge_commune);
@@ -323,8 +301,8 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
         goto done;
     }
     for (size_t c = 0; c < nc; c++) {
-        pr.in.commune_ids[c] = px__strdup(px__ccommunes_id(cs, c));
-        pr.in.commune_names[c] = px__strdup(px__ccommunes_name(cs, c));
+        pr.in.commune_ids[c] = px__strdup(cs->id[c]);
+        pr.in.commune_names[c] = px__strdup(cs->name[c]);
         pr.in.n_communes = c + 1;
         if (!pr.in.commune_ids[c] || !pr.in.commune_names[c]) {
             rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -337,17 +315,19 @@ px_status px__cproject_load(px_ctx *ctx, px_store *store, const px__cparams *p, 
             goto done;
         pr.in.edge_commune[e] = g->e_fac[e] == PX_CYCLE_NONE
                                     ? -1
-                                    : px__ccommunes_find(cs, (g->x[g->e_from[e]] + g->x[g->e_to[e]]) / 2,
-                                                         (g->y[g->e_from[e]] + g->y[g->e_to[e]]) / 2);
+                                    : px_layer_communes_locate(cs, (g->x[g->e_from[e]] + g->x[g->e_to[e]]) / 2,
+                                                                (g->y[g->e_from[e]] + g->y[g->e_to[e]]) / 2);
     }
-    if ((rc = read_origins(ctx, store, pg, cs, p, &pr)) != PX_OK) goto done;
-    if ((rc = read_dests(ctx, store, pg, cs, p, o, &pr)) != PX_OK) goto done;
+    if ((rc = read_origins(ctx, pg, &pop, p, &pr)) != PX_OK) goto done;
+    if ((rc = read_dests(ctx, pg, cs, &svc, p, o, &pr)) != PX_OK) goto done;
     *out = pr;
     memset(&pr, 0, sizeof pr);
 done:
     px__cproject_clear(&pr);
     px_graph_free(pg);
-    px__ccommunes_free(cs);
+    px_layer_points_free(&pop);
+    px_layer_points_free(&svc);
+    px_layer_communes_free(cs);
     rowlts_free(&roads), rowlts_free(&routes), rowlts_free(&edges);
     return rc;
 }

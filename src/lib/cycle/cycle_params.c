@@ -2,7 +2,8 @@
  * The defaults and checks of px_cycle_options, in one place so the CLI help,
  * the README and the analyses agree: 300 m coverage, 2,680 m biking
  * distance (the Bicycle Network Analysis' 10 minutes at 16 km/h), detour
- * ratio 1.25, LTS <= 2 as low stress, 200 m gaps, top 20 links, 500 m snap.
+ * ratio 1.25, LTS <= 2 as low stress, 200 m gaps, top 20 links, and the
+ * snapping distance every analysis uses (PX_LAYER_SNAP_M, 300 m).
  */
 #include "cycle_int.h"
 
@@ -17,7 +18,7 @@ px_status px__cycle_params(px_ctx *ctx, const px_cycle_options *o, px__cparams *
         .bike_distance_m = o->bike_distance_m > 0 ? o->bike_distance_m : 2680.0,
         .detour_ratio = o->detour_ratio > 0 ? o->detour_ratio : 1.25,
         .gap_m = o->gap_m > 0 ? o->gap_m : 200.0,
-        .snap_m = o->snap_m > 0 ? o->snap_m : 500.0,
+        .snap_m = o->snap_m > 0 ? o->snap_m : PX_LAYER_SNAP_M,
         .max_low_stress = o->max_low_stress > 0 ? o->max_low_stress : 2,
         .top_links = o->top_links > 0 ? o->top_links : 20,
         .threads = o->threads > 0 ? o->threads : 2,

@@ -8,7 +8,8 @@
  *   cycle_connectivity_origins score per population unit
  *   cycle_missing_links        ranked missing links with their benefit
  *   cycle_whatif               per-commune deltas with the planned links (only with them)
- * Per-commune tables end with a row whose commune_id is "region". Geometry
+ * Per-commune tables end with the region row (commune_id "*", commune_name
+ * "All communes", proxima/layer.h). Geometry
  * is built with GEOS from node coordinates (net edges are straight).
  */
 #include "cycle_int.h"
@@ -171,7 +172,7 @@ static px_status write_islands(wctx *w)
 static px_status write_coverage(wctx *w)
 {
     static const px_column cols[] = {{"commune_id", PX_COL_TEXT},
-                                     {"commune", PX_COL_TEXT},
+                                     {"commune_name", PX_COL_TEXT},
                                      {"population", PX_COL_REAL},
                                      {"covered", PX_COL_REAL},
                                      {"covered_pct", PX_COL_REAL},
@@ -217,8 +218,8 @@ static px_status write_coverage(wctx *w)
             /* Lengths in the order of the columns: track, lane, shared, path, all. */
             double lens[5] = {len[c][PX_CYCLE_TRACK], len[c][PX_CYCLE_LANE], len[c][PX_CYCLE_SHARED],
                               len[c][PX_CYCLE_PATH], route};
-            px_value v[15] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region"),
-                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region"), PX_VALUE_REAL(pop[c]),
+            px_value v[15] = {PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : PX_LAYER_REGION_ID),
+                              PX_VALUE_TEXT(c < nc ? in->commune_names[c] : PX_LAYER_REGION_NAME), PX_VALUE_REAL(pop[c]),
                               PX_VALUE_REAL(cov[c]),
                               real_or_null(pop[c] > 0 ? 100.0 * cov[c] / pop[c] : NAN)};
             for (int k = 0; k < 5; k++) {
@@ -232,14 +233,12 @@ static px_status write_coverage(wctx *w)
     return tw ? finish_named(w, tw, "cycle_coverage", rc) : rc;
 }
 
-/* "score_" + the category name with anything but [a-z0-9_] made '_'. */
+/* "score_" + the category's column token (proxima/layer.h). */
 static char *cat_column(const char *name)
 {
-    char *s = px__asprintf("score_%.40s", name);
-    for (char *q = s ? s + 6 : NULL; q && *q; q++) {
-        *q = (char)tolower((unsigned char)*q);
-        if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9'))) *q = '_';
-    }
+    char *t = px_layer_column_token(name);
+    char *s = t ? px__asprintf("score_%.40s", t) : NULL;
+    free(t);
     return s;
 }
 
@@ -267,7 +266,7 @@ static px_status write_connectivity(wctx *w)
         goto done;
     }
     cols[0] = (px_column){"commune_id", PX_COL_TEXT};
-    cols[1] = (px_column){"commune", PX_COL_TEXT};
+    cols[1] = (px_column){"commune_name", PX_COL_TEXT};
     cols[2] = (px_column){"population", PX_COL_REAL};
     cols[3] = (px_column){"score", PX_COL_REAL};
     ocols[0] = (px_column){"population_fid", PX_COL_INT};
@@ -295,8 +294,8 @@ static px_status write_connectivity(wctx *w)
     for (size_t o = 0; o < no; o++)
         region_pop += in->origins[o].pop;
     for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
-        v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region");
-        v[1] = PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region");
+        v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : PX_LAYER_REGION_ID);
+        v[1] = PX_VALUE_TEXT(c < nc ? in->commune_names[c] : PX_LAYER_REGION_NAME);
         v[2] = PX_VALUE_REAL(c < nc ? pop[c] : region_pop);
         v[3] = real_or_null(per[nk * (nc + 1) + c]);
         for (size_t k = 0; k < nk; k++)
@@ -379,7 +378,7 @@ static void reach(const px__cconn *c, double *out)
 static px_status write_whatif(wctx *w)
 {
     static const px_column cols[] = {
-        {"commune_id", PX_COL_TEXT},     {"commune", PX_COL_TEXT},       {"population", PX_COL_REAL},
+        {"commune_id", PX_COL_TEXT},     {"commune_name", PX_COL_TEXT},       {"population", PX_COL_REAL},
         {"score_before", PX_COL_REAL},   {"score_after", PX_COL_REAL},   {"score_delta", PX_COL_REAL},
         {"covered_before", PX_COL_REAL}, {"covered_after", PX_COL_REAL}, {"covered_delta", PX_COL_REAL},
         {"reach_before", PX_COL_REAL},   {"reach_after", PX_COL_REAL},   {"reach_delta", PX_COL_REAL}};
@@ -407,8 +406,8 @@ static px_status write_whatif(wctx *w)
         region_pop += in->origins[o].pop;
     for (size_t c = 0; c <= nc && rc == PX_OK; c++) {
         px_value v[12];
-        v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : "region");
-        v[1] = PX_VALUE_TEXT(c < nc ? in->commune_names[c] : "region");
+        v[0] = PX_VALUE_TEXT(c < nc ? in->commune_ids[c] : PX_LAYER_REGION_ID);
+        v[1] = PX_VALUE_TEXT(c < nc ? in->commune_names[c] : PX_LAYER_REGION_NAME);
         v[2] = PX_VALUE_REAL(c < nc ? pop[c] : region_pop);
         for (int q = 0; q < 3; q++) {
             double b = m[(2 * q) * (nc + 1) + c], a = m[(2 * q + 1) * (nc + 1) + c];

@@ -33,8 +33,9 @@ px_status px_file_write(px_ctx *ctx, const char *path, const void *data, size_t 
     while (rc == PX_OK && left > 0) {
         ssize_t w = write(fd, p, left);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) rc = px__error(ctx, PX_EIO, "%s: write failed: %s; nothing was replaced", path,
-                                   strerror(w < 0 ? errno : EIO));
+        if (w <= 0)
+            rc = px__error(ctx, PX_EIO, "%s: write failed: %s; nothing was replaced", path,
+                           strerror(w < 0 ? errno : EIO));
         else {
             p += w;
             left -= (size_t)w;
@@ -45,7 +46,8 @@ px_status px_file_write(px_ctx *ctx, const char *path, const void *data, size_t 
     if (close(fd) != 0 && rc == PX_OK)
         rc = px__error(ctx, PX_EIO, "%s: write failed: %s; nothing was replaced", path, strerror(errno));
     if (rc == PX_OK && rename(tmp, path) != 0)
-        rc = px__error(ctx, PX_EIO, "%s: cannot rename the finished file into place: %s", path, strerror(errno));
+        rc = px__error(ctx, PX_EIO, "%s: cannot rename the finished file into place: %s", path,
+                       strerror(errno));
     if (rc != PX_OK) unlink(tmp);
 done:
     free(tmp);

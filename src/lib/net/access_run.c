@@ -19,7 +19,7 @@
 typedef struct shared {
     px_ctx *ctx;
     const px_graph *g;
-    const px__origins *orig;
+    const px_points *orig;
     const px__dests *dests;
     px__access_res *res;
     px_snap *osnap[PX_MODE_COUNT]; /* per origin; edge -1 when not snapped */
@@ -47,7 +47,7 @@ static void snap_origins(shared *sh)
             if (!sh->res->modes[m]) continue;
             for (size_t i = lo; i < hi; i++) {
                 px_snap s;
-                if (px_graph_snap(NULL, sh->g, (px_mode)m, sh->orig->xy[2 * i], sh->orig->xy[2 * i + 1],
+                if (px_graph_snap(NULL, sh->g, (px_mode)m, sh->orig->x[i], sh->orig->y[i],
                                   sh->res->o.max_snap_m, &s) == PX_OK) {
                     sh->osnap[m][i] = s;
                     sh->res->snap_m[m][i] = (float)s.distance_m;
@@ -199,11 +199,38 @@ static void *thread_graph(void *arg)
     return NULL;
 }
 
+/* Destinations grouped by category (a counting sort, stable: input order
+ * is kept within a category). Names borrowed from `svc`. */
+static px_status dests_group(px_ctx *ctx, const px_points *svc, px__dests *d)
+{
+    d->n_cat = svc->n_cat;
+    d->cat = svc->cats;
+    d->col = svc->cat_cols;
+    d->start = calloc(svc->n_cat + 2, sizeof *d->start);
+    d->xy = malloc(2 * (svc->n ? svc->n : 1) * sizeof *d->xy);
+    size_t *count = calloc(svc->n_cat + 1, sizeof *count);
+    if (!d->start || !d->xy || !count) {
+        free(count);
+        return px__error(ctx, PX_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < svc->n; i++) d->start[svc->cat[i] + 1]++;
+    for (size_t c = 0; c < svc->n_cat; c++) d->start[c + 1] += d->start[c];
+    for (size_t i = 0; i < svc->n; i++) {
+        size_t at = d->start[svc->cat[i]] + count[svc->cat[i]]++;
+        d->xy[2 * at] = svc->x[i];
+        d->xy[2 * at + 1] = svc->y[i];
+    }
+    d->n = svc->n;
+    free(count);
+    return PX_OK;
+}
+
 static px_status resolve(px_ctx *ctx, const px_access_options *in, px__access_res *res)
 {
     px_access_options o = in ? *in : (px_access_options){0};
     if (o.modes == 0) o.modes = (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
-    if (o.modes >> PX_MODE_COUNT) return px__error(ctx, PX_EINVAL, "access: unknown mode bit in %#x", o.modes);
+    px_status rc = px_modes_check(ctx, "access", o.modes);
+    if (rc != PX_OK) return rc;
     if (o.minutes == 0) o.minutes = 15;
     if (!(o.minutes > 0) || o.minutes > 600) return px__error(ctx, PX_EINVAL, "access: minutes must be in (0, 600]");
     if (o.cutoff_minutes == 0) o.cutoff_minutes = fmax(2 * o.minutes, 30);
@@ -211,7 +238,7 @@ static px_status resolve(px_ctx *ctx, const px_access_options *in, px__access_re
         return px__error(ctx, PX_EINVAL, "access: the cutoff must be at least the threshold (and at most 1440 min)");
     if (o.nth < 0 || o.nth > 16) return px__error(ctx, PX_EINVAL, "access: nth must be 1..16");
     if (o.nth == 1) o.nth = 0;
-    if (o.max_snap_m == 0) o.max_snap_m = 300;
+    if (o.max_snap_m == 0) o.max_snap_m = PX_LAYER_SNAP_M;
     if (!(o.max_snap_m > 0)) return px__error(ctx, PX_EINVAL, "access: the snapping distance must be > 0");
     if (o.n_threads <= 0) o.n_threads = 2;
     if (o.n_threads > 64) o.n_threads = 64;
@@ -237,12 +264,16 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     px_status rc = resolve(ctx, opts, &res);
     if (rc != PX_OK) return rc;
     px_graph *g = NULL;
-    px__communes com = {0};
-    px__origins orig = {0};
+    px_communes *com = NULL;
+    px_points orig = {0}, svc = {0};
     px__dests dests = {0};
     shared *sh = NULL;
     px_access_report rep = {0};
     double t0 = px__now();
+    /* The destinations first: an unknown category in the options is a usage
+     * error (PX_EARG) found before any other work. */
+    rc = px_layer_services_read(ctx, store, res.o.layers, res.o.categories, NULL, &svc);
+    if (rc != PX_OK) goto done;
     if (!px_store_has_table(store, "net_nodes") || !px_store_has_table(store, "net_edges")) {
         rc = px__error(ctx, PX_ENOTFOUND, "%s: no network: run `proxima network` first", px_store_path(store));
         goto done;
@@ -261,10 +292,10 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     pthread_t loader;
     int loading = pthread_create(&loader, NULL, thread_graph, &gt) == 0;
     if (!loading) thread_graph(&gt);
-    rc = px__access_read_communes(ctx, store, &com);
-    if (rc == PX_OK) rc = px__access_read_origins(ctx, store, res.o.origins, &com, &orig);
+    rc = px_layer_communes_read(ctx, store, 0, &com);
+    if (rc == PX_OK) rc = px_layer_population_read(ctx, store, res.o.origins, com, 0, &orig);
     px__log(ctx, PX_LOG_DEBUG, "access: origins read at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
-    if (rc == PX_OK) rc = px__access_read_dests(ctx, store, res.o.layers, res.o.categories, &dests);
+    if (rc == PX_OK) rc = dests_group(ctx, &svc, &dests);
     if (loading) pthread_join(loader, NULL);
     g = gt.g;
     px__log(ctx, PX_LOG_DEBUG, "access: destinations read, graph ready at %.3f s (cpu %.3f s)", px__now() - t0,
@@ -335,7 +366,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     rep.n_origins = (int64_t)orig.n;
     rep.n_destinations = (int64_t)dests.n;
     rep.n_categories = (int)dests.n_cat;
-    rep.n_communes = (int)com.n;
+    rep.n_communes = (int)com->n;
     for (int m = 0; m < PX_MODE_COUNT; m++) {
         rep.share_all[m] = NAN;
         rep.n_dest_unsnapped[m] = res.modes[m] ? atomic_load(&sh->dest_unsnapped[m]) : 0;
@@ -348,8 +379,8 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
             px__log(ctx, PX_LOG_WARN, "access: %lld origin(s) farther than %.0f m from any %s edge: unreachable",
                     (long long)rep.n_unsnapped[m], res.o.max_snap_m, px_mode_name((px_mode)m));
     }
-    for (size_t i = 0; i < orig.n; i++) rep.residents += orig.count[i];
-    rc = px__access_write(ctx, store, &orig, &com, &dests, &res, &rep);
+    for (size_t i = 0; i < orig.n; i++) rep.residents += orig.weight[i];
+    rc = px__access_write(ctx, store, &orig, com, &dests, &res, &rep);
     px__log(ctx, PX_LOG_DEBUG, "access: tables written at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     if (rc == PX_OK && out) *out = rep;
 done:
@@ -357,9 +388,11 @@ done:
         for (int m = 0; m < PX_MODE_COUNT; m++) free(sh->osnap[m]);
     free(sh);
     res_free(&res);
-    px__dests_free(&dests);
-    px__origins_free(&orig);
-    px__communes_free(&com);
+    free(dests.start);
+    free(dests.xy);
+    px_layer_points_free(&svc);
+    px_layer_points_free(&orig);
+    px_layer_communes_free(com);
     px_graph_free(g);
     return rc;
 }

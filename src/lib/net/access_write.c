@@ -50,7 +50,7 @@ static void colset_free(colset *cs)
 
 static px_value real_or_null(double v) { return isfinite(v) ? PX_VALUE_REAL(v) : PX_VALUE_NULL; }
 
-static px_status write_origins(px_ctx *ctx, px_store *store, const px__origins *orig, const px__communes *com,
+static px_status write_origins(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
                                const px__dests *dests, const px__access_res *res)
 {
     size_t nc = res->n_cat, per_mode = 2 + nc * (res->o.nth > 1 ? 2 : 1);
@@ -95,21 +95,18 @@ static px_status write_origins(px_ctx *ctx, px_store *store, const px__origins *
         size_t k = 0;
         v[k++] = PX_VALUE_INT(orig->fid[i]);
         v[k++] = orig->commune[i] >= 0 ? PX_VALUE_TEXT(com->id[orig->commune[i]]) : PX_VALUE_NULL;
-        v[k++] = PX_VALUE_REAL(orig->count[i]);
+        v[k++] = PX_VALUE_REAL(orig->weight[i]);
         for (int m = 0; m < PX_MODE_COUNT; m++) {
             if (!res->modes[m]) continue;
-            int score = 0;
             for (size_t c = 0; c < nc; c++) {
-                float mi = res->min[m][c * res->n_orig + i];
-                v[k++] = real_or_null(mi);
+                v[k++] = real_or_null(res->min[m][c * res->n_orig + i]);
                 if (res->o.nth > 1) v[k++] = real_or_null(res->nth[m][c * res->n_orig + i]);
-                score += isfinite(mi) && mi <= res->o.minutes;
             }
-            v[k++] = PX_VALUE_INT(score);
+            v[k++] = PX_VALUE_INT(px_layer_qh_score(res->min[m] + i, res->n_orig, nc, res->o.minutes));
             v[k++] = real_or_null(res->snap_m[m][i]);
         }
         size_t len = 0;
-        unsigned char *wkb = px__wkbw_point(wk, orig->xy[2 * i], orig->xy[2 * i + 1], &len);
+        unsigned char *wkb = px__wkbw_point(wk, orig->x[i], orig->y[i], &len);
         if (!wkb) {
             rc = px_ctx_errcode(ctx);
             break;
@@ -153,7 +150,7 @@ static double hist_median(const double *h, size_t nb, double total)
     return NAN;
 }
 
-static px_status write_communes(px_ctx *ctx, px_store *store, const px__origins *orig, const px__communes *com,
+static px_status write_communes(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
                                 const px__dests *dests, const px__access_res *res, px_access_report *rep)
 {
     size_t nc = res->n_cat, nrow = com->n + 1; /* last row: the region */
@@ -172,8 +169,8 @@ static px_status write_communes(px_ctx *ctx, px_store *store, const px__origins 
         goto done;
     }
     for (size_t i = 0; i < orig->n; i++) {
-        pop[nrow - 1] += orig->count[i];
-        if (orig->commune[i] >= 0) pop[orig->commune[i]] += orig->count[i];
+        pop[nrow - 1] += orig->weight[i];
+        if (orig->commune[i] >= 0) pop[orig->commune[i]] += orig->weight[i];
     }
 #define WITHIN(m, r, c) within[((size_t)(m) * nrow + (r)) * (nc + 1) + (c)]
 #define MEDIAN(m, r, c) median[((size_t)(m) * nrow + (r)) * nc + (c)]
@@ -182,31 +179,30 @@ static px_status write_communes(px_ctx *ctx, px_store *store, const px__origins 
         for (size_t i = 0; i < orig->n; i++) {
             size_t all = 1;
             for (size_t c = 0; c < nc; c++) {
-                float mi = res->min[m][c * res->n_orig + i];
-                int ok = isfinite(mi) && mi <= res->o.minutes;
+                int ok = px_layer_qh_within(res->min[m][c * res->n_orig + i], res->o.minutes);
                 all &= (size_t)ok;
                 if (!ok) continue;
-                WITHIN(m, nrow - 1, c) += orig->count[i];
-                if (orig->commune[i] >= 0) WITHIN(m, orig->commune[i], c) += orig->count[i];
+                WITHIN(m, nrow - 1, c) += orig->weight[i];
+                if (orig->commune[i] >= 0) WITHIN(m, orig->commune[i], c) += orig->weight[i];
             }
             if (all) {
-                WITHIN(m, nrow - 1, nc) += orig->count[i];
-                if (orig->commune[i] >= 0) WITHIN(m, orig->commune[i], nc) += orig->count[i];
+                WITHIN(m, nrow - 1, nc) += orig->weight[i];
+                if (orig->commune[i] >= 0) WITHIN(m, orig->commune[i], nc) += orig->weight[i];
             }
         }
         for (size_t c = 0; c < nc; c++) {
             memset(hist, 0, nrow * nb * sizeof *hist);
             for (size_t i = 0; i < orig->n; i++) {
                 size_t b = bin_of(res, res->min[m][c * res->n_orig + i]);
-                hist[(nrow - 1) * nb + b] += orig->count[i];
-                if (orig->commune[i] >= 0) hist[(size_t)orig->commune[i] * nb + b] += orig->count[i];
+                hist[(nrow - 1) * nb + b] += orig->weight[i];
+                if (orig->commune[i] >= 0) hist[(size_t)orig->commune[i] * nb + b] += orig->weight[i];
             }
             for (size_t r = 0; r < nrow; r++) MEDIAN(m, r, c) = hist_median(hist + r * nb, nb, pop[r]);
         }
         rep->share_all[m] = pop[nrow - 1] > 0 ? WITHIN(m, nrow - 1, nc) / pop[nrow - 1] : NAN;
     }
     colset_add(&cs, "commune_id", PX_COL_TEXT);
-    colset_add(&cs, "name", PX_COL_TEXT);
+    colset_add(&cs, "commune_name", PX_COL_TEXT);
     colset_add(&cs, "population", PX_COL_REAL);
     char name[NAME_LEN];
     for (int m = 0; m < PX_MODE_COUNT; m++) {
@@ -226,8 +222,8 @@ static px_status write_communes(px_ctx *ctx, px_store *store, const px__origins 
     for (size_t r = 0; r < nrow && rc == PX_OK; r++) {
         int region = r == nrow - 1;
         size_t k = 0;
-        v[k++] = PX_VALUE_TEXT(region ? "*" : com->id[r]);
-        v[k++] = PX_VALUE_TEXT(region ? "region" : com->name[r]);
+        v[k++] = PX_VALUE_TEXT(region ? PX_LAYER_REGION_ID : com->id[r]);
+        v[k++] = PX_VALUE_TEXT(region ? PX_LAYER_REGION_NAME : com->name[r]);
         v[k++] = PX_VALUE_REAL(pop[r]);
         for (int m = 0; m < PX_MODE_COUNT; m++) {
             if (!res->modes[m]) continue;
@@ -256,7 +252,7 @@ done:
     return rc;
 }
 
-px_status px__access_write(px_ctx *ctx, px_store *store, const px__origins *orig, const px__communes *com,
+px_status px__access_write(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
                            const px__dests *dests, const px__access_res *res, px_access_report *rep)
 {
     px_status rc = px_store_begin(store);

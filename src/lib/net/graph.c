@@ -26,6 +26,34 @@ px_status px_mode_lookup(const char *name, px_mode *out)
     return PX_ENOTFOUND;
 }
 
+px_status px_modes_check(px_ctx *ctx, const char *what, unsigned modes)
+{
+    if (modes >> PX_MODE_COUNT)
+        return px__error(ctx, PX_EARG, "%s: unknown mode bit %#x (known: walk, bike)", what ? what : "modes",
+                         modes & ~((1u << PX_MODE_COUNT) - 1));
+    return PX_OK;
+}
+
+px_status px_modes_parse(px_ctx *ctx, const char *list, unsigned *modes)
+{
+    if (!list || !modes) return px__error(ctx, PX_EINVAL, "px_modes_parse: NULL argument");
+    unsigned bits = 0;
+    const char *p = list;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int found = -1;
+        for (int m = 0; m < PX_MODE_COUNT && found < 0; m++)
+            if (strlen(mode_names[m]) == n && !strncmp(p, mode_names[m], n)) found = m;
+        if (found < 0) return px__error(ctx, PX_EARG, "unknown mode '%.*s' (known: walk, bike)", (int)n, p);
+        bits |= 1u << found;
+        if (!e) break;
+        p = e + 1;
+    }
+    *modes = bits;
+    return PX_OK;
+}
+
 px_status px__graph_alloc(px_ctx *ctx, size_t n_nodes, size_t n_edges, px_graph **out)
 {
     if (n_nodes > INT32_MAX / 2 || n_edges > INT32_MAX / 4)

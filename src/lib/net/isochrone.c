@@ -118,33 +118,64 @@ static int reached_segments(GEOSContextHandle_t h, const px_graph *g, px_mode m,
     return 0;
 }
 
-/* Residents of the origin layer inside `poly` (prepared), via a bbox read. */
-static px_status residents_in(px_ctx *ctx, px_store *store, const GEOSGeometry *poly, double *out)
+/* The residents, read once (proxima/layer.h: placed and located by the one
+ * rule), with their indices sorted by x so that a polygon's bbox selects a
+ * slice. */
+typedef struct xi {
+    double x;
+    size_t i;
+} xi;
+
+typedef struct residents {
+    px_points pop;
+    xi *by_x;
+} residents;
+
+static int cmp_x(const void *a, const void *b)
+{
+    double xa = ((const xi *)a)->x, xb = ((const xi *)b)->x;
+    return (xa > xb) - (xa < xb);
+}
+
+static px_status residents_read(px_ctx *ctx, px_store *store, const px_communes *com, residents *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!px_store_has_table(store, "population")) return PX_OK;
+    px_status rc = px_layer_population_read(ctx, store, NULL, com, 0, &r->pop);
+    if (rc != PX_OK) return rc;
+    r->by_x = malloc((r->pop.n ? r->pop.n : 1) * sizeof *r->by_x);
+    if (!r->by_x) return px__error(ctx, PX_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->pop.n; i++) r->by_x[i] = (xi){r->pop.x[i], i};
+    qsort(r->by_x, r->pop.n, sizeof *r->by_x, cmp_x);
+    return PX_OK;
+}
+
+/* Residents inside `poly` (points on the boundary count). */
+static px_status residents_in(px_ctx *ctx, const residents *r, const GEOSGeometry *poly, double *out)
 {
     *out = 0;
-    if (!px_store_has_table(store, "population")) return PX_OK;
+    if (r->pop.n == 0) return PX_OK;
     GEOSContextHandle_t h = px__geos(ctx);
     px_bbox box;
     px_status rc = px__geom_bbox(ctx, poly, &box);
     if (rc != PX_OK) return rc;
     const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, poly);
     if (!prep) return px__error(ctx, PX_EGEOS, "GEOS: cannot prepare an isochrone");
-    static const char *const cols[] = {"count", NULL};
-    px_table_reader *r = NULL;
-    rc = px_store_reader_open(store, "population", cols, 1, &box, &r);
-    int has = 0;
-    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
-        size_t len = 0;
-        const unsigned char *wkb = px_table_reader_wkb(r, &len);
-        GEOSGeometry *g = wkb ? px__geom_from_wkb(ctx, wkb, len) : NULL;
-        if (!g) continue;
-        GEOSGeometry *pt = GEOSGeomTypeId_r(h, g) == GEOS_POINT ? NULL : GEOSGetCentroid_r(h, g);
-        if (GEOSPreparedContains_r(h, prep, pt ? pt : g) == 1 && !px_table_reader_is_null(r, 0))
-            *out += px_table_reader_real(r, 0);
-        if (pt) GEOSGeom_destroy_r(h, pt);
-        GEOSGeom_destroy_r(h, g);
+    size_t lo = 0, hi = r->pop.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->by_x[mid].x < box.minx) lo = mid + 1;
+        else hi = mid;
     }
-    px_table_reader_close(r);
+    for (size_t k = lo; k < r->pop.n && rc == PX_OK; k++) {
+        size_t i = r->by_x[k].i;
+        if (r->by_x[k].x > box.maxx) break;
+        if (r->pop.y[i] < box.miny || r->pop.y[i] > box.maxy || !(r->pop.weight[i] > 0)) continue;
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, r->pop.x[i], r->pop.y[i]);
+        if (!pt) rc = px__error(ctx, PX_EGEOS, "GEOS: cannot make a point");
+        else if (GEOSPreparedIntersects_r(h, prep, pt) == 1) *out += r->pop.weight[i];
+        if (pt) GEOSGeom_destroy_r(h, pt);
+    }
     GEOSPreparedGeom_destroy_r(h, prep);
     return rc;
 }
@@ -202,19 +233,22 @@ static px_status check_opts(px_ctx *ctx, const px_iso_origin *origins, size_t n,
 }
 
 /* All origins in the project CRS: the given ones (lon/lat transformed) then
- * the commune centres if asked. Labels stay borrowed, except the communes'
- * names, which live in `com` (kept alive by the caller). */
+ * the commune centres if asked: the population-weighted centre of each
+ * commune's residents (proxima/layer.h; its point on surface when it has
+ * none), snapped to the network by the caller like any origin. Labels stay
+ * borrowed, except the communes' names, which live in `com` (kept alive by
+ * the caller). */
 static px_status gather_origins(px_ctx *ctx, px_store *store, const px_iso_origin *in, size_t n_in,
-                                const px_iso_options *opts, px__communes *com, px_iso_origin **out, size_t *n_out)
+                                const px_iso_options *opts, const px_communes *com, px_iso_origin **out,
+                                size_t *n_out)
 {
     px__xform *xf = NULL;
     px_status rc = PX_OK;
-    if (opts->commune_centres && (rc = px__access_read_communes(ctx, store, com)) != PX_OK) return rc;
-    size_t n = n_in + com->n;
+    size_t n_com = opts->commune_centres ? com->n : 0;
+    size_t n = n_in + n_com;
     if (n == 0) return px__error(ctx, PX_EINVAL, "isochrone: no origin (and no commune)");
     px_iso_origin *o = calloc(n, sizeof *o);
     if (!o) return px__error(ctx, PX_ENOMEM, "out of memory");
-    GEOSContextHandle_t h = px__geos(ctx);
     for (size_t i = 0; i < n_in && rc == PX_OK; i++) {
         o[i] = in[i];
         o[i].lonlat = 0;
@@ -222,14 +256,11 @@ static px_status gather_origins(px_ctx *ctx, px_store *store, const px_iso_origi
         if (!xf) rc = px__xform_new(ctx, "EPSG:4326", px_store_crs(store), &xf);
         if (rc == PX_OK) rc = px__xform_point(xf, &o[i].x, &o[i].y);
     }
-    for (size_t c = 0; c < com->n && rc == PX_OK; c++) {
-        GEOSGeometry *g = px__geom_from_wkb(ctx, com->wkb[c], com->wkb_len[c]);
-        GEOSGeometry *p = g ? GEOSPointOnSurface_r(h, g) : NULL;
-        if (!p || !GEOSGeomGetX_r(h, p, &o[n_in + c].x) || !GEOSGeomGetY_r(h, p, &o[n_in + c].y))
-            rc = px__error(ctx, PX_EGEOS, "communes:%s: no point inside", com->id[c]);
+    for (size_t c = 0; c < n_com && rc == PX_OK; c++) {
+        if (!isfinite(com->cx[c])) rc = px__error(ctx, PX_EGEOS, "communes:%s: no point inside", com->id[c]);
+        o[n_in + c].x = com->cx[c];
+        o[n_in + c].y = com->cy[c];
         o[n_in + c].label = com->name[c][0] ? com->name[c] : com->id[c];
-        if (p) GEOSGeom_destroy_r(h, p);
-        if (g) GEOSGeom_destroy_r(h, g);
     }
     px__xform_free(xf);
     if (rc != PX_OK) {
@@ -247,12 +278,22 @@ px_status px_isochrones(px_ctx *ctx, px_store *store, const px_iso_origin *in_or
     px_status rc = check_opts(ctx, in_origins, n_in, opts);
     if (rc != PX_OK) return rc;
     if (!store) return px__error(ctx, PX_EINVAL, "px_isochrones: NULL store");
-    px__communes com = {0};
+    px_communes *com = NULL;
+    residents res = {0};
     px_iso_origin *origins = NULL;
     size_t n_origins = 0;
-    if ((rc = gather_origins(ctx, store, in_origins, n_in, opts, &com, &origins, &n_origins)) != PX_OK) return rc;
+    rc = px_layer_communes_read(ctx, store, 0, &com);
+    if (rc == PX_OK) rc = residents_read(ctx, store, com, &res);
+    if (rc == PX_OK && opts->commune_centres) rc = px_layer_communes_centres(ctx, com, &res.pop);
+    if (rc == PX_OK) rc = gather_origins(ctx, store, in_origins, n_in, opts, com, &origins, &n_origins);
+    if (rc != PX_OK) {
+        px_layer_points_free(&res.pop);
+        free(res.by_x);
+        px_layer_communes_free(com);
+        return rc;
+    }
     double buffer_m = opts->buffer_m > 0 ? opts->buffer_m : 40;
-    double max_snap = opts->max_snap_m > 0 ? opts->max_snap_m : 300;
+    double max_snap = opts->max_snap_m > 0 ? opts->max_snap_m : PX_LAYER_SNAP_M;
     px_table_schema schema = {opts->table ? opts->table : "isochrones", "result", PX_GEOM_MULTIPOLYGON,
                               sizeof iso_cols / sizeof iso_cols[0], iso_cols};
     GEOSContextHandle_t h = px__geos(ctx);
@@ -294,16 +335,16 @@ px_status px_isochrones(px_ctx *ctx, px_store *store, const px_iso_origin *in_or
                     break;
                 }
             }
-            double residents = 0, area = 0;
+            double n_res = 0, area = 0;
             if (poly) {
                 GEOSArea_r(h, poly, &area);
-                rc = residents_in(ctx, store, poly, &residents);
+                rc = residents_in(ctx, &res, poly, &n_res);
             }
             unsigned char *wkb = NULL;
             size_t len = 0;
             if (rc == PX_OK && poly && !(wkb = px__geom_to_wkb(ctx, poly, &len))) rc = PX_EGEOS;
             px_value v[6] = {PX_VALUE_TEXT(label),         PX_VALUE_TEXT(px_mode_name(opts->mode)),
-                             PX_VALUE_REAL(opts->minutes[b]), PX_VALUE_REAL(residents),
+                             PX_VALUE_REAL(opts->minutes[b]), PX_VALUE_REAL(n_res),
                              PX_VALUE_REAL(area / 1e6),    PX_VALUE_REAL(sg.km)};
             if (rc == PX_OK) rc = px_table_writer_add(w, v, wkb, len, NULL);
             px__wkb_free(ctx, wkb);
@@ -327,6 +368,8 @@ done:
     free(cost);
     px_graph_free(g);
     free(origins);
-    px__communes_free(&com);
+    px_layer_points_free(&res.pop);
+    free(res.by_x);
+    px_layer_communes_free(com);
     return rc;
 }

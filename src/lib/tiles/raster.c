@@ -60,6 +60,20 @@ static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, dou
     }
 }
 
+static double clamp01(double v)
+{
+    return v > 0 ? (v < 1 ? v : 1) : 0;
+}
+
+/* A width or radius in device pixels: negative is nothing, and anything
+ * beyond a few tiles is drawn as a few tiles (cairo's cost grows with the
+ * size: circle-radius 1e308 would never finish). */
+static double size_px(double css_px, double ratio)
+{
+    double v = css_px * ratio;
+    return v > 0 ? (v < 8192 ? v : 8192) : 0;
+}
+
 static void set_rgba(cairo_t *cr, const double c[4], double opacity)
 {
     cairo_set_source_rgba(cr, c[0], c[1], c[2], c[3] * opacity);
@@ -84,7 +98,7 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
         double col[4];
         if (l->type == PX__SL_BACKGROUND) {
             px__style_color(l->paint[PX__P_BACKGROUND_COLOR], &c, black, col);
-            set_rgba(cr, col, px__style_number(l->paint[PX__P_BACKGROUND_OPACITY], &c, 1));
+            set_rgba(cr, col, clamp01(px__style_number(l->paint[PX__P_BACKGROUND_OPACITY], &c, 1)));
             cairo_paint(cr);
             continue;
         }
@@ -102,8 +116,8 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
             cairo_new_path(cr);
             if (l->type == PX__SL_FILL) {
                 px__style_color(l->paint[PX__P_FILL_COLOR], &c, black, col);
-                double op = px__style_number(l->paint[PX__P_FILL_OPACITY], &c, 1);
-                int aa = l->paint[PX__P_FILL_ANTIALIAS] ? json_is_true(l->paint[PX__P_FILL_ANTIALIAS]) : 1;
+                double op = clamp01(px__style_number(l->paint[PX__P_FILL_OPACITY], &c, 1));
+                int aa = px__style_bool(l->paint[PX__P_FILL_ANTIALIAS], &c, 1);
                 cairo_set_antialias(cr, aa ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE);
                 cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
                 path_parts(cr, g, n, t.x, t.y, size, 1);
@@ -119,30 +133,38 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
                 }
                 cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
             } else if (l->type == PX__SL_LINE) {
-                double w = px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1) * j->ratio;
+                double w = size_px(px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1), j->ratio);
                 if (w <= 0) continue;
                 px__style_color(l->paint[PX__P_LINE_COLOR], &c, black, col);
-                double op = px__style_number(l->paint[PX__P_LINE_OPACITY], &c, 1);
+                double op = clamp01(px__style_number(l->paint[PX__P_LINE_OPACITY], &c, 1));
                 path_parts(cr, g, n, t.x, t.y, size, g->type == PX__GEOM_POLY);
                 cairo_set_line_width(cr, w);
-                cairo_set_line_cap(cr, (cairo_line_cap_t)l->line_cap);
-                cairo_set_line_join(cr, (cairo_line_join_t)l->line_join);
-                const json_t *dash = l->paint[PX__P_LINE_DASHARRAY];
-                if (json_is_array(dash) && json_array_size(dash) && json_array_size(dash) <= 16) {
-                    double d[16];
-                    size_t nd = json_array_size(dash);
-                    for (size_t i = 0; i < nd; i++)
-                        d[i] = json_number_value(json_array_get(dash, i)) * w;
-                    cairo_set_dash(cr, d, (int)nd, 0);
+                char eb[16];
+                const char *cap = px__style_string(l->paint[PX__P_LINE_CAP], &c, "butt", eb, sizeof eb);
+                cairo_set_line_cap(cr, !strcmp(cap, "round")    ? CAIRO_LINE_CAP_ROUND
+                                       : !strcmp(cap, "square") ? CAIRO_LINE_CAP_SQUARE
+                                                                : CAIRO_LINE_CAP_BUTT);
+                const char *join = px__style_string(l->paint[PX__P_LINE_JOIN], &c, "miter", eb, sizeof eb);
+                cairo_set_line_join(cr, !strcmp(join, "round")   ? CAIRO_LINE_JOIN_ROUND
+                                        : !strcmp(join, "bevel") ? CAIRO_LINE_JOIN_BEVEL
+                                                                 : CAIRO_LINE_JOIN_MITER);
+                double d[16];
+                int nd = px__style_numbers(l->paint[PX__P_LINE_DASHARRAY], &c, d, 16);
+                if (nd > 0) {
+                    /* A dash pattern of zero length, or one too fine to draw, is a solid line. */
+                    double total = 0;
+                    for (int i = 0; i < nd; i++)
+                        total += (d[i] = fmin(d[i] * w, 1e5));
+                    if (total * (nd % 2 ? 2 : 1) >= 0.1) cairo_set_dash(cr, d, nd, 0);
                 }
                 set_rgba(cr, col, op);
                 cairo_stroke(cr);
                 cairo_set_dash(cr, NULL, 0, 0);
             } else {
-                double r = px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5) * j->ratio;
-                double sw = px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0) * j->ratio;
-                double op = px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &c, 1);
-                double sop = px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], &c, 1);
+                double r = size_px(px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5), j->ratio);
+                double sw = size_px(px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0), j->ratio);
+                double op = clamp01(px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &c, 1));
+                double sop = clamp01(px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], &c, 1));
                 double scol[4];
                 px__style_color(l->paint[PX__P_CIRCLE_COLOR], &c, black, col);
                 px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], &c, black, scol);

@@ -11,34 +11,9 @@
  */
 #include "style_int.h"
 
-#include <cairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct {
-    const char *name;
-    px__sltype type;
-    px__prop prop;
-    int is_color;
-} paint_props[] = {
-    {"background-color", PX__SL_BACKGROUND, PX__P_BACKGROUND_COLOR, 1},
-    {"background-opacity", PX__SL_BACKGROUND, PX__P_BACKGROUND_OPACITY, 0},
-    {"fill-color", PX__SL_FILL, PX__P_FILL_COLOR, 1},
-    {"fill-opacity", PX__SL_FILL, PX__P_FILL_OPACITY, 0},
-    {"fill-outline-color", PX__SL_FILL, PX__P_FILL_OUTLINE_COLOR, 1},
-    {"fill-antialias", PX__SL_FILL, PX__P_FILL_ANTIALIAS, 0},
-    {"line-color", PX__SL_LINE, PX__P_LINE_COLOR, 1},
-    {"line-width", PX__SL_LINE, PX__P_LINE_WIDTH, 0},
-    {"line-opacity", PX__SL_LINE, PX__P_LINE_OPACITY, 0},
-    {"line-dasharray", PX__SL_LINE, PX__P_LINE_DASHARRAY, 0},
-    {"circle-color", PX__SL_CIRCLE, PX__P_CIRCLE_COLOR, 1},
-    {"circle-radius", PX__SL_CIRCLE, PX__P_CIRCLE_RADIUS, 0},
-    {"circle-opacity", PX__SL_CIRCLE, PX__P_CIRCLE_OPACITY, 0},
-    {"circle-stroke-color", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_COLOR, 1},
-    {"circle-stroke-width", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_WIDTH, 0},
-    {"circle-stroke-opacity", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_OPACITY, 0},
-};
 
 void px_style_free(px_style *s)
 {
@@ -51,6 +26,7 @@ void px_style_free(px_style *s)
         free(s->tables[i]);
     free(s->layers);
     free(s->tables);
+    px__arena_clear(&s->tree);
     json_decref(s->root);
     free(s->path);
     free(s);
@@ -77,40 +53,35 @@ static px_status add_table(px_ctx *ctx, px_style *s, const char *t)
     return PX_OK;
 }
 
-static px_status read_layout(px_ctx *ctx, const char *path, const json_t *jl, px__slayer *l, int *visible)
+/* Read the "paint" or "layout" object of a layer. */
+static px_status read_props(px_ctx *ctx, px_style *s, const json_t *jl, px__slayer *l, const char *type_name,
+                            int layout, int *visible)
 {
-    const char *key;
-    const json_t *v;
-    *visible = 1;
-    json_object_foreach((json_t *)json_object_get(jl, "layout"), key, v)
+    const char *path = s->path, *key, *what = layout ? "layout" : "paint";
+    const json_t *obj = json_object_get(jl, what), *v;
+    char err[400];
+    if (obj && !json_is_object(obj))
+        return px__error(ctx, PX_EPARSE, "%s: layer '%s': \"%s\" must be an object", path, l->id, what);
+    json_object_foreach((json_t *)obj, key, v)
     {
-        const char *sv = json_string_value(v);
-        if (!strcmp(key, "visibility")) {
-            *visible = !(sv && !strcmp(sv, "none"));
-        } else if (!strcmp(key, "line-cap") && l->type == PX__SL_LINE && sv) {
-            if (!strcmp(sv, "butt"))
-                l->line_cap = CAIRO_LINE_CAP_BUTT;
-            else if (!strcmp(sv, "round"))
-                l->line_cap = CAIRO_LINE_CAP_ROUND;
-            else if (!strcmp(sv, "square"))
-                l->line_cap = CAIRO_LINE_CAP_SQUARE;
-            else
-                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-cap '%s' is not supported", path,
-                                 l->id, sv);
-        } else if (!strcmp(key, "line-join") && l->type == PX__SL_LINE && sv) {
-            if (!strcmp(sv, "miter"))
-                l->line_join = CAIRO_LINE_JOIN_MITER;
-            else if (!strcmp(sv, "round"))
-                l->line_join = CAIRO_LINE_JOIN_ROUND;
-            else if (!strcmp(sv, "bevel"))
-                l->line_join = CAIRO_LINE_JOIN_BEVEL;
-            else
-                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': line-join '%s' is not supported",
-                                 path, l->id, sv);
+        const px__propdef *d = px__prop_find(key, layout, l->type);
+        if (!d) {
+            if (px__prop_in_spec(key, layout, type_name))
+                return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s property '%s' is not supported (not drawn by Proxima)",
+                                 path, l->id, what, key);
+            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s property '%s' is not supported", path, l->id,
+                             what, key);
+        }
+        const px__expr *e = px__prop_compile(d, v, &s->tree, err, sizeof err);
+        if (!e)
+            return px__error(ctx, strstr(err, "not supported") ? PX_EUNSUPPORTED : PX_EPARSE,
+                             "%s: layer '%s': %s '%s': %s", path, l->id, what, key, err);
+        if (d->prop == PX__P_COUNT) {
+            px__sctx c = {.arena = &s->tree};
+            char b[16];
+            *visible = strcmp(px__style_string(e, &c, "visible", b, sizeof b), "none") != 0;
         } else {
-            return px__error(ctx, PX_EUNSUPPORTED,
-                             "%s: layer '%s': layout property '%s' is not supported (or not a constant)",
-                             path, l->id, key);
+            l->paint[d->prop] = e;
         }
     }
     return PX_OK;
@@ -120,7 +91,7 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
                             int *visible)
 {
     const char *path = s->path;
-    char buf[160];
+    char err[400];
     const char *id = json_string_value(json_object_get(jl, "id"));
     if (!json_is_object(jl) || !id)
         return px__error(ctx, PX_EPARSE, "%s: layer %zu: not an object with a string \"id\"", path, index);
@@ -138,14 +109,17 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
     else
         return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layer type '%s' is not supported", path, id,
                          type);
-    l->minzoom = json_is_number(json_object_get(jl, "minzoom"))
-                     ? json_number_value(json_object_get(jl, "minzoom"))
-                     : 0;
-    l->maxzoom = json_is_number(json_object_get(jl, "maxzoom"))
-                     ? json_number_value(json_object_get(jl, "maxzoom"))
-                     : 24;
-    l->line_cap = CAIRO_LINE_CAP_BUTT;
-    l->line_join = CAIRO_LINE_JOIN_MITER;
+    static const char *const zk[2] = {"minzoom", "maxzoom"};
+    double z[2] = {0, 24};
+    for (int i = 0; i < 2; i++) {
+        const json_t *jz = json_object_get(jl, zk[i]);
+        if (!jz) continue;
+        if (!json_is_number(jz) || json_number_value(jz) < 0 || json_number_value(jz) > 24)
+            return px__error(ctx, PX_EPARSE, "%s: layer '%s': \"%s\" must be a number from 0 to 24", path, id, zk[i]);
+        z[i] = json_number_value(jz);
+    }
+    l->minzoom = z[0];
+    l->maxzoom = z[1];
     if (l->type != PX__SL_BACKGROUND) {
         const char *table = json_string_value(json_object_get(jl, "source-layer"));
         if (!table)
@@ -153,58 +127,35 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
                              path, id);
         if (!(l->table = px__strdup(table))) return px__error(ctx, PX_ENOMEM, "out of memory");
     }
-    l->filter = json_object_get(jl, "filter");
-    const char *what = l->filter ? px__style_check(l->filter, 1, buf, sizeof buf) : NULL;
-    if (what)
-        return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': filter: %s is not supported", path, id, what);
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)json_object_get(jl, "paint"), key, v)
-    {
-        size_t k = 0, n = sizeof paint_props / sizeof paint_props[0];
-        while (k < n && (strcmp(paint_props[k].name, key) || paint_props[k].type != l->type))
-            k++;
-        if (k == n)
-            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': paint property '%s' is not supported",
-                             path, id, key);
-        if ((what = px__style_check(v, 0, buf, sizeof buf)))
-            return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s: %s is not supported", path, id, key,
-                             what);
-        if (paint_props[k].is_color && json_is_string(v)) {
-            double c[4];
-            if (px__color_parse(json_string_value(v), c))
-                return px__error(ctx, PX_EPARSE, "%s: layer '%s': %s: '%s' is not a colour", path, id, key,
-                                 json_string_value(v));
-        }
-        l->paint[paint_props[k].prop] = v;
+    const json_t *filter = json_object_get(jl, "filter");
+    if (filter && !json_is_null(filter)) {
+        if (l->type == PX__SL_BACKGROUND)
+            return px__error(ctx, PX_EPARSE, "%s: layer '%s': a background layer has no filter", path, id);
+        if (!(l->filter = px__filter_compile(filter, &s->tree, err, sizeof err)))
+            return px__error(ctx, strstr(err, "not supported") ? PX_EUNSUPPORTED : PX_EPARSE,
+                             "%s: layer '%s': filter: %s", path, id, err);
     }
-    return read_layout(ctx, path, jl, l, visible);
+    px_status rc = read_props(ctx, s, jl, l, type, 0, visible);
+    if (rc == PX_OK) rc = read_props(ctx, s, jl, l, type, 1, visible);
+    return rc;
 }
 
-px_status px_style_read(px_ctx *ctx, const char *path, px_style **out)
+px_status px__style_from_json(px_ctx *ctx, const char *path, json_t *root, px_style **out)
 {
-    if (!ctx || !path || !out) return px__error(ctx, PX_EINVAL, "px_style_read: NULL argument");
     px_style *s = calloc(1, sizeof *s);
-    if (!s) return px__error(ctx, PX_ENOMEM, "out of memory");
+    if (!s) {
+        json_decref(root);
+        return px__error(ctx, PX_ENOMEM, "out of memory");
+    }
+    s->root = root;
     px_status rc = PX_OK;
     if (!(s->path = px__strdup(path))) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rc = px__error(ctx, PX_EIO, "%s: cannot read the style", path);
-        goto done;
-    }
-    json_error_t err;
-    s->root = json_loadf(f, 0, &err);
-    fclose(f);
-    if (!s->root) {
-        rc = px__error(ctx, PX_EPARSE, "%s:%d: %s", path, err.line, err.text);
-        goto done;
-    }
     const json_t *layers = json_object_get(s->root, "layers");
-    if (json_integer_value(json_object_get(s->root, "version")) != 8 || !json_is_array(layers)) {
+    const json_t *version = json_object_get(s->root, "version");
+    if (!json_is_number(version) || json_number_value(version) != 8 || !json_is_array(layers)) {
         rc = px__error(ctx, PX_EPARSE,
                        "%s: not a MapLibre style (needs \"version\": 8 and a \"layers\" array)", path);
         goto done;
@@ -218,6 +169,9 @@ px_status px_style_read(px_ctx *ctx, const char *path, px_style **out)
         px__slayer *l = &s->layers[s->n_layers];
         int visible = 1;
         rc = read_layer(ctx, s, json_array_get(layers, i), i, l, &visible);
+        for (size_t k = 0; rc == PX_OK && k < s->n_layers; k++)
+            if (!strcmp(s->layers[k].id, l->id))
+                rc = px__error(ctx, PX_EPARSE, "%s: layer '%s': duplicate layer id", path, l->id);
         if (rc != PX_OK || !visible) {
             free(l->id);
             free(l->table);
@@ -234,4 +188,16 @@ done:
     }
     *out = s;
     return PX_OK;
+}
+
+px_status px_style_read(px_ctx *ctx, const char *path, px_style **out)
+{
+    if (!ctx || !path || !out) return px__error(ctx, PX_EINVAL, "px_style_read: NULL argument");
+    FILE *f = fopen(path, "rb");
+    if (!f) return px__error(ctx, PX_EIO, "%s: cannot read the style", path);
+    json_error_t err;
+    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &err);
+    fclose(f);
+    if (!root) return px__error(ctx, PX_EPARSE, "%s:%d: %s", path, err.line, err.text);
+    return px__style_from_json(ctx, path, root, out);
 }
