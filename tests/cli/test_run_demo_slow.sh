@@ -24,10 +24,11 @@ for key in ("layers", "results"):
     out.append(re.search(r"^    %s: (\S+)" % key, text, re.M).group(1))
 for s in re.search(r"^    styles: \[(.*?)\]", text, re.S | re.M).group(1).split(","):
     out.append("tiles/%s/tiles.json" % s.strip().rsplit("/", 1)[1][:-5])
+out.append(re.search(r"^  site: (\S+)", text, re.M).group(1) + "/index.html")
 print("\n".join(out))
 EOF
 )
-expect_eq "declared outputs" 38 "$(wc -l <<<"$declared")"
+expect_eq "declared outputs" 39 "$(wc -l <<<"$declared")"
 
 "$PROXIMA" -q run "$S/demo.yaml" -o a --name baseline > run1.txt
 P=a/demo.sqlite
