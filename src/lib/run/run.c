@@ -88,12 +88,12 @@ static px_status step_hash(px_ctx *ctx, const px_scenario *sc, const px__plan *p
         rc = px__hash_path(ctx, h, st->files.v[i]);
     for (size_t i = 0; i < st->n_deps; i++)
         px__hash_text(h, plan->steps[st->deps[i]].hash);
-    /* A report compared with an earlier run changes when that run is redone. */
+    /* A report compared with an earlier run changes when that run's values do. */
     if (rc == PX_OK && st->kind == PX__STEP_REPORT && sc->report_compare) {
-        char *when = store ? px__runs_started_at(store, sc->report_compare) : px__strdup("none");
-        if (!when) rc = px__error(ctx, PX_ENOMEM, "out of memory");
-        px__hash_text(h, when);
-        free(when);
+        char *vals = store ? px__runs_values_text(store, sc->report_compare) : px__strdup("none");
+        if (!vals) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        px__hash_text(h, vals);
+        free(vals);
     }
     px__hash_final(h, st->hash);
     return rc;

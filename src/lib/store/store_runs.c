@@ -282,11 +282,17 @@ px_status px__runs_exists(px_store *s, const char *name, int *exists)
     return PX_OK;
 }
 
-char *px__runs_started_at(px_store *s, const char *name)
+char *px__runs_values_text(px_store *s, const char *name)
 {
     if (!has_runs(s)) return px__strdup("none");
     sqlite3_stmt *st = NULL;
-    if (px__store_prepare(s, "SELECT started_at FROM px_runs WHERE name = ?1", &st) != PX_OK) return NULL;
+    if (px__store_prepare(s,
+                          "SELECT coalesce(group_concat(line, char(10)), 'none') FROM (SELECT result_table || '|' ||"
+                          " commune_id || '|' || key || '|' || indicator || '|' || coalesce(printf('%.17g', value),"
+                          " 'NULL') AS line FROM px_run_values WHERE run = ?1 ORDER BY result_table, commune_id, key,"
+                          " indicator)",
+                          &st) != PX_OK)
+        return NULL;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     char *out = sqlite3_step(st) == SQLITE_ROW ? px__strdup((const char *)sqlite3_column_text(st, 0))
                                                : px__strdup("none");

@@ -52,8 +52,10 @@ px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *la
 
 /* Does run `name` exist? */
 px_status px__runs_exists(px_store *s, const char *name, int *exists);
-/* When run `name` started ("none" if no such run). Caller-frees; NULL on error. */
-char *px__runs_started_at(px_store *s, const char *name);
+/* Every snapshotted value of run `name`, one per line in a fixed order
+ * ("none" if no such run): what a comparison with it depends on.
+ * Caller-frees; NULL on error. */
+char *px__runs_values_text(px_store *s, const char *name);
 /* Names of every run, comma-separated, for messages. Caller-frees. */
 char *px__runs_names(px_store *s);
 
