@@ -422,7 +422,11 @@ static px_status plan_outputs(builder *b, size_t load)
         DONE();
     }
     if (sc->report_dir) {
-        NEW_STEP(PX__STEP_REPORT, "report");
+        /* Ids name the output: two scenarios of one project writing reports to
+         * two folders are two steps, each with its own state. */
+        char id[160];
+        snprintf(id, sizeof id, "report %s", sc->report_dir);
+        NEW_STEP(PX__STEP_REPORT, id);
         for (size_t i = 0; i + 1 < p->n; i++)
             if (p->steps[i].kind == PX__STEP_LOAD || is_analysis(p->steps[i].kind)) add_dep(s, i);
         for (size_t i = 0; i < sc->report_styles.n; i++) {
@@ -439,7 +443,9 @@ static px_status plan_outputs(builder *b, size_t load)
         DONE();
     }
     if (sc->site_dir) {
-        NEW_STEP(PX__STEP_SITE, "site");
+        char id[160];
+        snprintf(id, sizeof id, "site %s", sc->site_dir);
+        NEW_STEP(PX__STEP_SITE, id);
         for (size_t i = 0; i + 1 < p->n; i++)
             if (p->steps[i].kind != PX__STEP_EXPORT) add_dep(s, i);
         if (!(s->output = px__asprintf("%s/index.html", sc->site_dir)))
