@@ -81,7 +81,7 @@ expect_eq "commune names" "$(sqlite3 demo.sqlite 'SELECT group_concat(name) FROM
 # A typo in --categories (issue 10, 2.1): exit 2, the known categories listed,
 # the project byte-identical afterwards.
 before=$(sha256sum demo.sqlite)
-expect_fail 2 "proxima: unknown category 'helth' (known: culture, education, food, health, public, sport, transit)" \
+expect_fail 2 "proxima: access: unknown category 'helth' (known: culture, education, food, health, public, sport, transit)" \
   "$PROXIMA" access demo.sqlite --categories health,helth
 expect_eq "project unchanged" "$before" "$(sha256sum demo.sqlite)"
 

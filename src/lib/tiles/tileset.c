@@ -220,10 +220,14 @@ static px_status build_tile(px_ctx *ctx, const px_tileset *ts, px_tile t, int gz
         const px__tgeom *g = &l->geoms[k];
         if (!g->n_parts || !meets(g, x0, y0, x1, y1)) continue;
         if (px__tgeom_simplify(g, tol, keep, &zg[k])) {
+            px__tgeom_clear(&zg[k]);
             rc = px__error(ctx, PX_ENOMEM, "out of memory");
             goto done;
         }
-        if (zg[k].n_parts) entries[n_e++] = (px__tentry){0, (uint32_t)k};
+        if (zg[k].n_parts)
+            entries[n_e++] = (px__tentry){0, (uint32_t)k};
+        else
+            px__tgeom_clear(&zg[k]);
     }
     px__ttile_out o = {0};
     if (n_e) {
@@ -247,8 +251,10 @@ static px_status build_tile(px_ctx *ctx, const px_tileset *ts, px_tile t, int gz
         *len = o.data ? o.len : 0;
     }
 done:
-    for (size_t k = 0; zg && k < l->n_feat; k++)
-        px__tgeom_clear(&zg[k]);
+    /* Only the entries used were touched: a large table's array stays mostly
+     * untouched zero pages (calloc maps them lazily). */
+    for (size_t e = 0; zg && entries && e < n_e; e++)
+        px__tgeom_clear(&zg[entries[e].feat]);
     free(zg);
     free(entries);
     return rc;
