@@ -23,5 +23,6 @@
 #include "proxima/run.h"
 #include "proxima/tileset.h"
 #include "proxima/server.h"
+#include "proxima/print.h"
 
 #endif
