@@ -25,10 +25,12 @@ for key in ("layers", "results"):
 for s in re.search(r"^    styles: \[(.*?)\]", text, re.S | re.M).group(1).split(","):
     out.append("tiles/%s/tiles.json" % s.strip().rsplit("/", 1)[1][:-5])
 out.append(re.search(r"^  site: (\S+)", text, re.M).group(1) + "/index.html")
+out += re.findall(r"^    - \{style: \S+, file: ([^,}]+)", text, re.M)
+out.append(re.search(r"^  report: \{dir: ([^,}]+)", text, re.M).group(1) + "/report.pdf")
 print("\n".join(out))
 EOF
 )
-expect_eq "declared outputs" 39 "$(wc -l <<<"$declared")"
+expect_eq "declared outputs" 44 "$(wc -l <<<"$declared")"
 
 "$PROXIMA" -q run "$S/demo.yaml" -o a --name baseline > run1.txt
 P=a/demo.sqlite
@@ -64,7 +66,7 @@ cmp -s a.sum b.sum || fail "fresh runs differ: $(diff a.sum b.sum | head -5)"
 # the cycle step and the what-if's outputs run; back to the baseline, only the
 # cycle step (the project holds one state of the cycle tables at a time).
 "$PROXIMA" -q run "$S/demo-cycle-plan.yaml" -o a --name with-plan > /dev/null
-expect_eq "with-plan: steps that ran" "cycle,export cycle_whatif.geojson,export cycle_whatif.csv" \
+expect_eq "with-plan: steps that ran" "cycle,export cycle_whatif.geojson,export cycle_whatif.csv,report report-with-plan" \
   "$(steps $P with-plan ran)"
 "$PROXIMA" -q compare $P baseline with-plan -o cmp > compare.txt
 sqlite3 -csv $P "
@@ -82,6 +84,9 @@ expect_eq "compare: changed (table, commune, indicator)" "$(cut -d, -f1-3 expect
 paste -d, expected.csv got.csv | awk -F, '{ for (k = 4; k <= 5; k++) { d = $k - $(k + 5); if (d < 0) d = -d;
     m = $k < 0 ? -$k : $k; if (d > 1e-9 * m + 1e-12) { print "compare: " $0; bad = 1 } } } END { exit bad }' ||
   fail "compare: values differ from the what-if's before/after"
+grep -q '^## What changed: with-plan compared with baseline' a/report-with-plan/report.md ||
+  fail "the with-plan report has no comparison section"
+expect_eq "atlas pages (one per commune)" 11 "$(pdfinfo a/maps/atlas-quarter-hour.pdf | awk '/^Pages:/ {print $2}')"
 expect_eq "compare GeoJSON features" 11 "$(ogr_count cmp/compare-baseline-with-plan.geojson)"
 
 finish
