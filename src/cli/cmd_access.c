@@ -92,6 +92,8 @@ int cmd_access(px_cli *cli, int argc, char **argv)
         else {
             printf("origins %lld\nresidents %.0f\ncategories %d\ncommunes %d\n", (long long)r.n_origins, r.residents,
                    r.n_categories, r.n_communes);
+            for (int c = 0; c < r.n_categories && c < 64; c++)
+                printf("destinations_%s %lld\n", r.category[c], (long long)r.n_category_destinations[c]);
             for (int m = 0; m < PX_MODE_COUNT; m++) {
                 if (isnan(r.share_all[m])) continue;
                 printf("%s_unsnapped_origins %lld\n%s_all_share %.4f\n", px_mode_name((px_mode)m),

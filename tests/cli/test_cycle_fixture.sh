@@ -66,4 +66,11 @@ expect_eq "max-lts 4" "connectivity score 100.0" "$(sed -n 5p all.txt)"
 "$PROXIMA" -q cycle p.sqlite --detour 1 > strict.txt
 expect_eq "detour 1" "connectivity score 58.3" "$(sed -n 5p strict.txt)"
 expect_eq "max-lts 4 islands" "low-stress islands 1" "$(sed -n 2p all.txt)"
+# Thin data said out loud: access prints the destinations per category and
+# warns for a category with fewer than 3 (2 schools, 1 shop here).
+"$PROXIMA" access p.sqlite >access.txt 2>access.err || fail "access"
+expect_eq "destinations per category" "destinations_school 2 destinations_shop 1" \
+  "$(grep '^destinations_' access.txt | tr '\n' ' ' | sed 's/ $//')"
+grep -qF "access: category 'shop' has only 1 destination(s): its quarter-hour shares rest on very few places" access.err ||
+  fail "thin category warning: $(cat access.err)"
 finish

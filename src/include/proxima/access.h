@@ -41,6 +41,8 @@ typedef struct px_access_options {
                                        writing a million-row table costs more than the searches) */
 } px_access_options;
 
+#define PX_ACCESS_THIN_DESTINATIONS 3
+
 typedef struct px_access_report {
     int64_t n_origins;
     double residents;                       /* sum of counts */
@@ -49,6 +51,12 @@ typedef struct px_access_report {
     int64_t n_dest_unsnapped[PX_MODE_COUNT];
     int n_categories;
     int n_communes;
+    /* Per category (at most 64, in column order): its column token and how
+     * many destinations it has. A category with fewer than
+     * PX_ACCESS_THIN_DESTINATIONS also gets a warning: its shares rest on
+     * very few places. */
+    char category[64][48];
+    int64_t n_category_destinations[64];
     /* Region-wide population-weighted share of residents with every category
      * within the threshold, per mode (NaN for modes not run). */
     double share_all[PX_MODE_COUNT];

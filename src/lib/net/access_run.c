@@ -13,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -323,9 +324,17 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
                                dests.cat[c2], dests.cat[c]);
                 goto done;
             }
-        if (dests.start[c + 1] == dests.start[c])
+        size_t n_c = (size_t)(dests.start[c + 1] - dests.start[c]);
+        snprintf(rep.category[c], sizeof rep.category[c], "%s", dests.col[c]);
+        rep.n_category_destinations[c] = (int64_t)n_c;
+        if (n_c == 0)
             px__log(ctx, PX_LOG_WARN, "access: no destination of category '%s': its minutes are all NULL",
                     dests.cat[c]);
+        else if (n_c < PX_ACCESS_THIN_DESTINATIONS)
+            px__log(ctx, PX_LOG_WARN,
+                    "access: category '%s' has only %zu destination(s): its quarter-hour shares rest on very few "
+                    "places",
+                    dests.cat[c], n_c);
     }
     res.n_cat = dests.n_cat;
     res.n_orig = orig.n;
