@@ -22,5 +22,6 @@
 #include "proxima/tiles.h"
 #include "proxima/tileset.h"
 #include "proxima/server.h"
+#include "proxima/print.h"
 
 #endif
