@@ -38,10 +38,14 @@ px_status px__pg_touch_table(px_store *s, const char *name, const char *kind, px
             has_extent = 1;
             for (int i = 0; i < 4; i++) {
                 double v = strtod(PQgetvalue(r, 0, i), NULL);
-                if (indexed) { /* minima down, maxima up, to the nearest float */
+                if (indexed) {
+                    /* SQLite's R*Tree keeps single-precision boxes: a value
+                     * that does not round the safe way is first scaled by
+                     * 1 -/+ 2^-23 (toward/away from zero), then rounded. */
+                    const double toward = 1.0 - 1.0 / 8388608.0, away = 1.0 + 1.0 / 8388608.0;
                     float f = (float)v;
-                    if (i < 2 && (double)f > v) f = nextafterf(f, -INFINITY);
-                    if (i >= 2 && (double)f < v) f = nextafterf(f, INFINITY);
+                    if (i < 2 && (double)f > v) f = (float)(v * (v < 0 ? away : toward));
+                    if (i >= 2 && (double)f < v) f = (float)(v * (v < 0 ? toward : away));
                     v = f;
                 }
                 snprintf(ext[i], sizeof ext[i], "%.17g", v);
