@@ -2,9 +2,11 @@
  * Proxima project store: one file per project holding every layer, the
  * routable network and every analysis result, in one metric CRS.
  *
- * The default (and today only) backend is SQLite + SpatiaLite. Nothing in this
- * header names SQL or SQLite: analyses read and write tables through readers
- * and writers, so that a later PostGIS backend can sit behind the same calls.
+ * Two backends sit behind these calls: SQLite + SpatiaLite (a project file,
+ * the default) and PostgreSQL + PostGIS (a project string "PG:<libpq
+ * conninfo> schemas=NAME", GDAL's PG: syntax; one schema is one project).
+ * Nothing in this header names SQL: analyses read and write tables through
+ * readers and writers and never know which backend they use.
  *
  * Geometries cross this interface as ISO WKB in the project CRS.
  *
@@ -77,12 +79,16 @@ typedef struct px_value {
 /* ---- opening ------------------------------------------------------------ */
 
 /* Create a new project at `path` (must not exist) in CRS `crs` ("EPSG:2154";
- * must be a projected CRS in metres). On success *out is caller-frees with
- * px_store_close. Returns PX_EIO (exists / cannot write), PX_ECRS, PX_ESQLITE. */
+ * must be a projected CRS in metres). `path` may be a "PG:..." string: the
+ * schema is created if needed and must not hold a project yet. On success
+ * *out is caller-frees with px_store_close. Returns PX_EIO (exists / cannot
+ * write), PX_ECRS, PX_EINVAL (bad schema name), PX_ESQLITE (also for
+ * PostgreSQL errors, e.g. cannot connect). */
 px_status px_store_create(px_ctx *ctx, const char *path, const char *crs, px_store **out);
 
-/* Open an existing project. `read_only` non-zero opens it read-only.
- * Returns PX_EIO (missing), PX_ENOTPROJECT (not a Proxima store), PX_ESQLITE. */
+/* Open an existing project (a file or a "PG:..." string). `read_only`
+ * non-zero opens it read-only. Returns PX_EIO (missing), PX_ENOTPROJECT (not
+ * a Proxima store), PX_ESQLITE (also for PostgreSQL errors). */
 px_status px_store_open(px_ctx *ctx, const char *path, int read_only, px_store **out);
 
 /* Close; NULL accepted. An open transaction is rolled back. */
@@ -94,7 +100,7 @@ const char *px_store_crs(const px_store *store);
 /* Numeric EPSG code of the project CRS. */
 int px_store_srid(const px_store *store);
 
-/* Path of the store file; borrowed. */
+/* Path of the store file, or the "PG:..." string as given; borrowed. */
 const char *px_store_path(const px_store *store);
 
 /* A WGS84 longitude/latitude (degrees) in the project CRS: *x, *y on success.

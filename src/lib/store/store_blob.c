@@ -18,6 +18,7 @@ static px_status ensure_table(px_store *s)
 px_status px__store_blob_put(px_store *s, const char *name, const char *stamp, const void *data, size_t len)
 {
     if (!s || !name || !stamp || (len && !data)) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    if (s->pg) return px__pg_blob_put(s, name, stamp, data, len);
     if (len > 1000000000) return px__error(s->ctx, PX_EINVAL, "%s: blob '%s' over 1 GB", s->path, name);
     px_status rc = ensure_table(s);
     sqlite3_stmt *st = NULL;
@@ -34,6 +35,7 @@ px_status px__store_blob_put(px_store *s, const char *name, const char *stamp, c
 px_status px__store_blob_get(px_store *s, const char *name, char **stamp, void **data, size_t *len)
 {
     if (!s || !name || !stamp || !data || !len) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    if (s->pg) return px__pg_blob_get(s, name, stamp, data, len);
     if (!px_store_has_table(s, "px_blobs")) return PX_ENOTFOUND;
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "SELECT stamp, data FROM px_blobs WHERE name = ?", &st);
@@ -65,6 +67,7 @@ px_status px__store_blob_get(px_store *s, const char *name, char **stamp, void *
 px_status px__store_blob_info(px_store *s, const char *name, char **stamp, size_t *len)
 {
     if (!s || !name || !stamp || !len) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    if (s->pg) return px__pg_blob_info(s, name, stamp, len);
     if (!px_store_has_table(s, "px_blobs")) return PX_ENOTFOUND;
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "SELECT stamp, length(data) FROM px_blobs WHERE name = ?", &st);
@@ -85,6 +88,7 @@ px_status px__store_blob_info(px_store *s, const char *name, char **stamp, size_
 px_status px__store_blob_read(px_store *s, const char *name, size_t offset, void *buf, size_t n)
 {
     if (!s || !name || (n && !buf)) return px__error(s ? s->ctx : NULL, PX_EINVAL, "blob: NULL argument");
+    if (s->pg) return px__pg_blob_read(s, name, offset, buf, n);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "SELECT rowid FROM px_blobs WHERE name = ?", &st);
     if (rc != PX_OK) return rc;
@@ -113,6 +117,7 @@ px_status px__store_blob_read(px_store *s, const char *name, size_t offset, void
 
 px_status px__store_blob_delete(px_store *s, const char *name)
 {
+    if (s->pg) return px__pg_blob_delete(s, name);
     if (!px_store_has_table(s, "px_blobs")) return PX_OK;
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "DELETE FROM px_blobs WHERE name = ?", &st);

@@ -15,8 +15,11 @@
 #define PX_STORE_BUSY_MS 5000
 
 
+struct px__pg;
+
 struct px_store {
     px_ctx *ctx;
+    struct px__pg *pg; /* non-NULL: a PostGIS project (pg_*.c); db is then NULL */
     sqlite3 *db;
     void *spatialite_cache;
     char *path;
@@ -69,5 +72,7 @@ px_geom_type px__geom_type_from_name(const char *name);
 
 /* Has table `name` SpatiaLite's R*Tree on geom (idx_NAME_geom)? */
 int px__store_has_spatial_index(px_store *s, const char *name);
+
+#include "pg_int.h"
 
 #endif

@@ -50,6 +50,7 @@ int px__store_ident_ok(const char *name)
 
 static px_status get_meta(px_store *s, const char *key, char **out)
 {
+    if (s->pg) return px__pg_get_meta(s, key, out);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "SELECT value FROM px_meta WHERE key = ?", &st);
     if (rc != PX_OK) return rc;
@@ -69,6 +70,7 @@ static px_status get_meta(px_store *s, const char *key, char **out)
 
 static px_status set_meta(px_store *s, const char *key, const char *value)
 {
+    if (s->pg) return px__pg_set_meta(s, key, value);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "INSERT OR REPLACE INTO px_meta(key, value) VALUES(?, ?)", &st);
     if (rc != PX_OK) return rc;
@@ -111,6 +113,7 @@ static px_status connect(px_ctx *ctx, const char *path, int flags, px_store **ou
 px_status px_store_create(px_ctx *ctx, const char *path, const char *crs, px_store **out)
 {
     if (!ctx || !path || !crs || !out) return px__error(ctx, PX_EINVAL, "px_store_create: NULL argument");
+    if (px__pg_is_conninfo(path)) return px__pg_create(ctx, path, crs, out);
     struct stat sb;
     if (stat(path, &sb) == 0)
         return px__error(ctx, PX_EIO, "%s: already exists; choose a new project file", path);
@@ -177,6 +180,7 @@ px_status px_store_create(px_ctx *ctx, const char *path, const char *crs, px_sto
 px_status px_store_open(px_ctx *ctx, const char *path, int read_only, px_store **out)
 {
     if (!ctx || !path || !out) return px__error(ctx, PX_EINVAL, "px_store_open: NULL argument");
+    if (px__pg_is_conninfo(path)) return px__pg_open(ctx, path, read_only, out);
     struct stat sb;
     if (stat(path, &sb) != 0)
         return px__error(ctx, PX_EIO, "%s: %s (create a project with 'proxima init')", path, strerror(errno));
@@ -214,6 +218,10 @@ px_status px_store_open(px_ctx *ctx, const char *path, int read_only, px_store *
 void px_store_close(px_store *s)
 {
     if (!s) return;
+    if (s->pg) {
+        px__pg_close(s);
+        return;
+    }
     if (s->in_txn) px_store_rollback(s);
     px__store_clear_reads(s);
     free(s->reads);
@@ -245,6 +253,7 @@ static px_status begin_immediate(px_store *s)
 
 px_status px_store_begin(px_store *s)
 {
+    if (s->pg) return px__pg_begin(s);
     if (s->in_txn == 2) { /* the snapshot taken at the first read becomes the write transaction */
         s->in_txn = 1;
         return PX_OK;
@@ -258,6 +267,7 @@ px_status px_store_begin(px_store *s)
 
 px_status px__store_snapshot(px_store *s)
 {
+    if (s->pg) return px__pg_snapshot(s);
     if (s->read_only || s->in_txn) return PX_OK;
     px_status rc = begin_immediate(s);
     if (rc == PX_OK) s->in_txn = 2;
@@ -296,6 +306,7 @@ px_status px_store_note_input(px_store *s, const char *name)
 
 px_status px_store_commit(px_store *s)
 {
+    if (s->pg) return px__pg_commit(s);
     if (!s->in_txn) return px__error(s->ctx, PX_EINVAL, "%s: no transaction to commit", s->path);
     px_status rc = px__store_exec(s, "COMMIT");
     if (rc != PX_OK) {
@@ -310,6 +321,10 @@ px_status px_store_commit(px_store *s)
 void px_store_rollback(px_store *s)
 {
     if (!s || !s->in_txn) return;
+    if (s->pg) {
+        px__pg_rollback(s);
+        return;
+    }
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
     px__store_clear_reads(s);

@@ -143,6 +143,7 @@ px_status px__store_touch_table(px_store *s, const char *name, const char *kind,
 px_status px_store_set_source(px_store *s, const char *name, const char *source, const char *source_layer,
                               const char *filter, const char *note)
 {
+    if (s->pg) return px__pg_set_source(s, name, source, source_layer, filter, note);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(
         s, "UPDATE px_tables SET source = ?2, source_layer = ?3, filter = ?4, note = ?5 WHERE name = ?1", &st);
@@ -170,6 +171,7 @@ static void free_fields(px_table_info *t);
 
 static px_status query_infos(px_store *s, px_table_info **out, size_t *n_out)
 {
+    if (s->pg) return px__pg_query_infos(s, out, n_out);
     sqlite3_stmt *st = NULL;
     char *sql = px__asprintf("SELECT name, kind, geom_type, n_rows, minx, miny, maxx, maxy, source,"
                              " source_layer, filter, note, updated_at, version, %s FROM px_tables ORDER BY name",

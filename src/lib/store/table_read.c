@@ -15,6 +15,7 @@ struct px_table_reader {
     char **names;
     px_col_type *types;
     int with_geom;
+    px__pg_reader *pg; /* a PostGIS store's cursor (pg_table.c); st is then NULL */
 };
 
 static px_col_type decl_type(const char *decl)
@@ -28,6 +29,7 @@ static px_col_type decl_type(const char *decl)
 /* Columns of a table except fid and geom, with declared types. */
 static px_status table_columns(px_store *s, const char *name, char ***names, px_col_type **types, size_t *n)
 {
+    if (s->pg) return px__pg_table_columns(s, name, names, types, n);
     char *sql = px__asprintf("PRAGMA table_info(\"%s\")", name);
     if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
     sqlite3_stmt *st = NULL;
@@ -107,7 +109,10 @@ px_status px_store_reader_open(px_store *s, const char *name, const char *const 
     for (size_t j = 0; all && j < n_all; j++) free(all[j]);
     free(all);
     free(all_types);
-    if (rc == PX_OK && with_geom) {
+    if (rc == PX_OK && with_geom && s->pg) {
+        if (!px__pg_has_geometry(s, name))
+            rc = px__error(s->ctx, PX_ENOTFOUND, "%s: table '%s' has no geometry", s->path, name);
+    } else if (rc == PX_OK && with_geom) {
         sqlite3_stmt *g = NULL;
         rc = px__store_prepare(s, "SELECT 1 FROM geometry_columns WHERE f_table_name = lower(?)", &g);
         if (rc == PX_OK) {
@@ -120,6 +125,15 @@ px_status px_store_reader_open(px_store *s, const char *name, const char *const 
     if (rc != PX_OK) {
         px_table_reader_close(r);
         return rc;
+    }
+    if (s->pg) {
+        rc = px__pg_reader_open(s, name, r->names, r->types, r->n_columns, with_geom, bbox, &r->pg);
+        if (rc != PX_OK) {
+            px_table_reader_close(r);
+            return rc;
+        }
+        *out = r;
+        return PX_OK;
     }
     size_t cap = 256 + 70 * (r->n_columns + 1) + 3 * strlen(name);
     char *sql = malloc(cap);
@@ -159,6 +173,7 @@ px_status px_store_reader_open(px_store *s, const char *name, const char *const 
 
 px_status px_table_reader_next(px_table_reader *r, int *has_row)
 {
+    if (r->pg) return px__pg_reader_next(r->pg, has_row);
     int rc = sqlite3_step(r->st);
     if (rc == SQLITE_ROW) {
         *has_row = 1;
@@ -180,20 +195,32 @@ int px_table_reader_column_index(const px_table_reader *r, const char *name)
     return -1;
 }
 
-int64_t px_table_reader_fid(const px_table_reader *r) { return sqlite3_column_int64(r->st, 0); }
+int64_t px_table_reader_fid(const px_table_reader *r)
+{
+    return r->pg ? px__pg_reader_fid(r->pg) : sqlite3_column_int64(r->st, 0);
+}
 int px_table_reader_is_null(const px_table_reader *r, size_t i)
 {
+    if (r->pg) return px__pg_reader_is_null(r->pg, i);
     return sqlite3_column_type(r->st, (int)i + 1) == SQLITE_NULL;
 }
-int64_t px_table_reader_int(const px_table_reader *r, size_t i) { return sqlite3_column_int64(r->st, (int)i + 1); }
-double px_table_reader_real(const px_table_reader *r, size_t i) { return sqlite3_column_double(r->st, (int)i + 1); }
+int64_t px_table_reader_int(const px_table_reader *r, size_t i)
+{
+    return r->pg ? px__pg_reader_int(r->pg, i) : sqlite3_column_int64(r->st, (int)i + 1);
+}
+double px_table_reader_real(const px_table_reader *r, size_t i)
+{
+    return r->pg ? px__pg_reader_real(r->pg, i) : sqlite3_column_double(r->st, (int)i + 1);
+}
 const char *px_table_reader_text(const px_table_reader *r, size_t i)
 {
+    if (r->pg) return px__pg_reader_text(r->pg, i);
     return (const char *)sqlite3_column_text(r->st, (int)i + 1);
 }
 
 const unsigned char *px_table_reader_wkb(const px_table_reader *r, size_t *len)
 {
+    if (r->pg) return px__pg_reader_wkb(r->pg, len);
     if (!r->with_geom) {
         *len = 0;
         return NULL;
@@ -207,6 +234,7 @@ const unsigned char *px_table_reader_wkb(const px_table_reader *r, size_t *len)
 void px_table_reader_close(px_table_reader *r)
 {
     if (!r) return;
+    px__pg_reader_close(r->pg);
     sqlite3_finalize(r->st);
     for (size_t i = 0; r->names && i < r->n_columns; i++) free(r->names[i]);
     free(r->names);
@@ -225,6 +253,7 @@ px_status px_store_count(px_store *s, const char *name, int64_t *out)
 
 px_status px__store_count_rows(px_store *s, const char *name, int64_t *out)
 {
+    if (s->pg) return px__pg_count_rows(s, name, out);
     char *sql = px__asprintf("SELECT count(*) FROM \"%s\"", name);
     if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
     sqlite3_stmt *st = NULL;

@@ -20,6 +20,7 @@ struct px_table_writer {
     int own_txn;
     int no_spatial_index;
     int64_t n_rows;
+    px__pg_writer *pg; /* a PostGIS store's writer (pg_table.c); insert is then NULL */
 };
 
 static const char *col_sql_type(px_col_type t)
@@ -51,6 +52,7 @@ px_geom_type px__geom_type_from_name(const char *name)
 
 int px_store_has_table(px_store *s, const char *name)
 {
+    if (s->pg) return px__pg_has_table(s, name);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st,
                            NULL) != SQLITE_OK)
@@ -63,6 +65,7 @@ int px_store_has_table(px_store *s, const char *name)
 
 int px__store_has_spatial_index(px_store *s, const char *name)
 {
+    if (s->pg) return 0;
     char *idx = px__asprintf("idx_%s_geom", name);
     int found = idx && px_store_has_table(s, idx);
     free(idx);
@@ -74,6 +77,7 @@ px_status px_store_drop_table(px_store *s, const char *name)
     if (!px__store_ident_ok(name)) return px__error(s->ctx, PX_EINVAL, "bad table name '%s'", name ? name : "");
     if (!strncmp(name, "px_", 3) || !strcmp(name, "spatial_ref_sys") || !strcmp(name, "geometry_columns"))
         return px__error(s->ctx, PX_EINVAL, "%s: '%s' is an internal table", s->path, name);
+    if (s->pg) return px__pg_drop_table(s, name);
     if (!px_store_has_table(s, name)) return PX_OK;
     /* Plain SQL rather than SpatiaLite's DisableSpatialIndex() and
      * DiscardGeometryColumn(): those print their failures on stderr (a
@@ -159,6 +163,15 @@ px_status px_store_table_create(px_store *s, const px_table_schema *schema, px_t
         }
         w->own_txn = 1;
     }
+    if (s->pg) {
+        rc = px__pg_writer_open(s, schema, &w->pg);
+        if (rc != PX_OK) {
+            px_table_writer_abort(w);
+            return rc;
+        }
+        *out = w;
+        return PX_OK;
+    }
     rc = px_store_drop_table(s, schema->name);
     size_t cap = 128 + 80 * (schema->n_columns + 1);
     char *sql = malloc(cap);
@@ -185,6 +198,11 @@ px_status px_store_table_create(px_store *s, const px_table_schema *schema, px_t
 px_status px_table_writer_add(px_table_writer *w, const px_value *values, const unsigned char *wkb,
                               size_t wkb_len, int64_t *fid_out)
 {
+    if (w->pg) {
+        px_status rc = px__pg_writer_add(w->pg, values, wkb, wkb_len, fid_out);
+        if (rc == PX_OK) w->n_rows++;
+        return rc;
+    }
     sqlite3_stmt *st = w->insert;
     for (size_t i = 0; i < w->n_columns; i++) {
         const px_value *v = &values[i];
@@ -260,7 +278,11 @@ px_status px_table_writer_finish(px_table_writer *w)
     w->insert = NULL;
     px_status rc = PX_OK;
     double t0 = px__now();
-    if (w->geom_type != PX_GEOM_NONE) {
+    if (w->pg) {
+        rc = px__pg_writer_finish(w->pg, !w->no_spatial_index);
+        if (rc == PX_OK) rc = px__pg_touch_table(s, w->name, w->kind, w->geom_type,
+                                                    w->geom_type != PX_GEOM_NONE && !w->no_spatial_index);
+    } else if (w->geom_type != PX_GEOM_NONE) {
         rc = register_geometry(w);
         px__log(s->ctx, PX_LOG_DEBUG, "%s: geometry column registered in %.3f s", w->name, px__now() - t0);
         if (rc == PX_OK && !w->no_spatial_index) {
@@ -270,7 +292,7 @@ px_status px_table_writer_finish(px_table_writer *w)
             px__log(s->ctx, PX_LOG_DEBUG, "%s: spatial index built in %.3f s", w->name, px__now() - t0);
         }
     }
-    if (rc == PX_OK) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
+    if (rc == PX_OK && !w->pg) rc = px__store_touch_table(s, w->name, w->kind, w->geom_type);
     if (rc == PX_OK && w->own_txn) {
         w->own_txn = 0;
         rc = px_store_commit(s);
@@ -289,6 +311,7 @@ void px_table_writer_abort(px_table_writer *w)
 {
     if (!w) return;
     if (w->insert) sqlite3_finalize(w->insert);
+    px__pg_writer_free(w->pg);
     if (w->own_txn) px_store_rollback(w->store);
     free(w->name);
     free(w->kind);
