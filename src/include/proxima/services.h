@@ -14,8 +14,23 @@
  * `access`, so the counts equal a full re-run of `access` on the modified
  * services (tests/cli/test_services.sh checks that value by value).
  *
- * Deliberately left out: optimal siting (not yet built), changes read from
- * a file.
+ * Optimal siting (px_site_solve on arrays, px_site_services on a project):
+ * choose K new sites among candidates for one of three objectives:
+ *  - coverage (maximal covering location problem): residents newly within
+ *    the threshold;
+ *  - pmedian: the population-weighted mean minutes to the nearest service,
+ *    each resident's minutes capped at cap_minutes (unreachable = the cap);
+ *  - equity: the lowest commune share within the threshold (ties broken by
+ *    coverage).
+ * Greedy with lazy evaluation (CELF: a candidate's last gain bounds its next
+ * one, valid because coverage and p-median savings are submodular; equity
+ * is not, so its greedy re-evaluates every candidate each round), then a
+ * 1-swap local search: replace one chosen site by one unchosen candidate
+ * while the best such swap improves the objective. For small instances an
+ * exact optimum by enumeration of every K-subset gives the optimality gap.
+ *
+ * Deliberately left out: changes read from a file, shared services between
+ * communes.
  */
 #ifndef PROXIMA_SERVICES_H
 #define PROXIMA_SERVICES_H
@@ -83,6 +98,57 @@ typedef struct px_whatif_report {
  * PX_EGEOS, PX_ESQLITE. On error the store is unchanged. `out` may be NULL. */
 px_status px_services_whatif(px_ctx *ctx, px_store *store, const px_svc_change *changes, size_t n_changes,
                              const px_whatif_options *opts, px_whatif_report *out);
+
+/* ---- optimal siting ------------------------------------------------------ */
+
+typedef enum px_site_objective { PX_SITE_COVERAGE = 0, PX_SITE_PMEDIAN, PX_SITE_EQUITY } px_site_objective;
+
+/* A siting instance on plain arrays (all borrowed). Candidate c reaches the
+ * demand points cand_demand[cand_off[c] .. cand_off[c+1]) in cand_minutes
+ * (same index); only pairs within the threshold (coverage, equity) or the
+ * cap (pmedian) matter, others are ignored. */
+typedef struct px_site_problem {
+    size_t n_demand;
+    const double *weight;       /* residents, >= 0 */
+    const int32_t *group;       /* commune of each demand point (-1: none); equity only, may be NULL */
+    size_t n_groups;
+    const double *base_minutes; /* minutes to the nearest existing service (INFINITY: none) */
+    size_t n_cand;
+    const size_t *cand_off;     /* n_cand + 1 */
+    const uint32_t *cand_demand;
+    const double *cand_minutes;
+    double threshold;           /* minutes; > 0 */
+    double cap_minutes;         /* pmedian cap; >= threshold */
+} px_site_problem;
+
+#define PX_SITE_NO_LAZY 1u /* plain greedy (every candidate every round): the check on CELF */
+#define PX_SITE_NO_SWAP 2u /* skip the 1-swap local search */
+
+typedef struct px_site_solution {
+    size_t k;                /* sites chosen (fewer than asked when candidates run out) */
+    size_t *chosen;          /* k candidate indices in rank order; caller-frees (free()) */
+    double *gain;            /* k: objective change each site brings in rank order */
+    double *objective;       /* k: objective after ranks 1..r (natural units, see above) */
+    double base;             /* objective of the existing services alone */
+    double greedy;           /* objective after the greedy step */
+    double final;            /* after the swaps */
+    double exact;            /* the optimum by enumeration; NaN when not computed */
+    size_t n_swaps;          /* improving swaps applied */
+    size_t n_evals;          /* candidate gain evaluations (greedy and swaps) */
+} px_site_solution;
+
+/* Solve. `max_subsets`: enumerate the exact optimum when C(n_cand, k) is at
+ * most this (0: never). Returns PX_EINVAL (NULL, k == 0, bad threshold or
+ * cap, demand index out of range), PX_EDOMAIN (negative weight or minutes),
+ * PX_ENOMEM. On success *out is filled; free with px_site_solution_free. */
+px_status px_site_solve(px_ctx *ctx, const px_site_problem *p, px_site_objective obj, size_t k, unsigned flags,
+                        double max_subsets, px_site_solution *out);
+void px_site_solution_free(px_site_solution *s);
+
+/* Name of an objective ("coverage", "pmedian", "equity"); lookup by name:
+ * PX_EARG with the known names on an unknown one. */
+const char *px_site_objective_name(px_site_objective o);
+px_status px_site_objective_lookup(px_ctx *ctx, const char *name, px_site_objective *out);
 
 #ifdef __cplusplus
 }
