@@ -145,6 +145,42 @@ px_status px_site_solve(px_ctx *ctx, const px_site_problem *p, px_site_objective
                         double max_subsets, px_site_solution *out);
 void px_site_solution_free(px_site_solution *s);
 
+/* Options of px_site_services; zero fields take the defaults. */
+typedef struct px_site_options {
+    const char *category;         /* required; borrowed */
+    px_mode mode;                 /* walk (0) by default */
+    double minutes;               /* threshold; 0 means 15 */
+    double cap_minutes;           /* p-median cap; 0 means max(2 * minutes, 30) */
+    double max_snap_m;            /* 0 means PX_LAYER_SNAP_M */
+    size_t k;                     /* sites to choose, >= 1 */
+    px_site_objective objective;
+    const char *candidates_layer; /* candidates: the points of this layer (placed by the layer rule) */
+    double grid_m;                /* or, when > 0, a square grid of this spacing over the residents' extent */
+    unsigned flags;               /* PX_SITE_NO_LAZY, PX_SITE_NO_SWAP */
+    double max_subsets;           /* exact optimum when C(candidates, k) <= this; 0: never */
+    int n_threads;                /* candidate catchments; 0 means 2 */
+} px_site_options;
+
+typedef struct px_site_report {
+    size_t n_candidates;          /* read or generated */
+    size_t n_candidates_used;     /* snapped onto the network */
+    size_t n_pairs;               /* (candidate, resident) pairs within the cutoff */
+    double base, greedy, final, exact; /* as px_site_solution */
+    size_t k, n_swaps, n_evals;
+    double catchment_s, solve_s;  /* wall-clock seconds of the two phases */
+} px_site_report;
+
+/* Choose opts->k new sites for the services of opts->category on `store`:
+ * minutes from every resident to the nearest existing service (one search),
+ * one bounded catchment search per candidate (threads), px_site_solve; then
+ * writes, replacing it, the table services_sites (POINT): rank,
+ * candidate_id (the layer's fid, or "grid-N"), x, y, gain, objective
+ * (cumulative, natural units), mode, category, objective_name.
+ * Returns PX_EARG (unknown category), PX_EINVAL (bad option, no candidate
+ * source or two), PX_ENOTFOUND (no network or layer), PX_ENOMEM, PX_EGEOS,
+ * PX_ESQLITE. On error the store is unchanged. `out` may be NULL. */
+px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *opts, px_site_report *out);
+
 /* Name of an objective ("coverage", "pmedian", "equity"); lookup by name:
  * PX_EARG with the known names on an unknown one. */
 const char *px_site_objective_name(px_site_objective o);

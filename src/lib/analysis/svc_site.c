@@ -5,8 +5,8 @@
  *
  * Values are compared lexicographically as (primary, secondary), both to be
  * maximised: coverage (residents within the threshold, 0), p-median (minus
- * the weighted sum of capped minutes, 0), equity (lowest commune share,
- * residents within the threshold). The state of a set of sites is every
+ * the weighted sum of capped minutes), equity (lowest commune share, then
+ * fewer communes at that share, then residents within the threshold). The state of a set of sites is every
  * demand point's best minutes and, for equity, the residents covered per
  * commune; a candidate's gain is read from its pair list against a state.
  * What it leaves out: catchments (svc_site_run.c builds them).
@@ -18,7 +18,7 @@
 #include <string.h>
 
 typedef struct val {
-    double p, s;
+    double p, s, t;
 } val;
 
 typedef struct st {
@@ -44,23 +44,34 @@ static double capped(const st *s, double m)
     return m < s->pb->cap_minutes ? m : s->pb->cap_minutes;
 }
 
-static double min_share(const st *s, const double *extra)
+/* The lowest commune share and (negated) how many communes sit at it:
+ * lifting one of several communes at the minimum is progress too. */
+static double min_share(const st *s, const double *extra, double *neg_count)
 {
-    double m = INFINITY;
+    double m = INFINITY, n_at = 0;
     for (size_t g = 0; g < s->pb->n_groups; g++)
         if (s->gpop[g] > 0) {
             double sh = (s->gcov[g] + (extra ? extra[g] : 0)) / s->gpop[g];
-            if (sh < m) m = sh;
+            if (sh < m - 1e-12) {
+                m = sh;
+                n_at = 1;
+            } else if (sh <= m + 1e-12)
+                n_at++;
         }
+    *neg_count = -n_at;
     return isfinite(m) ? m : 0;
 }
 
 static val value(const st *s)
 {
     switch (s->obj) {
-    case PX_SITE_COVERAGE: return (val){s->cov, 0};
-    case PX_SITE_PMEDIAN: return (val){-s->sum_min, 0};
-    default: return (val){min_share(s, NULL), s->cov};
+    case PX_SITE_COVERAGE: return (val){s->cov, 0, 0};
+    case PX_SITE_PMEDIAN: return (val){-s->sum_min, 0, 0};
+    default: {
+        val v = {0, 0, s->cov};
+        v.p = min_share(s, NULL, &v.s);
+        return v;
+    }
     }
 }
 
@@ -120,10 +131,11 @@ static val with(st *s, size_t c, val cur)
         }
     }
     switch (s->obj) {
-    case PX_SITE_COVERAGE: return (val){cur.p + dcov, 0};
-    case PX_SITE_PMEDIAN: return (val){cur.p + dsum, 0};
+    case PX_SITE_COVERAGE: return (val){cur.p + dcov, 0, 0};
+    case PX_SITE_PMEDIAN: return (val){cur.p + dsum, 0, 0};
     default: {
-        val v = {min_share(s, s->delta), cur.s + dcov};
+        val v = {0, 0, cur.t + dcov};
+        v.p = min_share(s, s->delta, &v.s);
         for (size_t t = 0; t < nt; t++) s->delta[s->touched[t]] = 0;
         return v;
     }
@@ -133,11 +145,14 @@ static val with(st *s, size_t c, val cur)
 /* a better than b, with a relative tolerance against summation order. */
 static int better(val a, val b)
 {
-    if (b.p == -INFINITY) return a.p > b.p || (a.p == b.p && a.s > b.s);
-    double ep = 1e-9 * (fabs(a.p) + fabs(b.p) + 1e-300), es = 1e-9 * (fabs(a.s) + fabs(b.s) + 1e-300);
+    if (b.p == -INFINITY) return a.p > b.p;
+    double ep = 1e-9 * (fabs(a.p) + fabs(b.p) + 1e-300), es = 1e-9 * (fabs(a.s) + fabs(b.s) + 1e-300),
+           et = 1e-9 * (fabs(a.t) + fabs(b.t) + 1e-300);
     if (a.p > b.p + ep) return 1;
     if (a.p < b.p - ep) return 0;
-    return a.s > b.s + es;
+    if (a.s > b.s + es) return 1;
+    if (a.s < b.s - es) return 0;
+    return a.t > b.t + et;
 }
 
 static double natural(const st *s, val v, val base, double total_w)
@@ -170,7 +185,7 @@ static void greedy(st *s, size_t k, unsigned flags, uint8_t *in, size_t *set, si
     }
     for (size_t r = 0; r < k && *n_set < nc; r++) {
         size_t pick = SIZE_MAX;
-        val pv = {0, 0};
+        val pv = {0, 0, 0};
         if (lazy) {
             for (;;) {
                 size_t c = SIZE_MAX;
@@ -178,7 +193,7 @@ static void greedy(st *s, size_t k, unsigned flags, uint8_t *in, size_t *set, si
                     if (!in[j] && (c == SIZE_MAX || ub[j] > ub[c])) c = j;
                 if (fresh[c] == r) {
                     pick = c;
-                    pv = (val){cur.p + ub[c], 0};
+                    pv = (val){cur.p + ub[c], 0, 0};
                     break;
                 }
                 ub[c] = with(s, c, cur).p - cur.p;
@@ -231,7 +246,7 @@ static size_t swaps(st *s, uint8_t *in, size_t *set, size_t n)
 static val exact(st *s, size_t k, size_t *idx, size_t *best_set)
 {
     size_t n = s->pb->n_cand;
-    val bestv = {-INFINITY, -INFINITY};
+    val bestv = {-INFINITY, -INFINITY, -INFINITY};
     for (size_t j = 0; j < k; j++) idx[j] = j;
     for (;;) {
         val v = set_value(s, idx, k, SIZE_MAX);
@@ -335,7 +350,7 @@ px_status px_site_solve(px_ctx *ctx, const px_site_problem *p, px_site_objective
     val cur = value(&s);
     for (size_t r = 0; r < n_set; r++) {
         size_t pick = SIZE_MAX;
-        val pv = {0, 0};
+        val pv = {0, 0, 0};
         for (size_t j = 0; j < n_set; j++) {
             if (in[set[j]]) continue;
             val v = with(&s, set[j], cur);
