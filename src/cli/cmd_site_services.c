@@ -101,6 +101,7 @@ int cmd_site_services(px_cli *cli, int argc, char **argv)
         else {
             double gap = rep.exact - rep.final;
             if (o.objective == PX_SITE_PMEDIAN) gap = -gap;
+            if (gap < 1e-9 * fabs(rep.exact)) gap = 0; /* summation order, never worse than the optimum */
             printf("exact %.4f\ngap %.4f\n", rep.exact, fabs(rep.exact) > 0 ? gap / fabs(rep.exact) : gap);
         }
     }
