@@ -2,7 +2,8 @@
 # of the loaded layers (layers.mbtiles) and of every result table with
 # geometry (analysis.mbtiles), and
 # for each shipped style whose tables exist, PNG tiles z10-13 in an XYZ folder
-# with tiles.json (styles whose analysis did not run are skipped, and said so).
+# with tiles.json (styles whose analysis did not run are skipped, and said so;
+# layers marked "proxima:optional", like the base map's water, draw nothing when absent).
 set -euo pipefail
 TILES="$OUT/tiles"
 mkdir -p "$TILES"
@@ -19,7 +20,8 @@ fi
 for style in styles/*.json; do
   name=$(basename "$style" .json)
   need=$(python3 -c 'import json, sys
-print(" ".join(sorted({l["source-layer"] for l in json.load(open(sys.argv[1]))["layers"] if "source-layer" in l})))' "$style")
+print(" ".join(sorted({l["source-layer"] for l in json.load(open(sys.argv[1]))["layers"]
+                       if "source-layer" in l and not l.get("metadata", {}).get("proxima:optional")})))' "$style")
   missing=""
   for t in $need; do grep -qx "$t" <<<"$tables" || missing="$missing $t"; done
   if [ -n "$missing" ]; then

@@ -53,14 +53,14 @@ int cmd_isochrone(px_cli *cli, int argc, char **argv)
     px_iso_origin *origins = calloc((size_t)(n_ll + n_xy) + 1, sizeof *origins);
     size_t n_origins = 0;
     if (!origins) rc = PX_EXIT_RUNTIME;
-    for (int i = 0; rc == PX_EXIT_OK && i < n_ll; i++, n_origins++) {
-        px_args_pair(a, "lonlat", i, &origins[n_origins].x, &origins[n_origins].y);
-        origins[n_origins].lonlat = 1;
-        origins[n_origins].label = px_args_text_at(a, "lonlat", i);
-    }
-    for (int i = 0; rc == PX_EXIT_OK && i < n_xy; i++, n_origins++) {
-        px_args_pair(a, "xy", i, &origins[n_origins].x, &origins[n_origins].y);
-        origins[n_origins].label = px_args_text_at(a, "xy", i);
+    /* Origins in the order they were given, --lonlat and --xy mixed. */
+    for (int i = 0, j = 0; rc == PX_EXIT_OK && (i < n_ll || j < n_xy); n_origins++) {
+        int ll = j >= n_xy || (i < n_ll && px_args_argi_at(a, "lonlat", i) < px_args_argi_at(a, "xy", j));
+        const char *name = ll ? "lonlat" : "xy";
+        int k = ll ? i++ : j++;
+        px_args_pair(a, name, k, &origins[n_origins].x, &origins[n_origins].y);
+        origins[n_origins].lonlat = ll;
+        origins[n_origins].label = px_args_text_at(a, name, k);
     }
     o.commune_centres = px_args_flag(a, "commune-centres");
     o.n_minutes = px_args_numbers(a, "minutes", &o.minutes);

@@ -96,6 +96,10 @@ static void print_report(px_cli *cli, const char *out, const px_tiles_report *r)
     px_cli_info(cli, "tiles: %s: %llu tiles, %llu bytes (largest %llu) from %llu features\n", out,
                 (unsigned long long)r->n_tiles, (unsigned long long)r->n_bytes,
                 (unsigned long long)r->max_tile_bytes, (unsigned long long)r->n_features);
+    if (r->n_aggregated)
+        px_cli_info(cli, "tiles: below the max zoom, dense point layers are aggregated per grid cell "
+                         "(%llu point features merged, counts kept)\n",
+                    (unsigned long long)r->n_aggregated);
     /* Dropped features are a loss of data on the map: say it even with --quiet. */
     if (r->n_tiles_capped)
         fprintf(stderr, "proxima: tiles: %llu tile(s) over the size cap; %llu feature(s) dropped to fit\n",

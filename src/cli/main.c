@@ -49,6 +49,11 @@ int cmd_serve(px_cli *cli, int argc, char **argv);
 int cmd_site(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_serve, px_spec_site;
 
+/* print: declarations */
+int cmd_map(px_cli *cli, int argc, char **argv);
+int cmd_report(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_map, px_spec_report;
+
 extern const px_cmd_spec px_spec_init, px_spec_load, px_spec_layers, px_spec_export;
 
 static const px_command commands[] = {
@@ -82,6 +87,10 @@ static const px_command commands[] = {
     /* map server and static site: commands */
     {"serve", cmd_serve, "serve tiles, styles, tables and the web map viewer over HTTP", NULL, &px_spec_serve},
     {"site", cmd_site, "write the web map viewer and its data as a static site", NULL, &px_spec_site},
+
+    /* print: commands */
+    {"map", cmd_map, "print-ready map (PDF, PNG, SVG; A4/A3) from a style, or an atlas per commune", NULL, &px_spec_map},
+    {"report", cmd_report, "council report: report.html, report.pdf and report.md from the results", NULL, &px_spec_report},
 
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -22,6 +22,7 @@ typedef struct px_optval {
     int n;             /* occurrences given */
     int n_vals;        /* values held: n, or 1 for an absent option with a default */
     const char **vals; /* n_vals texts, borrowed from argv or the spec */
+    int *argi;         /* argv index of each value (-1 for a default) */
     double num;        /* INT / NUMBER: the last value */
     const char **items; /* LIST: every item of every value, NULL-terminated */
     size_t n_items;
@@ -193,7 +194,7 @@ static int parse_numbers(const px_cmd_spec *spec, const px_opt *o, px_optval *v,
 }
 
 /* Check value `s` of option `o` and record it in `v`. */
-static int take_value(const px_cmd_spec *spec, const px_opt *o, px_optval *v, const char *s)
+static int take_value(const px_cmd_spec *spec, const px_opt *o, px_optval *v, const char *s, int argi)
 {
     char r[96];
     double a = 0, b = 0;
@@ -239,11 +240,14 @@ static int take_value(const px_cmd_spec *spec, const px_opt *o, px_optval *v, co
         break;
     }
     const char **vals = realloc(v->vals, (size_t)(v->n_vals + 1) * sizeof *vals);
-    if (!vals) {
+    if (vals) v->vals = vals;
+    int *ai = vals ? realloc(v->argi, (size_t)(v->n_vals + 1) * sizeof *ai) : NULL;
+    if (!ai) {
         fprintf(stderr, "proxima: out of memory\n");
         return PX_EXIT_RUNTIME;
     }
-    v->vals = vals;
+    v->argi = ai;
+    v->argi[v->n_vals] = argi;
     v->vals[v->n_vals++] = s;
     return 0;
 }
@@ -253,6 +257,7 @@ void px_args_free(px_args *a)
     if (!a) return;
     for (size_t i = 0; i < a->n_opts; i++) {
         free(a->v[i].vals);
+        free(a->v[i].argi);
         free(a->v[i].items);
         free(a->v[i].items_buf);
         free(a->v[i].nums);
@@ -358,7 +363,7 @@ static int parse_argv(px_cli *cli, const px_cmd_spec *spec, int argc, char **arg
             }
             val = argv[++i];
         }
-        int rc = take_value(spec, o, v, val);
+        int rc = take_value(spec, o, v, val, i);
         if (rc) return rc;
     }
     if (a->n_pos < spec->n_args_min) {
@@ -375,7 +380,7 @@ static int parse_argv(px_cli *cli, const px_cmd_spec *spec, int argc, char **arg
             return usage(spec, "missing %s--%s %s", sh, o->name, o->metavar ? o->metavar : "");
         }
         if (!v->n && o->def) {
-            int rc = take_value(spec, o, v, o->def);
+            int rc = take_value(spec, o, v, o->def, -1);
             if (rc) {
                 /* A default that does not parse is a bug in the table. */
                 fprintf(stderr, "proxima: %s: internal error: bad default for --%s\n", spec->name, o->name);
@@ -441,6 +446,12 @@ const char *px_args_text_at(const px_args *a, const char *name, int i)
 {
     const px_optval *v = get(a, name, NULL);
     return i >= 0 && i < v->n_vals ? v->vals[i] : NULL;
+}
+
+int px_args_argi_at(const px_args *a, const char *name, int i)
+{
+    const px_optval *v = get(a, name, NULL);
+    return i >= 0 && i < v->n_vals ? v->argi[i] : -1;
 }
 
 const char *px_args_text(const px_args *a, const char *name)

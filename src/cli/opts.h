@@ -143,6 +143,9 @@ double px_args_number(const px_args *a, const char *name);
  * borrowed, NULL when there is none. */
 const char *px_args_text_at(const px_args *a, const char *name, int i);
 const char *px_args_text(const px_args *a, const char *name); /* the last one */
+/* Where occurrence i stood in argv (to keep the order of two repeatable
+ * options, like --lonlat and --xy); -1 for a default or past the end. */
+int px_args_argi_at(const px_args *a, const char *name, int i);
 /* LIST (all occurrences joined) or NUMBERS (last occurrence), split; items
  * are borrowed from `a` and NULL-terminated. Returns the count; 0 when the
  * option is absent and has no default. */

@@ -123,7 +123,7 @@ static void wrap(FILE *f, const char *text, size_t col, size_t indent)
             fputc(' ', f);
             col++;
         }
-        fwrite(p, 1, n, f);
+        for (size_t i = 0; i < n; i++) fputc(p[i] == '\x01' ? ' ' : p[i], f); /* \x01: a space never broken */
         col += n;
         p += n;
         while (*p == ' ') p++;
@@ -155,8 +155,11 @@ void px_spec_help(const px_cmd_spec *spec, FILE *f)
             snprintf(head, sizeof head, "      --%s%s%s", o->name, o->kind == PX_OPT_FLAG ? "" : " ",
                      o->kind == PX_OPT_FLAG ? "" : o->metavar);
         px__opts_range(o, range, sizeof range);
+        /* Keep a range like "in (0, 600]" on one line. */
+        for (char *q = range; *q; q++)
+            if (*q == ' ' && q > range && (q[-1] == ',' || q[1] == '(' || q[1] == '[')) *q = '\x01';
         snprintf(text, sizeof text, "%s%s%s%s%s%s%s%s", o->help ? o->help : "", *range ? "; " : "", range,
-                 o->def ? " [default: " : "", o->def ? o->def : "", o->def ? "]" : "",
+                 o->def ? " [default:\x01" : "", o->def ? o->def : "", o->def ? "]" : "",
                  o->flags & PX_OPTF_REPEAT ? " (repeatable)" : "", o->flags & PX_OPTF_REQUIRED ? " (required)" : "");
         fputs(head, f);
         size_t col = strlen(head);

@@ -266,7 +266,9 @@ static px_status load_styles(px_ctx *ctx, srv_app *app, px_store *store)
         json_array_foreach(json_object_get(s->json, "layers"), k, l)
         {
             const char *t = json_string_value(json_object_get(l, "source-layer"));
-            if (t && !px_store_has_table(store, t)) s->available = 0;
+            /* A layer marked "proxima:optional" (the base map's water) may lack its table. */
+            int optional = json_is_true(json_object_get(json_object_get(l, "metadata"), "proxima:optional"));
+            if (t && !optional && !px_store_has_table(store, t)) s->available = 0;
         }
         if (s->available && px_style_read(ctx, s->path, &s->raster) != PX_OK) {
             px_ctx_clear_error(ctx);

@@ -105,6 +105,7 @@ char *srv_style_json(srv_app *app, srv_worker *w, const srv_style *s, const char
     json_array_foreach(json_object_get(st, "layers"), k, l)
     {
         json_t *t = json_object_get(l, "source-layer");
+        if (json_is_true(json_object_get(json_object_get(l, "metadata"), "proxima:optional"))) continue;
         if (json_is_string(t)) json_array_append(need, t);
     }
     json_array_foreach(json_object_get(st, "layers"), k, l)
@@ -118,6 +119,8 @@ char *srv_style_json(srv_app *app, srv_worker *w, const srv_style *s, const char
         }
         srv_tileset *t = pick(app, table, need, w, site);
         px_tileset *ts;
+        if (!t && json_is_true(json_object_get(json_object_get(l, "metadata"), "proxima:optional")))
+            continue; /* an optional layer whose table the project lacks draws nothing */
         if (!t || srv_tileset_get(t, w, &ts) != PX_OK) goto done;
         if (!json_object_get(sources, t->name)) {
             int minz, maxz;

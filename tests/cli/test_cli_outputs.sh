@@ -107,6 +107,11 @@ expect_eq "missing links exported" "$(sqlite3 s.sqlite 'SELECT count(*) FROM cyc
   "$(ogr_count new/cycle/links.geojson)"
 "$PROXIMA" -q isochrone s.sqlite --xy 500500,6000500 --minutes 2,4 -o new/iso/iso.geojson || fail "isochrone"
 expect_eq "isochrone bands exported" 2 "$(ogr_count new/iso/iso.geojson)"
+# Origins keep the order they were given in, --lonlat and --xy mixed.
+ll=$(echo "500600 6000600" | cs2cs -f %.9f EPSG:2154 EPSG:4326 | awk '{print $2 "," $1}')
+"$PROXIMA" -q isochrone s.sqlite --xy 500500,6000500 --lonlat "$ll" --xy 500700,6000700 --minutes 2 || fail "mixed origins"
+expect_eq "origins in order" "500500,6000500 $ll 500700,6000700" \
+  "$(sqlite3 s.sqlite 'SELECT origin FROM isochrones ORDER BY fid' | tr '\n' ' ' | sed 's/ $//')"
 "$PROXIMA" -q tiles s.sqlite communes --maxzoom 8 -o new/tiles/t.mbtiles || fail "tiles"
 expect_eq "mbtiles has tiles" 1 "$(sqlite3 new/tiles/t.mbtiles 'SELECT count(*) > 0 FROM tiles')"
 "$PROXIMA" -q export s.sqlite communes -o new/export/c.csv || fail "export"

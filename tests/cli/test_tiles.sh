@@ -17,6 +17,8 @@ expect_eq "bounds" "2.300000,48.800000,2.400000,48.850000" "$(meta bounds)"
 expect_eq "vector_layers" "communes:id,name,population services:id,category,name,capacity" \
   "$(meta json | python3 -c 'import json,sys; j=json.load(sys.stdin)
 print(" ".join(l["id"] + ":" + ",".join(l["fields"]) for l in j["vector_layers"]))')"
+# Attribution: the sources' credits from the layer definition, each once.
+expect_eq "attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" "$(meta attribution)"
 expect_eq "field types" "String Number" \
   "$(meta json | python3 -c 'import json,sys; f=json.load(sys.stdin)["vector_layers"][0]["fields"]; print(f["name"], f["population"])')"
 
@@ -50,8 +52,12 @@ expect_eq "layers of 10/$x/$y" "communes" "$(ogrinfo -ro -q "xyz/10/$x/$y.pbf" |
 expect_eq "kept attributes only" "1" "$(ogrinfo -ro -al "xyz/10/$x/$y.pbf" | grep -c '^name: String')"
 expect_eq "no other attribute" "0" "$(ogrinfo -ro -al "xyz/10/$x/$y.pbf" | grep -c '^population: ')"
 [ ! -e "xyz/0" ] || fail "zooms below --minzoom were written"
+expect_eq "TileJSON attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" \
+  "$(python3 -c 'import json; print(json.load(open("xyz/tiles.json"))["attribution"])')"
 # Rewriting a tile folder replaces it; a folder that is not one is refused.
 "$PROXIMA" -q tiles p.sqlite services -o xyz --minzoom 9 --maxzoom 9 || fail "replace tile folder"
+expect_eq "services only: OSM only" "© OpenStreetMap contributors" \
+  "$(python3 -c 'import json; print(json.load(open("xyz/tiles.json"))["attribution"])')"
 [ ! -e "xyz/10" ] || fail "old tiles left in the replaced folder"
 mkdir precious
 expect_fail 1 "precious: exists and is not a Proxima tile folder" "$PROXIMA" tiles p.sqlite -o precious
@@ -81,12 +87,25 @@ cat > style.json <<'JSON'
 JSON
 "$PROXIMA" -q tiles p.sqlite --style style.json -o r.mbtiles --minzoom 10 --maxzoom 11 || fail "raster MBTiles"
 expect_eq "raster format" "png" "$(sqlite3 r.mbtiles "SELECT value FROM metadata WHERE name = 'format'")"
+expect_eq "raster attribution" "Communes: IGN Admin Express (test); © OpenStreetMap contributors" \
+  "$(sqlite3 r.mbtiles "SELECT value FROM metadata WHERE name = 'attribution'")"
 expect_eq "raster tiles are PNG" "0" "$(sqlite3 r.mbtiles "SELECT count(*) FROM tiles WHERE hex(substr(tile_data, 1, 4)) != '89504E47'")"
 [ "$(sqlite3 r.mbtiles 'SELECT count(*) FROM tiles')" -ge 2 ] || fail "raster tiles written"
 "$PROXIMA" -q tiles p.sqlite --style style.json --tile "10/$x/$y" -o one.png --2x || fail "one tile"
 expect_eq "PNG size" "512x512" "$(python3 -c 'import struct; d=open("one.png","rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]))')"
 "$PROXIMA" -q tiles p.sqlite --style style.json -o rx --minzoom 10 --maxzoom 10 --2x || fail "raster folder"
 ls rx/10/*/*@2x.png >/dev/null 2>&1 || fail "@2x file names"
+
+# A layer marked optional (metadata "proxima:optional") on a table the project
+# lacks draws nothing; the others still draw.
+cat > opt.json <<'JSON'
+{"version": 8, "sources": {"p": {"type": "vector", "tiles": ["/t/{z}/{x}/{y}.pbf"]}},
+ "layers": [{"id": "w", "type": "fill", "source": "p", "source-layer": "water", "metadata": {"proxima:optional": true},
+             "paint": {"fill-color": "#0000ff"}},
+            {"id": "c", "type": "fill", "source": "p", "source-layer": "communes", "paint": {"fill-color": "#ff0000"}}]}
+JSON
+"$PROXIMA" -q tiles p.sqlite --style opt.json -o ropt.mbtiles --minzoom 10 --maxzoom 10 || fail "optional layer on a missing table"
+[ "$(sqlite3 ropt.mbtiles 'SELECT count(*) FROM tiles')" -ge 1 ] || fail "optional: the other layers draw"
 
 # ---- errors -----------------------------------------------------------------
 expect_fail 1 "no layer or table 'ghost'" "$PROXIMA" tiles p.sqlite ghost -o g.mbtiles
@@ -98,9 +117,9 @@ expect_fail 2 "--tile-size: unknown value '300' (valid: 256, 512)" "$PROXIMA" ti
 expect_fail 2 "--tile needs --style" "$PROXIMA" tiles p.sqlite --tile 1/0/0 -o g.png
 expect_fail 2 "--tile wants Z/X/Y" "$PROXIMA" tiles p.sqlite --style style.json --tile 1/5/0 -o g.png
 cat > bad.json <<'JSON'
-{"version": 8, "sources": {}, "layers": [{"id": "labels", "type": "symbol", "source-layer": "communes"}]}
+{"version": 8, "sources": {}, "layers": [{"id": "heat", "type": "heatmap", "source-layer": "communes"}]}
 JSON
-expect_fail 1 "bad.json: layer 'labels': layer type 'symbol' is not supported" "$PROXIMA" tiles p.sqlite --style bad.json -o g.mbtiles
+expect_fail 1 "bad.json: layer 'heat': layer type 'heatmap' is not supported" "$PROXIMA" tiles p.sqlite --style bad.json -o g.mbtiles
 cat > bad2.json <<'JSON'
 {"version": 8, "sources": {}, "layers": [{"id": "c", "type": "fill", "source-layer": "communes",
   "paint": {"fill-color": ["case", ["feature-state", "hover"], "red", "blue"]}}]}

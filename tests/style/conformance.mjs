@@ -4,8 +4,8 @@
 //
 // Every case of cases.mjs (hand-written) and of the generated families below
 // is compiled and evaluated by MapLibre's own code (the npm package
-// @maplibre/maplibre-gl-style-spec, installed into tools/maplibre by
-// scripts/setup; nothing is fetched at run time) and by Proxima (DRIVER,
+// @maplibre/maplibre-gl-style-spec that the viewer's maplibre-gl uses,
+// installed into node_modules by scripts/setup; nothing is fetched at run time) and by Proxima (DRIVER,
 // tests/style/style_expr_driver.c). Valid expressions (MapLibre compiles
 // them) must compile in Proxima and give the same value on every input
 // (numbers to 1e-9 relative, colours to 1e-3 per channel, errors as
@@ -26,11 +26,16 @@ if (!driver || !outdir) {
   console.error('usage: conformance.mjs DRIVER OUTDIR');
   process.exit(2);
 }
-let spec;
+// The style-spec package the web viewer's MapLibre GL JS itself depends on
+// (node_modules/, from the root package-lock.json), so that the raster tiles
+// are held to the same version as the browser.
+let spec, specRequire;
 try {
-  spec = createRequire(join(root, 'tools', 'maplibre', 'package.json'))('@maplibre/maplibre-gl-style-spec');
+  const glPackage = createRequire(join(root, 'package.json')).resolve('maplibre-gl/package.json');
+  specRequire = createRequire(glPackage);
+  spec = specRequire('@maplibre/maplibre-gl-style-spec');
 } catch (e) {
-  console.error('conformance: @maplibre/maplibre-gl-style-spec is not installed in tools/maplibre (run scripts/setup)');
+  console.error('conformance: maplibre-gl and its @maplibre/maplibre-gl-style-spec are not installed in node_modules (run scripts/setup)');
   process.exit(1);
 }
 
@@ -163,7 +168,7 @@ cases.forEach((c, i) => {
   else stats.validAgree++, fam.validAgree++;
 });
 const pct = (a, b) => (b ? ((100 * a) / b).toFixed(1) : '100.0');
-const version = createRequire(join(root, 'tools', 'maplibre', 'package.json'))('@maplibre/maplibre-gl-style-spec/package.json').version;
+const version = specRequire('@maplibre/maplibre-gl-style-spec/package.json').version;
 const report = { maplibre_style_spec: version, cases: cases.length, ...stats,
   valid_agreement_pct: +pct(stats.validAgree, stats.valid), invalid_refused_pct: +pct(stats.invalidRefused, stats.invalid), problems };
 writeFileSync(join(outdir, 'report.json'), JSON.stringify(report, null, 1));

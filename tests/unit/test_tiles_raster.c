@@ -110,6 +110,46 @@ static void test_px_tiles_render_png_square_fill(void **state)
     px_ctx_free(ctx);
 }
 
+/* The operators and colour syntax of issue 13 drawn: a colour built by
+ * concat + to-color, a CSS Color 4 colour, a let/var width, and a property
+ * that fails at run time (an assertion on a text column) taking its default. */
+static void test_px_tiles_render_png_new_operators(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("raster");
+    px_store *s = fx_store(ctx, dir);
+    cairo_surface_t *img = render(
+        ctx, s, dir,
+        STYLE_HEAD
+        "{\"id\": \"bg\", \"type\": \"background\", \"paint\": {\"background-color\": \"hsl(0 0% 100% / 1)\"}},"
+        "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+        "\"filter\": [\"==\", [\"upcase\", [\"get\", \"name\"]], \"SQUARE\"], "
+        "\"paint\": {\"fill-color\": [\"to-color\", [\"concat\", \"#\", [\"slice\", \"00ff00ff\", 0, 6]]], "
+        "\"fill-opacity\": [\"number\", [\"get\", \"name\"]]}}" STYLE_TAIL,
+        (px_tile){1, 1, 0}, 256, 1);
+    /* Opacity fails (name is text) -> default 1: opaque green inside, white outside. */
+    assert_int_equal(pixel(img, 96, 160), 0xff00ff00);
+    assert_int_equal(pixel(img, 10, 10), 0xffffffff);
+    cairo_surface_destroy(img);
+    img = render(ctx, s, dir,
+                 STYLE_HEAD
+                 "{\"id\": \"z\", \"type\": \"fill\", \"source\": \"proxima\", \"source-layer\": \"zones\", "
+                 "\"filter\": [\"==\", \"name\", \"square\"], "
+                 "\"paint\": {\"fill-color\": \"rgb(0% 0% 100% / 0.5)\"}}" STYLE_TAIL,
+                 (px_tile){1, 1, 0}, 256, 1);
+    /* Half-transparent blue, premultiplied: alpha 0x80, blue 0x80. */
+    uint32_t px = pixel(img, 96, 160);
+    assert_in_range(px >> 24, 0x7f, 0x80);
+    assert_in_range(px & 0xff, 0x7f, 0x80);
+    assert_int_equal((px >> 8) & 0xffff, 0);
+    cairo_surface_destroy(img);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 static void test_px_tiles_render_png_step_match_interpolate(void **state)
 {
     (void)state;
@@ -202,8 +242,17 @@ static void test_px_style_read_unsupported(void **state)
     px_ctx *ctx = NULL;
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     char *dir = px_test_tmpdir("style");
-    expect_refused(ctx, dir, "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\"}",
-                   PX_EUNSUPPORTED, "layer 'labels': layer type 'symbol' is not supported");
+    expect_refused(ctx, dir, "{\"id\": \"h\", \"type\": \"heatmap\", \"source-layer\": \"sites\"}",
+                   PX_EUNSUPPORTED, "layer 'h': layer type 'heatmap' is not supported");
+    /* Symbols: text labels only; icons are refused by name. */
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"icon-image\": \"dot\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout property 'icon-image' is not supported");
+    expect_refused(ctx, dir,
+                   "{\"id\": \"labels\", \"type\": \"symbol\", \"source-layer\": \"zones\", \"layout\": "
+                   "{\"text-field\": \"{name}\", \"symbol-placement\": \"line\"}}",
+                   PX_EUNSUPPORTED, "layer 'labels': layout 'symbol-placement': 'line' is not supported");
     expect_refused(ctx, dir,
                    "{\"id\": \"z\", \"type\": \"fill\", \"source-layer\": \"zones\", \"paint\": "
                    "{\"fill-pattern\": \"x\"}}",
@@ -393,14 +442,73 @@ static void test_px_tiles_write_raster_mbtiles(void **state)
     px_ctx_free(ctx);
 }
 
+/* Counts the raster tiles the run says it is about to draw. */
+static int count_raster_progress(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)done;
+    if (!strcmp(stage, "tiles: raster tiles")) *(uint64_t *)user += total;
+    return 0;
+}
+
+/* A style whose tables are empty renders nothing, at once: no tile is even
+ * considered (regression: the whole world was walked from zoom 10 up). */
+static void test_px_tiles_write_raster_empty_tables(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("raster_empty");
+    px_store *s = fx_store(ctx, dir);
+    px_table_writer *w = NULL;
+    px_table_schema es = {"flood_zones", "result", PX_GEOM_POLYGON, 1, fx_path_cols};
+    assert_int_equal(px_store_table_create(s, &es, &w), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    char *path = write_style(dir, "e.json",
+                             STYLE_HEAD "{\"id\": \"bg\", \"type\": \"background\", \"paint\": "
+                                        "{\"background-color\": \"#ffffff\"}},"
+                                        "{\"id\": \"f\", \"type\": \"fill\", \"source\": \"proxima\", "
+                                        "\"source-layer\": \"flood_zones\"}" STYLE_TAIL);
+    px_style *st = NULL;
+    assert_int_equal(px_style_read(ctx, path, &st), PX_OK);
+    px_rtiles_options o;
+    px_rtiles_options_default(&o);
+    o.minzoom = 0;
+    o.maxzoom = 22;
+    uint64_t considered = 0;
+    px_ctx_set_progress(ctx, count_raster_progress, &considered);
+    char *out = px_test_path(dir, "e.mbtiles");
+    px_tiles_report r;
+    memset(&r, 0xff, sizeof r);
+    assert_int_equal(px_tiles_write_raster(ctx, s, st, out, &o, &r), PX_OK);
+    assert_int_equal(r.n_tiles, 0);
+    assert_int_equal(r.n_features, 0);
+    assert_int_equal(considered, 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tiles", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    px_style_free(st);
+    free(out);
+    free(path);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_px_tiles_render_png_square_fill),
         cmocka_unit_test(test_px_tiles_render_png_step_match_interpolate),
+        cmocka_unit_test(test_px_tiles_render_png_new_operators),
         cmocka_unit_test(test_px_style_read_unsupported),
         cmocka_unit_test(test_px__style_eval_zoom_and_legacy),
         cmocka_unit_test(test_px_tiles_write_raster_mbtiles),
+        cmocka_unit_test(test_px_tiles_write_raster_empty_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -520,6 +520,54 @@ static void test_px__tgeom_simplify_drops_collapsed_rings(void **state)
     px__tgeom_clear(&g);
 }
 
+/* Credits: the project's own first, then each table's, each piece once; a
+ * result table (zones) carries every loaded layer's credits. */
+static void test_px_tiles_attribution_combines_sources(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("attrib");
+    px_store *s = fx_store(ctx, dir);
+    char *a = NULL;
+    const char *sites[] = {"sites"}, *zones[] = {"zones"}, *both[] = {"sites", "paths"};
+    assert_int_equal(px_tiles_attribution(ctx, s, sites, 1, &a), PX_OK);
+    assert_string_equal(a, "");
+    free(a);
+    assert_int_equal(px_store_set_setting(s, "attribution:paths", "OSM; Survey"), PX_OK);
+    assert_int_equal(px_store_set_setting(s, "attribution:sites", "Survey; Registry"), PX_OK);
+    assert_int_equal(px_tiles_attribution(ctx, s, sites, 1, &a), PX_OK);
+    assert_string_equal(a, "Survey; Registry");
+    free(a);
+    assert_int_equal(px_tiles_attribution(ctx, s, both, 2, &a), PX_OK);
+    assert_string_equal(a, "Survey; Registry; OSM");
+    free(a);
+    assert_int_equal(px_store_set_setting(s, "attribution", "Agglo planning team"), PX_OK);
+    assert_int_equal(px_tiles_attribution(ctx, s, zones, 1, &a), PX_OK);
+    assert_string_equal(a, "Agglo planning team; OSM; Survey; Registry");
+    free(a);
+    /* And it is what the MBTiles metadata says. */
+    char *out = px_test_path(dir, "a.mbtiles");
+    px_tiles_layer L[] = {{"sites", NULL}};
+    px_vtiles_options o;
+    px_vtiles_options_default(&o);
+    o.maxzoom = 1;
+    assert_int_equal(px_tiles_write_vector(ctx, s, L, 1, out, &o, NULL), PX_OK);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = 'attribution'", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "Agglo planning team; Survey; Registry");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    free(out);
+    px_store_close(s);
+    free(dir);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_px_tiles_write_vector_bad_input),
         cmocka_unit_test(test_px__tgeom_encode_spec_examples),
         cmocka_unit_test(test_px__tgeom_simplify_drops_collapsed_rings),
+        cmocka_unit_test(test_px_tiles_attribution_combines_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,7 +121,7 @@ typedef struct px_cycle_report {
  * `proxima network`: tables net_nodes and net_edges), its roads (for the tags),
  * population, services and communes layers. Writes, in one transaction:
  * net_edge_lts (LTS per edge), cycle_islands, cycle_coverage,
- * cycle_connectivity (per commune and a "region" row),
+ * cycle_connectivity (per commune and the region row "*", "All communes"),
  * cycle_connectivity_origins, cycle_missing_links and, with add_links,
  * cycle_whatif. `opts` may be NULL (defaults); *report (may be NULL) is
  * filled on success.

@@ -24,6 +24,7 @@ typedef enum px_layer_id {
     PX_LAYER_ROADS,
     PX_LAYER_SERVICES,
     PX_LAYER_POPULATION,
+    PX_LAYER_WATER, /* rivers, streams (lines) and lakes (polygons), for the base map */
     PX_LAYER_COUNT
 } px_layer_id;
 

@@ -23,5 +23,6 @@
 #include "proxima/tiles.h"
 #include "proxima/tileset.h"
 #include "proxima/server.h"
+#include "proxima/print.h"
 
 #endif

@@ -274,7 +274,7 @@ px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id laye
 {
     static const char *const keys[] = {"source",   "layer",    "where", "sql",        "dialect",
                                        "srs",      "encoding", "note",  "fields",     "geometry",
-                                       "buffer_m", "dissolve", "join",  "distribute", NULL};
+                                       "buffer_m", "dissolve", "join",  "distribute", "attribution", NULL};
     memset(src, 0, sizeof *src);
     src->line = n->line;
     if (n->kind != PX__NODE_MAP)
@@ -295,7 +295,8 @@ px_status px__source_parse(px_ctx *ctx, const px_layerdef *def, px_layer_id laye
     } texts[] = {{"source", &src->source_text}, {"layer", &src->layer},
                  {"where", &src->where},        {"sql", &src->sql},
                  {"dialect", &src->dialect},    {"srs", &src->srs},
-                 {"note", &src->note},          {"encoding", &src->encoding}};
+                 {"note", &src->note},          {"encoding", &src->encoding},
+                 {"attribution", &src->attribution}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if ((v = px__node_get(n, texts[i].key)) &&
             (rc = scalar(ctx, def, v, texts[i].key, texts[i].dst)) != PX_OK)
@@ -361,6 +362,7 @@ void px__source_clear(px__source *s)
     free(s->dialect);
     free(s->srs);
     free(s->note);
+    free(s->attribution);
     free(s->encoding);
     for (size_t i = 0; i < s->n_fields; i++)
         fieldmap_clear(&s->fields[i]);

@@ -101,6 +101,7 @@ typedef struct px__source {
     char *source_text; /* as written in the definition: used in messages */
     char *path;        /* resolved against the definition's folder */
     char *layer, *where, *sql, *dialect, *srs, *note, *encoding;
+    char *attribution; /* the source's credit line, for maps and tiles */
     px__geom_op geom_op;
     double buffer_m; /* 0: none */
     int dissolve;    /* union every feature of this source into one */

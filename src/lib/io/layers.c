@@ -34,6 +34,9 @@ static const px_column services_cols[] = {{"id", PX_COL_TEXT},       {"category"
 static const px_column population_cols[] = {
     {"id", PX_COL_TEXT}, {"count", PX_COL_REAL}, {"method", PX_COL_TEXT}, {"props", PX_COL_TEXT}};
 
+static const px_column water_cols[] = {
+    {"id", PX_COL_TEXT}, {"kind", PX_COL_TEXT}, {"name", PX_COL_TEXT}, {"props", PX_COL_TEXT}};
+
 static const px_table_schema schemas[PX_LAYER_COUNT] = {
     [PX_LAYER_COMMUNES] = {"communes", "layer", PX_GEOM_MULTIPOLYGON, COLS(communes_cols)},
     [PX_LAYER_BROWNFIELDS] = {"brownfields", "layer", PX_GEOM_ANY, COLS(brownfields_cols)},
@@ -42,6 +45,7 @@ static const px_table_schema schemas[PX_LAYER_COUNT] = {
     [PX_LAYER_ROADS] = {"roads", "layer", PX_GEOM_MULTILINESTRING, COLS(roads_cols)},
     [PX_LAYER_SERVICES] = {"services", "layer", PX_GEOM_POINT, COLS(services_cols)},
     [PX_LAYER_POPULATION] = {"population", "layer", PX_GEOM_ANY, COLS(population_cols)},
+    [PX_LAYER_WATER] = {"water", "layer", PX_GEOM_ANY, COLS(water_cols)},
 };
 
 const char *px_layer_name(px_layer_id id)

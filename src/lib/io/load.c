@@ -67,6 +67,13 @@ static px_status describe(px_store *store, px_layer_id id, const px__source *src
         strcat(filter, f);
     }
     px_status rc = px_store_set_source(store, px_layer_name(id), source, layer, filter, note);
+    /* The sources' credits, for tiles and maps (px_tiles_attribution);
+     * "" rather than nothing, so that a reload without one clears it. */
+    char *credit = joined(srcs, n, offsetof(px__source, attribution));
+    char key[96];
+    snprintf(key, sizeof key, "attribution:%s", px_layer_name(id));
+    if (rc == PX_OK) rc = px_store_set_setting(store, key, credit ? credit : "");
+    free(credit);
     free(source);
     free(layer);
     free(filter);
@@ -164,6 +171,14 @@ px_status px_load(px_ctx *ctx, px_store *store, const px_layerdef *def, const px
                                sources ? sources : def->path, r->layer, (long long)r->n_read,
                                (long long)r->n_rejected);
             free(sources);
+        }
+        /* Kept with the layer (same transaction) for the report's data-quality box. */
+        if (rc == PX_OK) {
+            char key[64], val[160];
+            snprintf(key, sizeof key, "load:%s", r->layer);
+            snprintf(val, sizeof val, "%lld read, %lld loaded, %lld repaired, %lld rejected", (long long)r->n_read,
+                     (long long)r->n_loaded, (long long)r->n_repaired, (long long)r->n_rejected);
+            rc = px_store_set_setting(store, key, val);
         }
         if (rc == PX_OK)
             px__log(ctx, PX_LOG_INFO, "%s: %lld read, %lld loaded, %lld repaired, %lld rejected", r->layer,

@@ -29,6 +29,8 @@ static int families_allowed(px_layer_id id)
     case PX_LAYER_BROWNFIELDS:
     case PX_LAYER_POPULATION:
         return FAM_POINT | FAM_POLY;
+    case PX_LAYER_WATER:
+        return FAM_LINE | FAM_POLY;
     case PX_LAYER_COUNT:
         break;
     }

@@ -35,22 +35,15 @@ typedef struct rjob {
     int tile_size, ratio;
 } rjob;
 
-static const px__tlayer *table_of(const rjob *j, const char *name)
-{
-    for (size_t i = 0; i < j->style->n_tables; i++)
-        if (!strcmp(j->style->tables[i], name)) return j->tables[i];
-    return NULL;
-}
-
-static void path_parts(cairo_t *cr, const px__tgeom *g, double n, double tx, double ty, double size,
-                       int close)
+/* World (wx, wy) to device: ((wx - ox) * k, (wy - oy) * k). */
+static void path_parts(cairo_t *cr, const px__tgeom *g, double ox, double oy, double k, int close)
 {
     size_t off = 0;
     for (uint32_t p = 0; p < g->n_parts; p++) {
         const double *xy = g->xy + 2 * off;
         off += g->part_n[p];
         for (uint32_t i = 0; i < g->part_n[p]; i++) {
-            double x = (xy[2 * i] * n - tx) * size, y = (xy[2 * i + 1] * n - ty) * size;
+            double x = (xy[2 * i] - ox) * k, y = (xy[2 * i + 1] - oy) * k;
             if (i == 0)
                 cairo_move_to(cr, x, y);
             else
@@ -79,20 +72,20 @@ static void set_rgba(cairo_t *cr, const double c[4], double opacity)
     cairo_set_source_rgba(cr, c[0], c[1], c[2], c[3] * opacity);
 }
 
-/* Draw one tile; *n_drawn counts features drawn (background excluded). */
-static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
+/* Draw the view v of the style's tables onto cr, layer by layer in style
+ * order (labels through labels.c, placed over what is drawn so far);
+ * *n_drawn counts features drawn (background excluded). */
+void px__draw_view(const px_style *style, px__tlayer *const *tables, const px__view *v, cairo_t *cr, int *n_drawn)
 {
     static const double black[4] = {0, 0, 0, 1}, transparent[4] = {0, 0, 0, 0};
-    double size = (double)j->tile_size * j->ratio;
-    double n = ldexp(1.0, t.z);
-    /* MapLibre never goes below zoom 0; a 256 px z0 tile would be zoom -1. */
-    double zoom = fmax(0, t.z + log2(j->tile_size / 512.0));
-    /* Box of the tile in world units, with a margin for wide lines and big circles. */
-    double m = 64.0 * j->ratio / size / n;
-    double bx0 = t.x / n - m, by0 = t.y / n - m, bx1 = (t.x + 1) / n + m, by1 = (t.y + 1) / n + m;
+    double ox = v->ox, oy = v->oy, k = v->k, zoom = v->zoom, ratio = v->ratio;
+    /* Box of the view in world units, with a margin for wide lines and big circles. */
+    double m = 64.0 * ratio / k;
+    double bx0 = ox - m, by0 = oy - m, bx1 = ox + v->width / k + m, by1 = oy + v->height / k + m;
+    px__labels *labels = NULL;
     *n_drawn = 0;
-    for (size_t li = 0; li < j->style->n_layers; li++) {
-        const px__slayer *l = &j->style->layers[li];
+    for (size_t li = 0; li < style->n_layers; li++) {
+        const px__slayer *l = &style->layers[li];
         if (zoom < l->minzoom || zoom >= l->maxzoom) continue;
         px__sctx c = {.layer = NULL, .zoom = zoom};
         double col[4];
@@ -102,16 +95,23 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
             cairo_paint(cr);
             continue;
         }
-        const px__tlayer *tl = table_of(j, l->table);
+        const px__tlayer *tl = NULL;
+        for (size_t i = 0; i < style->n_tables; i++)
+            if (!strcmp(style->tables[i], l->table)) tl = tables[i];
         if (!tl) continue;
+        if (l->type == PX__SL_SYMBOL) {
+            if (!labels) labels = px__labels_new(cr);
+            if (labels) *n_drawn += px__labels_layer(labels, l, tl, v, cr);
+            continue;
+        }
         c.layer = tl;
-        for (size_t k = 0; k < tl->n_feat; k++) {
-            const px__tgeom *g = &tl->geoms[k];
+        for (size_t fi = 0; fi < tl->n_feat; fi++) {
+            const px__tgeom *g = &tl->geoms[fi];
             if (!g->n_parts || g->maxx < bx0 || g->minx > bx1 || g->maxy < by0 || g->miny > by1) continue;
             if (l->type == PX__SL_FILL && g->type != PX__GEOM_POLY) continue;
             if (l->type == PX__SL_LINE && g->type == PX__GEOM_POINT) continue;
             if (l->type == PX__SL_CIRCLE && g->type != PX__GEOM_POINT) continue;
-            c.feat = k;
+            c.feat = fi;
             if (!px__style_filter(l->filter, &c)) continue;
             cairo_new_path(cr);
             if (l->type == PX__SL_FILL) {
@@ -120,24 +120,24 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
                 int aa = px__style_bool(l->paint[PX__P_FILL_ANTIALIAS], &c, 1);
                 cairo_set_antialias(cr, aa ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE);
                 cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-                path_parts(cr, g, n, t.x, t.y, size, 1);
+                path_parts(cr, g, ox, oy, k, 1);
                 set_rgba(cr, col, op);
                 if (l->paint[PX__P_FILL_OUTLINE_COLOR]) {
                     cairo_fill_preserve(cr);
                     px__style_color(l->paint[PX__P_FILL_OUTLINE_COLOR], &c, transparent, col);
                     set_rgba(cr, col, op);
-                    cairo_set_line_width(cr, 1.0 * j->ratio);
+                    cairo_set_line_width(cr, 1.0 * ratio);
                     cairo_stroke(cr);
                 } else {
                     cairo_fill(cr);
                 }
                 cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
             } else if (l->type == PX__SL_LINE) {
-                double w = size_px(px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1), j->ratio);
+                double w = size_px(px__style_number(l->paint[PX__P_LINE_WIDTH], &c, 1), ratio);
                 if (w <= 0) continue;
                 px__style_color(l->paint[PX__P_LINE_COLOR], &c, black, col);
                 double op = clamp01(px__style_number(l->paint[PX__P_LINE_OPACITY], &c, 1));
-                path_parts(cr, g, n, t.x, t.y, size, g->type == PX__GEOM_POLY);
+                path_parts(cr, g, ox, oy, k, g->type == PX__GEOM_POLY);
                 cairo_set_line_width(cr, w);
                 char eb[16];
                 const char *cap = px__style_string(l->paint[PX__P_LINE_CAP], &c, "butt", eb, sizeof eb);
@@ -161,8 +161,8 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
                 cairo_stroke(cr);
                 cairo_set_dash(cr, NULL, 0, 0);
             } else {
-                double r = size_px(px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5), j->ratio);
-                double sw = size_px(px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0), j->ratio);
+                double r = size_px(px__style_number(l->paint[PX__P_CIRCLE_RADIUS], &c, 5), ratio);
+                double sw = size_px(px__style_number(l->paint[PX__P_CIRCLE_STROKE_WIDTH], &c, 0), ratio);
                 double op = clamp01(px__style_number(l->paint[PX__P_CIRCLE_OPACITY], &c, 1));
                 double sop = clamp01(px__style_number(l->paint[PX__P_CIRCLE_STROKE_OPACITY], &c, 1));
                 double scol[4];
@@ -170,7 +170,7 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
                 px__style_color(l->paint[PX__P_CIRCLE_STROKE_COLOR], &c, black, scol);
                 size_t off = 0;
                 for (uint32_t p = 0; p < g->n_parts; p++) {
-                    double x = (g->xy[2 * off] * n - t.x) * size, y = (g->xy[2 * off + 1] * n - t.y) * size;
+                    double x = (g->xy[2 * off] - ox) * k, y = (g->xy[2 * off + 1] - oy) * k;
                     off += g->part_n[p];
                     cairo_new_path(cr);
                     cairo_arc(cr, x, y, r, 0, 2 * M_PI);
@@ -188,6 +188,7 @@ static void draw_tile(const rjob *j, px_tile t, cairo_t *cr, int *n_drawn)
             (*n_drawn)++;
         }
     }
+    px__labels_free(labels);
 }
 
 typedef struct membuf {
@@ -227,7 +228,16 @@ static int render_png(const rjob *j, px_tile t, int skip_empty, unsigned char **
     cairo_t *cr = cairo_create(sf);
     membuf b = {0};
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) goto done;
-    draw_tile(j, t, cr, &drawn);
+    double n = ldexp(1.0, t.z);
+    /* MapLibre never goes below zoom 0; a 256 px z0 tile would be zoom -1. */
+    px__view v = {.ox = t.x / n,
+                  .oy = t.y / n,
+                  .k = size * n,
+                  .zoom = fmax(0, t.z + log2(j->tile_size / 512.0)),
+                  .ratio = j->ratio,
+                  .width = size,
+                  .height = size};
+    px__draw_view(j->style, j->tables, &v, cr, &drawn);
     if (skip_empty && drawn) {
         /* Features near the tile are drawn (for wide lines), but may leave
          * it blank: keep only tiles with a visible pixel. */
@@ -274,12 +284,20 @@ static px_status check_ropts(px_ctx *ctx, const px_rtiles_options *o)
     return PX_OK;
 }
 
-static px_status load_tables(px_ctx *ctx, px_store *store, const px_style *style, px__tlayer ***out)
+px_status px__style_tables_load(px_ctx *ctx, px_store *store, const px_style *style, px__tlayer ***out)
 {
     px__tlayer **t = calloc(style->n_tables + 1, sizeof *t);
     if (!t) return px__error(ctx, PX_ENOMEM, "out of memory");
     px_status rc = PX_OK;
     for (size_t i = 0; i < style->n_tables && rc == PX_OK; i++) {
+        /* A table only optional layers draw may be absent: they draw nothing
+         * (a base map with water where the project has a water layer). */
+        int optional = 1;
+        for (size_t k = 0; k < style->n_layers; k++)
+            if (style->layers[k].table && !strcmp(style->layers[k].table, style->tables[i]) &&
+                !style->layers[k].optional)
+                optional = 0;
+        if (optional && !px_store_has_table(store, style->tables[i])) continue;
         rc = px__tlayer_load(ctx, store, style->tables[i], NULL, &t[i]);
         if (rc == PX_ENOTFOUND)
             rc = px__error(ctx, PX_ENOTFOUND, "%s: the style draws source-layer '%s', which %s does not have",
@@ -295,7 +313,7 @@ static px_status load_tables(px_ctx *ctx, px_store *store, const px_style *style
     return PX_OK;
 }
 
-static void free_tables(px__tlayer **t, size_t n)
+void px__style_tables_free(px__tlayer **t, size_t n)
 {
     for (size_t i = 0; t && i < n; i++)
         px__tlayer_free(t[i]);
@@ -317,11 +335,11 @@ px_status px_tiles_render_png(px_ctx *ctx, px_store *store, const px_style *styl
     if (tile.z < 0 || tile.z > 22 || tile.x >= (1u << tile.z) || tile.y >= (1u << tile.z))
         return px__error(ctx, PX_EINVAL, "tiles: %d/%u/%u is not a tile", tile.z, tile.x, tile.y);
     px__tlayer **t = NULL;
-    if ((rc = load_tables(ctx, store, style, &t)) != PX_OK) return rc;
+    if ((rc = px__style_tables_load(ctx, store, style, &t)) != PX_OK) return rc;
     rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
     if (render_png(&j, tile, 0, png, len))
         rc = px__error(ctx, PX_ENOMEM, "tiles: %d/%u/%u: cannot render", tile.z, tile.x, tile.y);
-    free_tables(t, style->n_tables);
+    px__style_tables_free(t, style->n_tables);
     return rc;
 }
 
@@ -360,9 +378,10 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
     px__tsink *sink = NULL;
     char *name = NULL, *attribution = NULL;
     px_tiles_report rep = {0};
-    if ((rc = load_tables(ctx, store, style, &t)) != PX_OK) return rc;
+    if ((rc = px__style_tables_load(ctx, store, style, &t)) != PX_OK) return rc;
     double b[4] = {1, 1, 0, 0};
     for (size_t i = 0; i < style->n_tables; i++) {
+        if (!t[i]) continue;
         rep.n_features += t[i]->n_feat;
         if (!t[i]->has_extent) continue;
         b[0] = fmin(b[0], t[i]->minx);
@@ -370,14 +389,18 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
         b[2] = fmax(b[2], t[i]->maxx);
         b[3] = fmax(b[3], t[i]->maxy);
     }
-    if (b[0] > b[2]) {
+    /* Tile ranges come from the data's extent only: tables without a
+     * feature give no tile at all (regression: an empty flood table made
+     * this walk the whole world, 475 s at zoom 10 and up). */
+    int empty = b[0] > b[2];
+    if (empty) {
         b[0] = b[1] = 0;
         b[2] = b[3] = 1;
     }
     rjob j = {.style = style, .tables = t, .tile_size = o.tile_size, .ratio = o.pixel_ratio};
     if ((rc = px__tsink_open(ctx, out_path, o.pixel_ratio == 2 ? "@2x.png" : "png", &sink)) != PX_OK)
         goto done;
-    for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
+    for (int z = o.minzoom; !empty && z <= o.maxzoom && rc == PX_OK; z++) {
         double n = ldexp(1.0, z);
         uint32_t x0 = (uint32_t)fmax(0, floor(b[0] * n)), x1 = (uint32_t)fmin(n - 1, floor(b[2] * n));
         uint32_t y0 = (uint32_t)fmax(0, floor(b[1] * n)), y1 = (uint32_t)fmin(n - 1, floor(b[3] * n));
@@ -415,10 +438,10 @@ px_status px_tiles_write_raster(px_ctx *ctx, px_store *store, const px_style *st
     }
     if (rc != PX_OK) goto done;
     name = px__tiles_basename(out_path);
-    if (!o.attribution && px_store_get_setting(store, "attribution", &attribution) != PX_OK) {
-        px_ctx_clear_error(ctx);
-        attribution = NULL;
-    }
+    if (!o.attribution &&
+        (rc = px_tiles_attribution(ctx, store, (const char *const *)style->tables, style->n_tables,
+                                   &attribution)) != PX_OK)
+        goto done;
     if (!name) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
@@ -437,7 +460,7 @@ done:
     px__tsink_abort(sink);
     free(name);
     free(attribution);
-    free_tables(t, style->n_tables);
+    px__style_tables_free(t, style->n_tables);
     if (rc == PX_OK && report) *report = rep;
     return rc;
 }

@@ -3,7 +3,8 @@
  * style_prop.c (the table of paint/layout properties), style_legacy.c
  * (legacy filters and zoom functions, rewritten as expressions), the
  * expression compiler (expr_parse*.c), the evaluator (expr_eval.c,
- * expr_ops.c), values (expr_value.c), colours (color.c) and raster.c.
+ * expr_ops.c), values (expr_value.c), colours (color.c), raster.c and
+ * labels.c.
  *
  * Expressions follow the MapLibre GL style specification: they are compiled
  * once, when the style is read, into a typed tree (the spec's type rules:
@@ -215,7 +216,7 @@ void px__color_norm(double c[4]);
 
 /* ---- a style ------------------------------------------------------------------- */
 
-typedef enum px__sltype { PX__SL_BACKGROUND, PX__SL_FILL, PX__SL_LINE, PX__SL_CIRCLE } px__sltype;
+typedef enum px__sltype { PX__SL_BACKGROUND, PX__SL_FILL, PX__SL_LINE, PX__SL_CIRCLE, PX__SL_SYMBOL } px__sltype;
 
 /* Paint and layout properties Proxima draws. */
 typedef enum px__prop {
@@ -237,6 +238,15 @@ typedef enum px__prop {
     PX__P_CIRCLE_STROKE_OPACITY,
     PX__P_LINE_CAP,
     PX__P_LINE_JOIN,
+    /* symbol layers: text labels (labels.c) */
+    PX__P_TEXT_FIELD,
+    PX__P_TEXT_SIZE,
+    PX__P_TEXT_FONT, /* read, not used: labels are set in DejaVu Sans */
+    PX__P_SYMBOL_PLACEMENT,
+    PX__P_TEXT_COLOR,
+    PX__P_TEXT_HALO_COLOR,
+    PX__P_TEXT_HALO_WIDTH,
+    PX__P_TEXT_OPACITY,
     PX__P_COUNT
 } px__prop;
 
@@ -266,6 +276,8 @@ typedef struct px__slayer {
     double minzoom, maxzoom;          /* the layer is drawn for minzoom <= z < maxzoom */
     const px__expr *filter;           /* NULL: every feature */
     const px__expr *paint[PX__P_COUNT]; /* NULL: the specification's default */
+    int optional;                       /* "metadata": {"proxima:optional": true}: a missing
+                                           table draws nothing instead of failing */
 } px__slayer;
 
 struct px_style {
@@ -302,5 +314,37 @@ const char *px__style_string(const px__expr *e, px__sctx *c, const char *def, ch
 int px__style_numbers(const px__expr *e, px__sctx *c, double *out, int max);
 /* Does the feature pass the filter? NULL passes; an evaluation error fails. */
 int px__style_filter(const px__expr *filter, px__sctx *c);
+
+/* ---- drawing (raster.c, labels.c) ---------------------------------------- */
+
+typedef struct _cairo cairo_t;
+
+/* What a drawing shows: world point (ox, oy) at the device's top-left,
+ * k device pixels per world unit, the style zoom, device pixels per CSS
+ * pixel (line widths, radii and text sizes are CSS pixels), device size. */
+typedef struct px__view {
+    double ox, oy, k, zoom, ratio;
+    double width, height;
+} px__view;
+
+/* Draw every layer of `style` from `tables` (one per style table, in
+ * style->tables order, NULL for an absent optional one; borrowed) onto
+ * `cr`. Thread-safe for distinct cr. */
+void px__draw_view(const px_style *style, px__tlayer *const *tables, const px__view *v, cairo_t *cr,
+                   int *n_drawn);
+
+/* Load the style's tables; *out (style->n_tables entries) caller-frees with
+ * px__style_tables_free. PX_ENOTFOUND names a missing source-layer. */
+px_status px__style_tables_load(px_ctx *ctx, px_store *store, const px_style *style, px__tlayer ***out);
+void px__style_tables_free(px__tlayer **t, size_t n);
+
+/* Labels of one drawing: the boxes already taken (collision avoidance, in
+ * layer then feature order: first come, first placed). */
+typedef struct px__labels px__labels;
+px__labels *px__labels_new(cairo_t *cr);
+void px__labels_free(px__labels *lb);
+/* Draw the labels of symbol layer `l` over features of `tl`; returns how
+ * many were placed. */
+int px__labels_layer(px__labels *lb, const px__slayer *l, const px__tlayer *tl, const px__view *v, cairo_t *cr);
 
 #endif

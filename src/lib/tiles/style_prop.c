@@ -16,12 +16,15 @@
 static const char *const caps[] = {"butt", "round", "square", NULL};
 static const char *const joins[] = {"bevel", "round", "miter", NULL};
 static const char *const vis[] = {"visible", "none", NULL};
+/* Labels are placed at points only (no text along lines). */
+static const char *const placements[] = {"point", NULL};
 
 #define NUM {PX__K_NUM, PX__K_VALUE, -1}
 #define COL {PX__K_COLOR, PX__K_VALUE, -1}
 #define BOOLT {PX__K_BOOL, PX__K_VALUE, -1}
 #define STR {PX__K_STR, PX__K_VALUE, -1}
 #define NUMS {PX__K_ARRAY, PX__K_NUM, -1}
+#define STRS {PX__K_ARRAY, PX__K_STR, -1}
 #define NOMIN -INFINITY
 #define NOMAX INFINITY
 
@@ -44,6 +47,15 @@ static const px__propdef props[] = {
     {"circle-stroke-opacity", PX__SL_CIRCLE, PX__P_CIRCLE_STROKE_OPACITY, 0, NUM, 0, 1, "1", 1, 1, NULL},
     {"line-cap", PX__SL_LINE, PX__P_LINE_CAP, 1, STR, NOMIN, NOMAX, "\"butt\"", 1, 0, caps},
     {"line-join", PX__SL_LINE, PX__P_LINE_JOIN, 1, STR, NOMIN, NOMAX, "\"miter\"", 1, 0, joins},
+    /* symbol layers: text labels (labels.c) */
+    {"text-field", PX__SL_SYMBOL, PX__P_TEXT_FIELD, 1, STR, NOMIN, NOMAX, "\"\"", 1, 0, NULL},
+    {"text-size", PX__SL_SYMBOL, PX__P_TEXT_SIZE, 1, NUM, 0, NOMAX, "16", 1, 1, NULL},
+    {"text-font", PX__SL_SYMBOL, PX__P_TEXT_FONT, 1, STRS, NOMIN, NOMAX, NULL, 1, 0, NULL},
+    {"symbol-placement", PX__SL_SYMBOL, PX__P_SYMBOL_PLACEMENT, 1, STR, NOMIN, NOMAX, "\"point\"", 0, 0, placements},
+    {"text-color", PX__SL_SYMBOL, PX__P_TEXT_COLOR, 0, COL, NOMIN, NOMAX, "\"#000000\"", 1, 1, NULL},
+    {"text-halo-color", PX__SL_SYMBOL, PX__P_TEXT_HALO_COLOR, 0, COL, NOMIN, NOMAX, "\"rgba(0, 0, 0, 0)\"", 1, 1, NULL},
+    {"text-halo-width", PX__SL_SYMBOL, PX__P_TEXT_HALO_WIDTH, 0, NUM, 0, NOMAX, "0", 1, 1, NULL},
+    {"text-opacity", PX__SL_SYMBOL, PX__P_TEXT_OPACITY, 0, NUM, 0, 1, "1", 1, 1, NULL},
     {"visibility", PX__SL_BACKGROUND, PX__P_COUNT, 1, STR, NOMIN, NOMAX, "\"visible\"", 0, 0, vis},
 };
 
@@ -130,8 +142,8 @@ static const char *check_constant(const px__propdef *d, const json_t *v, char *e
         if (!json_is_array(v)) break;
         for (size_t i = 0; i < json_array_size(v); i++) {
             const json_t *x = json_array_get(v, i);
-            if (!json_is_number(x)) {
-                snprintf(err, len, "[%zu]: number expected", i);
+            if (d->type.item == PX__K_STR ? !json_is_string(x) : !json_is_number(x)) {
+                snprintf(err, len, "[%zu]: %s expected", i, d->type.item == PX__K_STR ? "string" : "number");
                 return err;
             }
         }

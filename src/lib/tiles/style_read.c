@@ -1,6 +1,6 @@
 /*
  * Reading a MapLibre GL style (JSON, version 8) for the raster renderer:
- * layers of type background, fill, line and circle, their zoom range,
+ * layers of type background, fill, line, circle and symbol (text), their zoom range,
  * filter, paint properties and the line-cap/line-join/visibility layout
  * properties. Every other construct (symbol and other layer types, paint or
  * layout properties Proxima does not draw, expression operators it does not
@@ -72,6 +72,11 @@ static px_status read_props(px_ctx *ctx, px_style *s, const json_t *jl, px__slay
             return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': %s property '%s' is not supported", path, l->id,
                              what, key);
         }
+        if (d->prop == PX__P_SYMBOL_PLACEMENT && json_is_string(v) && strcmp(json_string_value(v), "point"))
+            return px__error(ctx, PX_EUNSUPPORTED,
+                             "%s: layer '%s': layout 'symbol-placement': '%s' is not supported (labels are "
+                             "placed at points)",
+                             path, l->id, json_string_value(v));
         const px__expr *e = px__prop_compile(d, v, &s->tree, err, sizeof err);
         if (!e)
             return px__error(ctx, strstr(err, "not supported") ? PX_EUNSUPPORTED : PX_EPARSE,
@@ -106,6 +111,8 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
         l->type = PX__SL_LINE;
     else if (!strcmp(type, "circle"))
         l->type = PX__SL_CIRCLE;
+    else if (!strcmp(type, "symbol"))
+        l->type = PX__SL_SYMBOL; /* text labels only (labels.c) */
     else
         return px__error(ctx, PX_EUNSUPPORTED, "%s: layer '%s': layer type '%s' is not supported", path, id,
                          type);
@@ -120,6 +127,7 @@ static px_status read_layer(px_ctx *ctx, px_style *s, const json_t *jl, size_t i
     }
     l->minzoom = z[0];
     l->maxzoom = z[1];
+    l->optional = json_is_true(json_object_get(json_object_get(jl, "metadata"), "proxima:optional"));
     if (l->type != PX__SL_BACKGROUND) {
         const char *table = json_string_value(json_object_get(jl, "source-layer"));
         if (!table)

@@ -5,11 +5,12 @@
  * Liang-Barsky for lines), quantisation to the tile extent, winding fixed as
  * MVT 2.1 requires, degenerate parts dropped, and the MVT command stream.
  *
+ * Polygons go through GEOS instead (tpoly.c: clip and snap-round in one
+ * overlay, so that they come out valid); the Sutherland-Hodgman path below
+ * is their fallback only when GEOS fails on a geometry.
  * Deliberately left out: topology-preserving simplification (DP may make a
- * ring touch itself at low zooms; renderers fill such rings fine) and
- * re-validation of clipped polygons (a ring clipped by Sutherland-Hodgman can
- * run along the buffer edge, outside the visible tile, which is harmless).
- * Nothing here uses a context, so workers call it from any thread.
+ * ring touch itself at low zooms; tpoly.c repairs what reaches a tile).
+ * Nothing here uses a px_ctx, so workers call it from any thread.
  */
 #include "tiles_int.h"
 
@@ -35,6 +36,7 @@ void px__clipbuf_free(px__clipbuf *c)
     free(c->a);
     free(c->b);
     free(c->q);
+    if (c->geos) GEOS_finish_r(c->geos);
     memset(c, 0, sizeof *c);
 }
 
@@ -254,12 +256,9 @@ static size_t quantise(const double *in, size_t n, int32_t *q, int ring)
     return m;
 }
 
-typedef struct enc {
-    px__u32buf *cmds;
-    int32_t cx, cy; /* the MVT cursor: it carries over between parts */
-} enc;
+typedef px__enc enc;
 
-static int emit_path(enc *e, const int32_t *q, size_t n, int close)
+int px__enc_path(px__enc *e, const int32_t *q, size_t n, int close)
 {
     if (px__u32buf_push(e->cmds, cmd(1, 1)) || px__u32buf_push(e->cmds, zz(q[0] - e->cx)) ||
         px__u32buf_push(e->cmds, zz(q[1] - e->cy)))
@@ -276,6 +275,11 @@ static int emit_path(enc *e, const int32_t *q, size_t n, int close)
     }
     if (close && px__u32buf_push(e->cmds, cmd(7, 1))) return -1;
     return 0;
+}
+
+static int emit_path(enc *e, const int32_t *q, size_t n, int close)
+{
+    return px__enc_path(e, q, n, close);
 }
 
 /* Twice the signed area (surveyor's formula) of an open int ring. */
@@ -345,6 +349,20 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
             e.cy = c->q[2 * i + 1];
         }
         return 1;
+    }
+    if (g->type == PX__GEOM_POLY) {
+        double a2 = 0;
+        int r = px__tpoly_encode(g, scale, ox, oy, lo, hi, c, &e, &a2);
+        if (r == -1) return -1;
+        if (r >= 0) {
+            *importance = a2 / 2;
+            if (r == 0 && keep_tiny) return tiny_mark(g, scale, ox, oy, extent, &e);
+            return r;
+        }
+        /* GEOS could not make sense of the rings: plain clipping below, so
+         * that the feature is at least drawn. */
+        cmds->n = start;
+        e = (enc){.cmds = cmds};
     }
     for (uint32_t p = 0; p < g->n_parts; p++) {
         size_t n = g->part_n[p];

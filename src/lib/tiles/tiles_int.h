@@ -70,6 +70,20 @@ void px__tlayer_free(px__tlayer *l);
 /* Index of column `name`, or -1. */
 int px__tlayer_col(const px__tlayer *l, const char *name);
 
+/* ---- aggregation of dense point layers (tagg.c) -------------------------- */
+
+/* Is `l` a layer of points only with more than `min_features` features
+ * (0: never)? */
+int px__tlayer_is_dense_points(const px__tlayer *l, size_t min_features);
+
+/* The points of `src` aggregated per grid cell of `cell` tile units at zoom
+ * z (extent units per tile), by the rule stated in tagg.c; the result has
+ * the source's columns plus `point_count`. *out caller-frees with
+ * px__tlayer_free; *n_merged gets the number of source points that went
+ * into multi-point cells. 0 or -1 (out of memory). */
+int px__tlayer_aggregate(const px__tlayer *src, int z, int extent, int cell, px__tlayer **out,
+                         uint64_t *n_merged);
+
 /* World <-> lon/lat (spherical Mercator, exact inverse formulas). */
 void px__world_to_lonlat(double wx, double wy, double *lon, double *lat);
 void px__lonlat_to_world(double lon, double lat, double *wx, double *wy);
@@ -96,8 +110,33 @@ typedef struct px__clipbuf {
     size_t cap;
     int32_t *q;
     size_t qcap;
+    GEOSContextHandle_t geos; /* the worker's own GEOS context, made on first use */
 } px__clipbuf;
 void px__clipbuf_free(px__clipbuf *c);
+
+/* An MVT command stream being written: the cursor carries over between
+ * parts of a feature. */
+typedef struct px__enc {
+    px__u32buf *cmds;
+    int32_t cx, cy;
+} px__enc;
+
+/* Append MoveTo, LineTo(n - 1) and, with `close`, ClosePath for the n
+ * integer points `q`. 0 or -1 (out of memory). */
+int px__enc_path(px__enc *e, const int32_t *q, size_t n, int close);
+
+/* Polygons of `g` (PX__GEOM_POLY; world units) to tile space by `scale`
+ * and the offset (ox, oy), clipped to [lo, hi]^2 and snap-rounded to the
+ * integer grid in one GEOS overlay (OverlayNG, grid size 1), which leaves
+ * them valid as MVT 2.1 section 4.3.4.4 asks; inputs that simplification
+ * made invalid are repaired with GEOSMakeValid first. Exterior rings are
+ * written clockwise on screen (positive area with y down), holes
+ * anticlockwise, each polygon's exterior before its holes; rings that snap
+ * to nothing are gone. *area2 gets twice the written area. Returns 1 if
+ * something was written, 0 if nothing is left, -1 out of memory, -2 when
+ * GEOS fails on the geometry (the caller falls back to plain clipping). */
+int px__tpoly_encode(const px__tgeom *g, double scale, double ox, double oy, double lo, double hi,
+                     px__clipbuf *c, px__enc *e, double *area2);
 
 /* Clip `g` to tile (z, tx, ty) grown by `buffer`, quantise to `extent`, fix
  * polygon winding (exterior positive area with y down), drop degenerate

@@ -27,6 +27,8 @@ void px_vtiles_options_default(px_vtiles_options *o)
     o->max_tile_bytes = 500 * 1024;
     o->threads = 2;
     o->feature_ids = 1;
+    o->aggregate_min = 2000;
+    o->aggregate_cell = 16;
 }
 
 typedef struct zwork {
@@ -215,7 +217,7 @@ done:
     return rc;
 }
 
-static json_t *vector_layers_json(px__tlayer **layers, size_t n, int minz, int maxz)
+static json_t *vector_layers_json(px__tlayer **layers, size_t n, int minz, int maxz, const uint8_t *agg)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
@@ -223,6 +225,7 @@ static json_t *vector_layers_json(px__tlayer **layers, size_t n, int minz, int m
         for (size_t c = 0; fields && c < layers[i]->n_cols; c++)
             json_object_set_new(fields, layers[i]->cols[c],
                                 json_string(layers[i]->types[c] == PX_COL_TEXT ? "String" : "Number"));
+        if (fields && agg[i]) json_object_set_new(fields, "point_count", json_string("Number"));
         json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:o}", "id", layers[i]->name, "description", "",
                               "minzoom", minz, "maxzoom", maxz, "fields", fields ? fields : json_object());
         if (!o || json_array_append_new(arr, o)) {
@@ -240,6 +243,8 @@ static px_status check_options(px_ctx *ctx, const px_vtiles_options *o)
                          o->maxzoom);
     if (o->extent < 256 || o->extent > 65536)
         return px__error(ctx, PX_EINVAL, "tiles: extent %d is not within 256..65536", o->extent);
+    if (o->aggregate_cell < 1 || o->aggregate_cell > o->extent)
+        return px__error(ctx, PX_EINVAL, "tiles: aggregation cell %d is not within 1..extent", o->aggregate_cell);
     if (o->buffer < 0 || o->buffer > o->extent)
         return px__error(ctx, PX_EINVAL, "tiles: buffer %d is not within 0..extent", o->buffer);
     if (!(o->simplify >= 0) || o->simplify > o->extent)
@@ -270,10 +275,14 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
     px__tlayer **ls = calloc(n_layers, sizeof *ls);
     px__tgeom **zg = calloc(n_layers, sizeof *zg);
     size_t *first = calloc(n_layers + 1, sizeof *first);
+    /* Per zoom: the layers as tiled (aggregated or not) and their geometries. */
+    px__tlayer **zl = calloc(n_layers, sizeof *zl);
+    px__tgeom **zgz = calloc(n_layers, sizeof *zgz);
+    uint8_t *agg = calloc(n_layers + 1, 1);
     px__tsink *sink = NULL;
     json_t *vl = NULL;
     char *name = NULL, *attribution = NULL;
-    if (!ls || !zg || !first) {
+    if (!ls || !zg || !first || !zl || !zgz || !agg) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
@@ -291,13 +300,34 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
         }
         if (!(zg[i] = calloc(ls[i]->n_feat + 1, sizeof *zg[i])))
             rc = px__error(ctx, PX_ENOMEM, "out of memory");
+        agg[i] = (uint8_t)px__tlayer_is_dense_points(ls[i], o.aggregate_min);
     }
     if (rc != PX_OK) goto done;
     if ((rc = px__tsink_open(ctx, out_path, "pbf", &sink)) != PX_OK) goto done;
     for (int z = o.minzoom; z <= o.maxzoom && rc == PX_OK; z++) {
-        zwork w = {.job = {.layers = ls,
+        /* Dense point layers are aggregated below the max zoom (tagg.c). */
+        for (size_t i = 0; i < n_layers && rc == PX_OK; i++) {
+            zl[i] = ls[i];
+            zgz[i] = zg[i];
+            if (!agg[i] || z == o.maxzoom) continue;
+            uint64_t merged = 0;
+            px__tlayer *a = NULL;
+            if (px__tlayer_aggregate(ls[i], z, o.extent, o.aggregate_cell, &a, &merged) ||
+                !(zgz[i] = calloc(a->n_feat + 1, sizeof *zgz[i]))) {
+                px__tlayer_free(a);
+                zgz[i] = zg[i];
+                rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                break;
+            }
+            zl[i] = a;
+            rep.n_aggregated += merged;
+        }
+        for (size_t i = 0; i < n_layers; i++)
+            first[i + 1] = first[i] + (zl[i] ? zl[i]->n_feat : 0);
+        if (rc != PX_OK) goto zoom_done;
+        zwork w = {.job = {.layers = zl,
                            .n_layers = n_layers,
-                           .zgeoms = zg,
+                           .zgeoms = zgz,
                            .z = z,
                            .extent = o.extent,
                            .buffer = o.buffer,
@@ -343,19 +373,35 @@ px_status px_tiles_write_vector(px_ctx *ctx, px_store *store, const px_tiles_lay
         free(w.keys);
         free(w.start);
         free(w.entries);
-        for (size_t l = 0; l < n_layers; l++)
-            for (size_t k = 0; k < ls[l]->n_feat; k++)
-                px__tgeom_clear(&zg[l][k]);
+    zoom_done:
+        for (size_t l = 0; l < n_layers; l++) {
+            if (!zl[l]) continue;
+            for (size_t k = 0; k < zl[l]->n_feat; k++)
+                px__tgeom_clear(&zgz[l][k]);
+            if (zl[l] != ls[l]) {
+                px__tlayer_free(zl[l]);
+                free(zgz[l]);
+            }
+            zl[l] = NULL;
+        }
         if (rc == PX_OK)
             rc = px__progress(ctx, "tiles: zooms", (uint64_t)(z - o.minzoom + 1),
                               (uint64_t)(o.maxzoom - o.minzoom + 1));
     }
     if (rc != PX_OK) goto done;
-    vl = vector_layers_json(ls, n_layers, o.minzoom, o.maxzoom);
+    vl = vector_layers_json(ls, n_layers, o.minzoom, o.maxzoom, agg);
     name = px__tiles_basename(out_path);
-    if (!o.attribution && px_store_get_setting(store, "attribution", &attribution) != PX_OK) {
-        px_ctx_clear_error(ctx);
-        attribution = NULL;
+    if (!o.attribution) {
+        const char **names = calloc(n_layers + 1, sizeof *names);
+        if (!names) {
+            rc = px__error(ctx, PX_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n_layers; i++)
+            names[i] = layers[i].table;
+        rc = px_tiles_attribution(ctx, store, names, n_layers, &attribution);
+        free(names);
+        if (rc != PX_OK) goto done;
     }
     if (!vl || !name) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
@@ -387,6 +433,9 @@ done:
     }
     free(ls);
     free(zg);
+    free(zl);
+    free(zgz);
+    free(agg);
     free(first);
     if (rc == PX_OK && report) *report = rep;
     return rc;
