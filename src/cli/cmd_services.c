@@ -13,6 +13,8 @@ static const px_opt services_opts[] = {
      .help = "open a service there (capacity CAP for 2SFCA, default 1)"},
     {"close", 0, PX_OPT_TEXT, "ID", .flags = PX_OPTF_REPEAT, .help = "close the service with this id"},
     {"move", 0, PX_OPT_TEXT, "ID:LON,LAT", .flags = PX_OPTF_REPEAT, .help = "move the service with this id"},
+    {"changes", 0, PX_OPT_PATH, "FILE",
+     .help = "changes from a vector file: per feature `action` add|close|move, `id`, `capacity`, a Point"},
     {"xy", 0, PX_OPT_FLAG, .help = "places of --add and --move are X,Y in the project CRS, not LON,LAT"},
     {"save-layer", 0, PX_OPT_TEXT, "NAME",
      .help = "also write the category's services after the changes to table NAME"},
@@ -36,6 +38,8 @@ const px_cmd_spec px_spec_services = {
              "or moved service costs one more search, a closure none. The counts equal a\n"
              "full re-run of `proxima access` on the modified services (--save-layer writes\n"
              "them, for `proxima access --layers NAME`).\n"
+             "--changes FILE reads more changes from a vector file (GeoJSON...), one feature\n"
+             "each: attributes action (add, close, move), id, capacity; a Point for add/move.\n"
              "Service ids are the `id` column of the services layer (the fid where NULL).\n"
              "Writes the tables services_whatif_communes, services_whatif_origins (residents\n"
              "whose access changes: change +1 or -1) and services_whatif_summary; prints the\n"
@@ -79,16 +83,24 @@ int cmd_services(px_cli *cli, int argc, char **argv)
     if (!a) return rc;
     int n_add = px_args_given(a, "add"), n_close = px_args_given(a, "close"), n_move = px_args_given(a, "move");
     int xy = px_args_flag(a, "xy");
-    size_t n_ch = (size_t)(n_add + n_close + n_move);
-    px_svc_change *ch = calloc(n_ch ? n_ch : 1, sizeof *ch);
-    char **ids = calloc(n_ch ? n_ch : 1, sizeof *ids);
+    const char *file = px_args_text(a, "changes");
+    size_t n_opt = (size_t)(n_add + n_close + n_move), n_file = 0;
+    px_svc_change *from_file = NULL;
     px_store *store = NULL;
-    if (!ch || !ids) rc = PX_EXIT_RUNTIME;
-    if (rc == PX_EXIT_OK && n_ch == 0) rc = px_cli_usage_error("services", "give at least one --add, --close or --move");
+    if (n_opt == 0 && !file) rc = px_cli_usage_error("services", "give at least one --add, --close or --move, or --changes FILE");
     if (rc == PX_EXIT_OK) {
         store = px_cli_open_store(cli, px_args_pos(a, 0), 0);
         if (!store) rc = PX_EXIT_RUNTIME;
     }
+    if (rc == PX_EXIT_OK && file) {
+        px_status st = px_svc_changes_read(cli->ctx, store, file, &from_file, &n_file);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
+    }
+    size_t n_ch = n_opt + n_file;
+    px_svc_change *ch = calloc(n_ch ? n_ch : 1, sizeof *ch);
+    char **ids = calloc(n_ch ? n_ch : 1, sizeof *ids);
+    if (!ch || !ids) rc = PX_EXIT_RUNTIME;
+    for (size_t i = 0; ch && i < n_file; i++) ch[n_opt + i] = from_file[i];
     size_t k = 0;
     for (int i = 0; rc == PX_EXIT_OK && i < n_add; i++, k++) {
         const char *t = px_args_text_at(a, "add", i);
@@ -141,6 +153,7 @@ int cmd_services(px_cli *cli, int argc, char **argv)
     for (size_t i = 0; ids && i < n_ch; i++) free(ids[i]);
     free(ids);
     free(ch);
+    px_svc_changes_free(from_file, n_file);
     px_store_close(store);
     px_args_free(a);
     return rc;

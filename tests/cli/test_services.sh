@@ -69,12 +69,31 @@ expect_eq "closing the only service" "0|$within|0.0" \
   "$(sqlite3 a.sqlite "SELECT CAST(residents_gaining AS INTEGER), CAST(residents_losing AS INTEGER), share_after FROM services_whatif_summary")"
 expect_eq "walk only" "walk" "$(sqlite3 a.sqlite 'SELECT group_concat(DISTINCT mode) FROM services_whatif_communes')"
 
+# The same changes from a GeoJSON file (lon/lat) give the same tables as the options.
+"$PROXIMA" -q services b.sqlite --category health --xy --add 501000,6001000,50 --close s1 > /dev/null
+sqlite3 b.sqlite "SELECT * FROM services_whatif_origins ORDER BY fid" > opt_o.txt
+sqlite3 b.sqlite "SELECT * FROM services_whatif_summary ORDER BY fid" > opt_s.txt
+ll=$(echo "501000 6001000" | cs2cs -f %.10f EPSG:2154 EPSG:4326 | awk '{print $2 "," $1}')
+cat > changes.geojson <<JSON
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"action": "add", "capacity": 50}, "geometry": {"type": "Point", "coordinates": [${ll}]}},
+ {"type": "Feature", "properties": {"action": "close", "id": "s1"}, "geometry": null}]}
+JSON
+"$PROXIMA" -q services b.sqlite --category health --changes changes.geojson > /dev/null
+sqlite3 b.sqlite "SELECT * FROM services_whatif_origins ORDER BY fid" > file_o.txt
+sqlite3 b.sqlite "SELECT * FROM services_whatif_summary ORDER BY fid" > file_s.txt
+[ -s opt_o.txt ] || fail "no change: the file check would prove nothing"
+cmp -s opt_o.txt file_o.txt || fail "--changes FILE and options differ per origin"
+cmp -s opt_s.txt file_s.txt || fail "--changes FILE and options differ in the summary"
+echo '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"action": "open"}, "geometry": null}]}' > bad.geojson
+expect_fail 2 "bad.geojson: feature 0: action 'open': want add, close or move" "$PROXIMA" services b.sqlite --category health --changes bad.geojson
+
 # Bad input: usage errors (exit 2), nothing written.
 before=$(sha256sum a.sqlite)
 expect_fail 2 "unknown category 'helth'" "$PROXIMA" services a.sqlite --category helth --close s0
 expect_fail 2 "no service with id 'zz' in category 'health'" "$PROXIMA" services a.sqlite --category health --close zz
 expect_fail 2 "closed or moved twice" "$PROXIMA" services a.sqlite --category health --close s0 --close s0
-expect_fail 2 "give at least one --add, --close or --move" "$PROXIMA" services a.sqlite --category health
+expect_fail 2 "give at least one --add, --close or --move, or --changes FILE" "$PROXIMA" services a.sqlite --category health
 expect_fail 2 "--add 1,2,x: want LON,LAT[,CAP]" "$PROXIMA" services a.sqlite --category health --add 1,2,x
 expect_fail 2 "--move s0: want ID:LON,LAT" "$PROXIMA" services a.sqlite --category health --move s0
 expect_fail 2 "over the input layer 'services'" "$PROXIMA" services a.sqlite --category health --close s0 --save-layer services

@@ -29,8 +29,7 @@
  * while the best such swap improves the objective. For small instances an
  * exact optimum by enumeration of every K-subset gives the optimality gap.
  *
- * Deliberately left out: changes read from a file, shared services between
- * communes.
+ * Deliberately left out: shared services between communes.
  */
 #ifndef PROXIMA_SERVICES_H
 #define PROXIMA_SERVICES_H
@@ -98,6 +97,16 @@ typedef struct px_whatif_report {
  * PX_EGEOS, PX_ESQLITE. On error the store is unchanged. `out` may be NULL. */
 px_status px_services_whatif(px_ctx *ctx, px_store *store, const px_svc_change *changes, size_t n_changes,
                              const px_whatif_options *opts, px_whatif_report *out);
+
+/* The changes of a what-if from a vector file (`path` borrowed; GeoJSON or
+ * anything GDAL opens; first layer; no CRS means WGS84): per feature the
+ * attributes `action` (add, close, move), `id` (close, move), `capacity`
+ * (add, optional, > 0) and a Point (add, move), reprojected to the CRS of
+ * `store`. *out (n_out entries) is caller-frees with px_svc_changes_free.
+ * Returns PX_EIO (cannot open), PX_EARG (a bad feature: the message names
+ * the file, the feature and the reason; or no feature), PX_ECRS, PX_ENOMEM. */
+px_status px_svc_changes_read(px_ctx *ctx, px_store *store, const char *path, px_svc_change **out, size_t *n_out);
+void px_svc_changes_free(px_svc_change *changes, size_t n);
 
 /* ---- optimal siting ------------------------------------------------------ */
 
