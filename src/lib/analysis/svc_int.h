@@ -29,4 +29,28 @@ typedef struct px__svc_run {
 /* Write the what-if tables (and `save_layer` when non-NULL) in one transaction. */
 px_status px__svc_whatif_write(px__svc_run *r, const char *save_layer);
 
+/* Candidate catchments as CSR: candidate j reaches demand dem[off[j] ..
+ * off[j+1]) in mins (minutes, rounded to float as `access` stores them). */
+typedef struct px__svc_csr {
+    size_t *off; /* n_cand + 1 */
+    uint32_t *dem;
+    double *mins;
+    size_t n_pairs;
+} px__svc_csr;
+
+/* One bounded catchment search per candidate snap (csnap, n_cand) toward
+ * the demand snaps (osnap / ook, n_dem), split in contiguous blocks between
+ * n_threads threads (each with its own context). *out caller-frees (free
+ * each array). Returns PX_ENOMEM. */
+px_status px__svc_catchments(px_ctx *ctx, const px_graph *g, px_mode mode, const px_snap *osnap, const uint8_t *ook,
+                             size_t n_dem, const px_snap *csnap, size_t n_cand, double cutoff_s, int n_threads,
+                             px__svc_csr *out);
+
+/* Candidate points: the features of `layer` (ids: fids as text) or, when
+ * layer is NULL, a grid of spacing grid_m over the extent of `pop` (ids
+ * "grid-N"). *xy (2n) and *ids (n strings) caller-frees, also on error.
+ * Returns PX_ENOTFOUND, PX_EINVAL (grid too large), PX_EGEOS, PX_ENOMEM. */
+px_status px__svc_candidates(px_ctx *ctx, px_store *store, const char *layer, double grid_m, const px_points *pop,
+                             double **xy, char ***ids, size_t *n);
+
 #endif

@@ -29,6 +29,58 @@ typedef struct block {
     px_status rc;
 } block;
 
+static void *run_block(void *arg);
+
+px_status px__svc_catchments(px_ctx *ctx, const px_graph *g, px_mode mode, const px_snap *osnap, const uint8_t *ook,
+                             size_t n_dem, const px_snap *csnap, size_t n_cand, double cutoff_s, int n_threads,
+                             px__svc_csr *out)
+{
+    int nt = n_threads < 1 ? 1 : n_threads > 64 ? 64 : n_threads;
+    block *blocks = calloc((size_t)nt, sizeof *blocks);
+    px__svc_csr c = {0};
+    if (!blocks) return px__error(ctx, PX_ENOMEM, "out of memory");
+    pthread_t th[64];
+    int started[64] = {0};
+    for (int t = 0; t < nt; t++) {
+        blocks[t] = (block){g, mode, osnap, ook, n_dem, csnap, n_cand * (size_t)t / (size_t)nt,
+                            n_cand * (size_t)(t + 1) / (size_t)nt, cutoff_s, {0}, PX_OK};
+        if (t > 0) started[t] = pthread_create(&th[t], NULL, run_block, &blocks[t]) == 0;
+        if (t > 0 && !started[t]) run_block(&blocks[t]);
+    }
+    run_block(&blocks[0]);
+    for (int t = 1; t < nt; t++)
+        if (started[t]) pthread_join(th[t], NULL);
+    px_status rc = PX_OK;
+    for (int t = 0; t < nt; t++) {
+        if (blocks[t].rc != PX_OK && rc == PX_OK) rc = px__error(ctx, blocks[t].rc, "catchment search failed");
+        c.n_pairs += blocks[t].pairs.n;
+    }
+    if (rc == PX_OK) {
+        c.off = calloc(n_cand + 1, sizeof *c.off);
+        c.dem = malloc((c.n_pairs ? c.n_pairs : 1) * sizeof *c.dem);
+        c.mins = malloc((c.n_pairs ? c.n_pairs : 1) * sizeof *c.mins);
+        if (!c.off || !c.dem || !c.mins) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    }
+    /* Blocks hold their candidates' pairs consecutively, in candidate order. */
+    size_t k = 0;
+    for (int t = 0; rc == PX_OK && t < nt; t++)
+        for (size_t j = 0; j < blocks[t].pairs.n; j++, k++) {
+            const px_fca_pair *p = &blocks[t].pairs.v[j];
+            c.off[p->supply + 1]++;
+            c.dem[k] = p->demand;
+            c.mins[k] = (double)(float)p->minutes;
+        }
+    for (size_t j = 0; rc == PX_OK && j < n_cand; j++) c.off[j + 1] += c.off[j];
+    for (int t = 0; t < nt; t++) free(blocks[t].pairs.v);
+    free(blocks);
+    if (rc != PX_OK) {
+        free(c.off), free(c.dem), free(c.mins);
+        return rc;
+    }
+    *out = c;
+    return PX_OK;
+}
+
 static void *run_block(void *arg)
 {
     block *b = arg;
@@ -44,12 +96,12 @@ static void *run_block(void *arg)
 }
 
 /* Candidate points: a layer's, or a grid over the residents' extent. */
-static px_status candidates(px_ctx *ctx, px_store *store, const px_site_options *o, const px_points *pop,
-                            double **xy, char ***ids, size_t *n)
+px_status px__svc_candidates(px_ctx *ctx, px_store *store, const char *layer, double grid_m, const px_points *pop,
+                             double **xy, char ***ids, size_t *n)
 {
-    if (o->candidates_layer) {
+    if (layer) {
         int64_t *fids = NULL;
-        px_status rc = px_layer_points(ctx, store, o->candidates_layer, &fids, xy, n);
+        px_status rc = px_layer_points(ctx, store, layer, &fids, xy, n);
         if (rc != PX_OK) return rc;
         *ids = calloc(*n ? *n : 1, sizeof **ids);
         for (size_t i = 0; *ids && i < *n; i++)
@@ -65,7 +117,7 @@ static px_status candidates(px_ctx *ctx, px_store *store, const px_site_options 
         y1 = fmax(y1, pop->y[i]);
     }
     if (!(x1 >= x0)) return px__error(ctx, PX_ENOTFOUND, "siting: no resident to lay a grid over");
-    double nx = floor((x1 - x0) / o->grid_m) + 1, ny = floor((y1 - y0) / o->grid_m) + 1;
+    double nx = floor((x1 - x0) / grid_m) + 1, ny = floor((y1 - y0) / grid_m) + 1;
     if (nx * ny > 5e6) return px__error(ctx, PX_EINVAL, "siting: grid of %.0f candidates: use a wider spacing", nx * ny);
     *n = (size_t)(nx * ny);
     *xy = malloc(2 * *n * sizeof **xy);
@@ -74,8 +126,8 @@ static px_status candidates(px_ctx *ctx, px_store *store, const px_site_options 
     size_t k = 0;
     for (size_t a = 0; a < (size_t)ny; a++)
         for (size_t b = 0; b < (size_t)nx; b++, k++) {
-            (*xy)[2 * k] = x0 + (double)b * o->grid_m;
-            (*xy)[2 * k + 1] = y0 + (double)a * o->grid_m;
+            (*xy)[2 * k] = x0 + (double)b * grid_m;
+            (*xy)[2 * k + 1] = y0 + (double)a * grid_m;
             if (!((*ids)[k] = px__asprintf("grid-%zu", k + 1))) return px__error(ctx, PX_ENOMEM, "out of memory");
         }
     return PX_OK;
@@ -137,14 +189,13 @@ px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *
     uint8_t *ook = NULL;
     uint32_t *dem = NULL;
     double *mins = NULL;
-    block *blocks = NULL;
     px_site_solution sol = {0};
     px_site_report rep = {0};
     px_status rc = px_layer_services_read(ctx, store, NULL, keep, NULL, &r.svc);
     if (rc == PX_OK) rc = px_graph_load(ctx, store, &r.g);
     if (rc == PX_OK) rc = px_layer_communes_read(ctx, store, 0, &r.com);
     if (rc == PX_OK) rc = px_layer_population_read(ctx, store, NULL, r.com, 0, &r.pop);
-    if (rc == PX_OK) rc = candidates(ctx, store, &o, &r.pop, &cxy, &cids, &n_cand);
+    if (rc == PX_OK) rc = px__svc_candidates(ctx, store, o.candidates_layer, o.grid_m, &r.pop, &cxy, &cids, &n_cand);
     if (rc != PX_OK) goto done;
     size_t n = r.pop.n, nn = px_graph_n_nodes(r.g);
     osnap = malloc((n ? n : 1) * sizeof *osnap);
@@ -181,47 +232,14 @@ px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *
             used[n_used++] = c;
     /* Catchments: contiguous blocks, one per thread. */
     double ccut = o.objective == PX_SITE_PMEDIAN ? cut_s : o.minutes * 60.0 * (1 + 1e-9);
-    int nt = o.n_threads;
-    blocks = calloc((size_t)nt, sizeof *blocks);
-    if (!blocks) {
-        rc = px__error(ctx, PX_ENOMEM, "out of memory");
-        goto done;
-    }
-    pthread_t th[64];
-    int started[64] = {0};
-    for (int t = 0; t < nt; t++) {
-        blocks[t] = (block){r.g, o.mode, osnap, ook, n, csnap, n_used * (size_t)t / (size_t)nt,
-                            n_used * (size_t)(t + 1) / (size_t)nt, ccut, {0}, PX_OK};
-        if (t > 0) started[t] = pthread_create(&th[t], NULL, run_block, &blocks[t]) == 0;
-        if (t > 0 && !started[t]) run_block(&blocks[t]);
-    }
-    run_block(&blocks[0]);
-    for (int t = 1; t < nt; t++)
-        if (started[t]) pthread_join(th[t], NULL);
-    size_t np = 0;
-    for (int t = 0; t < nt; t++) {
-        if (blocks[t].rc != PX_OK && rc == PX_OK) rc = px__error(ctx, blocks[t].rc, "site-services: catchment search failed");
-        np += blocks[t].pairs.n;
-    }
+    px__svc_csr csr = {0};
+    rc = px__svc_catchments(ctx, r.g, o.mode, osnap, ook, n, csnap, n_used, ccut, o.n_threads, &csr);
     if (rc != PX_OK) goto done;
+    off = csr.off;
+    dem = csr.dem;
+    mins = csr.mins;
+    size_t np = csr.n_pairs;
     rep.catchment_s = px__now() - t0;
-    off = calloc(n_used + 1, sizeof *off);
-    dem = malloc((np ? np : 1) * sizeof *dem);
-    mins = malloc((np ? np : 1) * sizeof *mins);
-    if (!off || !dem || !mins) {
-        rc = px__error(ctx, PX_ENOMEM, "out of memory");
-        goto done;
-    }
-    /* Blocks hold their candidates' pairs consecutively, in candidate order. */
-    size_t k = 0;
-    for (int t = 0; t < nt; t++)
-        for (size_t j = 0; j < blocks[t].pairs.n; j++, k++) {
-            const px_fca_pair *p = &blocks[t].pairs.v[j];
-            off[p->supply + 1]++;
-            dem[k] = p->demand;
-            mins[k] = (double)(float)p->minutes;
-        }
-    for (size_t c = 0; c < n_used; c++) off[c + 1] += off[c];
     px_site_problem pb = {.n_demand = n, .weight = r.pop.weight, .n_groups = r.com ? r.com->n : 0,
                           .base_minutes = base, .n_cand = n_used, .cand_off = off, .cand_demand = dem,
                           .cand_minutes = mins, .threshold = o.minutes, .cap_minutes = o.cap_minutes};
@@ -243,8 +261,6 @@ px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *
     rep.n_evals = sol.n_evals;
     if (out) *out = rep;
 done:
-    for (int t = 0; blocks && t < o.n_threads; t++) free(blocks[t].pairs.v);
-    free(blocks);
     px_site_solution_free(&sol);
     for (size_t i = 0; cids && i < n_cand; i++) free(cids[i]);
     free(cids);
