@@ -34,7 +34,8 @@ extern const px_cmd_spec px_spec_equity, px_spec_flood, px_spec_brownfields;
 /* service planning: declarations */
 int cmd_services(px_cli *cli, int argc, char **argv);
 int cmd_site_services(px_cli *cli, int argc, char **argv);
-extern const px_cmd_spec px_spec_services, px_spec_site_services;
+int cmd_shared_services(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_services, px_spec_site_services, px_spec_shared_services;
 
 /* cycle network: declarations */
 int cmd_cycle(px_cli *cli, int argc, char **argv);
@@ -77,6 +78,7 @@ static const px_command commands[] = {
     /* service planning: commands */
     {"services", cmd_services, "what-if on services: residents gaining/losing quarter-hour access, equity change", NULL, &px_spec_services},
     {"site-services", cmd_site_services, "choose K new service sites: coverage, p-median or equity objective", NULL, &px_spec_site_services},
+    {"shared-services", cmd_shared_services, "sites serving every given commune within the threshold, ranked by residents", NULL, &px_spec_shared_services},
 
     /* cycle network: commands */
     {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", NULL, &px_spec_cycle},

@@ -190,6 +190,37 @@ typedef struct px_site_report {
  * PX_ESQLITE. On error the store is unchanged. `out` may be NULL. */
 px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *opts, px_site_report *out);
 
+/* ---- shared services between communes ------------------------------------ */
+
+typedef struct px_shared_options {
+    const char *const *communes;  /* commune ids (the `id` column), n_communes >= 1; borrowed */
+    size_t n_communes;
+    px_mode mode;
+    double minutes;               /* 0 means 15 */
+    double max_snap_m;            /* 0 means PX_LAYER_SNAP_M */
+    const char *candidates_layer; /* as px_site_options: a layer, */
+    double grid_m;                /* or a grid spacing */
+    size_t top;                   /* rows kept; 0 means 20 */
+    int n_threads;                /* 0 means 2 */
+} px_shared_options;
+
+typedef struct px_shared_report {
+    size_t n_candidates, n_candidates_used;
+    size_t n_serving;             /* candidates serving every commune given */
+    double residents;             /* residents of the communes given */
+} px_shared_report;
+
+/* Sites that serve ALL the given communes: a site serves a commune when the
+ * commune's centre (population-weighted, proxima/layer.h) reaches it within
+ * the threshold. Ranked by residents of those communes within the threshold
+ * of the site (then by the worst centre's minutes, then candidate order).
+ * Writes, replacing it, services_shared (POINT): rank, candidate_id, x, y,
+ * residents_served, worst_centre_min, mode.
+ * Returns PX_EARG (an unknown commune id: the message lists a few known),
+ * PX_EINVAL (bad option), PX_ENOTFOUND (no network, communes or layer),
+ * PX_ENOMEM, PX_EGEOS, PX_ESQLITE. `out` may be NULL. */
+px_status px_shared_services(px_ctx *ctx, px_store *store, const px_shared_options *opts, px_shared_report *out);
+
 /* Name of an objective ("coverage", "pmedian", "equity"); lookup by name:
  * PX_EARG with the known names on an unknown one. */
 const char *px_site_objective_name(px_site_objective o);
