@@ -139,7 +139,8 @@ static px_status map_page(px_ctx *ctx, cairo_t *cr, px_store *store, const px_st
 {
     px_map_layout L = px_map_page_layout(o->page, o->landscape);
     px__mapdraw md = {.store = store, .style = style, .styled = j->styled, .communes = j->cs, .n_communes = j->n_cs,
-                      .labels = o->labels >= 0, .highlight = -1};
+                      /* A style with its own symbol layers labels the map itself. */
+                      .labels = o->labels >= 0 && !px__style_has_labels(style), .highlight = -1};
     char sub[512];
     const char *t = j->title;
     double pbox[4];
