@@ -32,7 +32,7 @@ for n in $SIZES; do
   f1=$(awk '$1 == "final" {print $2}' "$BENCH_WORK/site-$n.txt")
   g2=$(awk '$1 == "greedy" {print $2}' "$BENCH_WORK/site-$n-peer.txt")
   xy=$(sqlite3 "$p" "SELECT printf('%.3f,%.3f', x, y) FROM services_sites WHERE rank = 1")
-  read -r wi_s _ < <(bench_median $runs "$PROXIMA" -q services "$p" --category health --modes walk --xy --add "$xy" --close s0)
+  read -r wi_s _ < <(bench_median $runs "$PROXIMA" -q services "$p" --category health --modes walk --project-xy --add "$xy" --close s0)
   awk -v n="$n" -v nc="$nc" -v ps="$px_s" -v pk="$px_kib" -v es="$pe_s" -v ek="$pe_kib" -v g1="$g1" -v g2="$g2" -v f1="$f1" -v w="$wi_s" \
     'BEGIN { printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.2fx | %s | %s | %s | %.2f |\n", n, nc, ps, pk / 1024, es, ek / 1024, es / ps, g1, g2, f1, w }'
 done

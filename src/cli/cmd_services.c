@@ -15,7 +15,7 @@ static const px_opt services_opts[] = {
     {"move", 0, PX_OPT_TEXT, "ID:LON,LAT", .flags = PX_OPTF_REPEAT, .help = "move the service with this id"},
     {"changes", 0, PX_OPT_PATH, "FILE",
      .help = "changes from a vector file: per feature `action` add|close|move, `id`, `capacity`, a Point"},
-    {"xy", 0, PX_OPT_FLAG, .help = "places of --add and --move are X,Y in the project CRS, not LON,LAT"},
+    {"project-xy", 0, PX_OPT_FLAG, .help = "places of --add and --move are X,Y in the project CRS, not LON,LAT"},
     {"save-layer", 0, PX_OPT_TEXT, "NAME",
      .help = "also write the category's services after the changes to table NAME"},
     PX_OPT_MODES,
@@ -45,7 +45,7 @@ const px_cmd_spec px_spec_services = {
              "whose access changes: change +1 or -1) and services_whatif_summary; prints the\n"
              "summary on stdout.\n",
     .examples = "proxima services demo.sqlite --category health --add 2.35,48.85 --close 12\n"
-                "proxima services demo.sqlite --category school --xy --move s3:651200,6862300,120 --modes walk\n",
+                "proxima services demo.sqlite --category school --project-xy --move s3:651200,6862300 --modes walk\n",
 };
 
 /* "A,B[,C]": 2 or 3 finite numbers; returns the count, 0 on bad text. */
@@ -82,7 +82,7 @@ int cmd_services(px_cli *cli, int argc, char **argv)
     int rc = px_args_parse(cli, &px_spec_services, argc, argv, &a);
     if (!a) return rc;
     int n_add = px_args_given(a, "add"), n_close = px_args_given(a, "close"), n_move = px_args_given(a, "move");
-    int xy = px_args_flag(a, "xy");
+    int xy = px_args_flag(a, "project-xy");
     const char *file = px_args_text(a, "changes");
     size_t n_opt = (size_t)(n_add + n_close + n_move), n_file = 0;
     px_svc_change *from_file = NULL;

@@ -14,7 +14,7 @@ static const px_opt shared_opts[] = {
     PX_OPT_MINUTES("15"),
     PX_OPT_SNAP_M,
     PX_OPT_THREADS,
-    {"top", 0, PX_OPT_INT, "N", 1, 100000, .def = "20", .help = "rows kept"},
+    {"top", 0, PX_OPT_INT, "N", 1, 10000, .def = "20", .help = "rows kept"},
     {0}};
 
 const px_cmd_spec px_spec_shared_services = {

@@ -41,7 +41,7 @@ const px_cmd_spec px_spec_site_services = {
              "improves; when the instance is small (--exact-max subsets) the exact optimum by\n"
              "enumeration and the optimality gap are reported.\n"
              "Writes the table services_sites (rank, candidate_id, x, y, gain, objective:\n"
-             "cumulative, POINT). Check a result with `proxima services --xy --add X,Y ...`.\n",
+             "cumulative, POINT). Check a result with `proxima services --project-xy --add X,Y ...`.\n",
     .examples = "proxima site-services demo.sqlite --category health --new 3 --candidates grid:500\n"
                 "proxima site-services demo.sqlite --category school --new 2 --candidates-from brownfields --objective equity\n",
 };

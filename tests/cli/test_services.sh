@@ -13,7 +13,7 @@ sqlite3 b.sqlite "CREATE TABLE t_before AS SELECT population_fid f, commune_id c
   CREATE TABLE t_cb AS SELECT commune_id, walk_health_share w, bike_health_share b FROM access_communes"
 
 # The what-if: two openings, a closure and a move, the scenario saved as a layer.
-"$PROXIMA" services b.sqlite --category health --xy --add 501000,6001000,50 --add 503900,6003900 \
+"$PROXIMA" services b.sqlite --category health --project-xy --add 501000,6001000,50 --add 503900,6003900 \
   --close s1 --move s3:502500,6004500 --save-layer scen > whatif.txt
 expect_eq "scenario layer: 6 - 1 + 2 services" "7" "$(sqlite3 b.sqlite 'SELECT count(*) FROM scen')"
 expect_eq "moved service keeps its id" "1" "$(sqlite3 b.sqlite "SELECT count(*) FROM scen WHERE id = 's3'")"
@@ -70,7 +70,7 @@ expect_eq "closing the only service" "0|$within|0.0" \
 expect_eq "walk only" "walk" "$(sqlite3 a.sqlite 'SELECT group_concat(DISTINCT mode) FROM services_whatif_communes')"
 
 # The same changes from a GeoJSON file (lon/lat) give the same tables as the options.
-"$PROXIMA" -q services b.sqlite --category health --xy --add 501000,6001000,50 --close s1 > /dev/null
+"$PROXIMA" -q services b.sqlite --category health --project-xy --add 501000,6001000,50 --close s1 > /dev/null
 sqlite3 b.sqlite "SELECT * FROM services_whatif_origins ORDER BY fid" > opt_o.txt
 sqlite3 b.sqlite "SELECT * FROM services_whatif_summary ORDER BY fid" > opt_s.txt
 ll=$(echo "501000 6001000" | cs2cs -f %.10f EPSG:2154 EPSG:4326 | awk '{print $2 "," $1}')

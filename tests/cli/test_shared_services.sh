@@ -16,7 +16,7 @@ expect_eq "ranked by residents" "0" "$(sqlite3 b.sqlite 'SELECT count(*) FROM se
 # The best site as the only health service: access counts the same residents of c0 and c1.
 xy=$(sqlite3 b.sqlite "SELECT printf('%.9f,%.9f', x, y) FROM services_shared WHERE rank = 1")
 served=$(sqlite3 b.sqlite "SELECT CAST(residents_served AS INTEGER) FROM services_shared WHERE rank = 1")
-"$PROXIMA" -q services b.sqlite --category health --modes walk --xy --add "$xy" \
+"$PROXIMA" -q services b.sqlite --category health --modes walk --project-xy --add "$xy" \
   --close s0 --close s1 --close s2 --close s3 --close s4 --close s5 --save-layer only_site > /dev/null
 "$PROXIMA" -q access b.sqlite --layers only_site --categories health --modes walk > /dev/null
 expect_eq "residents served = access with the site alone" "$served" \

@@ -17,7 +17,7 @@ expect_eq "cumulative objective of rank 2 = final" "$final" \
 expect_eq "gains add up" "$final" "$(sqlite3 b.sqlite 'SELECT CAST(sum(gain) AS INTEGER) FROM services_sites')"
 adds=$(sqlite3 b.sqlite "SELECT '--add ' || printf('%.9f', x) || ',' || printf('%.9f', y) FROM services_sites ORDER BY rank" | tr '\n' ' ')
 # shellcheck disable=SC2086
-"$PROXIMA" -q services b.sqlite --category health --modes walk --xy $adds > /dev/null
+"$PROXIMA" -q services b.sqlite --category health --modes walk --project-xy $adds > /dev/null
 expect_eq "what-if on the chosen sites gains the same residents" "$final" \
   "$(sqlite3 b.sqlite "SELECT CAST(residents_gaining AS INTEGER) FROM services_whatif_summary WHERE mode = 'walk'")"
 
