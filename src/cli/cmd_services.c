@@ -21,6 +21,7 @@ static const px_opt services_opts[] = {
     PX_OPT_MODES,
     PX_OPT_MINUTES("15"),
     PX_OPT_SNAP_M,
+    PX_OPT_THREADS,
     {0}};
 
 const px_cmd_spec px_spec_services = {
@@ -130,7 +131,8 @@ int cmd_services(px_cli *cli, int argc, char **argv)
                            .modes = px_args_modes(a),
                            .minutes = px_args_number(a, "minutes"),
                            .max_snap_m = px_args_number(a, "snap-m"),
-                           .save_layer = px_args_text(a, "save-layer")};
+                           .save_layer = px_args_text(a, "save-layer"),
+                           .n_threads = (int)px_args_int(a, "threads")};
     px_whatif_report rep = {0};
     if (rc == PX_EXIT_OK) {
         px_status st = px_services_whatif(cli->ctx, store, ch, n_ch, &o, &rep);

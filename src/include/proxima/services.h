@@ -60,6 +60,7 @@ typedef struct px_whatif_options {
     const char *save_layer; /* non-NULL: also write the category's services after the changes
                                to this table (id, category, capacity, POINT), e.g. for
                                `proxima access --layers TABLE` */
+    int n_threads;          /* baseline catchments; 0 means 2 */
 } px_whatif_options;
 
 typedef struct px_whatif_mode {

@@ -23,6 +23,7 @@ typedef struct px__svc_run {
     int8_t *change[PX_MODE_COUNT];   /* pop.n: +1 gains, -1 loses, 0 */
     uint8_t *in_before[PX_MODE_COUNT], *in_after[PX_MODE_COUNT];
     size_t n_searches;
+    int n_threads;
     px_whatif_report rep;
 } px__svc_run;
 

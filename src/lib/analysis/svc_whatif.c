@@ -6,8 +6,8 @@
  * moved-to service gets one catchment search. Gains and losses follow from
  * the counts crossing zero. 2SFCA before and after from the two pair lists
  * (px_fca, one band at the threshold), then Gini and Palma of the ratios.
- * Tables are written by svc_whatif_write.c. Single-threaded: the changes
- * are a handful of searches; the baseline is the cost that dominates.
+ * Tables are written by svc_whatif_write.c. The baseline catchments are
+ * shared between threads; the changes are a handful of searches, run here.
  */
 #include "svc_int.h"
 
@@ -81,13 +81,31 @@ static px_status run_mode(px__svc_run *r, px_mode m)
         px__snap_points(r->g, m, &r->pop, r->max_snap_m, osnap, ok, NULL);
         rc = px__catch_new(ctx, r->g, m, osnap, ok, n, NULL, &c);
     }
-    /* Baseline: one catchment per service. */
+    /* Baseline: one catchment per service, shared between threads. */
+    px_snap *ssnap = rc == PX_OK ? malloc((ns ? ns : 1) * sizeof *ssnap) : NULL;
+    uint32_t *smap = rc == PX_OK ? malloc((ns ? ns : 1) * sizeof *smap) : NULL;
+    px__svc_csr csr = {0};
+    size_t n_sn = 0;
+    if (rc == PX_OK && (!ssnap || !smap)) rc = px__error(ctx, PX_ENOMEM, "out of memory");
     for (size_t s = 0; rc == PX_OK && s < ns; s++) {
-        px_snap sn;
         cap[s] = r->svc.weight[s];
-        if (px_graph_snap(NULL, r->g, m, r->svc.x[s], r->svc.y[s], r->max_snap_m, &sn) != PX_OK) continue;
-        rc = px__catch_supply(c, &sn, cutoff_s, (uint32_t)s, &before);
+        if (px_graph_snap(NULL, r->g, m, r->svc.x[s], r->svc.y[s], r->max_snap_m, &ssnap[n_sn]) == PX_OK)
+            smap[n_sn++] = (uint32_t)s;
     }
+    if (rc == PX_OK) rc = px__svc_catchments(ctx, r->g, m, osnap, ok, n, ssnap, n_sn, cutoff_s, r->n_threads, &csr);
+    if (rc == PX_OK) {
+        before.cap = csr.n_pairs + 1;
+        before.v = malloc(before.cap * sizeof *before.v);
+        if (!before.v) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    }
+    for (size_t j = 0; rc == PX_OK && j < n_sn; j++)
+        for (size_t k = csr.off[j]; k < csr.off[j + 1]; k++)
+            before.v[before.n++] = (px_fca_pair){csr.dem[k], smap[j], csr.mins[k]};
+    free(csr.off);
+    free(csr.dem);
+    free(csr.mins);
+    free(ssnap);
+    free(smap);
     /* The new places: one search each. */
     for (size_t a = 0; rc == PX_OK && a < na; a++) {
         px_snap sn;
@@ -250,6 +268,7 @@ px_status px_services_whatif(px_ctx *ctx, px_store *store, const px_svc_change *
     r.minutes = opts->minutes > 0 ? opts->minutes : 15;
     r.max_snap_m = opts->max_snap_m > 0 ? opts->max_snap_m : PX_LAYER_SNAP_M;
     r.category = opts->category;
+    r.n_threads = opts->n_threads > 0 ? (opts->n_threads > 64 ? 64 : opts->n_threads) : 2;
     unsigned modes = opts->modes ? opts->modes : (1u << PX_MODE_WALK) | (1u << PX_MODE_BIKE);
     if (opts->minutes < 0 || opts->minutes > 600 || opts->max_snap_m < 0)
         return px__error(ctx, PX_EINVAL, "services: minutes must be in (0, 600], the snapping distance > 0");
