@@ -1,7 +1,7 @@
-# The web map viewer: a static copy of it in out/demo/site/ (`proxima site`),
-# and how to open it, served by `proxima serve` or by any static web server.
+# The web map viewer: how to open it, served by `proxima serve` or by any
+# static web server (the static copy in out/demo/site/ is an output of the
+# scenario, layers/scenarios/demo.yaml, `site: site`).
 set -euo pipefail
-"$PROXIMA" site "$PROJECT" -o "$OUT/site" >/dev/null
 cat >&2 <<MSG
 viewer: to see the results on a map in your browser, run
   $PROXIMA serve $PROJECT

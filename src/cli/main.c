@@ -45,6 +45,11 @@ extern const px_cmd_spec px_spec_cycle;
 int cmd_tiles(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_tiles;
 
+/* scenario runs: declarations */
+int cmd_run(px_cli *cli, int argc, char **argv);
+int cmd_runs(px_cli *cli, int argc, char **argv);
+int cmd_compare(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_run, px_spec_runs, px_spec_compare;
 /* map server and static site: declarations */
 int cmd_serve(px_cli *cli, int argc, char **argv);
 int cmd_site(px_cli *cli, int argc, char **argv);
@@ -86,6 +91,10 @@ static const px_command commands[] = {
     /* tiles: commands */
     {"tiles", cmd_tiles, "write vector (MVT) or styled PNG map tiles to MBTiles or a folder", NULL, &px_spec_tiles},
 
+    /* scenario runs: commands */
+    {"run", cmd_run, "run a scenario (YAML): only the steps whose inputs changed; record the run", NULL, &px_spec_run},
+    {"runs", cmd_runs, "list the runs recorded in a project", NULL, &px_spec_runs},
+    {"compare", cmd_compare, "per-commune changes of every indicator between two runs", NULL, &px_spec_compare},
     /* map server and static site: commands */
     {"serve", cmd_serve, "serve tiles, styles, tables and the web map viewer over HTTP", NULL, &px_spec_serve},
     {"site", cmd_site, "write the web map viewer and its data as a static site", NULL, &px_spec_site},

@@ -102,11 +102,12 @@ while read -r line; do
 done < readme.txt
 [ "$n_checked" -ge 20 ] || fail "README: only $n_checked lines checked"
 
-# The demo scripts' proxima lines parse too (their variables are paths: any word will do).
-find "$PX_SOURCE_DIR/scripts/demo.d" -name "*.sh" -exec cat {} + | awk '{ if (sub(/\\$/, "")) { buf = buf $0; next } print buf $0; buf = "" }' |
+# The demo scripts' proxima lines parse too (their variables are paths: any word will do):
+# scripts/demo (the scenario runs) and any step left in scripts/demo.d.
+{ cat "$PX_SOURCE_DIR/scripts/demo"; find "$PX_SOURCE_DIR/scripts" -path '*/demo.d/*.sh' -exec cat {} +; } | awk '{ if (sub(/\\$/, "")) { buf = buf $0; next } print buf $0; buf = "" }' |
   grep '"$PROXIMA" ' | grep -v '\${' | sed -e 's/^.*"\$PROXIMA" //' -e 's/ #.*//' -e 's/[|>].*//' -e 's/)$//' \
   -e 's/"[^"]*"/x/g' -e 's/\$[A-Za-z_]*/x/g' > demo-lines.txt
-[ "$(wc -l < demo-lines.txt)" -ge 15 ] || fail "demo scripts: only $(wc -l < demo-lines.txt) proxima lines found"
+[ "$(wc -l < demo-lines.txt)" -ge 5 ] || fail "demo scripts: only $(wc -l < demo-lines.txt) proxima lines found"
 while read -r line; do
   # shellcheck disable=SC2086
   "$PROXIMA" --check-args $line 2>err.txt || fail "scripts/demo.d: 'proxima $line' does not parse: $(head -c 200 err.txt)"

@@ -21,6 +21,7 @@
 #include "proxima/services.h"
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
+#include "proxima/run.h"
 #include "proxima/tileset.h"
 #include "proxima/server.h"
 #include "proxima/print.h"

@@ -223,6 +223,13 @@ px_status px_store_note_input(px_store *store, const char *name);
 px_status px_store_set_source(px_store *store, const char *name, const char *source,
                               const char *source_layer, const char *filter, const char *note);
 
+/* Write `when` (ISO 8601 text, borrowed and copied; NULL: the clock again)
+ * as px_tables.updated_at of every table written through this handle from
+ * now on, instead of the current time: a scenario run stamps its run date,
+ * so that anything showing these dates is the same for the same inputs.
+ * Returns PX_OK, PX_EINVAL, PX_ENOMEM. */
+px_status px_store_set_clock(px_store *store, const char *when);
+
 /* Project-wide key/value settings (e.g. "region", "attribution"). The getter
  * returns PX_ENOTFOUND if unset; *out is caller-frees (free()). */
 px_status px_store_set_setting(px_store *store, const char *key, const char *value);

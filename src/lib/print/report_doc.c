@@ -251,3 +251,15 @@ void px__rdoc_free(px__rdoc *d)
     free(d->project);
     memset(d, 0, sizeof *d);
 }
+
+int px__rdata_is_region(const char *id) { return id && !strcmp(id, "*"); }
+
+int px__rdata_name_col(const px__rdata *d) { return px__rdata_col(d, "commune_name"); }
+
+void px__fmt_num(char *buf, size_t len, const char *f, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, f, v);
+}

@@ -21,14 +21,6 @@ static int same(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-static void fmtn(char *buf, size_t len, const char *f, double v)
-{
-    if (isnan(v))
-        snprintf(buf, len, "n/a");
-    else
-        snprintf(buf, len, f, v);
-}
-
 /* Communes by mean ratio ascending (NaN last), ties by commune id. */
 typedef struct rowsort {
     const double *mean;
@@ -84,11 +76,11 @@ px_status px__report_equity(px__rbuild *b)
     for (size_t r = 0; r < s->n_rows; r++) {
         if (!same(px__rdata_txt(s, r, sme), method)) continue;
         char g[32], th[32], pa[32], uc[32], up[32];
-        fmtn(g, sizeof g, "%.3f", px__rdata_num(s, r, cg));
-        fmtn(th, sizeof th, "%.3f", px__rdata_num(s, r, ct));
-        fmtn(pa, sizeof pa, "%.2f", px__rdata_num(s, r, cp));
-        fmtn(uc, sizeof uc, "%.0f", px__rdata_num(s, r, cu));
-        fmtn(up, sizeof up, "%.0f", px__rdata_num(s, r, cup));
+        px__fmt_num(g, sizeof g, "%.3f", px__rdata_num(s, r, cg));
+        px__fmt_num(th, sizeof th, "%.3f", px__rdata_num(s, r, ct));
+        px__fmt_num(pa, sizeof pa, "%.2f", px__rdata_num(s, r, cp));
+        px__fmt_num(uc, sizeof uc, "%.0f", px__rdata_num(s, r, cu));
+        px__fmt_num(up, sizeof up, "%.0f", px__rdata_num(s, r, cup));
         const char *row[] = {px__rdata_txt(s, r, sm), px__rdata_txt(s, r, sc), g, th, pa, uc, up};
         px__rdoc_row(doc, t, row);
     }
@@ -172,8 +164,8 @@ px_status px__report_equity(px__rbuild *b)
                 const char *row[40];
                 const char *nm = px__rdata_txt(c, first[ci], cnm);
                 snprintf(cells[0], sizeof cells[0], "%.47s", nm ? nm : px__rdata_txt(c, first[ci], cid));
-                fmtn(cells[1], sizeof cells[1], "%.0f", px__rdata_num(c, first[ci], cpo));
-                fmtn(cells[2], sizeof cells[2], "%.2f", mean[ci]);
+                px__fmt_num(cells[1], sizeof cells[1], "%.0f", px__rdata_num(c, first[ci], cpo));
+                px__fmt_num(cells[2], sizeof cells[2], "%.2f", mean[ci]);
                 for (size_t k = 0; k < n_cats; k++) {
                     double v = ratio[ci * n_cats + k], rk = rank[ci * n_cats + k];
                     if (isnan(v))

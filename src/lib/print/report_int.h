@@ -30,6 +30,12 @@ int px__rdata_col(const px__rdata *d, const char *name);
 /* Value of row r, column c; NAN / NULL when c < 0 or the value is NULL. */
 double px__rdata_num(const px__rdata *d, size_t r, int c);
 const char *px__rdata_txt(const px__rdata *d, size_t r, int c);
+/* Is `id` the whole-region row's commune_id ("*", README "Result tables")? */
+int px__rdata_is_region(const char *id);
+/* The commune_name column of a per-commune table, -1 if it has none. */
+int px__rdata_name_col(const px__rdata *d);
+/* printf `v` with format `f` into buf, or "n/a" when it is NaN. */
+void px__fmt_num(char *buf, size_t len, const char *f, double v);
 
 /* ---- document ------------------------------------------------------------- */
 

@@ -19,27 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_region(const char *id)
-{
-    return id && (!strcmp(id, "*") || !strcmp(id, "region"));
-}
-
-static int name_col(const px__rdata *d)
-{
-    int c = px__rdata_col(d, "commune_name");
-    if (c < 0) c = px__rdata_col(d, "name");
-    if (c < 0) c = px__rdata_col(d, "commune");
-    return c;
-}
-
-static void fmt(char *buf, size_t len, const char *f, double v)
-{
-    if (isnan(v))
-        snprintf(buf, len, "n/a");
-    else
-        snprintf(buf, len, f, v);
-}
-
 static void missing(px__rbuild *b, const char *what, const char *cmd)
 {
     px__rdoc_para(b->doc, "%s: not in this project (run `%s`).", what, cmd);
@@ -70,12 +49,12 @@ static size_t *ranked(const px__rdata *d, int key, int asc, long *region, size_t
     *n = 0;
     if (!idx) return NULL;
     for (size_t r = 0; r < d->n_rows; r++) {
-        if (is_region(px__rdata_txt(d, r, idc)))
+        if (px__rdata_is_region(px__rdata_txt(d, r, idc)))
             *region = (long)r;
         else
             idx[(*n)++] = r;
     }
-    sortctx sc = {d, key, name_col(d), asc};
+    sortctx sc = {d, key, px__rdata_name_col(d), asc};
     qsort_r(idx, *n, sizeof *idx, cmp_rows, &sc);
     return idx;
 }
@@ -191,7 +170,7 @@ px_status px__report_access(px__rbuild *b)
                   "commune (percent of the commune's residents; \"all\" = every category within %.0f minutes). "
                   "Communes are ranked by the \"all\" share, best served first.",
                   minutes, minutes);
-    int idc = px__rdata_col(d, "commune_id"), inm = name_col(d), ipop = px__rdata_col(d, "population");
+    int idc = px__rdata_col(d, "commune_id"), inm = px__rdata_name_col(d), ipop = px__rdata_col(d, "population");
     for (int m = 0; m < 2; m++) {
         char col[128];
         snprintf(col, sizeof col, "%s_all_share", modes[m]);
@@ -227,11 +206,11 @@ px_status px__report_access(px__rbuild *b)
             else
                 cells[0][0] = 0;
             snprintf(cells[1], sizeof cells[1], "%.47s", i < n ? px__rdata_txt(d, (size_t)r, inm) : "All communes");
-            fmt(cells[2], sizeof cells[2], "%.0f", px__rdata_num(d, (size_t)r, ipop));
-            fmt(cells[3], sizeof cells[3], "%.1f", px__rdata_num(d, (size_t)r, iall) * 100);
+            px__fmt_num(cells[2], sizeof cells[2], "%.0f", px__rdata_num(d, (size_t)r, ipop));
+            px__fmt_num(cells[3], sizeof cells[3], "%.1f", px__rdata_num(d, (size_t)r, iall) * 100);
             for (size_t k = 0; k < n_cats; k++) {
                 snprintf(col, sizeof col, "%s_%s_share", modes[m], cats[k]);
-                fmt(cells[4 + k], sizeof cells[4 + k], "%.1f", px__rdata_num(d, (size_t)r, px__rdata_col(d, col)) * 100);
+                px__fmt_num(cells[4 + k], sizeof cells[4 + k], "%.1f", px__rdata_num(d, (size_t)r, px__rdata_col(d, col)) * 100);
             }
             for (size_t k = 0; k < nc; k++)
                 row[k] = cells[k];

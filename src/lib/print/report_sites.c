@@ -21,27 +21,6 @@ static int same(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-static int is_region(const char *id)
-{
-    return id && (!strcmp(id, "*") || !strcmp(id, "region"));
-}
-
-static int name_col(const px__rdata *d)
-{
-    int c = px__rdata_col(d, "commune_name");
-    if (c < 0) c = px__rdata_col(d, "name");
-    if (c < 0) c = px__rdata_col(d, "commune");
-    return c;
-}
-
-static void fmtn(char *buf, size_t len, const char *f, double v)
-{
-    if (isnan(v))
-        snprintf(buf, len, "n/a");
-    else
-        snprintf(buf, len, f, v);
-}
-
 /* Indexes of rows, by value descending (NaN last), ties by text key. */
 static void sort_desc(size_t *idx, size_t n, const double *v, const char *const *key)
 {
@@ -70,7 +49,7 @@ px_status px__report_flood(px__rbuild *b)
     px_status rc = px__rdata_load(b->ctx, b->store, "flood_exposure", &d);
     if (rc != PX_OK) return rc;
     char *src = px__report_source(b->store, "flood_exposure");
-    int cid = px__rdata_col(d, "commune_id"), cnm = name_col(d), ch = px__rdata_col(d, "hazard"),
+    int cid = px__rdata_col(d, "commune_id"), cnm = px__rdata_name_col(d), ch = px__rdata_col(d, "hazard"),
         cr = px__rdata_col(d, "residents"), cs = px__rdata_col(d, "residents_share"), csv = px__rdata_col(d, "services"),
         cba = px__rdata_col(d, "brownfield_area_m2");
     /* One line per commune from its rows per class. */
@@ -91,7 +70,7 @@ px_status px__report_flood(px__rbuild *b)
            *serv = vals + 5 * m, *bf = vals + 6 * m;
     for (size_t r = 0; r < d->n_rows; r++) {
         const char *id = px__rdata_txt(d, r, cid);
-        if (!id || is_region(id)) continue;
+        if (!id || px__rdata_is_region(id)) continue;
         size_t k = GPOINTER_TO_SIZE(g_hash_table_lookup(where, id));
         k = k ? k - 1 : n;
         if (k == n) {
@@ -131,13 +110,13 @@ px_status px__report_flood(px__rbuild *b)
         char c[9][40];
         snprintf(c[0], sizeof c[0], "%zu", i + 1);
         snprintf(c[1], sizeof c[1], "%.39s", names[k]);
-        fmtn(c[2], sizeof c[2], "%.0f", any[k]);
-        fmtn(c[3], sizeof c[3], "%.1f", share[k] * 100);
-        fmtn(c[4], sizeof c[4], "%.0f", high[k]);
-        fmtn(c[5], sizeof c[5], "%.0f", med[k]);
-        fmtn(c[6], sizeof c[6], "%.0f", low[k]);
-        fmtn(c[7], sizeof c[7], "%.0f", serv[k]);
-        fmtn(c[8], sizeof c[8], "%.0f", bf[k]);
+        px__fmt_num(c[2], sizeof c[2], "%.0f", any[k]);
+        px__fmt_num(c[3], sizeof c[3], "%.1f", share[k] * 100);
+        px__fmt_num(c[4], sizeof c[4], "%.0f", high[k]);
+        px__fmt_num(c[5], sizeof c[5], "%.0f", med[k]);
+        px__fmt_num(c[6], sizeof c[6], "%.0f", low[k]);
+        px__fmt_num(c[7], sizeof c[7], "%.0f", serv[k]);
+        px__fmt_num(c[8], sizeof c[8], "%.0f", bf[k]);
         const char *row[] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
         px__rdoc_row(doc, t, row);
         double add[6] = {any[k], high[k], med[k], low[k], serv[k], bf[k]};
@@ -196,8 +175,8 @@ px_status px__report_brownfields(px__rbuild *b)
                 if (!same(px__rdata_txt(d, r, cu), uses[k]) || px__rdata_num(d, r, crk) != want) continue;
                 char rk[16], ix[32], rl[32];
                 snprintf(rk, sizeof rk, "%d", want);
-                fmtn(ix, sizeof ix, "%.1f", px__rdata_num(d, r, cix));
-                fmtn(rl, sizeof rl, "%.1f", px__rdata_num(d, r, crl));
+                px__fmt_num(ix, sizeof ix, "%.1f", px__rdata_num(d, r, cix));
+                px__fmt_num(rl, sizeof rl, "%.1f", px__rdata_num(d, r, crl));
                 const char *nm = px__rdata_txt(d, r, cnm);
                 const char *row[] = {uses[k], rk, px__rdata_txt(d, r, cid), nm ? nm : "", ix, rl};
                 px__rdoc_row(doc, t, row);
@@ -231,7 +210,7 @@ px_status px__report_cycle(px__rbuild *b)
     char *s1 = px__report_source(b->store, "cycle_coverage"), *s2 = px__report_source(b->store, "cycle_connectivity");
     char *src = px__asprintf("%s; %s", s1 ? s1 : "", s2 ? s2 : "");
     const px__rdata *base = cov ? cov : con;
-    int bid = px__rdata_col(base, "commune_id"), bnm = name_col(base), bpo = px__rdata_col(base, "population");
+    int bid = px__rdata_col(base, "commune_id"), bnm = px__rdata_name_col(base), bpo = px__rdata_col(base, "population");
     int vid = px__rdata_col(cov, "commune_id"), vpct = px__rdata_col(cov, "covered_pct"),
         vrt = px__rdata_col(cov, "route_m_per_1000");
     int nid = px__rdata_col(con, "commune_id"), nsc = px__rdata_col(con, "score");
@@ -256,7 +235,7 @@ px_status px__report_cycle(px__rbuild *b)
             if (same(px__rdata_txt(con, q, nid), id)) score[r] = px__rdata_num(con, q, nsc);
         const char *nm = px__rdata_txt(base, r, bnm);
         keys[r] = nm ? nm : id ? id : "";
-        if (is_region(id))
+        if (px__rdata_is_region(id))
             region = (long)r;
         else
             idx[n++] = r;
@@ -278,10 +257,10 @@ px_status px__report_cycle(px__rbuild *b)
         else
             c[0][0] = 0;
         snprintf(c[1], sizeof c[1], "%.47s", i < n ? keys[r] : "All communes");
-        fmtn(c[2], sizeof c[2], "%.0f", px__rdata_num(base, (size_t)r, bpo));
-        fmtn(c[3], sizeof c[3], "%.1f", pct[r]);
-        fmtn(c[4], sizeof c[4], "%.0f", route[r]);
-        fmtn(c[5], sizeof c[5], "%.1f", score[r]);
+        px__fmt_num(c[2], sizeof c[2], "%.0f", px__rdata_num(base, (size_t)r, bpo));
+        px__fmt_num(c[3], sizeof c[3], "%.1f", pct[r]);
+        px__fmt_num(c[4], sizeof c[4], "%.0f", route[r]);
+        px__fmt_num(c[5], sizeof c[5], "%.1f", score[r]);
         const char *row[] = {c[0], c[1], c[2], c[3], c[4], c[5]};
         px__rdoc_row(doc, t, row);
     }

@@ -27,6 +27,7 @@ struct px_store {
     int has_revision;  /* px_tables has the revision/inputs columns (older projects gain them at a write) */
     char **reads;      /* tables read since the transaction began: the inputs of what is written next */
     size_t n_reads, cap_reads;
+    char *clock;       /* px_store_set_clock: the time written to px_tables.updated_at, or NULL */
 };
 
 /* A writable store reading outside a transaction takes the write lock first

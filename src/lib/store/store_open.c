@@ -221,6 +221,7 @@ void px_store_close(px_store *s)
     if (s->spatialite_cache) spatialite_cleanup_ex(s->spatialite_cache);
     free(s->path);
     free(s->crs);
+    free(s->clock);
     free(s);
 }
 

@@ -11,8 +11,22 @@
 #include <string.h>
 #include <time.h>
 
-static void iso_now(char *buf, size_t n)
+px_status px_store_set_clock(px_store *store, const char *when)
 {
+    if (!store) return PX_EINVAL;
+    char *c = NULL;
+    if (when && !(c = px__strdup(when))) return px__error(store->ctx, PX_ENOMEM, "out of memory");
+    free(store->clock);
+    store->clock = c;
+    return PX_OK;
+}
+
+static void iso_now(const px_store *s, char *buf, size_t n)
+{
+    if (s->clock) {
+        snprintf(buf, n, "%s", s->clock);
+        return;
+    }
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -61,7 +75,7 @@ static px_status inputs_json(px_store *s, const char *name, char **out)
 px_status px__store_touch_table(px_store *s, const char *name, const char *kind, px_geom_type geom_type)
 {
     char now[32];
-    iso_now(now, sizeof now);
+    iso_now(s, now, sizeof now);
     int64_t n_rows = 0;
     px_status rc = px__store_count_rows(s, name, &n_rows);
     if (rc != PX_OK) return rc;

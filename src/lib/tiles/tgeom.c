@@ -282,8 +282,7 @@ static int emit_path(enc *e, const int32_t *q, size_t n, int close)
     return px__enc_path(e, q, n, close);
 }
 
-/* Twice the signed area (surveyor's formula) of an open int ring. */
-static double area2(const int32_t *q, size_t n)
+double px__ring_area2(const int32_t *q, size_t n)
 {
     double s = 0;
     for (size_t i = 0, j = n - 1; i < n; j = i++)
@@ -291,8 +290,7 @@ static double area2(const int32_t *q, size_t n)
     return s;
 }
 
-/* Reverse the ring's direction, keeping its first point first. */
-static void reverse(int32_t *q, size_t n)
+void px__ring_reverse(int32_t *q, size_t n)
 {
     for (size_t i = 1, j = n - 1; i < j; i++, j--) {
         int32_t x = q[2 * i], y = q[2 * i + 1];
@@ -381,7 +379,7 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
             m = sh_pass(c->a, m, c->b, 1, lo, 0);
             m = sh_pass(c->b, m, c->a, 1, hi, 1);
             size_t k = quantise(c->a, m, c->q, 1);
-            double a2 = k >= 3 ? area2(c->q, k) : 0;
+            double a2 = k >= 3 ? px__ring_area2(c->q, k) : 0;
             if (a2 == 0) {
                 if (g->outer[p]) skip_holes = 1;
                 continue;
@@ -389,7 +387,7 @@ int px__tgeom_encode(const px__tgeom *g, int z, uint32_t tx, uint32_t ty, int ex
             if (g->outer[p]) skip_holes = 0;
             int want_positive = g->outer[p];
             if ((a2 > 0) != want_positive) {
-                reverse(c->q, k);
+                px__ring_reverse(c->q, k);
                 a2 = -a2;
             }
             imp += a2 / 2;

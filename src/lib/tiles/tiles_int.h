@@ -125,6 +125,13 @@ typedef struct px__enc {
  * integer points `q`. 0 or -1 (out of memory). */
 int px__enc_path(px__enc *e, const int32_t *q, size_t n, int close);
 
+/* Twice the signed area (surveyor's formula) of an open integer ring of n
+ * points in tile coordinates: positive when clockwise on screen (y down). */
+double px__ring_area2(const int32_t *q, size_t n);
+
+/* Reverse an open ring's direction in place, keeping its first point first. */
+void px__ring_reverse(int32_t *q, size_t n);
+
 /* Polygons of `g` (PX__GEOM_POLY; world units) to tile space by `scale`
  * and the offset (ox, oy), clipped to [lo, hi]^2 and snap-rounded to the
  * integer grid in one GEOS overlay (OverlayNG, grid size 1), which leaves

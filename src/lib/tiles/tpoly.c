@@ -164,27 +164,6 @@ static GEOSGeometry *repair(GEOSContextHandle_t h, const GEOSGeometry *g)
     return out;
 }
 
-/* Twice the signed area of an open integer ring (positive: clockwise on
- * screen, y down). */
-static double area2(const int32_t *q, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0, j = n - 1; i < n; j = i++)
-        s += (double)q[2 * j] * q[2 * i + 1] - (double)q[2 * i] * q[2 * j + 1];
-    return s;
-}
-
-static void reverse(int32_t *q, size_t n)
-{
-    for (size_t i = 1, j = n - 1; i < j; i++, j--) {
-        int32_t x = q[2 * i], y = q[2 * i + 1];
-        q[2 * i] = q[2 * j];
-        q[2 * i + 1] = q[2 * j + 1];
-        q[2 * j] = x;
-        q[2 * j + 1] = y;
-    }
-}
-
 /* Write one ring of the snapped result with the winding MVT wants.
  * 1 written, 0 degenerate, -1 out of memory, -2 GEOS failure. */
 static int put_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, int outer, px__clipbuf *c, px__enc *e,
@@ -218,10 +197,10 @@ static int put_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, int outer, 
     while (m > 1 && c->q[0] == c->q[2 * m - 2] && c->q[1] == c->q[2 * m - 1])
         m--;
     if (m < 3) return 0;
-    double a2 = area2(c->q, m);
+    double a2 = px__ring_area2(c->q, m);
     if (a2 == 0) return 0;
     if ((a2 > 0) != (outer != 0)) {
-        reverse(c->q, m);
+        px__ring_reverse(c->q, m);
         a2 = -a2;
     }
     *sum += a2;
