@@ -31,6 +31,12 @@ int cmd_flood(px_cli *cli, int argc, char **argv);
 int cmd_brownfields(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_equity, px_spec_flood, px_spec_brownfields;
 
+/* service planning: declarations */
+int cmd_services(px_cli *cli, int argc, char **argv);
+int cmd_site_services(px_cli *cli, int argc, char **argv);
+int cmd_shared_services(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_services, px_spec_site_services, px_spec_shared_services;
+
 /* cycle network: declarations */
 int cmd_cycle(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_cycle;
@@ -73,6 +79,11 @@ static const px_command commands[] = {
     {"equity", cmd_equity, "service coverage equity: 2SFCA/E2SFCA, Gini, Theil, Palma, FGT per commune", NULL, &px_spec_equity},
     {"flood", cmd_flood, "flood exposure per commune and hazard class; flood scenario on the network", NULL, &px_spec_flood},
     {"brownfields", cmd_brownfields, "score and rank brownfield sites for future uses (Mutafriches-like)", NULL, &px_spec_brownfields},
+
+    /* service planning: commands */
+    {"services", cmd_services, "what-if on services: residents gaining/losing quarter-hour access, equity change", NULL, &px_spec_services},
+    {"site-services", cmd_site_services, "choose K new service sites: coverage, p-median or equity objective", NULL, &px_spec_site_services},
+    {"shared-services", cmd_shared_services, "sites serving every given commune within the threshold, ranked by residents", NULL, &px_spec_shared_services},
 
     /* cycle network: commands */
     {"cycle", cmd_cycle, "cycle network: traffic stress, coverage, connectivity, missing links", NULL, &px_spec_cycle},

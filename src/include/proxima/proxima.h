@@ -18,6 +18,7 @@
 #include "proxima/brownfield.h"
 #include "proxima/flood.h"
 #include "proxima/cycle.h"
+#include "proxima/services.h"
 #include "proxima/mbtiles.h"
 #include "proxima/tiles.h"
 #include "proxima/run.h"
