@@ -114,7 +114,12 @@ static json_t *convert(const json_t *f, json_t *types, char *err, size_t len)
     }
     const char *op = json_string_value(json_array_get(f, 0));
     size_t n = json_array_size(f);
-    if (n <= 1) return json_boolean(strcmp(op, "any") != 0);
+    /* As MapLibre: [] and ["all"] pass every feature, ["any"] none. */
+    if (n <= 1) return json_boolean(!op || strcmp(op, "any") != 0);
+    if (!op) {
+        snprintf(err, len, "legacy filter: the first element must be an operator name");
+        return NULL;
+    }
     if (!strcmp(op, "all")) {
         json_t *r = convert_children("all", f, 1, types, err, len);
         if (r && json_array_size(r) == 2) { /* MapLibre unwraps a single child */
