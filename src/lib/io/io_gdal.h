@@ -33,4 +33,13 @@ void px__gdal_capture_end(px__gdal_capture *c);
  * could not be installed or on allocation failure. */
 char *px__vsi_checked_path(const char *path);
 
+/* Open `path` (borrowed) as a vector file and its first layer, with the
+ * transformation from the layer's CRS (WGS84 when it has none, as GeoJSON)
+ * to `crs` in traditional GIS axis order. On success *ds (GDALDatasetH:
+ * caller closes with GDALClose; the layer lives as long) , *layer and *ct
+ * (OGRCoordinateTransformationH: caller destroys) are set. Returns PX_EIO
+ * (cannot open), PX_EDOMAIN (no layer), PX_ECRS; nothing to free then. */
+px_status px__io_open_first_layer(px_ctx *ctx, const char *path, const char *crs, void **ds, void **layer,
+                                  void **ct);
+
 #endif

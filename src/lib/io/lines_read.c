@@ -6,13 +6,13 @@
  */
 #include "lines_read.h"
 
-#include <errno.h>
+#include "io_gdal.h"
+
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void px__io_lines_clear(px__io_lines *l)
 {
@@ -59,42 +59,13 @@ static px_status add_part(px_ctx *ctx, acc *a, OGRGeometryH part, int64_t fid)
 
 px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__io_lines *out)
 {
-    GDALAllRegister();
     acc a = {0};
     px_status rc = PX_OK;
-    OGRSpatialReferenceH dst = OSRNewSpatialReference(NULL), wgs84 = NULL;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
     OGRCoordinateTransformationH ct = NULL;
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds) {
-        const char *why = CPLGetLastErrorMsg();
-        struct stat sb;
-        if (stat(path, &sb) != 0) why = strerror(errno);
-        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path,
-                       why && *why ? why : "not a format GDAL reads");
-        goto done;
-    }
-    OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
-    if (!layer) {
-        rc = px__error(ctx, PX_EDOMAIN, "%s: no layer", path);
-        goto done;
-    }
-    OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer);
-    if (!src) {
-        wgs84 = OSRNewSpatialReference(NULL);
-        OSRSetWellKnownGeogCS(wgs84, "WGS84");
-        src = wgs84;
-    }
-    if (!dst || OSRSetFromUserInput(dst, crs) != OGRERR_NONE) {
-        rc = px__error(ctx, PX_ECRS, "%s: cannot use the project CRS %s", path, crs);
-        goto done;
-    }
-    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-    ct = OCTNewCoordinateTransformation(src, dst);
-    if (!ct) {
-        rc = px__error(ctx, PX_ECRS, "%s: no transformation to %s: %s", path, crs, CPLGetLastErrorMsg());
-        goto done;
-    }
+    rc = px__io_open_first_layer(ctx, path, crs, &ds, &layer, &ct);
+    if (rc != PX_OK) goto done;
     OGR_L_ResetReading(layer);
     OGRFeatureH f;
     while (rc == PX_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
@@ -117,8 +88,6 @@ px_status px__io_read_lines(px_ctx *ctx, const char *path, const char *crs, px__
     if (rc == PX_OK && a.l.n == 0) rc = px__error(ctx, PX_EDOMAIN, "%s: no line features", path);
 done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (dst) OSRDestroySpatialReference(dst);
-    if (wgs84) OSRDestroySpatialReference(wgs84);
     if (ds) GDALClose(ds);
     if (rc != PX_OK) {
         px__io_lines_clear(&a.l);

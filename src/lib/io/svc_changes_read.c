@@ -9,14 +9,14 @@
 #include "../core/core_int.h"
 #include "proxima/services.h"
 
-#include <errno.h>
+#include "io_gdal.h"
+
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void px_svc_changes_free(px_svc_change *changes, size_t n)
 {
@@ -33,43 +33,14 @@ static const char *field(OGRFeatureH f, const char *name)
 px_status px_svc_changes_read(px_ctx *ctx, px_store *store, const char *path, px_svc_change **out, size_t *n_out)
 {
     if (!ctx || !store || !path || !out || !n_out) return px__error(ctx, PX_EINVAL, "px_svc_changes_read: NULL argument");
-    GDALAllRegister();
     px_status rc = PX_OK;
     px_svc_change *ch = NULL;
     size_t n = 0, cap = 0;
-    OGRSpatialReferenceH dst = OSRNewSpatialReference(NULL), wgs84 = NULL;
+    GDALDatasetH ds = NULL;
+    OGRLayerH layer = NULL;
     OGRCoordinateTransformationH ct = NULL;
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds) {
-        const char *why = CPLGetLastErrorMsg();
-        struct stat sb;
-        if (stat(path, &sb) != 0) why = strerror(errno);
-        rc = px__error(ctx, PX_EIO, "%s: cannot open as a vector file: %s", path,
-                       why && *why ? why : "not a format GDAL reads");
-        goto done;
-    }
-    OGRLayerH layer = GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL;
-    if (!layer) {
-        rc = px__error(ctx, PX_EDOMAIN, "%s: no layer", path);
-        goto done;
-    }
-    OGRSpatialReferenceH src = OGR_L_GetSpatialRef(layer);
-    if (!src) {
-        wgs84 = OSRNewSpatialReference(NULL);
-        OSRSetWellKnownGeogCS(wgs84, "WGS84");
-        src = wgs84;
-    }
-    if (!dst || OSRSetFromUserInput(dst, px_store_crs(store)) != OGRERR_NONE) {
-        rc = px__error(ctx, PX_ECRS, "%s: cannot use the project CRS %s", path, px_store_crs(store));
-        goto done;
-    }
-    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-    ct = OCTNewCoordinateTransformation(src, dst);
-    if (!ct) {
-        rc = px__error(ctx, PX_ECRS, "%s: no transformation to %s: %s", path, px_store_crs(store), CPLGetLastErrorMsg());
-        goto done;
-    }
+    rc = px__io_open_first_layer(ctx, path, px_store_crs(store), &ds, &layer, &ct);
+    if (rc != PX_OK) goto done;
     OGR_L_ResetReading(layer);
     OGRFeatureH f;
     while (rc == PX_OK && (f = OGR_L_GetNextFeature(layer)) != NULL) {
@@ -116,8 +87,6 @@ px_status px_svc_changes_read(px_ctx *ctx, px_store *store, const char *path, px
     if (rc == PX_OK && n == 0) rc = px__error(ctx, PX_EARG, "%s: no change in the file", path);
 done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (dst) OSRDestroySpatialReference(dst);
-    if (wgs84) OSRDestroySpatialReference(wgs84);
     if (ds) GDALClose(ds);
     if (rc != PX_OK) {
         px_svc_changes_free(ch, n);
