@@ -40,12 +40,16 @@ for step in load network access tiles; do
   for t in $(seq "$trials"); do
     rm -rf trial && mkdir trial && cp before.sqlite trial/p.sqlite
     delay=$(awk -v d="$dur" -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", 0.05 + rand() * d * 0.9 }')
-    (cd trial && exec bash -c "$(declare -f run); DEF='$DEF' PROXIMA='$PROXIMA'; run $step p.sqlite") &
+    # Its own process group (setsid execs in place: a background subshell is
+    # not a group leader), so one kill reaches proxima even if bash forks it
+    # at that very moment; then wait until every member is gone, as the
+    # project's locks are only released when proxima itself has exited.
+    (cd trial && exec setsid bash -c "$(declare -f run); DEF='$DEF' PROXIMA='$PROXIMA'; run $step p.sqlite") &
     pid=$!
     sleep "$delay"
-    pkill -KILL -P "$pid" 2>/dev/null || true
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    for _ in $(seq 500); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.01; done
     what="$step killed at ${delay}s (trial $t)"
     expect_eq "$what: integrity" "ok" "$(sqlite3 trial/p.sqlite 'PRAGMA integrity_check')"
     state trial/p.sqlite >now.txt
