@@ -296,7 +296,8 @@ px_status srv_app_open(px_ctx *ctx, const char *project, const px_server_options
     size_t n_infos = 0;
     px_status rc = PX_OK;
     app->project = dupstr(project);
-    app->name = base_name(project, ".sqlite");
+    /* A PostGIS project is named by its schema, never by its connection string. */
+    app->name = px_store_is_conninfo(project) ? px_store_display_name(project) : base_name(project, ".sqlite");
     app->workers = calloc(n_workers, sizeof *app->workers);
     app->cache = srv_cache_new(app->opts.cache_bytes ? app->opts.cache_bytes : (size_t)64 << 20);
     if (!app->project || !app->name || !app->workers || !app->cache) {

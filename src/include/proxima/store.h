@@ -103,6 +103,16 @@ int px_store_srid(const px_store *store);
 /* Path of the store file, or the "PG:..." string as given; borrowed. */
 const char *px_store_path(const px_store *store);
 
+/* Is `path` a PostGIS project string ("PG:...") rather than a file name?
+ * (Such a string is never resolved against a folder.) NULL gives 0. */
+int px_store_is_conninfo(const char *path);
+
+/* A short name of project `path` to show people (report titles, the
+ * viewer): the file's name without its folder or, for a PostGIS string, its
+ * schema; never the connection parameters, which may hold a password.
+ * Caller-frees (free()); NULL when out of memory. */
+char *px_store_display_name(const char *path);
+
 /* A WGS84 longitude/latitude (degrees) in the project CRS: *x, *y on success.
  * Returns PX_EINVAL (NULL, or lon/lat not finite or out of range), PX_ECRS
  * or PX_EPROJ (PROJ cannot transform the point; the message names it). */

@@ -23,6 +23,8 @@ typedef struct px__pg_reader px__pg_reader;
 
 /* Is `path` a PostGIS project string ("PG:...")? */
 int px__pg_is_conninfo(const char *path);
+/* The schema a project string names ("public" by default). Caller-frees. */
+char *px__pg_schema_of(const char *path);
 
 /* pg_store.c: connection, transactions, settings. */
 px_status px__pg_create(px_ctx *ctx, const char *path, const char *crs, px_store **out);

@@ -104,6 +104,14 @@ static px_status parse(px_ctx *ctx, const char *path, char **conninfo, char **sc
     return PX_OK;
 }
 
+char *px__pg_schema_of(const char *path)
+{
+    char *ci = NULL, *schema = NULL;
+    if (parse(NULL, path, &ci, &schema) != PX_OK) return px__strdup("?");
+    free(ci);
+    return schema;
+}
+
 static px_status connect_pg(px_ctx *ctx, const char *path, px_store **out)
 {
     char *ci = NULL, *schema = NULL;
@@ -251,6 +259,7 @@ void px__pg_close(px_store *s)
     }
     free(s->path);
     free(s->crs);
+    free(s->clock);
     free(s);
 }
 
