@@ -195,6 +195,26 @@ void px_table_reader_close(px_table_reader *r);
 /* Number of rows of table `name`. */
 px_status px_store_count(px_store *store, const char *name, int64_t *out);
 
+/* ---- copying a project ---------------------------------------------------- */
+
+/* Called after each table is copied with its row count; `table` borrowed. */
+typedef void (*px_copy_fn)(void *user, const char *table, int64_t n_rows);
+
+/* Copy the whole project `src` (a file or a "PG:..." string; read in one
+ * snapshot) to `dst` (either kind): every table with its rows, fids,
+ * geometry and spatial index, the px_tables catalogue verbatim (revisions,
+ * inputs, sources, dates: what was stale stays stale), the settings, the
+ * blobs (the graph cache) and the run records; the CRS is the source's.
+ * `dst` must not be a project already unless `replace` is non-zero; a file
+ * that exists but is not a project is never overwritten. All or nothing: a
+ * file is written beside `dst` and renamed over it; a PostGIS schema is
+ * written (and, with `replace`, emptied first) in one transaction holding
+ * the project lock. `on_table` (may be NULL) is called per table. Returns
+ * PX_EIO (missing source, destination exists), PX_ENOTPROJECT, PX_EINVAL
+ * (same project; a table whose fids have gaps), PX_ECRS, PX_ESQLITE. */
+px_status px_store_copy(px_ctx *ctx, const char *src, const char *dst, int replace, px_copy_fn on_table,
+                        void *user);
+
 /* ---- metadata ----------------------------------------------------------- */
 
 /* What the store knows of one table. Strings are owned by the info struct. */
