@@ -37,6 +37,7 @@ typedef struct copy_view {
 static void on_table(void *user, const char *table, int64_t n_rows)
 {
     copy_view *v = user;
+    if (!v->n_tables) printf("%-28s %12s\n", "table", "rows");
     printf("%-28s %12lld\n", table, (long long)n_rows);
     v->n_tables++;
     v->n_rows += n_rows;
@@ -49,7 +50,6 @@ int cmd_copy(px_cli *cli, int argc, char **argv)
     if (!a) return rc;
     const char *src = px_args_pos(a, 0), *dst = px_args_pos(a, 1);
     copy_view v = {cli, 0, 0};
-    printf("%-28s %12s\n", "table", "rows");
     px_status st = px_store_copy(cli->ctx, src, dst, px_args_flag(a, "replace"), on_table, &v);
     if (st != PX_OK)
         rc = px_cli_fail(cli, st);
