@@ -211,7 +211,8 @@ static px_status find_mbtiles(px_ctx *ctx, srv_app *app)
     }
     char *dir = dupstr(app->project);
     if (!dir) return px_ctx_set_error(ctx, PX_ENOMEM, "out of memory");
-    char *slash = strrchr(dir, '/');
+    /* Beside a project file; for a PostGIS project, in the current folder. */
+    char *slash = px_store_is_conninfo(app->project) ? NULL : strrchr(dir, '/');
     if (slash)
         *slash = 0;
     else

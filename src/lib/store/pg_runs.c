@@ -250,7 +250,9 @@ char *px__pg_runs_values_text(px_store *s, const char *name)
     char *out = px__strdup("");
     for (size_t i = 0; out && i < r.n_rows; i++) {
         const px_value *v = PX__CELL(&r, i, 4);
-        char *num = v->is_null ? px__strdup("NULL") : sqlite_fmt("%.17g", v->v.d);
+        /* SQLite's printf('%.17g', NULL) gives "0" (never the coalesce's
+         * 'NULL'): the same here, so that both stores hash the same text. */
+        char *num = sqlite_fmt("%.17g", v->is_null ? 0.0 : v->v.d);
         char *line = num ? px__asprintf("%s%s%s|%s|%s|%s|%s", out, i ? "\n" : "", PX__CELL(&r, i, 0)->v.s,
                                         PX__CELL(&r, i, 1)->v.s, PX__CELL(&r, i, 2)->v.s,
                                         PX__CELL(&r, i, 3)->v.s, num)
