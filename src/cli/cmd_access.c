@@ -20,6 +20,7 @@ static const px_opt access_opts[] = {
     PX_OPT_SNAP_M,
     PX_OPT_THREADS,
     {"no-origins-table", 0, PX_OPT_FLAG, .help = "write access_communes only (very large runs)"},
+    PX_OPT_PART,
     {0}};
 
 const px_cmd_spec px_spec_access = {
@@ -39,9 +40,15 @@ const px_cmd_spec px_spec_access = {
              "layer, or give -o DIR) and prints the region's shares on stdout. Needs\n"
              "`proxima network` first. Origins or services farther than --snap-m metres\n"
              "from the network are unreachable (NULL minutes) and counted on stderr.\n"
-             "An unknown category or mode is a usage error (exit 2) and changes nothing.\n",
+             "An unknown category or mode is a usage error (exit 2) and changes nothing.\n"
+             "With --part K/N, only the origins of part K of the communes (cut in N parts\n"
+             "along a Hilbert curve, by population) are computed, reading the network and\n"
+             "services within reach of the part; its rows go to access_part_K_of_N, and the\n"
+             "part that completes the set writes access_origins and access_communes,\n"
+             "identical to a whole run. Parts can run in any order, at the same time.\n",
     .examples = "proxima access demo.sqlite --modes walk,bike --minutes 15 --nth 3\n"
-                "proxima access demo.sqlite --categories health,education -o out/\n",
+                "proxima access demo.sqlite --categories health,education -o out/\n"
+                "proxima access demo.sqlite --part 2/3\n",
 };
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir, int origins)
@@ -58,6 +65,28 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir, int 
         st = px_export(cli->ctx, store, "access_origins", path, &(px_export_options){.format = "CSV"});
     }
     return st;
+}
+
+/* The part's own figures: what it read around itself (the buffer overhead)
+ * and how many parts of the split are in. */
+static void print_part(const px_access_report *r)
+{
+    printf("part %d/%d\npart_communes %lld\npart_buffer_m %.0f\n", r->part_k, r->part_n, (long long)r->part_communes,
+           r->buffer_m);
+    printf("part_origins_read %lld\npart_destinations_read %lld\npart_destinations_in_part %lld\n",
+           (long long)r->origins_read, (long long)r->destinations_read, (long long)r->destinations_in_part);
+    printf("part_edges_read %lld\npart_edges_in_part %lld\nnetwork_edges %lld\n", (long long)r->edges_read,
+           (long long)r->edges_in_part, (long long)r->edges_total);
+    if (r->edges_in_part > 0) printf("part_edges_overhead %.3f\n", (double)r->edges_read / (double)r->edges_in_part);
+    printf("parts_present %d/%d\n", r->parts_present, r->part_n);
+    if (r->merged)
+        fprintf(stderr, "proxima: access: part %d/%d completed the set: access_origins and access_communes written\n",
+                r->part_k, r->part_n);
+    else
+        fprintf(stderr,
+                "proxima: access: part %d/%d written; %d/%d parts present (missing: %s): access_origins and "
+                "access_communes are written by the part that completes the set\n",
+                r->part_k, r->part_n, r->parts_present, r->part_n, r->parts_missing);
 }
 
 int cmd_access(px_cli *cli, int argc, char **argv)
@@ -78,6 +107,7 @@ int cmd_access(px_cli *cli, int argc, char **argv)
     o.max_snap_m = px_args_number(a, "snap-m");
     o.n_threads = (int)px_args_int(a, "threads");
     o.no_origins_table = px_args_flag(a, "no-origins-table");
+    int split = px_args_kofn(a, "part", &o.part_k, &o.part_n) == 0;
     if (o.cutoff_minutes > 0 && o.cutoff_minutes < o.minutes)
         rc = px_cli_usage_error("access", "--max-minutes (%g) must be at least --minutes (%g)", o.cutoff_minutes,
                                 o.minutes);
@@ -87,13 +117,15 @@ int cmd_access(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK) {
         px_access_report r = {0};
         px_status st = px_access_run(cli->ctx, store, &o, &r);
-        if (st == PX_OK && outdir) st = write_files(cli, store, outdir, !o.no_origins_table);
+        /* A part writes the files once the set is complete (the last one in). */
+        if (st == PX_OK && outdir && (!split || r.merged)) st = write_files(cli, store, outdir, !o.no_origins_table);
         if (st != PX_OK) rc = px_cli_fail(cli, st);
         else {
             printf("origins %lld\nresidents %.0f\ncategories %d\ncommunes %d\n", (long long)r.n_origins, r.residents,
                    r.n_categories, r.n_communes);
             for (int c = 0; c < r.n_categories && c < 64; c++)
                 printf("destinations_%s %lld\n", r.category[c], (long long)r.n_category_destinations[c]);
+            if (split) print_part(&r);
             for (int m = 0; m < PX_MODE_COUNT; m++) {
                 if (isnan(r.share_all[m])) continue;
                 printf("%s_unsnapped_origins %lld\n%s_all_share %.4f\n", px_mode_name((px_mode)m),

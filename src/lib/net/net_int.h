@@ -100,6 +100,25 @@ int px__graph_cache_peek(px_ctx *ctx, px_store *store, int64_t *n_nodes, int64_t
  * gave) from the cache; 1 if done, 0 if not (then load from the tables). */
 int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g);
 
+/* Setting written by px_net_build: the fastest edge of each mode, metres
+ * per second ("WALK BIKE"), so that a split run knows its reach without
+ * reading the whole network. */
+#define PX__NET_MAX_MPS "network_max_mps"
+
+/* The fastest speed (m/s) of each mode on the network: the setting above,
+ * else a scan of net_edges (networks built before it). Returns PX_ENOTFOUND
+ * (no network), PX_ENOMEM, PX_ESQLITE. */
+px_status px__net_max_speed(px_ctx *ctx, px_store *store, double mps[PX_MODE_COUNT]);
+
+/* The part of the network near `box`: every edge whose box meets it (rows
+ * in fid order, so ties break as in the whole graph) and their end nodes,
+ * renumbered in fid order; then the derived `parts` (px__graph_index).
+ * *n_edges_total gets the whole network's edge count (from the catalogue).
+ * Returns PX_ENOTFOUND, PX_EDOMAIN (an edge with an unknown node),
+ * PX_ENOMEM, PX_ESQLITE. */
+px_status px__graph_load_box(px_ctx *ctx, px_store *store, const px_bbox *box, unsigned parts, px_graph **out,
+                             int64_t *n_edges_total);
+
 /* Build the snapping grid. */
 px_status px__grid_build(px_ctx *ctx, px_graph *g);
 void px__grid_free(px__grid *grid);
