@@ -67,28 +67,6 @@ static px_status write_files(px_cli *cli, px_store *store, const char *dir, int 
     return st;
 }
 
-/* The part's own figures: what it read around itself (the buffer overhead)
- * and how many parts of the split are in. */
-static void print_part(const px_access_report *r)
-{
-    printf("part %d/%d\npart_communes %lld\npart_buffer_m %.0f\n", r->part_k, r->part_n, (long long)r->part_communes,
-           r->buffer_m);
-    printf("part_origins_read %lld\npart_destinations_read %lld\npart_destinations_in_part %lld\n",
-           (long long)r->origins_read, (long long)r->destinations_read, (long long)r->destinations_in_part);
-    printf("part_edges_read %lld\npart_edges_in_part %lld\nnetwork_edges %lld\n", (long long)r->edges_read,
-           (long long)r->edges_in_part, (long long)r->edges_total);
-    if (r->edges_in_part > 0) printf("part_edges_overhead %.3f\n", (double)r->edges_read / (double)r->edges_in_part);
-    printf("parts_present %d/%d\n", r->parts_present, r->part_n);
-    if (r->merged)
-        fprintf(stderr, "proxima: access: part %d/%d completed the set: access_origins and access_communes written\n",
-                r->part_k, r->part_n);
-    else
-        fprintf(stderr,
-                "proxima: access: part %d/%d written; %d/%d parts present (missing: %s): access_origins and "
-                "access_communes are written by the part that completes the set\n",
-                r->part_k, r->part_n, r->parts_present, r->part_n, r->parts_missing);
-}
-
 int cmd_access(px_cli *cli, int argc, char **argv)
 {
     px_args *a = NULL;
@@ -118,14 +96,14 @@ int cmd_access(px_cli *cli, int argc, char **argv)
         px_access_report r = {0};
         px_status st = px_access_run(cli->ctx, store, &o, &r);
         /* A part writes the files once the set is complete (the last one in). */
-        if (st == PX_OK && outdir && (!split || r.merged)) st = write_files(cli, store, outdir, !o.no_origins_table);
+        if (st == PX_OK && outdir && (!split || r.part.merged)) st = write_files(cli, store, outdir, !o.no_origins_table);
         if (st != PX_OK) rc = px_cli_fail(cli, st);
         else {
             printf("origins %lld\nresidents %.0f\ncategories %d\ncommunes %d\n", (long long)r.n_origins, r.residents,
                    r.n_categories, r.n_communes);
             for (int c = 0; c < r.n_categories && c < 64; c++)
                 printf("destinations_%s %lld\n", r.category[c], (long long)r.n_category_destinations[c]);
-            if (split) print_part(&r);
+            if (split) px_cli_part_report(cli, "access", &r.part, "access_origins and access_communes");
             for (int m = 0; m < PX_MODE_COUNT; m++) {
                 if (isnan(r.share_all[m])) continue;
                 printf("%s_unsnapped_origins %lld\n%s_all_share %.4f\n", px_mode_name((px_mode)m),

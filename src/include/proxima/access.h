@@ -14,6 +14,7 @@
 #define PROXIMA_ACCESS_H
 
 #include "proxima/core.h"
+#include "proxima/layer.h"
 #include "proxima/net.h"
 #include "proxima/store.h"
 
@@ -62,20 +63,8 @@ typedef struct px_access_report {
     /* Region-wide population-weighted share of residents with every category
      * within the threshold, per mode (NaN for modes not run). */
     double share_all[PX_MODE_COUNT];
-    /* Split runs only (part_n > 0); the counts above are then the part's. */
-    int part_k, part_n;
-    int parts_present;          /* parts of this split now in the store (this one included) */
-    int merged;                 /* non-zero: this part completed the set and wrote the tables */
-    char parts_missing[256];    /* "1,3" (cut with "..." when long); "" when none */
-    int64_t part_communes;      /* communes of the part */
-    double buffer_m;            /* how far around the part it read: reach + 3 x snapping */
-    double reach_m;             /* fastest speed of the modes run x cutoff */
-    int64_t origins_read;       /* population rows read (the part's box) */
-    int64_t destinations_read;  /* services read (box + reach + 2 x snapping) */
-    int64_t destinations_in_part; /* of those, inside the part's box */
-    int64_t edges_read;         /* network edges read (box + buffer) */
-    int64_t edges_in_part;      /* of those, meeting the part's box */
-    int64_t edges_total;        /* edges of the whole network */
+    /* Split runs only (part.n > 0); the counts above are then the part's. */
+    px_part_stats part;
 } px_access_report;
 
 /* Run the analysis on the network of `store` (px_graph_load) and write the

@@ -180,6 +180,21 @@ typedef struct px_layer_part {
     px_bbox area;              /* a box holding every origin part k owns */
 } px_layer_part;
 
+/* What a part of a split run read and wrote (access, equity and cycle
+ * reports): the buffer overhead is rows read against rows of the part. */
+typedef struct px_part_stats {
+    int k, n;                    /* this part of n; n == 0: not a split run */
+    int parts_present;           /* parts of this split in the store now (this one included) */
+    int merged;                  /* non-zero: this part completed the set and wrote the region's tables */
+    char parts_missing[256];     /* "1,3" ("..." when long); "" when none */
+    int64_t communes;            /* communes of the part */
+    double reach_m;              /* fastest edge speed of the modes run x the search cutoff x 1.001 */
+    double buffer_m;             /* how far around the part's origins the network was read */
+    int64_t origins_read, origins_in_part;           /* population rows read; those the part owns */
+    int64_t destinations_read, destinations_in_part; /* services read; those in the part's box */
+    int64_t edges_read, edges_in_part, edges_total;  /* edges read; meeting the part's box; whole network */
+} px_part_stats;
+
 /* Part k of n (1 <= k <= n <= 10000) of the communes `com` (borrowed, read
  * from `store`); `origins_layer` (NULL: "population") only widens the grid.
  * *out is caller-frees (px_layer_part_free).

@@ -62,17 +62,17 @@ px_status px__access_part_inputs(px_ctx *ctx, px_store *ro, const px__access_res
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (res->modes[m] && mps[m] > vmax) vmax = mps[m];
     double reach = REACH_FACTOR * vmax * o->cutoff_minutes * 60.0, snap = o->max_snap_m;
-    rep->part_k = o->part_k;
-    rep->part_n = o->part_n;
-    rep->part_communes = (int64_t)part.n_communes;
-    rep->reach_m = reach;
-    rep->buffer_m = reach + 3 * snap;
+    rep->part.k = o->part_k;
+    rep->part.n = o->part_n;
+    rep->part.communes = (int64_t)part.n_communes;
+    rep->part.reach_m = reach;
+    rep->part.buffer_m = reach + 3 * snap;
     /* A part that owns nothing (more parts than communes) reads nothing. */
     px_bbox area = part.has_area ? part.area : (px_bbox){0, 0, -1, -1};
     px_bbox dbox, ebox;
     rc = px_layer_population_read_in(ctx, ro, o->origins, com, 0, &area, &all);
     if (rc != PX_OK) goto done;
-    rep->origins_read = (int64_t)all.n;
+    rep->part.origins_read = (int64_t)all.n;
     /* Keep the origins the part owns, in fid order (as a whole run has them). */
     size_t k = 0;
     for (size_t i = 0; i < all.n; i++) {
@@ -86,6 +86,7 @@ px_status px__access_part_inputs(px_ctx *ctx, px_store *ro, const px__access_res
     }
     for (size_t i = 0; i < all.n; i++) free(all.id[i]), all.id[i] = NULL;
     all.n = k;
+    rep->part.origins_in_part = (int64_t)k;
     /* From here on, the part is the box of the origins it owns: every read
      * below is around them, and nothing is read for a part without any. */
     area = (px_bbox){0, 0, -1, -1};
@@ -98,24 +99,24 @@ px_status px__access_part_inputs(px_ctx *ctx, px_store *ro, const px__access_res
     ebox = k ? grow(&area, reach + 3 * snap) : area;
     rc = px_layer_services_read_in(ctx, ro, o->layers, o->categories, NULL, &dbox, svc);
     if (rc != PX_OK) goto done;
-    rep->destinations_read = (int64_t)svc->n;
-    for (size_t i = 0; i < svc->n; i++) rep->destinations_in_part += px_bbox_has(&area, svc->x[i], svc->y[i]);
+    rep->part.destinations_read = (int64_t)svc->n;
+    for (size_t i = 0; i < svc->n; i++) rep->part.destinations_in_part += px_bbox_has(&area, svc->x[i], svc->y[i]);
     unsigned parts = PX__INDEX_GRID;
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (res->modes[m]) parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
-    rc = px__graph_load_box(ctx, ro, &ebox, parts, &g, &rep->edges_total);
+    rc = px__graph_load_box(ctx, ro, &ebox, parts, &g, &rep->part.edges_total);
     if (rc != PX_OK) goto done;
-    rep->edges_read = g->n_edges;
+    rep->part.edges_read = g->n_edges;
     for (int32_t e = 0; e < g->n_edges; e++) {
         const double *a = &g->xy[2 * g->efrom[e]], *b = &g->xy[2 * g->eto[e]];
-        rep->edges_in_part += boxes_meet(&area, a[0], a[1], b[0], b[1]);
+        rep->part.edges_in_part += boxes_meet(&area, a[0], a[1], b[0], b[1]);
     }
     px__log(ctx, PX_LOG_INFO,
             "access: part %d/%d: %zu communes, %zu origins of %lld read, reach %.0f m, buffer %.0f m, %lld "
             "destinations read (%lld in the part's box), %lld edges read (%lld meet the part's box) of %lld",
-            o->part_k, o->part_n, part.n_communes, all.n, (long long)rep->origins_read, reach, rep->buffer_m,
-            (long long)rep->destinations_read, (long long)rep->destinations_in_part, (long long)rep->edges_read,
-            (long long)rep->edges_in_part, (long long)rep->edges_total);
+            o->part_k, o->part_n, part.n_communes, all.n, (long long)rep->part.origins_read, reach, rep->part.buffer_m,
+            (long long)rep->part.destinations_read, (long long)rep->part.destinations_in_part, (long long)rep->part.edges_read,
+            (long long)rep->part.edges_in_part, (long long)rep->part.edges_total);
 done:
     px_layer_part_free(&part);
     if (rc != PX_OK) {
@@ -133,24 +134,51 @@ done:
 
 /* ---- writing --------------------------------------------------------------- */
 
-static void part_table(char *buf, size_t n, int k, int parts) { snprintf(buf, n, "access_part_%d_of_%d", k, parts); }
+static void part_table(char *buf, size_t n, int k, int parts) { px__part_table(buf, n, "access", k, parts); }
 
-/* What must be equal for parts to be merged: the options that shape the
- * rows and the revisions of the inputs they were computed from. */
-static char *signature(px_ctx *ctx, px_store *ro, const px__access_res *res, const px__dests *dests)
+void px__part_table(char *buf, size_t n, const char *analysis, int k, int parts)
 {
-    const px_access_options *o = &res->o;
+    snprintf(buf, n, "%s_part_%d_of_%d", analysis, k, parts);
+}
+
+/* The note of a part table: "part K/N of proxima ANALYSIS; SIGNATURE". */
+static const char *note_signature(const char *note)
+{
+    const char *p = note ? strstr(note, "; ") : NULL;
+    return p ? p + 2 : NULL;
+}
+
+px_status px__part_scan(px_store *store, const char *analysis, int n, const char *sig, px_part_stats *st,
+                        int64_t *n_rows)
+{
+    size_t nm = 0;
+    st->parts_present = 0;
+    st->parts_missing[0] = 0;
+    *n_rows = 0;
+    for (int part = 1; part <= n; part++) {
+        char t[64];
+        px__part_table(t, sizeof t, analysis, part, n);
+        px_table_info *info = NULL;
+        int ok = px_store_table_info(store, t, &info) == PX_OK;
+        const char *s = ok ? note_signature(info->note) : NULL;
+        if (s && !strcmp(s, sig)) {
+            st->parts_present++;
+            *n_rows += info->n_rows;
+        } else if (nm < sizeof st->parts_missing - 8) {
+            nm += (size_t)snprintf(st->parts_missing + nm, sizeof st->parts_missing - nm, "%s%d", nm ? "," : "", part);
+        } else if (!strstr(st->parts_missing, "...")) {
+            snprintf(st->parts_missing + nm, sizeof st->parts_missing - nm, ",...");
+        }
+        px_table_info_free(info, 1);
+    }
+    return PX_OK;
+}
+
+char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const char *const *inputs)
+{
     char buf[4096];
-    size_t n = 0;
-    n += (size_t)snprintf(buf + n, sizeof buf - n, "modes %u, threshold %.17g, cutoff %.17g, nth %d, snap %.17g, origins %s, categories",
-                          o->modes, o->minutes, o->cutoff_minutes, o->nth, o->max_snap_m, o->origins);
-    for (size_t c = 0; c < dests->n_cat && n < sizeof buf; c++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, " %s", dests->cat[c]);
-    const char *inputs[8] = {"communes", o->origins, "net_edges", "net_nodes", NULL};
-    size_t ni = 4;
-    for (const char *const *l = o->layers ? o->layers : (const char *const[]){"services", NULL}; *l && ni < 7; l++)
-        inputs[ni++] = *l;
-    for (size_t i = 0; i < ni && n < sizeof buf; i++) {
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s", options);
+    for (size_t i = 0; inputs[i] && n < sizeof buf; i++) {
         px_table_info *info = NULL;
         int64_t rev = -1;
         if (px_store_table_info(ro, inputs[i], &info) == PX_OK) rev = info->revision;
@@ -162,11 +190,23 @@ static char *signature(px_ctx *ctx, px_store *ro, const px__access_res *res, con
     return s;
 }
 
-/* The note of a part table: "part K/N of proxima access; SIGNATURE". */
-static const char *note_signature(const char *note)
+/* What must be equal for parts to be merged: the options that shape the
+ * rows and the revisions of the inputs they were computed from. */
+static char *signature(px_ctx *ctx, px_store *ro, const px__access_res *res, const px__dests *dests)
 {
-    const char *p = note ? strstr(note, "; ") : NULL;
-    return p ? p + 2 : NULL;
+    const px_access_options *o = &res->o;
+    char buf[3072];
+    size_t n = 0;
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "modes %u, threshold %.17g, cutoff %.17g, nth %d, snap %.17g, origins %s, categories",
+                          o->modes, o->minutes, o->cutoff_minutes, o->nth, o->max_snap_m, o->origins);
+    for (size_t c = 0; c < dests->n_cat && n < sizeof buf; c++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, " %s", dests->cat[c]);
+    const char *inputs[8] = {"communes", o->origins, "net_edges", "net_nodes", NULL};
+    size_t ni = 4;
+    for (const char *const *l = o->layers ? o->layers : (const char *const[]){"services", NULL}; *l && ni < 7; l++)
+        inputs[ni++] = *l;
+    inputs[ni] = NULL;
+    return px__part_inputs_sig(ctx, ro, buf, inputs);
 }
 
 typedef struct merged {
@@ -365,28 +405,9 @@ px_status px__access_part_write(px_ctx *ctx, px_store *store, px_store *ro, cons
     if (rc == PX_OK) rc = px_store_set_source(store, table, "proxima access", o->origins, NULL, note);
     /* Which parts of this split are there, computed with these options and inputs? */
     int64_t n_rows = 0;
-    int present = 0;
-    size_t nm = 0;
-    rep->parts_missing[0] = 0;
-    for (int part = 1; rc == PX_OK && part <= o->part_n; part++) {
-        char t[64];
-        part_table(t, sizeof t, part, o->part_n);
-        px_table_info *info = NULL;
-        int ok = px_store_table_info(store, t, &info) == PX_OK;
-        const char *s = ok ? note_signature(info->note) : NULL;
-        ok = s && !strcmp(s, sig);
-        if (ok) {
-            present++;
-            n_rows += info->n_rows;
-        } else if (nm < sizeof rep->parts_missing - 8) {
-            nm += (size_t)snprintf(rep->parts_missing + nm, sizeof rep->parts_missing - nm, "%s%d", nm ? "," : "", part);
-        } else if (!strstr(rep->parts_missing, "...")) {
-            snprintf(rep->parts_missing + nm, sizeof rep->parts_missing - nm, ",...");
-        }
-        px_table_info_free(info, 1);
-    }
-    rep->parts_present = present;
-    rep->merged = 0;
+    if (rc == PX_OK) rc = px__part_scan(store, "access", o->part_n, sig, &rep->part, &n_rows);
+    int present = rep->part.parts_present;
+    rep->part.merged = 0;
     if (rc == PX_OK && present == o->part_n) {
         merged m = {0};
         rc = merge_rows(ctx, store, res, dests, com, n_rows, &m);
@@ -396,7 +417,7 @@ px_status px__access_part_write(px_ctx *ctx, px_store *store, px_store *ro, cons
             px_access_report whole = *rep;
             rc = px__access_write_tables(ctx, store, &m.orig, com, dests, &m.res, &whole, extra);
             if (rc == PX_OK) memcpy(rep->share_all, whole.share_all, sizeof rep->share_all);
-            rep->merged = rc == PX_OK;
+            rep->part.merged = rc == PX_OK;
         }
         merged_free(&m);
     } else if (rc == PX_OK) {

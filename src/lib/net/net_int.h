@@ -15,6 +15,7 @@
 
 #include "../core/core_int.h"
 #include "proxima/net.h"
+#include "proxima/layer.h"
 
 /* One entry of an adjacency: the other node and the cost, side by side so
  * the search reads one 8-byte item per move. */
@@ -118,6 +119,17 @@ px_status px__net_max_speed(px_ctx *ctx, px_store *store, double mps[PX_MODE_COU
  * PX_ENOMEM, PX_ESQLITE. */
 px_status px__graph_load_box(px_ctx *ctx, px_store *store, const px_bbox *box, unsigned parts, px_graph **out,
                              int64_t *n_edges_total);
+
+/* Split runs' bookkeeping (access_part.c), shared by access, equity, cycle:
+ * the table of part k of n ("ANALYSIS_part_K_of_N"); a signature (the
+ * options text and the revisions of the `inputs` tables, NULL-terminated,
+ * read on `ro`; caller-frees) that parts must share to be merged, stored in
+ * each part table's note after "; "; and the scan of which parts are in
+ * (st->parts_present, parts_missing; *n_rows their rows). */
+void px__part_table(char *buf, size_t n, const char *analysis, int k, int parts);
+char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const char *const *inputs);
+px_status px__part_scan(px_store *store, const char *analysis, int n, const char *sig, px_part_stats *st,
+                        int64_t *n_rows);
 
 /* Build the snapping grid. */
 px_status px__grid_build(px_ctx *ctx, px_graph *g);
