@@ -1,5 +1,5 @@
-# Split runs (--part K/N) give exactly the tables of one whole run: access
-# and equity, on SpatiaLite (parts one after the other, in any order) and on
+# Split runs (--part K/N) give exactly the tables of one whole run: access,
+# equity and cycle (with planned links), on SpatiaLite (parts one after the other, in any order) and on
 # PostGIS (three processes at once against one schema), on the demo and on a
 # synthetic grid region. Every result table is exported to CSV and GeoJSON
 # and compared byte for byte with a whole run's. Also: an incomplete set has
@@ -11,24 +11,26 @@ source "$(dirname "$0")/lib.sh"
 L="$PX_SOURCE_DIR/layers/demo-liechtenstein.yaml"
 ACCESS="access_origins access_communes"
 EQUITY="equity_origins equity_communes equity_summary equity_lorenz equity_underserved"
+CYCLE="net_edge_lts cycle_islands cycle_coverage cycle_connectivity cycle_connectivity_origins cycle_missing_links cycle_whatif"
+PLAN="$PX_SOURCE_DIR/layers/cycle-plan-liechtenstein.geojson"
 
 # export_all STORE DIR: every result table as CSV and GeoJSON.
 export_all() {
   mkdir -p "$2"
-  for t in $ACCESS $EQUITY; do
+  for t in $ACCESS $EQUITY ${3:-}; do
     "$PROXIMA" -q export "$1" "$t" -o "$2/$t.csv" || fail "$1: export $t.csv"
-    case $t in equity_origins | equity_summary | equity_lorenz) continue ;; esac # no geometry
+    case $t in equity_origins | equity_summary | equity_lorenz | cycle_connectivity_origins) continue ;; esac # no geometry
     "$PROXIMA" -q export "$1" "$t" -o "$2/$t.geojson" || fail "$1: export $t.geojson"
   done
 }
-# same_dirs WHAT A B: the same files, byte for byte (and not empty).
+# same_dirs WHAT A B [N]: the same N files (default 11), byte for byte.
 same_dirs() {
   local n=0
   for f in "$2"/*; do
     cmp -s "$f" "$3/$(basename "$f")" || fail "$1: $(basename "$f") differs: $(diff "$f" "$3/$(basename "$f")" | head -3)"
     n=$((n + 1))
   done
-  expect_eq "$1: files compared" 11 "$n"
+  expect_eq "$1: files compared" "${4:-11}" "$n"
 }
 present() { awk '$1 == "parts_present" {print $2}' "$1"; }
 
@@ -40,19 +42,23 @@ cp demo.sqlite whole.sqlite
 cp demo.sqlite parts.sqlite
 "$PROXIMA" -q access whole.sqlite >whole-access.txt || fail "whole access"
 "$PROXIMA" -q equity whole.sqlite >whole-equity.txt || fail "whole equity"
-export_all whole.sqlite whole
+"$PROXIMA" -q cycle whole.sqlite --add-links "$PLAN" >whole-cycle.txt || fail "whole cycle"
+export_all whole.sqlite whole "$CYCLE"
 i=0
 for k in 3 1 2; do
   i=$((i + 1))
   "$PROXIMA" access parts.sqlite --part $k/3 >a$k.txt 2>a$k.err || fail "access --part $k/3"
   "$PROXIMA" equity parts.sqlite --part $k/3 >e$k.txt 2>e$k.err || fail "equity --part $k/3"
+  "$PROXIMA" cycle parts.sqlite --part $k/3 --add-links "$PLAN" >c$k.txt 2>c$k.err || fail "cycle --part $k/3"
   expect_eq "access part $k: parts present" "$i/3" "$(present a$k.txt)"
+  expect_eq "cycle part $k: parts present" "$i/3" "$(present c$k.txt)"
   expect_eq "equity part $k: parts present" "$i/3" "$(present e$k.txt)"
   if [ $i -lt 3 ]; then
     # No region table while a part is missing, and the report names the missing ones.
     "$PROXIMA" layers parts.sqlite >layers.txt
     grep -q '^access_communes ' layers.txt && fail "access_communes exists with $i/3 parts"
     grep -q '^equity_summary ' layers.txt && fail "equity_summary exists with $i/3 parts"
+    grep -q '^cycle_islands ' layers.txt && fail "cycle_islands exists with $i/3 parts"
     grep -q "^access_part_${k}_of_3 " layers.txt || fail "layers does not list access_part_${k}_of_3"
   fi
 done
@@ -61,8 +67,9 @@ grep -qF "part 2/3 completed the set" a2.err || fail "part 2 completes the set: 
 # The part that completes the set prints the whole run's summary.
 expect_eq "access: region shares" "$(grep _all_share whole-access.txt)" "$(grep _all_share a2.txt)"
 expect_eq "equity: summary" "$(cat whole-equity.txt)" "$(grep -v '^part\|^network_edges' e2.txt)"
-export_all parts.sqlite parts
-same_dirs "SpatiaLite demo, 3 parts" whole parts
+expect_eq "cycle: summary" "$(cat whole-cycle.txt)" "$(grep -v '^part\|^network_edges' c2.txt)"
+export_all parts.sqlite parts "$CYCLE"
+same_dirs "SpatiaLite demo, 3 parts" whole parts 24
 # Every origin in exactly one part: the parts' rows add up to the whole.
 "$PROXIMA" layers parts.sqlite >parts-layers.txt
 rows=0
@@ -78,7 +85,7 @@ expect_eq "network edges" 29381 "$(awk '$1 == "network_edges" {print $2}' a1.txt
 # A rerun of one part rewrites its rows and the region's tables, the same.
 "$PROXIMA" -q access parts.sqlite --part 1/3 >a1b.txt || fail "rerun part 1"
 expect_eq "rerun: parts present" 3/3 "$(present a1b.txt)"
-rm -rf parts && export_all parts.sqlite parts && same_dirs "after a rerun" whole parts
+rm -rf parts && export_all parts.sqlite parts "$CYCLE" && same_dirs "after a rerun" whole parts 24
 # A part with other options is not part of this set; the set is then incomplete.
 "$PROXIMA" -q access parts.sqlite --part 2/3 --minutes 10 >a2m.txt || fail "part with other options"
 expect_eq "other options: parts present" 1/3 "$(present a2m.txt)"
@@ -98,6 +105,7 @@ expect_eq "13 parts of 11 communes" 13/13 "$(present m13.txt)"
 for bad in 0/3 4/3 a/b 3 1/0 -1/3 1/3x " 1/3" 1/10001; do
   expect_fail 2 "--part $bad: want K/N" "$PROXIMA" access demo.sqlite --part "$bad"
   expect_fail 2 "--part $bad: want K/N" "$PROXIMA" equity demo.sqlite --part "$bad"
+  expect_fail 2 "--part $bad: want K/N" "$PROXIMA" cycle demo.sqlite --part "$bad"
 done
 
 # ---- a synthetic region, 4 parts ------------------------------------------
@@ -106,13 +114,15 @@ done
 cp syn.sqlite synw.sqlite
 "$PROXIMA" -q access synw.sqlite --nth 3 >/dev/null || fail "synth whole access"
 "$PROXIMA" -q equity synw.sqlite >/dev/null || fail "synth whole equity"
-export_all synw.sqlite synw
+"$PROXIMA" -q cycle synw.sqlite >/dev/null || fail "synth whole cycle"
+export_all synw.sqlite synw "${CYCLE% cycle_whatif}"
 for k in 2 4 1 3; do
   "$PROXIMA" -q access syn.sqlite --nth 3 --part $k/4 >/dev/null || fail "synth access part $k"
   "$PROXIMA" -q equity syn.sqlite --part $k/4 >/dev/null || fail "synth equity part $k"
+  "$PROXIMA" -q cycle syn.sqlite --part $k/4 >/dev/null || fail "synth cycle part $k"
 done
-export_all syn.sqlite synp
-same_dirs "synthetic region, 4 parts" synw synp
+export_all syn.sqlite synp "${CYCLE% cycle_whatif}"
+same_dirs "synthetic region, 4 parts" synw synp 22
 
 # ---- PostGIS: three processes at once against one schema ------------------
 pgdir=$(mktemp -u /tmp/px-pg.XXXXXX)
@@ -133,16 +143,19 @@ done
 PW="PG:$ci schemas=whole" PP="PG:$ci schemas=parts"
 "$PROXIMA" -q access "$PW" >/dev/null || fail "pg whole access"
 "$PROXIMA" -q equity "$PW" >/dev/null || fail "pg whole equity"
+"$PROXIMA" -q cycle "$PW" --add-links "$PLAN" >/dev/null || fail "pg whole cycle"
 pids=()
 for k in 1 2 3; do
-  ("$PROXIMA" -q access "$PP" --part $k/3 >pa$k.txt && "$PROXIMA" -q equity "$PP" --part $k/3 >pe$k.txt) &
+  ("$PROXIMA" -q access "$PP" --part $k/3 >pa$k.txt && "$PROXIMA" -q equity "$PP" --part $k/3 >pe$k.txt &&
+    "$PROXIMA" -q cycle "$PP" --part $k/3 --add-links "$PLAN" >pc$k.txt) &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || fail "a PostGIS part failed"; done
 expect_eq "access: one part completed the set" 1 "$(grep -l '^parts_present 3/3' pa1.txt pa2.txt pa3.txt | wc -l)"
 expect_eq "equity: one part completed the set" 1 "$(grep -l '^parts_present 3/3' pe1.txt pe2.txt pe3.txt | wc -l)"
-export_all "$PW" pgw
-export_all "$PP" pgp
-same_dirs "PostGIS, 3 concurrent parts" pgw pgp
-same_dirs "PostGIS parts against the SpatiaLite whole run" whole pgp
+expect_eq "cycle: one part completed the set" 1 "$(grep -l '^parts_present 3/3' pc1.txt pc2.txt pc3.txt | wc -l)"
+export_all "$PW" pgw "$CYCLE"
+export_all "$PP" pgp "$CYCLE"
+same_dirs "PostGIS, 3 concurrent parts" pgw pgp 24
+same_dirs "PostGIS parts against the SpatiaLite whole run" whole pgp 24
 finish
