@@ -24,6 +24,7 @@ static const px_opt site_opts[] = {
     {"no-lazy", 0, PX_OPT_FLAG, .help = "plain greedy instead of lazy evaluation (a check)"},
     {"exact-max", 0, PX_OPT_NUMBER, "N", 0, 1e9, .def = "100000",
      .help = "enumerate the exact optimum when at most N subsets (0: never)"},
+    PX_OPT_RUN_NAME,
     {0}};
 
 const px_cmd_spec px_spec_site_services = {
@@ -41,10 +42,44 @@ const px_cmd_spec px_spec_site_services = {
              "improves; when the instance is small (--exact-max subsets) the exact optimum by\n"
              "enumeration and the optimality gap are reported.\n"
              "Writes the table services_sites (rank, candidate_id, x, y, gain, objective:\n"
-             "cumulative, POINT). Check a result with `proxima services --project-xy --add X,Y ...`.\n",
+             "cumulative, POINT). Check a result with `proxima services --project-xy --add X,Y ...`.\n"
+             "--name NAME also runs that what-if (the chosen sites opened, --mode) and records\n"
+             "it as run NAME, as `proxima services --name` does, for `proxima compare`.\n",
     .examples = "proxima site-services demo.sqlite --category health --new 3 --candidates grid:500\n"
                 "proxima site-services demo.sqlite --category school --new 2 --candidates-from brownfields --objective equity\n",
 };
+
+/* The what-if of the chosen sites (opened, capacity 1), for --name. */
+static px_status whatif_of_sites(px_cli *cli, px_store *store, const px_site_options *o)
+{
+    static const char *const cols[] = {"x", "y", NULL};
+    px_table_reader *r = NULL;
+    px_svc_change *ch = NULL;
+    size_t n = 0, cap = 0;
+    int has = 0;
+    px_status st = px_store_reader_open(store, "services_sites", cols, 0, NULL, &r);
+    while (st == PX_OK && (st = px_table_reader_next(r, &has)) == PX_OK && has) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            px_svc_change *g = realloc(ch, cap * sizeof *g);
+            if (!g) {
+                st = PX_ENOMEM;
+                break;
+            }
+            ch = g;
+        }
+        ch[n++] = (px_svc_change){.kind = PX_SVC_ADD, .x = px_table_reader_real(r, 0), .y = px_table_reader_real(r, 1)};
+    }
+    px_table_reader_close(r);
+    px_whatif_options w = {.category = o->category,
+                           .modes = 1u << o->mode,
+                           .minutes = o->minutes,
+                           .max_snap_m = o->max_snap_m,
+                           .n_threads = o->n_threads};
+    if (st == PX_OK) st = px_services_whatif(cli->ctx, store, ch, n, &w, NULL);
+    free(ch);
+    return st;
+}
 
 int cmd_site_services(px_cli *cli, int argc, char **argv)
 {
@@ -72,6 +107,9 @@ int cmd_site_services(px_cli *cli, int argc, char **argv)
             rc = px_cli_usage_error("site-services", "--candidates %s: want grid:M with M in [10, 100000] metres", cand);
     } else
         o.candidates_layer = cand;
+    const char *run = px_args_text(a, "name");
+    if (rc == PX_EXIT_OK && px_args_text(a, "baseline") && !run)
+        rc = px_cli_usage_error("site-services", "--baseline needs --name (the run to record)");
     if (rc == PX_EXIT_OK && o.cap_minutes < o.minutes)
         rc = px_cli_usage_error("site-services", "--max-minutes (%g) must be at least --minutes (%g)", o.cap_minutes,
                                 o.minutes);
@@ -83,6 +121,7 @@ int cmd_site_services(px_cli *cli, int argc, char **argv)
         if (st == PX_OK) {
             store = px_cli_open_store(cli, px_args_pos(a, 0), 0);
             if (!store) rc = PX_EXIT_RUNTIME;
+            else rc = px_cli_check_baseline(cli, store, px_args_text(a, "baseline"), "site-services");
         }
         if (rc == PX_EXIT_OK && st == PX_OK) st = px_site_services(cli->ctx, store, &o, &rep);
         if (rc == PX_EXIT_OK && st != PX_OK) rc = px_cli_fail(cli, st);
@@ -104,6 +143,11 @@ int cmd_site_services(px_cli *cli, int argc, char **argv)
             if (gap < 1e-9 * fabs(rep.exact)) gap = 0; /* summation order, never worse than the optimum */
             printf("exact %.4f\ngap %.4f\n", rep.exact, fabs(rep.exact) > 0 ? gap / fabs(rep.exact) : gap);
         }
+    }
+    if (rc == PX_EXIT_OK && run) {
+        px_status st = whatif_of_sites(cli, store, &o);
+        if (st != PX_OK) rc = px_cli_fail(cli, st);
+        if (rc == PX_EXIT_OK) rc = px_cli_record_whatif(cli, store, run, px_args_text(a, "baseline"), "site-services");
     }
     px_store_close(store);
     px_args_free(a);

@@ -83,7 +83,8 @@ typedef struct px_whatif_report {
 /* Run the what-if on `store` (network from `proxima network`) and write, in
  * one transaction, replacing earlier ones:
  *   services_whatif_communes  commune_id, commune_name, mode, category,
- *       residents_gaining, residents_losing, share_before, share_after
+ *       residents_gaining, residents_losing, share_before, share_after,
+ *       residents_before, residents_after (residents within the threshold)
  *       (MULTIPOLYGON; the region row '*' has NULL geometry);
  *   services_whatif_origins   population_fid, commune_id, mode, category,
  *       change (+1 gains, -1 loses): only residents whose access changes;
