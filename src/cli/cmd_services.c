@@ -97,6 +97,9 @@ int cmd_services(px_cli *cli, int argc, char **argv)
     px_store *store = NULL;
     if (px_args_text(a, "baseline") && !px_args_text(a, "name"))
         rc = px_cli_usage_error("services", "--baseline needs --name (the run to record)");
+    else if (px_args_text(a, "baseline") && !strcmp(px_args_text(a, "baseline"), px_args_text(a, "name")))
+        rc = px_cli_usage_error("services", "--name %s: a what-if cannot replace the run it is applied to",
+                                px_args_text(a, "name"));
     else if (n_opt == 0 && !file) rc = px_cli_usage_error("services", "give at least one --add, --close or --move, or --changes FILE");
     if (rc == PX_EXIT_OK) {
         store = px_cli_open_store(cli, px_args_pos(a, 0), 0);

@@ -110,6 +110,8 @@ int cmd_site_services(px_cli *cli, int argc, char **argv)
     const char *run = px_args_text(a, "name");
     if (rc == PX_EXIT_OK && px_args_text(a, "baseline") && !run)
         rc = px_cli_usage_error("site-services", "--baseline needs --name (the run to record)");
+    else if (rc == PX_EXIT_OK && run && px_args_text(a, "baseline") && !strcmp(px_args_text(a, "baseline"), run))
+        rc = px_cli_usage_error("site-services", "--name %s: a what-if cannot replace the run it is applied to", run);
     if (rc == PX_EXIT_OK && o.cap_minutes < o.minutes)
         rc = px_cli_usage_error("site-services", "--max-minutes (%g) must be at least --minutes (%g)", o.cap_minutes,
                                 o.minutes);
