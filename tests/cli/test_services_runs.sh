@@ -63,6 +63,24 @@ sqlite3 cmp2.db ".import --csv cmp2/compare-baseline-two-sites.csv c"
 expect_eq "siting run: region walk gain = the siting's final coverage" "$final" \
   "$(sqlite3 cmp2.db "SELECT CAST(b AS INTEGER) FROM c WHERE \"table\" = 'services_access' AND commune_id = '*' AND key = 'mode=walk;category=health' AND indicator = 'residents_gaining'")"
 
+# The council report: the proposed sites ranked with the residents each
+# brings, the what-if of those sites per commune, and the shared sites; the
+# figures are the tables'.
+"$PROXIMA" -q shared-services b.sqlite --communes c0,c1 --candidates grid:500 --mode bike > /dev/null
+"$PROXIMA" report b.sqlite -o rep --date 2026-11-29 > rep.txt
+grep -qx "## Service planning" rep/report.md || fail "report.md has no service-planning section"
+sqlite3 b.sqlite "SELECT printf('| %d | %s | %.0f | %.0f |', rank, candidate_id, gain, objective) FROM services_sites ORDER BY rank" > want.txt
+sqlite3 b.sqlite "SELECT printf('| %s | %s | %.0f | %.0f | %.1f | %.1f |', commune_name, CASE mode WHEN 'walk' THEN 'on foot' ELSE 'by bike' END,
+  residents_gaining, residents_losing, share_before * 100, share_after * 100) FROM services_whatif_communes" >> want.txt
+sqlite3 b.sqlite "SELECT printf('| %d | %s | %.0f | %.1f |', rank, candidate_id, residents_served, worst_centre_min) FROM services_shared" >> want.txt
+[ "$(wc -l < want.txt)" -gt 20 ] || fail "too few report figures to check: $(wc -l < want.txt)"
+missing=0
+while IFS= read -r line; do
+  grep -qF -- "$line" rep/report.md || { missing=$((missing + 1)); [ $missing -le 5 ] && fail "report.md lacks '$line'"; }
+done < want.txt
+expect_eq "service figures missing from report.md" "0" "$missing"
+expect_eq "sites ranked: rank 1 first" "1" "$(grep -A4 'Proposed service sites, ranked' rep/report.md | awk -F'|' 'NR == 5 {gsub(/ /, "", $2); print $2}')"
+
 # 2. Scenarios on the two-island fixture (schools at x=100 and x=400; 100
 #    residents at x=0 in West, 300 at x=500 in East; 2 walking minutes reach
 #    160 m): closing s2 loses the 300 of East, opening a school near x=500
