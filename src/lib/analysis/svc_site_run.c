@@ -247,6 +247,17 @@ px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *
     double t1 = px__now();
     rc = px_site_solve(ctx, &pb, o.objective, o.k, o.flags, o.max_subsets, &sol);
     rep.solve_s = px__now() - t1;
+    rep.mip_status = PX_SITE_MIP_SKIPPED;
+    rep.mip_value = rep.mip_bound = NAN;
+    if (rc == PX_OK && o.mip_seconds > 0) {
+        px_site_mip_result mr = {0};
+        rc = px_site_mip(ctx, &pb, o.objective, o.k, o.mip_seconds, o.mip_max_pairs ? o.mip_max_pairs : 50000, &mr);
+        rep.mip_status = mr.status;
+        rep.mip_value = mr.value;
+        rep.mip_bound = mr.bound;
+        rep.mip_seconds = mr.seconds;
+        px_site_mip_result_free(&mr);
+    }
     if (rc == PX_OK) rc = write_sites(ctx, store, &o, &sol, used, cxy, cids);
     if (rc != PX_OK) goto done;
     rep.n_candidates = n_cand;
