@@ -5,9 +5,10 @@
  * goes into its hash, the tables it writes and the output it leaves in the
  * output folder. Nothing is executed or hashed here.
  *
- * Order: load, network, access, isochrones, equity, flood, brownfields
- * (after equity and flood: its equity_deficit criterion reads
- * equity_communes), cycle, then the outputs in the order written.
+ * Order: load, network, access, isochrones, equity, flood, site_services,
+ * brownfields (after equity, flood and siting: its equity_deficit and
+ * service_gain criteria read equity_communes and services_site_gains),
+ * cycle, services (a what-if), then the outputs in the order written.
  */
 #include "run_int.h"
 
@@ -255,11 +256,34 @@ static px_status plan_analyses(builder *b, size_t load)
         SET("categories", px__json_strlist(&sc->flood_cats));
         DONE();
     }
+    /* Siting before brownfields: the brownfield ranking's service_gain
+     * criterion reads services_site_gains. */
+    long sites = -1;
+    if (sc->has_sites) {
+        const px_site_options *so = &sc->site;
+        NEW_STEP(PX__STEP_SITES, "site_services");
+        sites = (long)b->plan->n - 1;
+        add_dep(s, net);
+        add_dep(s, load); /* candidates may be a loaded layer (brownfields) */
+        add_table(s, "services_sites");
+        add_table(s, "services_site_gains");
+        SET("category", json_string(so->category));
+        SET("new", json_integer((json_int_t)so->k));
+        SET("candidates", json_string(sc->site_candidates));
+        SET("objective", json_string(px_site_objective_name(so->objective)));
+        SET("mode", json_string(px_mode_name(so->mode)));
+        SET("minutes", num(so->minutes));
+        SET("max_minutes", num(so->cap_minutes));
+        SET("snap_m", num(so->max_snap_m));
+        SET("exact_max", num(so->max_subsets));
+        DONE();
+    }
     if (sc->has_brownfields) {
         NEW_STEP(PX__STEP_BROWNFIELDS, "brownfields");
         add_dep(s, net);
         if (equity >= 0) add_dep(s, (size_t)equity);
         if (flood >= 0) add_dep(s, (size_t)flood);
+        if (sites >= 0) add_dep(s, (size_t)sites);
         add_table(s, "brownfield_sites");
         add_table(s, "brownfield_scores");
         px_status rc = add_file(b, s, sc->bf_scenario);
@@ -298,25 +322,6 @@ static px_status plan_analyses(builder *b, size_t load)
             json_object_set_new(w, sc->weight_names.v[k], num(sc->weight_values[k]));
         SET("weights", w);
         SET("planned_links", json_string(sc->planned_links ? base_of(sc->planned_links) : ""));
-        DONE();
-    }
-    long sites = -1;
-    if (sc->has_sites) {
-        const px_site_options *so = &sc->site;
-        NEW_STEP(PX__STEP_SITES, "site_services");
-        sites = (long)b->plan->n - 1;
-        add_dep(s, net);
-        add_dep(s, load); /* candidates may be a loaded layer (brownfields) */
-        add_table(s, "services_sites");
-        SET("category", json_string(so->category));
-        SET("new", json_integer((json_int_t)so->k));
-        SET("candidates", json_string(sc->site_candidates));
-        SET("objective", json_string(px_site_objective_name(so->objective)));
-        SET("mode", json_string(px_mode_name(so->mode)));
-        SET("minutes", num(so->minutes));
-        SET("max_minutes", num(so->cap_minutes));
-        SET("snap_m", num(so->max_snap_m));
-        SET("exact_max", num(so->max_subsets));
         DONE();
     }
     if (sc->has_services) {
