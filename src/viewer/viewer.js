@@ -32,22 +32,23 @@
     var p = layer.paint || {};
     return p[layer.type + '-color'];
   }
-  function classes(expr) {
-    /* -> [[label, color]...] */
+  function classes(expr, col) {
+    /* -> [[label, color]...]; break values in the input column's unit
+     * (a _share of 0.5 reads "50.0 %", as in the popups and the table). */
     if (typeof expr === 'string') return [[null, expr]];
     if (!Array.isArray(expr)) return [];
     var op = expr[0], out = [], i;
+    function v(x) { return col && typeof x === 'number' ? L.format(col, x) : String(x); }
     if (op === 'step') {
-      var input = expr[1];
-      out.push(['below ' + expr[3], expr[2]]);
+      out.push(['below ' + v(expr[3]), expr[2]]);
       for (i = 3; i + 1 < expr.length; i += 2) {
         var hi = i + 2 < expr.length ? expr[i + 2] : null;
-        out.push([hi === null ? expr[i] + ' and over' : expr[i] + ' to ' + hi, expr[i + 1]]);
+        out.push([hi === null ? v(expr[i]) + ' and over' : v(expr[i]) + ' to ' + v(hi), expr[i + 1]]);
       }
       return out;
     }
     if (op === 'interpolate') {
-      for (i = 3; i + 1 < expr.length; i += 2) out.push([String(expr[i]), expr[i + 1]]);
+      for (i = 3; i + 1 < expr.length; i += 2) out.push([v(expr[i]), expr[i + 1]]);
       return out;
     }
     if (op === 'match') {
@@ -78,7 +79,7 @@
         if (layer.type === 'background') return;
         var expr = colorProp(layer);
         var col = inputName(expr);
-        var cls = classes(expr);
+        var cls = classes(expr, col);
         if (!cls.length) return;
         if (col && cls.length > 1) block.appendChild(el('div', { 'class': 'legend-sub' }, L.label(col)));
         cls.forEach(function (c) {

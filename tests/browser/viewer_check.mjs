@@ -89,8 +89,14 @@ try {
       const e = (l.paint || {})[l.type + '-color'];
       if (!Array.isArray(e)) continue;
       const keys = [];
-      if (e[0] === 'step') for (let i = 3; i < e.length; i += 2) keys.push(String(e[i]));
-      if (e[0] === 'interpolate') for (let i = 3; i < e.length; i += 2) keys.push(String(e[i]));
+      // Break values are shown in the unit of the column they classify: a
+      // _share of 0.5 as "50 %", minutes with "min" (README "Result tables").
+      const col = JSON.stringify(e).match(/\["get","([^"]+)"\]/)?.[1] ?? '';
+      const nf = (v, d) => Number(v).toLocaleString('en-GB', { maximumFractionDigits: d });
+      const unit = (v) => /_share$/.test(col) ? `${nf(v * 100, 1)} %` : /_pct$/.test(col) ? `${nf(v, 1)} %`
+        : /_min$/.test(col) ? `${nf(v, 1)} min` : String(v);
+      if (e[0] === 'step') for (let i = 3; i < e.length; i += 2) keys.push(unit(e[i]));
+      if (e[0] === 'interpolate') for (let i = 3; i < e.length; i += 2) keys.push(unit(e[i]));
       if (e[0] === 'match') for (let i = 2; i + 1 < e.length; i += 2) keys.push([].concat(e[i]).join(', '));
       for (const k of keys) {
         expected++;

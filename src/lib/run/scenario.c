@@ -49,6 +49,7 @@ void px__strlist_clear(px__strlist *l)
 
 static int line_of(const px__node *map, const char *key)
 {
+    if (map && map->kind != PX__NODE_MAP) return map->line; /* a list or scalar where a mapping belongs */
     for (size_t i = 0; map && i < map->n; i++)
         if (!strcmp(map->keys[i], key)) return map->key_lines[i];
     return map ? map->line : 0;

@@ -246,6 +246,15 @@ void px_store_close(px_store *s)
 const char *px_store_crs(const px_store *s) { return s->crs; }
 int px_store_srid(const px_store *s) { return s->srid; }
 const char *px_store_path(const px_store *s) { return s->path; }
+int px_store_is_conninfo(const char *path) { return px__pg_is_conninfo(path); }
+
+char *px_store_display_name(const char *path)
+{
+    if (!path) return NULL;
+    if (px__pg_is_conninfo(path)) return px__pg_schema_of(path);
+    const char *b = strrchr(path, '/');
+    return px__strdup(b ? b + 1 : path);
+}
 
 /* BEGIN IMMEDIATE, with a message a user understands when another command
  * holds the project past the busy timeout. */
