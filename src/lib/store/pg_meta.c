@@ -19,22 +19,42 @@ px_status px__pg_touch_table(px_store *s, const char *name, const char *kind, px
     char now[32], ext[4][40] = {{0}}, n_text[32], rev_text[32];
     px__store_now(s, now, sizeof now); /* a scenario run's date, as on SpatiaLite */
     int64_t n_rows = 0;
-    px_status rc = px__pg_count_rows(s, name, &n_rows);
-    if (rc != PX_OK) return rc;
-    snprintf(n_text, sizeof n_text, "%lld", (long long)n_rows);
+    px_status rc = PX_OK;
     int has_extent = 0;
     PGresult *r = NULL;
-    if (geom_type != PX_GEOM_NONE && n_rows > 0) {
-        char *sql = px__asprintf("SELECT min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)),"
-                                 " max(ST_YMax(geom)) FROM \"%s\"",
-                                 name);
+    char *sql = NULL;
+    if (geom_type == PX_GEOM_POINT) {
+        /* Points: the count and ST_Extent in one scan (a third of the time of
+         * the query below on a million points). A point carries no stored
+         * single-precision box, so ST_Extent is its exact coordinates and
+         * equals the min/max of ST_XMin...; other types keep the query below. */
+        sql = px__asprintf("SELECT n, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)"
+                           " FROM (SELECT count(*) AS n, ST_Extent(geom) AS e FROM \"%s\") q",
+                           name);
         rc = sql ? px__pg_query(s, sql, 0, NULL, 0, &r) : px__error(s->ctx, PX_ENOMEM, "out of memory");
         free(sql);
         if (rc != PX_OK) return rc;
-        if (!PQgetisnull(r, 0, 0)) {
+        n_rows = atoll(PQgetvalue(r, 0, 0));
+    } else {
+        rc = px__pg_count_rows(s, name, &n_rows);
+        if (rc != PX_OK) return rc;
+    }
+    snprintf(n_text, sizeof n_text, "%lld", (long long)n_rows);
+    /* The extent's four values start at column `c0` of the result. */
+    int c0 = r ? 1 : 0;
+    if (geom_type != PX_GEOM_NONE && n_rows > 0 && !r) {
+        sql = px__asprintf("SELECT min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)),"
+                           " max(ST_YMax(geom)) FROM \"%s\"",
+                           name);
+        rc = sql ? px__pg_query(s, sql, 0, NULL, 0, &r) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+        free(sql);
+        if (rc != PX_OK) return rc;
+    }
+    if (r) {
+        if (n_rows > 0 && !PQgetisnull(r, 0, c0)) {
             has_extent = 1;
             for (int i = 0; i < 4; i++) {
-                double v = strtod(PQgetvalue(r, 0, i), NULL);
+                double v = strtod(PQgetvalue(r, 0, c0 + i), NULL);
                 if (indexed) {
                     /* SQLite's R*Tree keeps single-precision boxes: a value
                      * that does not round the safe way is first scaled by
