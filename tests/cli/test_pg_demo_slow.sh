@@ -10,7 +10,8 @@
 #  2. The run records: `runs` (but its start time and duration), each step's
 #     hash, status and reason, and `compare` (stdout, CSV, GeoJSON) agree.
 #  3. `serve` on each project: health, catalog, vector and PNG tiles, features
-#     in a box, a table as JSON and CSV answer the same bytes.
+#     in a box, a table as JSON and CSV answer the same bytes; a writer is not
+#     held up by the idle PostGIS server, whose next answer shows the change.
 #  4. `copy` SpatiaLite -> PostGIS -> SpatiaLite: the same row counts each way,
 #     `layers` identical on all three, every table exported identical (GeoJSON,
 #     or CSV for attribute tables and the graph), the catalogue, settings and run
@@ -122,6 +123,12 @@ done
 expect_eq "endpoints answering the same" 17 "$n_same"
 expect_eq "PostGIS project named by its schema" "ok demo" \
   "$(curl -s "http://127.0.0.1:$p_pg/health" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["status"], d["project"])')"
+# A served PostGIS project is not held: a writer goes through while the
+# server idles, and the next request reads what it wrote.
+before=$(curl -s "http://127.0.0.1:$p_pg/tables/equity_communes.csv" | sha256sum)
+"$PROXIMA" -q equity "$PG" --minutes 10 >/dev/null 2>equity-served.err || fail "equity while served: $(cat equity-served.err)"
+after=$(curl -s "http://127.0.0.1:$p_pg/tables/equity_communes.csv" | sha256sum)
+[ "$before" != "$after" ] || fail "the server still answers the table as it was before equity rewrote it"
 for p in "${PIDS[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
 PIDS=()
 
