@@ -13,6 +13,9 @@
  * Transactions: px_store_begin/commit/rollback bracket every change. A writer
  * used outside a transaction gets its own (begun at px_store_table_create,
  * committed at px_table_writer_finish). Changes are all-or-nothing.
+ *
+ * Threads: a px_store (and its readers and writers) is used by one thread at
+ * a time; a thread that works alongside opens its own (read-only) store.
  */
 #ifndef PROXIMA_STORE_H
 #define PROXIMA_STORE_H

@@ -189,7 +189,7 @@ static px_status open_project(px_ctx *ctx, const px_scenario *sc, const char *pa
     return rc;
 }
 
-static int name_ok(const char *s)
+int px__run_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (!n || n > 63) return 0;
@@ -199,13 +199,27 @@ static int name_ok(const char *s)
 }
 
 /* Inside the caller's transaction: the per-commune snapshot of the run. */
-px_status px__run_snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
+px_status px__run_snapshot(px_ctx *ctx, px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
 {
     px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++)
         for (size_t k = 0; rc == PX_OK && plan->steps[i].snapshot[k]; k++)
             if (px_store_has_table(store, plan->steps[i].snapshot[k]))
                 rc = px__runs_snapshot(store, run, plan->steps[i].snapshot[k]);
+    /* services_access: residents within the access threshold per commune,
+     * mode and category; with a services what-if in the scenario, its
+     * changes applied (a value equal to its "before" becomes its "after"). */
+    if (rc == PX_OK && sc->has_access)
+        rc = px__runs_access_residents(store, run, sc->access.minutes > 0 ? sc->access.minutes : 15);
+    if (rc == PX_OK && sc->has_services) {
+        int64_t n_disagree = 0;
+        rc = px__runs_apply_whatif(store, run, &n_disagree);
+        if (rc == PX_OK && n_disagree)
+            px__log(ctx, PX_LOG_WARN,
+                    "run '%s': %lld residents-within values match neither side of the services what-if (its "
+                    "minutes or snap_m differ from access'): left as access gave them",
+                    run, (long long)n_disagree);
+    }
     /* cycle_plan: the cycle figures of the network the scenario describes,
      * with its planned links when it has some (the what-if's "after"),
      * else as built. So that "with the plan vs without" compares the same
@@ -254,7 +268,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     const char *name = opts->name ? opts->name : date;
-    if (!name_ok(name))
+    if (!px__run_name_ok(name))
         return px__error(ctx, PX_EARG, "run name '%s': 1 to 63 characters, no '/' or control characters",
                          name);
     snprintf(rep.name, sizeof rep.name, "%s", name);
@@ -378,7 +392,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     }
     rep.seconds = px__now() - t_start;
     if (rc == PX_OK && !batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
-    if (rc == PX_OK) rc = px__run_snapshot(store, sc, &plan, name);
+    if (rc == PX_OK) rc = px__run_snapshot(ctx, store, sc, &plan, name);
     if (rc == PX_OK) rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
     if (rc == PX_OK) {
         batch = 0;
