@@ -2,7 +2,7 @@
 # PostGIS 3 cluster (tests/pg/start.sh) holds the PostGIS projects.
 #  1. `proxima run` of the demo scenario (tests/fixtures/run/demo-light.yaml:
 #     every analysis of layers/scenarios/demo.yaml, lighter outputs), then of
-#     its variant with the planned cycle links, once on SpatiaLite and once on
+#     its variant with the planned cycle links and a service what-if, once on SpatiaLite and once on
 #     PostGIS (`--project PG:...`): every output file (GeoJSON, CSV, MBTiles,
 #     of the layers, PNG tiles, PNG and PDF maps, report.md/html/pdf) is byte-identical. No
 #     normalising: the SpatiaLite project is a file named `demo`, the PostGIS
@@ -78,13 +78,14 @@ steps_sl=$(sqlite3 sl/demo "SELECT run, pos, step, hash, status, reason FROM px_
 steps_pg=$(psql_q "SELECT run, pos, step, hash, status, reason FROM demo.px_run_steps ORDER BY run COLLATE \"C\", pos" | sha256sum)
 expect_eq "step records (hash, status, reason)" "$steps_sl" "$steps_pg"
 expect_eq "with-plan steps that ran on PostGIS" \
-  "cycle,export cycle_whatif.geojson,export cycle_whatif.csv,report report-with-plan" \
+  "cycle,services,export cycle_whatif.geojson,export cycle_whatif.csv,report report-with-plan" \
   "$(psql_q "SELECT string_agg(step, ',' ORDER BY pos) FROM demo.px_run_steps WHERE run = 'with-plan' AND status = 'ran'")"
 "$PROXIMA" -q compare sl/demo baseline with-plan -o sl-cmp >sl-compare.txt || fail "sl: compare"
 "$PROXIMA" -q compare "$PG" baseline with-plan -o pg-cmp >pg-compare.txt || fail "pg: compare"
 cmp -s sl-compare.txt pg-compare.txt || fail "compare differs: $(diff sl-compare.txt pg-compare.txt | head -4)"
 [ "$(wc -l <pg-compare.txt)" -gt 3 ] || fail "compare found too little: $(cat pg-compare.txt)"
 grep -q '^cycle_plan .* score ' pg-compare.txt || fail "compare lacks the cycle score change"
+grep -q '^services_access .* residents_within ' pg-compare.txt || fail "compare lacks the services what-if's residents"
 diff -r sl-cmp pg-cmp >/dev/null || fail "compare files differ: $(diff -rq sl-cmp pg-cmp)"
 expect_fail 2 "no run named 'nope' (runs: baseline, with-plan)" "$PROXIMA" compare "$PG" baseline nope
 
