@@ -104,11 +104,5 @@ char *px__pg_runs_names(px_store *s);
 char *px__pg_runs_headline(px_store *s, const char *run);
 px_status px__pg_runs_list(px_store *s, px_run_info **out, size_t *n);
 px_status px__pg_runs_compare(px_store *s, const char *a, const char *b, px_run_change **out, size_t *n);
-/* pg_runs_svc.c: the service what-ifs' records. */
-px_status px__pg_runs_copy(px_store *s, const char *from, const char *to);
-px_status px__pg_runs_access_residents(px_store *s, const char *run, double minutes);
-px_status px__pg_runs_apply_whatif(px_store *s, const char *run, int64_t *n_disagree);
-px_status px__pg_runs_whatif_before(px_store *s, const char *run);
-px_status px__pg_runs_latest_ok(px_store *s, const char *except, char **out);
 
 #endif

@@ -32,7 +32,6 @@ static px_status exec_run(px_store *s, const char *sql, const char *run, const c
 
 px_status px__runs_copy(px_store *s, const char *from, const char *to)
 {
-    if (s->pg) return px__pg_runs_copy(s, from, to); /* pg_runs_svc.c */
     return exec_run(s,
                     "INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key,"
                     " indicator, value) SELECT ?1, result_table, commune_id, commune_name, key,"
@@ -61,7 +60,6 @@ static int min_column(const char *col, char *mode, size_t nm, char *cat, size_t 
 
 px_status px__runs_access_residents(px_store *s, const char *run, double minutes)
 {
-    if (s->pg) return px__pg_runs_access_residents(s, run, minutes);
     if (!px_store_has_table(s, "access_origins")) return PX_OK;
     px_table_reader *r = NULL;
     px_status rc = px_store_reader_open(s, "access_origins", NULL, 0, NULL, &r);
@@ -100,7 +98,6 @@ px_status px__runs_access_residents(px_store *s, const char *run, double minutes
 
 px_status px__runs_apply_whatif(px_store *s, const char *run, int64_t *n_disagree)
 {
-    if (s->pg) return px__pg_runs_apply_whatif(s, run, n_disagree);
     *n_disagree = 0;
     if (!px_store_has_table(s, "services_whatif_communes")) return PX_OK;
     /* A value of the run becomes the what-if's "after" where it equals the
@@ -153,7 +150,6 @@ px_status px__runs_apply_whatif(px_store *s, const char *run, int64_t *n_disagre
 
 px_status px__runs_whatif_before(px_store *s, const char *run)
 {
-    if (s->pg) return px__pg_runs_whatif_before(s, run);
     if (!px_store_has_table(s, "services_whatif_communes")) return PX_OK;
     return exec_run(
         s,
@@ -167,7 +163,6 @@ px_status px__runs_whatif_before(px_store *s, const char *run)
 
 px_status px__runs_latest_ok(px_store *s, const char *except, char **out)
 {
-    if (s->pg) return px__pg_runs_latest_ok(s, except, out);
     *out = NULL;
     if (!px_store_has_table(s, "px_runs")) return PX_OK;
     /* The order runs were recorded in: SQLite's rowid, px_runs.seq on PostGIS. */
