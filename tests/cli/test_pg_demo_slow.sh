@@ -2,11 +2,12 @@
 # PostGIS 3 cluster (tests/pg/start.sh) holds the PostGIS projects.
 #  1. `proxima run` of the demo scenario (tests/fixtures/run/demo-light.yaml:
 #     every analysis of layers/scenarios/demo.yaml, lighter outputs), then of
-#     its variant with the planned cycle links and a service what-if, once on SpatiaLite and once on
-#     PostGIS (`--project PG:...`): every output file (GeoJSON, CSV, MBTiles,
-#     of the layers, PNG tiles, PNG and PDF maps, report.md/html/pdf) is byte-identical. No
-#     normalising: the SpatiaLite project is a file named `demo`, the PostGIS
-#     one the schema `demo`, and reports and the viewer show that name.
+#     its variant with the planned cycle links and a service what-if, once on
+#     SpatiaLite and once on PostGIS (`--project PG:...`): every output file
+#     (GeoJSON, CSV, MBTiles of the layers, PNG tiles, PNG and PDF maps,
+#     report.md/html/pdf) is byte-identical. No normalising: the SpatiaLite
+#     project is a file named `demo`, the PostGIS one the schema `demo`, and
+#     reports and the viewer show that name.
 #  2. The run records: `runs` (but its start time and duration), each step's
 #     hash, status and reason, and `compare` (stdout, CSV, GeoJSON) agree.
 #  3. `serve` on each project: health, catalog, vector and PNG tiles, features
@@ -63,7 +64,8 @@ n_png=$(grep -c '^\./tiles/.*\.png$' pg.list)
 [ "$n_png" -gt 10 ] || fail "PNG tiles compared: only $n_png"
 grep -q '^## What changed: with-plan compared with baseline' pg/report-with-plan/report.md ||
   fail "the PostGIS with-plan report has no comparison section"
-expect_eq "PostGIS tables carry the run's date" "$(date -u +%F)" \
+expect_eq "PostGIS tables carry the run's date" \
+  "$(psql_q "SELECT substr(started_at, 1, 10) FROM demo.px_runs WHERE name = 'baseline'")" \
   "$(psql_q "SELECT DISTINCT updated_at FROM demo.px_tables WHERE name = 'access_communes'")"
 
 # ---- 2. run records -------------------------------------------------------------
