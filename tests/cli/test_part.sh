@@ -1,12 +1,14 @@
 # Split runs (--part K/N) give exactly the tables of one whole run: access,
-# equity and cycle (with planned links), on SpatiaLite (parts one after the other, in any order) and on
-# PostGIS (three processes at once against one schema), on the demo and on a
-# synthetic grid region. Every result table is exported to CSV and GeoJSON
-# and compared byte for byte with a whole run's. Also: an incomplete set has
-# no region table and says which parts are missing; a part run with other
-# options does not count; a part can be rerun; bad --part values are usage
-# errors. Runs a throwaway PostgreSQL 15 + PostGIS 3 cluster
-# (tests/pg/start.sh); skips its PostGIS half when they are not installed.
+# equity and cycle (with planned links), on SpatiaLite (parts one after the
+# other, in any order) and on PostGIS (three processes at once against one
+# schema), on the demo and on a synthetic grid region. Every result table is
+# exported to CSV and GeoJSON and compared byte for byte with a whole run's.
+# Also: an incomplete set has no region table and says which parts are
+# missing; a part run with other options does not count; a part can be
+# rerun; a part waits for a project held by another writer; bad --part
+# values are usage errors. Runs a throwaway PostgreSQL 15 + PostGIS 3
+# cluster (tests/pg/start.sh); skips its PostGIS half when they are not
+# installed.
 source "$(dirname "$0")/lib.sh"
 L="$PX_SOURCE_DIR/layers/demo-liechtenstein.yaml"
 ACCESS="access_origins access_communes"
@@ -100,6 +102,21 @@ cmp -s o/access_communes.csv whole/access_communes.csv || fail "2 parts: -o acce
 cp demo.sqlite many.sqlite
 for k in $(seq 1 13); do "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "part $k/13"; done
 expect_eq "13 parts of 11 communes" 13/13 "$(present m13.txt)"
+
+# A part whose write finds the project held longer than the busy timeout
+# (5 s) waits for it instead of failing: parts finishing together queue.
+cp demo.sqlite held.sqlite
+python3 -c "
+import sqlite3, time
+c = sqlite3.connect('held.sqlite', isolation_level=None)
+c.execute('BEGIN IMMEDIATE'); open('held.flag', 'w').close(); time.sleep(7); c.execute('COMMIT')" &
+holder=$!
+while [ ! -e held.flag ]; do sleep 0.1; done
+start=$(date +%s)
+"$PROXIMA" -q access held.sqlite --part 1/1 --modes walk >held.txt || fail "a part gave up on a held project"
+wait "$holder"
+[ $(($(date +%s) - start)) -ge 6 ] || fail "the part did not wait for the lock"
+expect_eq "held: parts present" 1/1 "$(present held.txt)"
 
 # ---- bad values: usage errors, nothing changes ----------------------------
 for bad in 0/3 4/3 a/b 3 1/0 -1/3 1/3x " 1/3" 1/10001; do
