@@ -98,6 +98,10 @@ cp demo.sqlite o.sqlite
 [ -e o/access_communes.csv ] && fail "-o wrote files for an incomplete set"
 "$PROXIMA" -q access o.sqlite --part 2/2 -o o/ >/dev/null || fail "part 2/2 -o"
 cmp -s o/access_communes.csv whole/access_communes.csv || fail "2 parts: -o access_communes.csv differs"
+# A complete split drops the part tables of a split into another number of parts.
+"$PROXIMA" -q access o.sqlite --part 1/1 >/dev/null || fail "part 1/1 after 2 parts"
+"$PROXIMA" layers o.sqlite | grep -q '^access_part_[12]_of_2 ' && fail "parts of the old 2-part split kept"
+"$PROXIMA" layers o.sqlite | grep -q '^access_part_1_of_1 ' || fail "access_part_1_of_1 missing"
 # More parts than communes: empty parts are fine.
 cp demo.sqlite many.sqlite
 for k in $(seq 1 13); do "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "part $k/13"; done

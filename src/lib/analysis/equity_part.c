@@ -361,6 +361,7 @@ px_status px__equity_part_write(px__eq_run *run)
     if (rc == PX_OK && st->parts_present == run->part_n) {
         rc = merge(run, n_rows);
         if (rc == PX_OK) rc = px__equity_write_tables(run);
+        if (rc == PX_OK) rc = px__part_drop_others(run->store, "equity", run->part_n);
         st->merged = rc == PX_OK;
     } else if (rc == PX_OK) {
         /* No table of the region until every part is in. */

@@ -254,6 +254,7 @@ px_status px__cycle_part_run(px_ctx *ctx, px_store *store, const px__cparams *p,
         }
         if ((rc = px__cycle_write_tables(ctx, store, &whole, p, &res)) != PX_OK) goto write_done;
         rc = px__cycle_report_fill(ctx, w, &res, &rep);
+        if (rc == PX_OK) rc = px__part_drop_others(store, "cycle", opts->part_n);
         st->merged = rc == PX_OK;
     } else if (rc == PX_OK) {
         /* No region table until every part is in. */

@@ -131,6 +131,9 @@ char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const 
 /* px_store_begin for a part's write, trying again while another command
  * holds the project (PX__PART_LOCK_TRIES times the store's busy timeout). */
 #define PX__PART_LOCK_TRIES 24
+/* Drop the part tables of `analysis` left by a split into another number
+ * of parts (at the merge: they can no longer complete a set). */
+px_status px__part_drop_others(px_store *store, const char *analysis, int n);
 px_status px__part_begin(px_ctx *ctx, px_store *store);
 px_status px__part_scan(px_store *store, const char *analysis, int n, const char *sig, px_part_stats *st,
                         int64_t *n_rows);
