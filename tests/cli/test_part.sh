@@ -102,10 +102,21 @@ cmp -s o/access_communes.csv whole/access_communes.csv || fail "2 parts: -o acce
 "$PROXIMA" -q access o.sqlite --part 1/1 >/dev/null || fail "part 1/1 after 2 parts"
 "$PROXIMA" layers o.sqlite | grep -q '^access_part_[12]_of_2 ' && fail "parts of the old 2-part split kept"
 "$PROXIMA" layers o.sqlite | grep -q '^access_part_1_of_1 ' || fail "access_part_1_of_1 missing"
-# More parts than communes: empty parts are fine.
+# More parts than communes: empty parts (no origin, no resident near) are fine.
 cp demo.sqlite many.sqlite
-for k in $(seq 1 13); do "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "part $k/13"; done
+cp demo.sqlite walk.sqlite
+"$PROXIMA" -q access walk.sqlite --modes walk >/dev/null || fail "whole access, walk"
+"$PROXIMA" -q equity walk.sqlite --modes walk >/dev/null || fail "whole equity, walk"
+for k in $(seq 1 13); do
+  "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "access part $k/13"
+  "$PROXIMA" -q equity many.sqlite --part $k/13 --modes walk >me$k.txt || fail "equity part $k/13"
+done
 expect_eq "13 parts of 11 communes" 13/13 "$(present m13.txt)"
+expect_eq "13 equity parts of 11 communes" 13/13 "$(present me13.txt)"
+for t in access_communes equity_communes equity_summary; do
+  "$PROXIMA" -q export walk.sqlite $t -o walk-$t.csv && "$PROXIMA" -q export many.sqlite $t -o many-$t.csv || fail "export $t"
+  cmp -s walk-$t.csv many-$t.csv || fail "13 parts: $t.csv differs from a whole run's"
+done
 
 # A part whose write finds the project held longer than the busy timeout
 # (5 s) waits for it instead of failing: parts finishing together queue.
