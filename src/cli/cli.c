@@ -107,3 +107,44 @@ px_store *px_cli_open_store(px_cli *cli, const char *path, int read_only)
     }
     return store;
 }
+
+int px_cli_record_whatif(px_cli *cli, px_store *store, const char *name, const char *baseline, const char *cmd)
+{
+    px_whatif_run_report r = {0};
+    char what[96];
+    snprintf(what, sizeof what, "proxima %s what-if", cmd);
+    px_status st = px_run_record_whatif(cli->ctx, store, name, baseline, what, &r);
+    if (st == PX_ENOTFOUND && baseline) {
+        px_cli_fail(cli, st);
+        return PX_EXIT_USAGE;
+    }
+    if (st != PX_OK) return px_cli_fail(cli, st);
+    if (r.baseline_created)
+        px_cli_info(cli, "%s: the project had no run: the services as loaded recorded as run '%s'\n", cmd,
+                    r.baseline);
+    px_cli_info(cli, "%s: what-if recorded as run '%s' (on run '%s'): proxima compare %s %s %s\n", cmd, name,
+                r.baseline, px_store_path(store), r.baseline, name);
+    return PX_EXIT_OK;
+}
+
+int px_cli_check_baseline(px_cli *cli, px_store *store, const char *baseline, const char *cmd)
+{
+    if (!baseline) return PX_EXIT_OK;
+    px_run_info *runs = NULL;
+    size_t n = 0;
+    px_status st = px_runs_list(cli->ctx, store, &runs, &n);
+    if (st != PX_OK) return px_cli_fail(cli, st);
+    int found = 0;
+    char names[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        found |= !strcmp(runs[i].name, baseline);
+        if (strlen(names) + strlen(runs[i].name) + 3 < sizeof names) {
+            if (i) strcat(names, ", ");
+            strcat(names, runs[i].name);
+        }
+    }
+    px_run_infos_free(runs, n);
+    if (found) return PX_EXIT_OK;
+    return px_cli_usage_error(cmd, "--baseline %s: no such run in %s (runs: %s)", baseline, px_store_path(store),
+                              *names ? names : "none");
+}

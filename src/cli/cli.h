@@ -54,6 +54,15 @@ void px_cli_part_report(px_cli *cli, const char *cmd, const px_part_stats *p, co
 /* Informational line on stderr unless --quiet. */
 void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Record the what-if just written to `store` as run `name` (--name) on
+ * `baseline` (--baseline, may be NULL) and say so on stderr; returns the
+ * exit code (PX_ENOTFOUND of a missing baseline is a usage error). */
+int px_cli_record_whatif(px_cli *cli, px_store *store, const char *name, const char *baseline, const char *cmd);
+
+/* --baseline RUN names a run of `store` (NULL: nothing to check)? Else a
+ * usage error listing the runs; checked before anything is written. */
+int px_cli_check_baseline(px_cli *cli, px_store *store, const char *baseline, const char *cmd);
+
 /* The three helpers below are the old way of parsing, kept only for commands
  * not yet converted to the option table: new code uses opts.h. */
 

@@ -22,6 +22,7 @@ static const px_opt services_opts[] = {
     PX_OPT_MINUTES("15"),
     PX_OPT_SNAP_M,
     PX_OPT_THREADS,
+    PX_OPT_RUN_NAME,
     {0}};
 
 const px_cmd_spec px_spec_services = {
@@ -44,8 +45,14 @@ const px_cmd_spec px_spec_services = {
              "Service ids are the `id` column of the services layer (the fid where NULL).\n"
              "Writes the tables services_whatif_communes, services_whatif_origins (residents\n"
              "whose access changes: change +1 or -1) and services_whatif_summary; prints the\n"
-             "summary on stdout.\n",
+             "summary on stdout.\n"
+             "--name NAME records the what-if as a run: the values of the --baseline run (the\n"
+             "latest run of the project) with the residents within reach per commune changed\n"
+             "(table services_access: residents_within, share, residents_gaining/losing; and\n"
+             "access_communes' <mode>_<category>_share), so `proxima compare PROJECT BASE NAME`\n"
+             "maps the gains like any pair of runs.\n",
     .examples = "proxima services demo.sqlite --category health --add 2.35,48.85 --close 12\n"
+                "proxima services demo.sqlite --category health --add 9.52,47.14 --name new-health-centre\n"
                 "proxima services demo.sqlite --category school --project-xy --move s3:651200,6862300 --modes walk\n",
 };
 
@@ -88,10 +95,16 @@ int cmd_services(px_cli *cli, int argc, char **argv)
     size_t n_opt = (size_t)(n_add + n_close + n_move), n_file = 0;
     px_svc_change *from_file = NULL;
     px_store *store = NULL;
-    if (n_opt == 0 && !file) rc = px_cli_usage_error("services", "give at least one --add, --close or --move, or --changes FILE");
+    if (px_args_text(a, "baseline") && !px_args_text(a, "name"))
+        rc = px_cli_usage_error("services", "--baseline needs --name (the run to record)");
+    else if (px_args_text(a, "baseline") && !strcmp(px_args_text(a, "baseline"), px_args_text(a, "name")))
+        rc = px_cli_usage_error("services", "--name %s: a what-if cannot replace the run it is applied to",
+                                px_args_text(a, "name"));
+    else if (n_opt == 0 && !file) rc = px_cli_usage_error("services", "give at least one --add, --close or --move, or --changes FILE");
     if (rc == PX_EXIT_OK) {
         store = px_cli_open_store(cli, px_args_pos(a, 0), 0);
         if (!store) rc = PX_EXIT_RUNTIME;
+        else rc = px_cli_check_baseline(cli, store, px_args_text(a, "baseline"), "services");
     }
     if (rc == PX_EXIT_OK && file) {
         px_status st = px_svc_changes_read(cli->ctx, store, file, &from_file, &n_file);
@@ -152,6 +165,8 @@ int cmd_services(px_cli *cli, int argc, char **argv)
                    s->palma_before, s->palma_after);
         }
     }
+    const char *run = px_args_text(a, "name");
+    if (rc == PX_EXIT_OK && run) rc = px_cli_record_whatif(cli, store, run, px_args_text(a, "baseline"), "services");
     for (size_t i = 0; ids && i < n_ch; i++) free(ids[i]);
     free(ids);
     free(ch);

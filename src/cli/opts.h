@@ -109,6 +109,10 @@ typedef struct px_cmd_spec {
 #define PX_OPT_SNAP_M                                                                                            \
     {"snap-m", 0, PX_OPT_NUMBER, "M", 0, 10000, PX_OPTF_GT_MIN, .def = "300",                                    \
      .help = "farthest a point may be from the network, metres"}
+#define PX_OPT_RUN_NAME                                                                                          \
+    {"name", 0, PX_OPT_TEXT, "NAME", .help = "also record the what-if as run NAME, for `proxima compare`"},        \
+    {"baseline", 0, PX_OPT_TEXT, "RUN",                                                                          \
+     .help = "with --name: the run the what-if changes (default: the latest run; none: recorded as 'baseline')"}
 #define PX_OPT_THREADS {"threads", 0, PX_OPT_INT, "N", 1, 64, .def = "2", .help = "worker threads"}
 /* Split runs (access, equity, cycle): part K of N; see README "Scaling out". */
 #define PX_OPT_PART                                                                                              \

@@ -63,12 +63,16 @@ static px_status put_str(px_ctx *ctx, const char *dir, const char *rel, char *s,
     return rc;
 }
 
-static px_status write_tiles(px_ctx *ctx, srv_worker *w, px_tileset *ts, const char *dir, uint64_t *n)
+static px_status write_tiles(px_ctx *ctx, const srv_app *app, srv_worker *w, px_tileset *ts, const char *dir,
+                             uint64_t *n)
 {
     int minz, maxz;
     double b[4];
     px_tileset_zooms(ts, &minz, &maxz);
     px_tileset_bounds(ts, b);
+    /* An empty table's bounds are the whole world: its (empty) tiles are
+     * written over the region only, not over 2^28 tiles at zoom 14. */
+    if (!px_tileset_has_extent(ts) && app->has_bounds) memcpy(b, app->bounds, sizeof b);
     px_status rc = PX_OK;
     for (int z = minz; z <= maxz && rc == PX_OK; z++) {
         px_tile lo = px_tile_from_lonlat(b[0], b[3], z), hi = px_tile_from_lonlat(b[2], b[1], z);
@@ -136,7 +140,7 @@ px_status px_site_write(px_ctx *ctx, const char *project, const char *out_dir, c
         snprintf(rel, sizeof rel, "%s.json", t->name);
         snprintf(tiles, sizeof tiles, "tiles/%s/{z}/{x}/{y}.pbf", t->name);
         if ((rc = put_str(ctx, out_dir, rel, px_tileset_tilejson(ts, tiles), w->ctx)) == PX_OK)
-            rc = write_tiles(ctx, w, ts, out_dir, &n);
+            rc = write_tiles(ctx, app, w, ts, out_dir, &n);
     }
     free(want);
     for (size_t i = 0; rc == PX_OK && i < app->n_tables; i++) {

@@ -19,7 +19,15 @@
     bike_score: 'Quarter-hour score by bike (categories within reach)',
     walk_all_share: 'Residents with every service within the quarter hour on foot',
     bike_all_share: 'Residents with every service within the quarter hour by bike',
-    rank: 'Rank', score: 'Score', gain: 'Gain', source: 'Source', note: 'Note', method_note: 'Method'
+    rank: 'Rank', score: 'Score', gain: 'Gain', source: 'Source', note: 'Note', method_note: 'Method',
+    residents_gaining: 'Residents gaining a service within reach', residents_losing: 'Residents losing it',
+    residents_before: 'Residents within reach before', residents_after: 'Residents within reach after',
+    share_before: 'Share of residents within reach before', share_after: 'Share of residents within reach after',
+    candidate_id: 'Candidate site', objective: 'Objective after this site', objective_name: 'Objective',
+    residents_served: 'Residents served', worst_centre_min: 'Minutes from the farthest commune centre',
+    x: 'X (project CRS)', y: 'Y (project CRS)',
+    services_whatif_communes: 'Service what-if: residents gaining and losing access',
+    services_sites: 'Proposed service sites', services_shared: 'Shared service sites'
   };
   var MODES = { walk: 'on foot', bike: 'by bike' };
   var MEASURES = [
@@ -45,7 +53,7 @@
   function format(col, v) {
     if (v === null || v === undefined || v === '') return '–';
     if (typeof v !== 'number') return String(v);
-    if (/_share$/.test(col)) return num(v * 100, 1) + ' %';
+    if (/_share$/.test(col) || /^share_/.test(col)) return num(v * 100, 1) + ' %';
     if (/_pct$/.test(col)) return num(v, 1) + ' %';
     if (/_min$/.test(col)) return num(v, 1) + ' min';
     if (/_m2$/.test(col)) return num(v, 0) + ' m²';

@@ -189,6 +189,17 @@
         current = v;
       });
     });
+    /* Service what-if: the same drawing for the other mode. */
+    var sw = state.groups.filter(function (g) { return g.name === 'services-whatif'; })[0];
+    var st = cat.tables.filter(function (t) { return t.name === 'services_whatif_communes'; })[0];
+    if (sw && st) getJSON(st.json).then(function (t) {
+      var seen = {};
+      t.rows.forEach(function (r) { if (r.mode) seen[r.mode] = 1; });
+      var vals = Object.keys(seen).sort();
+      addSelect(sw, L.label('mode'), vals.map(function (v) { return [v, v]; }), seen.walk ? 'walk' : vals[0], function (v) {
+        restyle(sw, function (l) { if (l.filter) l.filter = replaceEq(l.filter, 'mode', v); return l; });
+      });
+    });
     var eq = state.groups.filter(function (g) { return g.name === 'equity'; })[0];
     var et = cat.tables.filter(function (t) { return t.name === 'equity_communes'; })[0];
     if (eq && et) getJSON(et.json).then(function (t) {

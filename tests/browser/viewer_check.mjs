@@ -1,18 +1,21 @@
 // Real-browser check of the Proxima viewer: Debian's chromium driven by
 // playwright-core (headless, software WebGL). Usage:
-//   node viewer_check.mjs URL SHOT_DIR [KNOWN_COMMUNE_NAME]
+//   node viewer_check.mjs URL SHOT_DIR [KNOWN_COMMUNE_NAME [WHATIF_COMMUNE WHATIF_GAIN]]
 // Asserts: the page loads with no console error and no request leaving the
 // page's origin; the map canvas is not blank; the legend lists the classes of
 // the visible styles' colour expressions; toggling a layer changes the
 // canvas; clicking a known commune opens a popup with its name; a table row
-// click zooms to its commune; the OSM attribution shows. A fresh profile
+// click zooms to its commune; the OSM attribution shows. With WHATIF_COMMUNE:
+// the service layers (what-if, sites, shared) are in the layer switcher, and
+// with the what-if shown alone a click on that commune opens a popup with its
+// residents gaining a service, WHATIF_GAIN, in planner words. A fresh profile
 // (--user-data-dir through launchPersistentContext) per run. Screenshots go to SHOT_DIR. Exit 1 on failure.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const [url, shots, communeName] = process.argv.slice(2);
+const [url, shots, communeName, whatifCommune, whatifGain] = process.argv.slice(2);
 if (!url || !shots) {
   console.error('usage: node viewer_check.mjs URL SHOT_DIR [COMMUNE]');
   process.exit(2);
@@ -164,6 +167,40 @@ try {
   // OSM attribution visible.
   const att = (await page.textContent('.maplibregl-ctrl-attrib').catch(() => '')) || '';
   if (!att.includes('OpenStreetMap')) fail(`attribution lacks OpenStreetMap: '${att}'`);
+
+  if (whatifCommune) {
+    const names = await page.$$eval('#layers input', (els) => els.map((e) => e.dataset.style));
+    for (const n of ['services-whatif', 'services-sites', 'services-shared'])
+      if (!names.includes(n)) fail(`layer switcher lacks ${n} (has ${names.join(', ')})`);
+    for (const n of names) {
+      if (n === 'base' || n === 'borders') continue;
+      const on = await page.isChecked(`#layers input[data-style="${n}"]`);
+      if (on !== (n === 'services-whatif')) await page.click(`#layers input[data-style="${n}"]`);
+    }
+    await page.evaluate((b) => window.proximaViewer.map.fitBounds(b, { animate: false, padding: 20 }), cat.bounds);
+    await idle();
+    const legend = await page.textContent('#legend');
+    if (!legend.includes('Service what-if')) fail(`legend lacks the what-if: '${legend.slice(0, 200)}'`);
+    if (!legend.includes('Residents gaining a service within reach')) fail('legend lacks the what-if measure in planner words');
+    const wt = labels.features.find((f) => f.properties.name === whatifCommune);
+    if (!wt) fail(`no commune '${whatifCommune}'`);
+    else {
+      const wp = await page.evaluate((ll) => {
+        const p = window.proximaViewer.map.project(ll);
+        const r = window.proximaViewer.map.getCanvas().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      }, wt.geometry.coordinates);
+      await page.mouse.click(wp.x, wp.y);
+      await page.waitForSelector('.maplibregl-popup', { timeout: 10000 }).catch(() => {});
+      const wpop = (await page.textContent('.maplibregl-popup').catch(() => null)) || '';
+      const want = Number(whatifGain).toLocaleString('en-GB', { maximumFractionDigits: Number.isInteger(Number(whatifGain)) ? 0 : 2 });
+      console.log(`what-if popup at ${whatifCommune}: ${wpop.slice(0, 160)}`);
+      if (!wpop.includes(whatifCommune)) fail(`what-if popup lacks '${whatifCommune}'`);
+      if (!wpop.includes('Residents gaining a service within reach' + want))
+        fail(`what-if popup lacks 'Residents gaining a service within reach' = ${want}: '${wpop.slice(0, 300)}'`);
+      await page.screenshot({ path: path.join(shots, '5-whatif-popup.png') });
+    }
+  }
 
   if (consoleErrors.length) fail('console errors: ' + consoleErrors.slice(0, 5).join(' | '));
   if (outside.length) fail('requests leaving ' + origin + ': ' + outside.slice(0, 5).join(' '));

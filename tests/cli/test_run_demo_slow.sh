@@ -30,7 +30,7 @@ out.append(re.search(r"^  report: \{dir: ([^,}]+)", text, re.M).group(1) + "/rep
 print("\n".join(out))
 EOF
 )
-expect_eq "declared outputs" 44 "$(wc -l <<<"$declared")"
+expect_eq "declared outputs" 45 "$(wc -l <<<"$declared")"
 
 "$PROXIMA" -q run "$S/demo.yaml" -o a --name baseline > run1.txt
 P=a/demo.sqlite
@@ -44,8 +44,12 @@ expect_eq "access_communes.csv rows (11 communes + region)" 13 "$(wc -l < a/acce
 n_png=$(find a/tiles/quarter-hour -name '*.png' | wc -l)
 [ "$n_png" -gt 10 ] || fail "quarter-hour raster tiles: only $n_png PNGs"
 expect_eq "per-commune tables snapshotted" \
-  "access_communes,cycle_connectivity,cycle_coverage,cycle_plan,equity_communes,flood_exposure,flood_scenario_communes" \
+  "access_communes,cycle_connectivity,cycle_coverage,cycle_plan,equity_communes,flood_exposure,flood_scenario_communes,services_access" \
   "$(sqlite3 $P "SELECT group_concat(t) FROM (SELECT DISTINCT result_table AS t FROM px_run_values WHERE run = 'baseline' ORDER BY t)")"
+# Siting in the demo scenario: two health sites, in the report with the residents they bring.
+expect_eq "demo: two health sites" "2" "$(sqlite3 $P 'SELECT count(*) FROM services_sites')"
+r1=$(sqlite3 $P "SELECT printf('| 1 | %s | %.0f | %.0f |', candidate_id, gain, objective) FROM services_sites WHERE rank = 1")
+grep -qF -- "$r1" a/report/report.md || fail "report.md lacks the first proposed site '$r1'"
 
 # Nothing changed: no step runs, nothing is rewritten.
 sums a > before.txt

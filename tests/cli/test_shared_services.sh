@@ -23,6 +23,17 @@ expect_eq "residents served = access with the site alone" "$served" \
   "$(sqlite3 b.sqlite "SELECT CAST(sum(p.count) AS INTEGER) FROM access_origins o JOIN population p ON p.fid = o.population_fid
      WHERE o.commune_id IN ('c0', 'c1') AND walk_health_min <= 15")"
 
+# No site serves two far-apart communes on foot: an empty services_shared.
+# Regression: `proxima site` walked the whole world's tiles of an empty
+# table (2^28 at zoom 14, never finishing); it now tiles the region only.
+"$PROXIMA" -q synth e.sqlite --nodes 400 --seed 7
+"$PROXIMA" -q network e.sqlite > /dev/null
+"$PROXIMA" shared-services e.sqlite --communes c0,c3 --candidates grid:500 --minutes 2 > empty.txt
+expect_eq "no shared site" "serving 0" "$(grep '^serving' empty.txt)"
+timeout 120 "$PROXIMA" -q site e.sqlite -o esite > /dev/null || fail "proxima site with an empty services_shared did not finish"
+n=$(find esite/tiles/services_shared -name '*.pbf' | wc -l)
+[ "$n" -gt 0 ] && [ "$n" -lt 2000 ] || fail "empty table: $n tiles written, want the region's only"
+
 before=$(sha256sum b.sqlite)
 expect_fail 2 "unknown commune 'zz'" "$PROXIMA" shared-services b.sqlite --communes c0,zz --candidates grid:250
 expect_fail 2 "give --candidates LAYER|grid:M" "$PROXIMA" shared-services b.sqlite --communes c0

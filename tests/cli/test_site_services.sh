@@ -10,6 +10,9 @@ source "$(dirname "$0")/lib.sh"
 "$PROXIMA" site-services b.sqlite --category health --new 2 --candidates grid:500 --exact-max 1e6 > cov.txt
 expect_eq "two sites" "2" "$(sqlite3 b.sqlite 'SELECT count(*) FROM services_sites')"
 expect_eq "coverage: optimal on this instance" "gap 0.0000" "$(grep '^gap ' cov.txt)"
+# The MIP (GLPK) solves the same instance: its optimum is the enumerated one.
+expect_eq "coverage: MIP solved" "mip optimal" "$(grep '^mip ' cov.txt)"
+expect_eq "coverage: MIP optimum = enumeration" "$(awk '$1 == "exact" {print $2}' cov.txt)" "$(awk '$1 == "mip_value" {print $2}' cov.txt)"
 final=$(awk '$1 == "final" {printf "%d", $2}' cov.txt)
 [ "$final" -gt 0 ] || fail "no resident gained: the checks below would prove nothing"
 expect_eq "cumulative objective of rank 2 = final" "$final" \
@@ -26,6 +29,20 @@ expect_eq "p-median: optimal on this instance" "gap 0.0000" "$(grep '^gap ' pm.t
 base=$(awk '$1 == "base" {print $2}' pm.txt)
 fin=$(awk '$1 == "final" {print $2}' pm.txt)
 awk -v b="$base" -v f="$fin" 'BEGIN { exit !(f < b) }' || fail "p-median: mean minutes $fin not below the baseline $base"
+
+# A 900-node region where greedy + swap misses the optimum (coverage, p-median):
+# the MIP finds the enumerated optimum and mip_gap is the heuristic's gap.
+"$PROXIMA" -q synth s.sqlite --nodes 900 --seed 5
+"$PROXIMA" -q network s.sqlite > /dev/null
+for obj in coverage pmedian equity; do
+  "$PROXIMA" site-services s.sqlite --category health --new 3 --candidates grid:600 --exact-max 1e6 --objective $obj --mip-seconds 120 > mip_$obj.txt
+  expect_eq "$obj: MIP solved" "mip optimal" "$(grep '^mip ' mip_$obj.txt)"
+  expect_eq "$obj: MIP optimum = enumeration" "$(awk '$1 == "exact" {print $2}' mip_$obj.txt)" "$(awk '$1 == "mip_value" {print $2}' mip_$obj.txt)"
+  expect_eq "$obj: MIP gap = enumeration gap" "$(awk '$1 == "gap" {print $2}' mip_$obj.txt)" "$(awk '$1 == "mip_gap" {print $2}' mip_$obj.txt)"
+done
+awk '$1 == "mip_gap" {exit !($2 > 0)}' mip_coverage.txt || fail "coverage: greedy + swap optimal here: the gap check would prove nothing"
+"$PROXIMA" site-services s.sqlite --category health --new 3 --candidates grid:600 --mip-max-pairs 100 > skip.txt
+expect_eq "beyond --mip-max-pairs: skipped" "mip skipped" "$(grep '^mip' skip.txt)"
 
 "$PROXIMA" site-services b.sqlite --category health --new 3 --candidates grid:400 --no-swap > lazy.txt
 "$PROXIMA" site-services b.sqlite --category health --new 3 --candidates grid:400 --no-swap --no-lazy > plain.txt

@@ -3,7 +3,8 @@
  * whose optimum is worked out below, one per objective, where plain greedy
  * is NOT optimal and the swap step must find the optimum; random small
  * instances where CELF must equal plain greedy and the heuristic must never
- * beat the enumerated optimum; bad input.
+ * beat the enumerated optimum; the MIP (GLPK) equal to the enumerated
+ * optimum on the hand-built and random instances; bad input.
  */
 #include "helpers/px_test.h"
 #include "proxima/services.h"
@@ -173,6 +174,106 @@ static void test_px_site_solve_random_celf_and_bounds(void **state)
     px_ctx_free(ctx);
 }
 
+/* The MIP (GLPK) on the hand-built instances: the optimum and its sites. */
+static void test_px_site_mip_hand_built(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    px_site_mip_result r;
+    /* Coverage: {cA, cB} covers 14. */
+    static const double w[5] = {4, 3, 3, 4, 2}, base[5] = {X, X, X, X, X};
+    static const double m[3 * 5] = {5, 5, X, X, X, X, X, 5, 5, X, X, 5, 5, X, 5};
+    inst in;
+    build(&in, 5, w, base, 3, m);
+    assert_int_equal(px_site_mip(ctx, &in.p, PX_SITE_COVERAGE, 2, 30, 0, &r), PX_OK);
+    assert_int_equal(r.status, PX_SITE_MIP_OPTIMAL);
+    assert_float_equal(r.value, 14, 1e-9);
+    assert_float_equal(r.bound, 14, 1e-9);
+    assert_int_equal(r.n_chosen, 2);
+    assert_int_equal(r.chosen[0], 0);
+    assert_int_equal(r.chosen[1], 1);
+    px_site_mip_result_free(&r);
+    /* Too many pairs for the limit: skipped, nothing solved. */
+    assert_int_equal(px_site_mip(ctx, &in.p, PX_SITE_COVERAGE, 2, 30, 5, &r), PX_OK);
+    assert_int_equal(r.status, PX_SITE_MIP_SKIPPED);
+    assert_true(isnan(r.value) && isnan(r.bound));
+    assert_string_equal(px_site_mip_status_name(r.status), "skipped");
+    px_site_mip_result_free(&r);
+    /* p-median on the line: {1, 11} (candidates 1 and 4), mean 4/6. */
+    static const double pos[6] = {0, 1, 2, 10, 11, 12};
+    double w6[6], b6[6], m6[36];
+    for (int i = 0; i < 6; i++) {
+        w6[i] = 1;
+        b6[i] = X;
+        for (int c = 0; c < 6; c++) m6[c * 6 + i] = fabs(pos[c] - pos[i]);
+    }
+    build(&in, 6, w6, b6, 6, m6);
+    assert_int_equal(px_site_mip(ctx, &in.p, PX_SITE_PMEDIAN, 2, 30, 0, &r), PX_OK);
+    assert_int_equal(r.status, PX_SITE_MIP_OPTIMAL);
+    assert_float_equal(r.value, 4.0 / 6, 1e-9);
+    assert_int_equal(r.n_chosen, 2);
+    assert_int_equal(r.chosen[0], 1);
+    assert_int_equal(r.chosen[1], 4);
+    px_site_mip_result_free(&r);
+    /* Equity: the small commune's site, lowest share 0.5. */
+    static const double we[3] = {100, 100, 10}, be[3] = {X, 5, X};
+    static const int32_t grp[3] = {0, 0, 1};
+    static const double me[2 * 3] = {3, X, X, X, X, 3};
+    build(&in, 3, we, be, 2, me);
+    in.p.group = grp;
+    in.p.n_groups = 2;
+    assert_int_equal(px_site_mip(ctx, &in.p, PX_SITE_EQUITY, 1, 30, 0, &r), PX_OK);
+    assert_int_equal(r.status, PX_SITE_MIP_OPTIMAL);
+    assert_float_equal(r.value, 0.5, 1e-9);
+    assert_int_equal(r.chosen[0], 1);
+    px_site_mip_result_free(&r);
+    px_ctx_free(ctx);
+}
+
+/* Random small instances: the MIP optimum equals the enumerated optimum for
+ * every objective, and greedy + swap never beats it. */
+static void test_px_site_mip_random_equals_enumeration(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    srand(7);
+    int n_strict = 0; /* instances where the heuristic is strictly worse: the check has teeth */
+    for (int trial = 0; trial < 40; trial++) {
+        enum { ND = 40, NC = 12 };
+        double w[ND], base[ND], m[NC * ND];
+        int32_t grp[ND];
+        for (int i = 0; i < ND; i++) {
+            w[i] = 1 + rand() % 50;
+            base[i] = rand() % 4 ? X : rand() % 40;
+            grp[i] = rand() % 4;
+        }
+        for (int j = 0; j < NC * ND; j++) m[j] = rand() % 3 ? X : rand() % 35;
+        inst in;
+        build(&in, ND, w, base, NC, m);
+        in.p.group = grp;
+        in.p.n_groups = 4;
+        for (int o = 0; o < 3; o++) {
+            size_t k = 1 + (size_t)(trial % 4);
+            px_site_solution a;
+            px_site_mip_result r;
+            assert_int_equal(px_site_solve(ctx, &in.p, (px_site_objective)o, k, 0, 1e6, &a), PX_OK);
+            assert_int_equal(px_site_mip(ctx, &in.p, (px_site_objective)o, k, 60, 0, &r), PX_OK);
+            assert_int_equal(r.status, PX_SITE_MIP_OPTIMAL);
+            assert_float_equal(r.value, a.exact, 1e-9 * (1 + fabs(a.exact)));
+            assert_float_equal(r.bound, r.value, 1e-9 * (1 + fabs(r.value)));
+            double sign = o == PX_SITE_PMEDIAN ? -1 : 1;
+            assert_true(sign * (r.value - a.final) >= -1e-9);
+            n_strict += sign * (r.value - a.final) > 1e-9;
+            px_site_mip_result_free(&r);
+            px_site_solution_free(&a);
+        }
+    }
+    assert_true(n_strict > 0);
+    px_ctx_free(ctx);
+}
+
 static void test_px_site_solve_bad_input(void **state)
 {
     (void)state;
@@ -201,6 +302,8 @@ int main(void)
         cmocka_unit_test(test_px_site_solve_pmedian_line),
         cmocka_unit_test(test_px_site_solve_equity_lifts_lowest_commune),
         cmocka_unit_test(test_px_site_solve_random_celf_and_bounds),
+        cmocka_unit_test(test_px_site_mip_hand_built),
+        cmocka_unit_test(test_px_site_mip_random_equals_enumeration),
         cmocka_unit_test(test_px_site_solve_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

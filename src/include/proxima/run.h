@@ -73,6 +73,8 @@ typedef struct px_run_options {
     px_run_site_fn write_site; /* needed by a scenario with `site:`; NULL: refused with
                                   PX_EUNSUPPORTED before anything runs */
     void *site_user;
+    const char *project;    /* NULL: the scenario's `project.path`; else this project (a file,
+                               taken as given, or a "PG:..." string) instead */
 } px_run_options;
 
 typedef struct px_run_report {
@@ -98,6 +100,31 @@ typedef struct px_run_report {
  * be NULL. Returns the failing step's status (its message names the step),
  * PX_EIO (output folder), PX_ECRS, PX_ESQLITE, PX_ENOMEM, PX_ECANCELLED. */
 px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts, px_run_report *report);
+
+/* ---- what-ifs as runs ------------------------------------------------------ */
+
+typedef struct px_whatif_run_report {
+    char baseline[64];    /* the run the what-if was applied to */
+    int baseline_created; /* 1: the project had no run; the what-if's "before" was recorded as it */
+    int64_t n_disagree;   /* baseline values (residents within) that matched neither side of the
+                             what-if (another threshold or other data): left as they were */
+} px_whatif_run_report;
+
+/* Record the service what-if last written to `store` (the table
+ * services_whatif_communes, by px_services_whatif) as run `name`: the values
+ * of run `baseline` (NULL: the latest run with status ok; when the project
+ * has none, the what-if's "before" side is first recorded as run
+ * "baseline") with the what-if applied: in the derived table
+ * services_access (key mode, category) residents_within and share become
+ * the what-if's "after", residents_gaining and residents_losing its counts;
+ * in access_communes the <mode>_<category>_share values become "after" where
+ * they equal its "before". So `proxima compare PROJECT baseline name` lists
+ * per commune the residents gaining and losing. `description` (borrowed)
+ * is stored as the run's scenario. One transaction. Returns PX_EARG (bad
+ * name, or name == baseline), PX_ENOTFOUND (no such baseline run, or no
+ * what-if table), PX_ESQLITE, PX_ENOMEM. `out` may be NULL. */
+px_status px_run_record_whatif(px_ctx *ctx, px_store *store, const char *name, const char *baseline,
+                               const char *description, px_whatif_run_report *out);
 
 /* ---- the observatory -------------------------------------------------------- */
 

@@ -83,7 +83,8 @@ typedef struct px_whatif_report {
 /* Run the what-if on `store` (network from `proxima network`) and write, in
  * one transaction, replacing earlier ones:
  *   services_whatif_communes  commune_id, commune_name, mode, category,
- *       residents_gaining, residents_losing, share_before, share_after
+ *       residents_gaining, residents_losing, share_before, share_after,
+ *       residents_before, residents_after (residents within the threshold)
  *       (MULTIPOLYGON; the region row '*' has NULL geometry);
  *   services_whatif_origins   population_fid, commune_id, mode, category,
  *       change (+1 gains, -1 loses): only residents whose access changes;
@@ -155,6 +156,38 @@ px_status px_site_solve(px_ctx *ctx, const px_site_problem *p, px_site_objective
                         double max_subsets, px_site_solution *out);
 void px_site_solution_free(px_site_solution *s);
 
+/* ---- the exact optimum as a mixed-integer programme (GLPK) ----------------- */
+
+typedef enum px_site_mip_status {
+    PX_SITE_MIP_SKIPPED = 0, /* not attempted: beyond max_pairs, no time, fewer candidates than k */
+    PX_SITE_MIP_OPTIMAL,     /* solved: value = bound = the optimum */
+    PX_SITE_MIP_TIME_LIMIT,  /* stopped at the time limit: value the best found (NaN: none), bound the LP's */
+    PX_SITE_MIP_FAILED       /* the LP relaxation did not solve (time limit inside it) */
+} px_site_mip_status;
+
+typedef struct px_site_mip_result {
+    px_site_mip_status status;
+    double value;     /* best integer solution found, natural units (as px_site_solution) */
+    double bound;     /* OPTIMAL: the optimum; else the LP relaxation's value, a bound on it */
+    size_t *chosen;   /* the sites of `value`, candidate indices (px_site_mip_result_free) */
+    size_t n_chosen;
+    size_t n_rows, n_cols;
+    double seconds;
+} px_site_mip_result;
+
+/* Solve the siting problem `p` for `obj` and `k` sites exactly as a MIP
+ * (formulations in svc_mip.c: MCLP; p-median with assignment variables;
+ * max-min share for equity, without px_site_solve's tie-breaks) with GLPK:
+ * LP relaxation, then branch and bound, within max_seconds (wall clock)
+ * in all. Skipped (status SKIPPED, PX_OK) when the instance has more than
+ * max_pairs (candidate, resident) pairs (0: no limit). Returns PX_EINVAL
+ * (bad argument), PX_ENOMEM. On success *out is filled (free with
+ * px_site_mip_result_free). */
+px_status px_site_mip(px_ctx *ctx, const px_site_problem *p, px_site_objective obj, size_t k, double max_seconds,
+                      size_t max_pairs, px_site_mip_result *out);
+void px_site_mip_result_free(px_site_mip_result *r);
+const char *px_site_mip_status_name(px_site_mip_status s); /* "skipped", "optimal", "time limit", "failed" */
+
 /* Options of px_site_services; zero fields take the defaults. */
 typedef struct px_site_options {
     const char *category;         /* required; borrowed */
@@ -169,6 +202,8 @@ typedef struct px_site_options {
     unsigned flags;               /* PX_SITE_NO_LAZY, PX_SITE_NO_SWAP */
     double max_subsets;           /* exact optimum when C(candidates, k) <= this; 0: never */
     int n_threads;                /* candidate catchments; 0 means 2 */
+    double mip_seconds;           /* > 0: also px_site_mip within this time; 0: not */
+    size_t mip_max_pairs;         /* px_site_mip's max_pairs; 0 means 50,000 */
 } px_site_options;
 
 typedef struct px_site_report {
@@ -178,6 +213,8 @@ typedef struct px_site_report {
     double base, greedy, final, exact; /* as px_site_solution */
     size_t k, n_swaps, n_evals;
     double catchment_s, solve_s;  /* wall-clock seconds of the two phases */
+    px_site_mip_status mip_status; /* SKIPPED unless opts->mip_seconds > 0 and within the limits */
+    double mip_value, mip_bound, mip_seconds; /* as px_site_mip_result; NaN when skipped */
 } px_site_report;
 
 /* Choose opts->k new sites for the services of opts->category on `store`:

@@ -45,6 +45,10 @@ const char *px_tileset_name(const px_tileset *ts);
 /* Zoom range, bounds (lon/lat: west, south, east, north) and attribution
  * (borrowed, "" when none). */
 void px_tileset_zooms(const px_tileset *ts, int *minzoom, int *maxzoom);
+/* 0 for a table tileset whose table has no feature (its bounds are then the
+ * whole world: callers that walk every tile use the region's instead), 1
+ * otherwise. */
+int px_tileset_has_extent(const px_tileset *ts);
 void px_tileset_bounds(const px_tileset *ts, double bounds[4]);
 const char *px_tileset_attribution(const px_tileset *ts);
 

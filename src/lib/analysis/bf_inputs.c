@@ -3,7 +3,8 @@
  * inventory's own columns and `props` attributes, areas, flood shares,
  * straight-line distances to cycle routes and transit stops, network
  * minutes to each service category from the site's access point, and the
- * equity deficit of the site's commune. Each source is only touched when a
+ * equity deficit of the site's commune, the residents a public service on
+ * the site would bring within reach (site-services). Each source is only touched when a
  * scenario criterion asks for it. Scoring is bf_score.c; writing bf_write.c.
  */
 #include "bf_run_int.h"
@@ -346,6 +347,46 @@ static px_status equity_criterion(px_ctx *ctx, px_store *store, const px_bf_scen
     return rc;
 }
 
+/* Residents a public service on the site would bring within the threshold:
+ * the table services_site_gains written by `proxima site-services
+ * --candidates-from brownfields` (candidate ids are the brownfields' fids).
+ * `service_gain` takes it whatever its category, `service_gain_<category>`
+ * only when it was computed for that category. */
+static px_status service_gain_criterion(px_ctx *ctx, px_store *store, const px_bf_scenario *sc, px__bf_sites *s)
+{
+    int any = crit(sc, "service_gain");
+    size_t nc = px_bf_scenario_n_criteria(sc);
+    int specific = 0;
+    for (size_t c = 0; c < nc; c++)
+        specific |= starts(px_bf_scenario_criterion(sc, c), "service_gain_");
+    if ((any < 0 && !specific) || !px_store_has_table(store, "services_site_gains")) return PX_OK;
+    static const char *const cols[] = {"candidate_id", "layer", "category", "residents_gained", NULL};
+    px_table_reader *r = NULL;
+    px_status rc = px_store_reader_open(store, "services_site_gains", cols, 0, NULL, &r);
+    int has = 0;
+    while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
+        const char *id = px_table_reader_text(r, 0), *layer = px_table_reader_text(r, 1),
+                   *cat = px_table_reader_text(r, 2);
+        if (!id || !layer || !cat || strcmp(layer, "brownfields")) continue;
+        char *end = NULL;
+        long long fid = strtoll(id, &end, 10);
+        if (end == id || *end) continue;
+        char cid[160];
+        snprintf(cid, sizeof cid, "service_gain_%s", cat);
+        int cs = crit(sc, cid);
+        double g = px_table_reader_real(r, 3);
+        for (size_t i = 0; i < s->n; i++)
+            if (s->fid[i] == fid) {
+                if (any >= 0) s->num[i * s->nc + (size_t)any] = g;
+                if (cs >= 0) s->num[i * s->nc + (size_t)cs] = g;
+                break;
+            }
+    }
+    px_table_reader_close(r);
+    (void)ctx;
+    return rc;
+}
+
 px_status px__bf_sites_read(px_ctx *ctx, px_store *store, const px_graph *g, const px_bf_scenario *sc,
                             const px__bf_resolved *o, px__bf_sites *s, px_bf_report *rep)
 {
@@ -357,5 +398,6 @@ px_status px__bf_sites_read(px_ctx *ctx, px_store *store, const px_graph *g, con
         rc = nearest_distance(ctx, store, "services", "category", o->transit_category, s, (size_t)ct);
     if (rc == PX_OK) rc = network_criteria(ctx, store, g, sc, o, s, rep);
     if (rc == PX_OK) rc = equity_criterion(ctx, store, sc, s);
+    if (rc == PX_OK) rc = service_gain_criterion(ctx, store, sc, s);
     return rc;
 }

@@ -165,6 +165,50 @@ static px_status write_sites(px_ctx *ctx, px_store *store, const px_site_options
     return rc;
 }
 
+/* Per candidate on the network: the residents it alone brings within the
+ * threshold (not already within reach of an existing service), for the
+ * brownfield ranking's `service_gain` criterion. */
+static px_status write_gains(px_ctx *ctx, px_store *store, const px_site_options *o, const px_site_problem *pb,
+                             const size_t *used, const double *xy, char **ids)
+{
+    static const px_column cols[] = {{"candidate_id", PX_COL_TEXT}, {"layer", PX_COL_TEXT},
+                                     {"x", PX_COL_REAL},            {"y", PX_COL_REAL},
+                                     {"mode", PX_COL_TEXT},         {"category", PX_COL_TEXT},
+                                     {"minutes", PX_COL_REAL},      {"residents_gained", PX_COL_REAL}};
+    px_table_writer *w = NULL;
+    px_table_schema schema = {"services_site_gains", "result", PX_GEOM_POINT, 8, cols};
+    px_status rc = px_store_table_create(store, &schema, &w);
+    for (size_t j = 0; rc == PX_OK && j < pb->n_cand; j++) {
+        double g = 0;
+        for (size_t q = pb->cand_off[j]; q < pb->cand_off[j + 1]; q++) {
+            uint32_t i = pb->cand_demand[q];
+            if (px_layer_qh_within((double)(float)pb->cand_minutes[q], pb->threshold) &&
+                !px_layer_qh_within(pb->base_minutes[i], pb->threshold))
+                g += pb->weight[i];
+        }
+        size_t c = used[j];
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(px__geos(ctx), xy[2 * c], xy[2 * c + 1]);
+        size_t len = 0;
+        unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
+        if (pt) GEOSGeom_destroy_r(px__geos(ctx), pt);
+        if (!wkb) rc = px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
+        px_value v[8] = {PX_VALUE_TEXT(ids[c]),
+                         PX_VALUE_TEXT(o->candidates_layer ? o->candidates_layer : "grid"),
+                         PX_VALUE_REAL(xy[2 * c]),
+                         PX_VALUE_REAL(xy[2 * c + 1]),
+                         PX_VALUE_TEXT(px_mode_name(o->mode)),
+                         PX_VALUE_TEXT(o->category),
+                         PX_VALUE_REAL(o->minutes),
+                         PX_VALUE_REAL(g)};
+        if (rc == PX_OK) rc = px_table_writer_add(w, v, wkb, len, NULL);
+        px__wkb_free(ctx, wkb);
+    }
+    if (!w) return rc;
+    if (rc == PX_OK) return px_table_writer_finish(w);
+    px_table_writer_abort(w);
+    return rc;
+}
+
 px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *opts, px_site_report *out)
 {
     if (!ctx || !store || !opts) return px__error(ctx, PX_EINVAL, "px_site_services: NULL argument");
@@ -247,7 +291,25 @@ px_status px_site_services(px_ctx *ctx, px_store *store, const px_site_options *
     double t1 = px__now();
     rc = px_site_solve(ctx, &pb, o.objective, o.k, o.flags, o.max_subsets, &sol);
     rep.solve_s = px__now() - t1;
-    if (rc == PX_OK) rc = write_sites(ctx, store, &o, &sol, used, cxy, cids);
+    rep.mip_status = PX_SITE_MIP_SKIPPED;
+    rep.mip_value = rep.mip_bound = NAN;
+    if (rc == PX_OK && o.mip_seconds > 0) {
+        px_site_mip_result mr = {0};
+        rc = px_site_mip(ctx, &pb, o.objective, o.k, o.mip_seconds, o.mip_max_pairs ? o.mip_max_pairs : 50000, &mr);
+        rep.mip_status = mr.status;
+        rep.mip_value = mr.value;
+        rep.mip_bound = mr.bound;
+        rep.mip_seconds = mr.seconds;
+        px_site_mip_result_free(&mr);
+    }
+    if (rc == PX_OK && (rc = px_store_begin(store)) == PX_OK) {
+        rc = write_sites(ctx, store, &o, &sol, used, cxy, cids);
+        if (rc == PX_OK) rc = write_gains(ctx, store, &o, &pb, used, cxy, cids);
+        if (rc == PX_OK)
+            rc = px_store_commit(store);
+        else
+            px_store_rollback(store);
+    }
     if (rc != PX_OK) goto done;
     rep.n_candidates = n_cand;
     rep.n_candidates_used = n_used;

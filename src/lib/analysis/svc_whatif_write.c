@@ -29,13 +29,14 @@ static px_status write_communes(px__svc_run *r)
     static const px_column cols[] = {{"commune_id", PX_COL_TEXT},        {"commune_name", PX_COL_TEXT},
                                      {"mode", PX_COL_TEXT},              {"category", PX_COL_TEXT},
                                      {"residents_gaining", PX_COL_REAL}, {"residents_losing", PX_COL_REAL},
-                                     {"share_before", PX_COL_REAL},      {"share_after", PX_COL_REAL}};
+                                     {"share_before", PX_COL_REAL},      {"share_after", PX_COL_REAL},
+                                     {"residents_before", PX_COL_REAL},  {"residents_after", PX_COL_REAL}};
     size_t nc = r->com ? r->com->n : 0, n = r->pop.n;
     double *acc = calloc(4 * (nc + 1), sizeof *acc); /* pop, gain, lose, in_before, in_after per commune */
     double *acc2 = calloc(nc + 1, sizeof *acc2);
     px_table_writer *w = NULL;
     px_status rc = acc && acc2 ? PX_OK : px__error(r->ctx, PX_ENOMEM, "out of memory");
-    px_table_schema schema = {"services_whatif_communes", "result", PX_GEOM_MULTIPOLYGON, 8, cols};
+    px_table_schema schema = {"services_whatif_communes", "result", PX_GEOM_MULTIPOLYGON, 10, cols};
     if (rc == PX_OK) rc = px_store_table_create(r->store, &schema, &w);
     for (int m = 0; rc == PX_OK && m < PX_MODE_COUNT; m++) {
         if (!r->rep.run[m]) continue;
@@ -57,14 +58,16 @@ static px_status write_communes(px__svc_run *r)
         for (size_t c = 0; rc == PX_OK && c <= nc; c++) {
             int region = c == nc;
             double *a = &acc[4 * c];
-            px_value v[8] = {PX_VALUE_TEXT(region ? PX_LAYER_REGION_ID : r->com->id[c]),
+            px_value v[10] = {PX_VALUE_TEXT(region ? PX_LAYER_REGION_ID : r->com->id[c]),
                              PX_VALUE_TEXT(region ? PX_LAYER_REGION_NAME : r->com->name[c]),
                              PX_VALUE_TEXT(px_mode_name((px_mode)m)),
                              PX_VALUE_TEXT(r->category),
                              PX_VALUE_REAL(a[1]),
                              PX_VALUE_REAL(a[2]),
                              a[0] > 0 ? PX_VALUE_REAL(a[3] / a[0]) : PX_VALUE_NULL,
-                             a[0] > 0 ? PX_VALUE_REAL(acc2[c] / a[0]) : PX_VALUE_NULL};
+                             a[0] > 0 ? PX_VALUE_REAL(acc2[c] / a[0]) : PX_VALUE_NULL,
+                             PX_VALUE_REAL(a[3]),
+                             PX_VALUE_REAL(acc2[c])};
             rc = px_table_writer_add(w, v, region ? NULL : r->com->wkb[c], region ? 0 : r->com->wkb_len[c], NULL);
         }
     }

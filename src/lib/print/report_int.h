@@ -98,6 +98,7 @@ px_status px__report_equity(px__rbuild *b);
 px_status px__report_flood(px__rbuild *b);
 px_status px__report_brownfields(px__rbuild *b);
 px_status px__report_cycle(px__rbuild *b);
+px_status px__report_services(px__rbuild *b); /* only when service-planning tables exist */
 px_status px__report_maps(px__rbuild *b);
 px_status px__report_quality(px__rbuild *b);
 px_status px__report_compare(px__rbuild *b);

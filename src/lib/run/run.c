@@ -153,11 +153,33 @@ static px_status record_step(px_store *store, const char *run, size_t pos, const
     return rc;
 }
 
+/* Is there a project at `path`? A file that exists; for a PostGIS string,
+ * a schema holding a project (*out then holds it open). A database that
+ * cannot be reached is an error, not a missing project. */
+static px_status project_exists(px_ctx *ctx, const char *path, int *found, px_store **out)
+{
+    *found = 0;
+    if (!px_store_is_conninfo(path)) {
+        *found = exists(path);
+        return PX_OK;
+    }
+    px_status rc = px_store_open(ctx, path, 0, out);
+    if (rc == PX_ENOTPROJECT) {
+        px_ctx_clear_error(ctx);
+        return PX_OK;
+    }
+    *found = rc == PX_OK;
+    return rc;
+}
+
 static px_status open_project(px_ctx *ctx, const px_scenario *sc, const char *path, px_store **out)
 {
-    if (!exists(path)) return px_store_create(ctx, path, sc->crs, out);
-    px_status rc = px_store_open(ctx, path, 0, out);
+    int found = 0;
+    *out = NULL;
+    px_status rc = project_exists(ctx, path, &found, out);
     if (rc != PX_OK) return rc;
+    if (!found) return px_store_create(ctx, path, sc->crs, out);
+    if (!*out && (rc = px_store_open(ctx, path, 0, out)) != PX_OK) return rc;
     if (strcmp(px_store_crs(*out), sc->crs)) {
         rc = px__error(ctx, PX_ECRS, "%s:%d: the project %s is in %s, the scenario says %s", sc->path,
                        sc->project_line, path, px_store_crs(*out), sc->crs);
@@ -167,7 +189,7 @@ static px_status open_project(px_ctx *ctx, const px_scenario *sc, const char *pa
     return rc;
 }
 
-static int name_ok(const char *s)
+int px__run_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (!n || n > 63) return 0;
@@ -177,13 +199,27 @@ static int name_ok(const char *s)
 }
 
 /* Inside the caller's transaction: the per-commune snapshot of the run. */
-px_status px__run_snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
+px_status px__run_snapshot(px_ctx *ctx, px_store *store, const px_scenario *sc, const px__plan *plan, const char *run)
 {
     px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++)
         for (size_t k = 0; rc == PX_OK && plan->steps[i].snapshot[k]; k++)
             if (px_store_has_table(store, plan->steps[i].snapshot[k]))
                 rc = px__runs_snapshot(store, run, plan->steps[i].snapshot[k]);
+    /* services_access: residents within the access threshold per commune,
+     * mode and category; with a services what-if in the scenario, its
+     * changes applied (a value equal to its "before" becomes its "after"). */
+    if (rc == PX_OK && sc->has_access)
+        rc = px__runs_access_residents(store, run, sc->access.minutes > 0 ? sc->access.minutes : 15);
+    if (rc == PX_OK && sc->has_services) {
+        int64_t n_disagree = 0;
+        rc = px__runs_apply_whatif(store, run, &n_disagree);
+        if (rc == PX_OK && n_disagree)
+            px__log(ctx, PX_LOG_WARN,
+                    "run '%s': %lld residents-within values match neither side of the services what-if (its "
+                    "minutes or snap_m differ from access'): left as access gave them",
+                    run, (long long)n_disagree);
+    }
     /* cycle_plan: the cycle figures of the network the scenario describes,
      * with its planned links when it has some (the what-if's "after"),
      * else as built. So that "with the plan vs without" compares the same
@@ -232,13 +268,16 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(date, sizeof date, "%Y-%m-%d", &tm);
     const char *name = opts->name ? opts->name : date;
-    if (!name_ok(name))
+    if (!px__run_name_ok(name))
         return px__error(ctx, PX_EARG, "run name '%s': 1 to 63 characters, no '/' or control characters",
                          name);
     snprintf(rep.name, sizeof rep.name, "%s", name);
     const char *outdir = opts->output_dir ? opts->output_dir : sc->output;
     snprintf(rep.output_dir, sizeof rep.output_dir, "%s", outdir);
-    if (sc->project[0] == '/')
+    /* A PostGIS project string is not a path: it is kept as written. */
+    if (opts->project)
+        snprintf(rep.project, sizeof rep.project, "%s", opts->project);
+    else if (sc->project[0] == '/' || px_store_is_conninfo(sc->project))
         snprintf(rep.project, sizeof rep.project, "%s", sc->project);
     else
         snprintf(rep.project, sizeof rep.project, "%s/%s", outdir, sc->project);
@@ -251,7 +290,13 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     px_status rc = px__plan_build(ctx, sc, &plan);
     /* Every hash first: a missing input file stops the run before the
      * project is touched. A step's hash needs only its upstream hashes. */
-    if (rc == PX_OK && exists(rep.project)) rc = open_project(ctx, sc, rep.project, &store);
+    int have_project = 0;
+    if (rc == PX_OK) rc = project_exists(ctx, rep.project, &have_project, &store);
+    if (store) {
+        px_store_close(store);
+        store = NULL;
+    }
+    if (rc == PX_OK && have_project) rc = open_project(ctx, sc, rep.project, &store);
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++)
         rc = step_hash(ctx, sc, &plan, &plan.steps[i], store);
     if (rc == PX_OK) rc = mkdirs(ctx, outdir);
@@ -347,7 +392,7 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     }
     rep.seconds = px__now() - t_start;
     if (rc == PX_OK && !batch && (rc = px_store_begin(store)) == PX_OK) batch = 1;
-    if (rc == PX_OK) rc = px__run_snapshot(store, sc, &plan, name);
+    if (rc == PX_OK) rc = px__run_snapshot(ctx, store, sc, &plan, name);
     if (rc == PX_OK) rc = finish(store, name, "ok", rep.seconds, plan.n, rep.n_ran);
     if (rc == PX_OK) {
         batch = 0;

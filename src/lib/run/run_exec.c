@@ -66,6 +66,63 @@ static px_status exec_with_graph(px_ctx *ctx, const px_scenario *sc, const px__s
     return rc;
 }
 
+/* The scenario's services what-if: its changes (LON,LAT into the project
+ * CRS), those of its changes file, and the sites site_services chose. */
+static px_status exec_services(px_ctx *ctx, const px_scenario *sc, px_store *store)
+{
+    px_svc_change *from_file = NULL, *ch = NULL;
+    size_t n_file = 0, n_sites = 0, n = 0;
+    double *sxy = NULL;
+    px_status rc = PX_OK;
+    if (sc->svc_changes_file) rc = px_svc_changes_read(ctx, store, sc->svc_changes_file, &from_file, &n_file);
+    px_table_reader *r = NULL;
+    if (rc == PX_OK && sc->svc_add_sites) {
+        static const char *const cols[] = {"x", "y", NULL};
+        size_t cap = 0;
+        rc = px_store_reader_open(store, "services_sites", cols, 0, NULL, &r);
+        int has = 0;
+        while (rc == PX_OK && (rc = px_table_reader_next(r, &has)) == PX_OK && has) {
+            if (n_sites == cap) {
+                cap = cap ? 2 * cap : 16;
+                double *g = realloc(sxy, 2 * cap * sizeof *g);
+                if (!g) {
+                    rc = px__error(ctx, PX_ENOMEM, "out of memory");
+                    break;
+                }
+                sxy = g;
+            }
+            sxy[2 * n_sites] = px_table_reader_real(r, 0);
+            sxy[2 * n_sites + 1] = px_table_reader_real(r, 1);
+            n_sites++;
+        }
+        px_table_reader_close(r);
+    }
+    size_t total = sc->n_svc_changes + n_file + n_sites;
+    if (rc == PX_OK && !(ch = calloc(total + 1, sizeof *ch))) rc = px__error(ctx, PX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == PX_OK && i < sc->n_svc_changes; i++) {
+        const px__sc_svc_change *c = &sc->svc_changes[i];
+        px_svc_change *o = &ch[n++];
+        o->kind = c->kind;
+        o->id = c->id;
+        o->capacity = c->capacity;
+        if (c->kind != PX_SVC_CLOSE) {
+            rc = px_store_lonlat_to_xy(ctx, store, c->lon, c->lat, &o->x, &o->y);
+            if (rc != PX_OK)
+                rc = px__error(ctx, PX_EDOMAIN, "%s:%d: analyses.services: %g,%g is outside the project's CRS area",
+                               sc->path, c->line, c->lon, c->lat);
+        }
+    }
+    for (size_t i = 0; rc == PX_OK && i < n_file; i++)
+        ch[n++] = from_file[i];
+    for (size_t i = 0; rc == PX_OK && i < n_sites; i++)
+        ch[n++] = (px_svc_change){.kind = PX_SVC_ADD, .x = sxy[2 * i], .y = sxy[2 * i + 1]};
+    if (rc == PX_OK) rc = px_services_whatif(ctx, store, ch, n, &sc->svc, NULL);
+    free(ch);
+    free(sxy);
+    px_svc_changes_free(from_file, n_file);
+    return rc;
+}
+
 /* mkdir -p of the folder holding `path` (or of `path` itself when `is_dir`). */
 static px_status make_parents(px_ctx *ctx, const char *path, int is_dir)
 {
@@ -105,7 +162,7 @@ static px_status result_layers(px_ctx *ctx, const px__plan *plan, px_store *stor
     for (size_t i = 0; rc == PX_OK && i < plan->n; i++) {
         const px__step *s = &plan->steps[i];
         int want = layers_only ? s->kind == PX__STEP_LOAD
-                               : (s->kind >= PX__STEP_ACCESS && s->kind <= PX__STEP_CYCLE);
+                               : (s->kind >= PX__STEP_ACCESS && s->kind <= PX__STEP_SERVICES);
         for (size_t t = 0; want && t < s->n_tables; t++)
             for (size_t k = 0; k < n_infos; k++)
                 if (!strcmp(infos[k].name, s->tables[t]) && infos[k].geom_type != PX_GEOM_NONE)
@@ -167,7 +224,7 @@ static px_status exec_report(px_ctx *ctx, const px_scenario *sc, const px__plan 
     if (rc == PX_OK && sc->report_compare) {
         /* This run's values, as far as the analyses go, then the changes. */
         if ((rc = px_store_begin(store)) == PX_OK) {
-            rc = px__run_snapshot(store, sc, plan, run);
+            rc = px__run_snapshot(ctx, store, sc, plan, run);
             if (rc == PX_OK) rc = px_store_commit(store);
             else px_store_rollback(store);
         }
@@ -228,6 +285,14 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
         rc = px_cycle_run(ctx, store, &sc->cycle, &r);
         break;
     }
+    case PX__STEP_SITES: {
+        px_site_report r;
+        rc = px_site_services(ctx, store, &sc->site, &r);
+        break;
+    }
+    case PX__STEP_SERVICES:
+        rc = exec_services(ctx, sc, store);
+        break;
     case PX__STEP_EXPORT: {
         const px__sc_export *e = &sc->exports[st->index_in_kind];
         rc = px_export(ctx, store, e->table, out, NULL);

@@ -56,6 +56,15 @@ typedef struct px__sc_map {
     int a3, landscape, atlas;
 } px__sc_map;
 
+/* One change of a services what-if in a scenario (`add`, `close`, `move`):
+ * places as LON,LAT, turned into the project CRS when the step runs. */
+typedef struct px__sc_svc_change {
+    px_svc_change_kind kind;
+    char *id;
+    double lon, lat, capacity;
+    int line;
+} px__sc_svc_change;
+
 struct px_scenario {
     char *path, *dir, *name, *description;
     char sha256[65]; /* of the file's bytes */
@@ -96,6 +105,18 @@ struct px_scenario {
     px__strlist weight_names;
     double *weight_values;
 
+    int has_services, services_line; /* analyses.services: a what-if */
+    px_whatif_options svc;           /* category points into svc_category */
+    char *svc_category;
+    size_t n_svc_changes;
+    px__sc_svc_change *svc_changes;
+    char *svc_changes_file; /* resolved, or NULL */
+    int svc_add_sites;      /* also open the sites chosen by site_services */
+
+    int has_sites, sites_line; /* analyses.site_services */
+    px_site_options site;      /* category, candidates_layer point into the two below */
+    char *site_category, *site_candidates;
+
     size_t n_exports;
     px__sc_export *exports;
     char *tiles_layers;  /* vector tiles of the loaded layers, or NULL */
@@ -116,6 +137,30 @@ struct px_scenario {
     char *site_dir;            /* relative to the output folder; NULL: no site */
     int site_line;
 };
+
+/* ---- the scenario's parser, shared by scenario.c and scenario_services.c --- */
+
+typedef struct px__sc_parse {
+    px_ctx *ctx;
+    px_scenario *sc;
+} px__sc_parse;
+
+px_status px__sc_err(px__sc_parse *p, int line, const char *msg); /* PX_EDOMAIN "FILE:LINE: msg" */
+int px__sc_line_of(const px__node *map, const char *key);
+px_status px__sc_check_keys(px__sc_parse *p, const px__node *map, const char *what, const char *const *known);
+px_status px__sc_text(px__sc_parse *p, const px__node *map, const char *key, const char *what, char **out);
+px_status px__sc_path(px__sc_parse *p, const px__node *map, const char *key, const char *what, char **out);
+px_status px__sc_number(px__sc_parse *p, const px__node *map, const char *key, const char *what, double lo,
+                        double hi, int open_lo, double *out);
+px_status px__sc_integer(px__sc_parse *p, const px__node *map, const char *key, const char *what, long lo,
+                         long hi, int *out);
+px_status px__sc_boolean(px__sc_parse *p, const px__node *map, const char *key, const char *what, int *out);
+px_status px__sc_list(px__sc_parse *p, const px__node *map, const char *key, const char *what, px__strlist *out);
+px_status px__sc_modes(px__sc_parse *p, const px__node *map, const char *key, const char *what, unsigned *out);
+/* analyses.services and analyses.site_services (scenario_services.c). */
+px_status px__sc_parse_services(px__sc_parse *p, const px__node *n);
+px_status px__sc_parse_sites(px__sc_parse *p, const px__node *n);
+void px__sc_services_free(px_scenario *sc);
 
 /* ---- hashing (run_hash.c): SHA-256 as 64 lowercase hex digits ------------- */
 
@@ -142,6 +187,8 @@ typedef enum px__step_kind {
     PX__STEP_BROWNFIELDS,
     PX__STEP_FLOOD,
     PX__STEP_CYCLE,
+    PX__STEP_SITES,
+    PX__STEP_SERVICES,
     PX__STEP_EXPORT,
     PX__STEP_VTILES_LAYERS,
     PX__STEP_VTILES_RESULTS,
@@ -196,7 +243,10 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
 
 /* Snapshot the per-commune tables the plan's steps write into px_run_values
  * under `run` (inside the caller's transaction, or in its own when none). */
-px_status px__run_snapshot(px_store *store, const px_scenario *sc, const px__plan *plan, const char *run);
+px_status px__run_snapshot(px_ctx *ctx, px_store *store, const px_scenario *sc, const px__plan *plan, const char *run);
+
+/* A run name: 1 to 63 characters, no '/', '\\' or control characters. */
+int px__run_name_ok(const char *s);
 
 /* JSON helpers for canonical parameters (sorted keys, compact). Caller-frees. */
 char *px__json_canonical(json_t *obj);

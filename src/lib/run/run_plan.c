@@ -5,9 +5,10 @@
  * goes into its hash, the tables it writes and the output it leaves in the
  * output folder. Nothing is executed or hashed here.
  *
- * Order: load, network, access, isochrones, equity, flood, brownfields
- * (after equity and flood: its equity_deficit criterion reads
- * equity_communes), cycle, then the outputs in the order written.
+ * Order: load, network, access, isochrones, equity, flood, site_services,
+ * brownfields (after equity, flood and siting: its equity_deficit and
+ * service_gain criteria read equity_communes and services_site_gains),
+ * cycle, services (a what-if), then the outputs in the order written.
  */
 #include "run_int.h"
 
@@ -101,7 +102,7 @@ static long writer_of(const px__plan *p, const char *table)
 
 static int is_analysis(px__step_kind k)
 {
-    return k >= PX__STEP_ACCESS && k <= PX__STEP_CYCLE;
+    return k >= PX__STEP_ACCESS && k <= PX__STEP_SERVICES;
 }
 
 static px_status plan_load(builder *b, size_t *load_idx)
@@ -255,11 +256,34 @@ static px_status plan_analyses(builder *b, size_t load)
         SET("categories", px__json_strlist(&sc->flood_cats));
         DONE();
     }
+    /* Siting before brownfields: the brownfield ranking's service_gain
+     * criterion reads services_site_gains. */
+    long sites = -1;
+    if (sc->has_sites) {
+        const px_site_options *so = &sc->site;
+        NEW_STEP(PX__STEP_SITES, "site_services");
+        sites = (long)b->plan->n - 1;
+        add_dep(s, net);
+        add_dep(s, load); /* candidates may be a loaded layer (brownfields) */
+        add_table(s, "services_sites");
+        add_table(s, "services_site_gains");
+        SET("category", json_string(so->category));
+        SET("new", json_integer((json_int_t)so->k));
+        SET("candidates", json_string(sc->site_candidates));
+        SET("objective", json_string(px_site_objective_name(so->objective)));
+        SET("mode", json_string(px_mode_name(so->mode)));
+        SET("minutes", num(so->minutes));
+        SET("max_minutes", num(so->cap_minutes));
+        SET("snap_m", num(so->max_snap_m));
+        SET("exact_max", num(so->max_subsets));
+        DONE();
+    }
     if (sc->has_brownfields) {
         NEW_STEP(PX__STEP_BROWNFIELDS, "brownfields");
         add_dep(s, net);
         if (equity >= 0) add_dep(s, (size_t)equity);
         if (flood >= 0) add_dep(s, (size_t)flood);
+        if (sites >= 0) add_dep(s, (size_t)sites);
         add_table(s, "brownfield_sites");
         add_table(s, "brownfield_scores");
         px_status rc = add_file(b, s, sc->bf_scenario);
@@ -298,6 +322,33 @@ static px_status plan_analyses(builder *b, size_t load)
             json_object_set_new(w, sc->weight_names.v[k], num(sc->weight_values[k]));
         SET("weights", w);
         SET("planned_links", json_string(sc->planned_links ? base_of(sc->planned_links) : ""));
+        DONE();
+    }
+    if (sc->has_services) {
+        NEW_STEP(PX__STEP_SERVICES, "services");
+        add_dep(s, net);
+        if (sites >= 0 && sc->svc_add_sites) add_dep(s, (size_t)sites);
+        add_table(s, "services_whatif_communes");
+        add_table(s, "services_whatif_origins");
+        add_table(s, "services_whatif_summary");
+        if (sc->svc_changes_file) {
+            px_status rc = add_file(b, s, sc->svc_changes_file);
+            if (rc != PX_OK) return rc;
+        }
+        SET("category", json_string(sc->svc_category));
+        SET("modes", px__json_modes(sc->svc.modes));
+        SET("minutes", num(sc->svc.minutes));
+        SET("snap_m", num(sc->svc.max_snap_m));
+        json_t *ch = json_array();
+        for (size_t k = 0; k < sc->n_svc_changes; k++) {
+            const px__sc_svc_change *c = &sc->svc_changes[k];
+            json_array_append_new(ch, json_pack("{s:i, s:s, s:f, s:f, s:f}", "kind", (int)c->kind, "id",
+                                                c->id ? c->id : "", "lon", c->lon, "lat", c->lat, "capacity",
+                                                c->capacity));
+        }
+        SET("changes", ch);
+        SET("changes_file", json_string(sc->svc_changes_file ? base_of(sc->svc_changes_file) : ""));
+        SET("add_sites", json_boolean(sc->svc_add_sites));
         DONE();
     }
     return PX_OK;

@@ -16,10 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct parse {
-    px_ctx *ctx;
-    px_scenario *sc;
-} parse;
+typedef px__sc_parse parse;
 
 static px_status perr(parse *p, px_status st, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -430,8 +427,8 @@ static px_status parse_cycle(parse *p, const px__node *n)
 
 static px_status parse_analyses(parse *p, const px__node *n)
 {
-    static const char *const known[] = {"network",     "access", "isochrones", "equity",
-                                        "brownfields", "flood",  "cycle",      NULL};
+    static const char *const known[] = {"network", "access",   "isochrones",    "equity", "brownfields",
+                                        "flood",   "cycle",    "site_services", "services", NULL};
     px_scenario *sc = p->sc;
     px_status rc = check_keys(p, n, "analyses", known);
     const px__node *v;
@@ -448,9 +445,16 @@ static px_status parse_analyses(parse *p, const px__node *n)
         sc->has_flood = 1, sc->flood_line = line_of(n, "flood"), rc = parse_flood(p, v);
     if (rc == PX_OK && (v = px__node_get(n, "cycle")))
         sc->has_cycle = 1, sc->cycle_line = line_of(n, "cycle"), rc = parse_cycle(p, v);
+    if (rc == PX_OK && (v = px__node_get(n, "site_services")))
+        sc->has_sites = 1, sc->sites_line = line_of(n, "site_services"), rc = px__sc_parse_sites(p, v);
+    if (rc == PX_OK && (v = px__node_get(n, "services")))
+        sc->has_services = 1, sc->services_line = line_of(n, "services"), rc = px__sc_parse_services(p, v);
+    if (rc == PX_OK && sc->svc_add_sites && !sc->has_sites)
+        rc = perr(p, PX_EDOMAIN, sc->services_line,
+                  "analyses.services: 'add_sites' needs analyses.site_services (the sites to open)");
     /* Every analysis but loading runs on the network. */
     if (rc == PX_OK && (sc->has_access || sc->n_iso || sc->has_equity || sc->has_brownfields ||
-                        sc->has_flood || sc->has_cycle))
+                        sc->has_flood || sc->has_cycle || sc->has_sites || sc->has_services))
         sc->has_network = 1;
     return rc;
 }
@@ -709,6 +713,7 @@ void px_scenario_free(px_scenario *sc)
     free((char *)sc->bf.transit_category);
     px__strlist_clear(&sc->flood_cats);
     free(sc->planned_links);
+    px__sc_services_free(sc);
     px__strlist_clear(&sc->weight_names);
     free(sc->weight_values);
     for (size_t i = 0; i < sc->n_exports; i++) {
@@ -732,4 +737,49 @@ void px_scenario_free(px_scenario *sc)
     px__strlist_clear(&sc->report_styles);
     free(sc->site_dir);
     free(sc);
+}
+
+/* ---- the helpers above, for scenario_services.c ------------------------------ */
+
+px_status px__sc_err(px__sc_parse *p, int line, const char *msg)
+{
+    return perr(p, PX_EDOMAIN, line, "%s", msg);
+}
+int px__sc_line_of(const px__node *map, const char *key)
+{
+    return line_of(map, key);
+}
+px_status px__sc_check_keys(px__sc_parse *p, const px__node *map, const char *what, const char *const *known)
+{
+    return check_keys(p, map, what, known);
+}
+px_status px__sc_text(px__sc_parse *p, const px__node *map, const char *key, const char *what, char **out)
+{
+    return text(p, map, key, what, out);
+}
+px_status px__sc_path(px__sc_parse *p, const px__node *map, const char *key, const char *what, char **out)
+{
+    return path_value(p, map, key, what, out);
+}
+px_status px__sc_number(px__sc_parse *p, const px__node *map, const char *key, const char *what, double lo,
+                        double hi, int open_lo, double *out)
+{
+    return number(p, map, key, what, lo, hi, open_lo, out);
+}
+px_status px__sc_integer(px__sc_parse *p, const px__node *map, const char *key, const char *what, long lo,
+                         long hi, int *out)
+{
+    return integer(p, map, key, what, lo, hi, out);
+}
+px_status px__sc_boolean(px__sc_parse *p, const px__node *map, const char *key, const char *what, int *out)
+{
+    return boolean(p, map, key, what, out);
+}
+px_status px__sc_list(px__sc_parse *p, const px__node *map, const char *key, const char *what, px__strlist *out)
+{
+    return list(p, map, key, what, out);
+}
+px_status px__sc_modes(px__sc_parse *p, const px__node *map, const char *key, const char *what, unsigned *out)
+{
+    return modes(p, map, key, what, out);
 }

@@ -53,6 +53,8 @@ void px_tileset_zooms(const px_tileset *ts, int *minzoom, int *maxzoom)
     *maxzoom = ts->maxzoom;
 }
 
+int px_tileset_has_extent(const px_tileset *ts) { return !ts->layer || ts->layer->has_extent; }
+
 void px_tileset_bounds(const px_tileset *ts, double bounds[4]) { memcpy(bounds, ts->bounds, sizeof ts->bounds); }
 
 const char *px_tileset_attribution(const px_tileset *ts) { return ts->attribution ? ts->attribution : ""; }
