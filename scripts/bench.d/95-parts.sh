@@ -22,10 +22,12 @@ trap '"$SRC/tests/pg/stop.sh" "$pgdir"' EXIT
 SIZES=${PX_BENCH_PARTS_SIZES:-1000000}
 export PROXIMA
 
-# All N parts at once; prints the summed part_* counters of their outputs.
+# All N parts at once (each part's stdout and stderr kept; a failed part is
+# counted in part-failures-N, the run goes on).
 run_parts() { # project, N
   local p=$1 n=$2
-  seq 1 "$n" | xargs -P "$n" -I{} sh -c '"$PROXIMA" -q access "$1" --max-minutes 30 --part "$2"/"$3" > "$4/part-$2-of-$3.out"' \
+  seq 1 "$n" | xargs -P "$n" -I{} sh -c '"$PROXIMA" -q access "$1" --max-minutes 30 --part "$2"/"$3" \
+    > "$4/part-$2-of-$3.out" 2> "$4/part-$2-of-$3.err" || echo "part $2/$3: $(tail -1 "$4/part-$2-of-$3.err")" >> "$4/part-failures-$3"' \
     _ "$p" {} "$n" "$W"
 }
 export -f run_parts
@@ -42,10 +44,11 @@ for size in $SIZES; do
   "$PROXIMA" -q export "$pg" access_communes -o "$W/whole-$size.csv"
   awk -v n="$size" -v s="$ws" -v k="$wk" 'BEGIN { printf "| %d | whole | 1 | %.2f | %.0f | 1.00 | 1.00 | 1.00 | |\n", n, s, k / 1024 }'
   for n in 1 2 4; do
-    rm -f "$W"/part-*-of-"$n".out
+    rm -f "$W"/part-*-of-"$n".out "$W/part-failures-$n"
     read -r ps pk < <(bench_median $runs bash -c 'run_parts "$1" "$2"' _ "$pg" "$n")
-    "$PROXIMA" -q export "$pg" access_communes -o "$W/parts-$size-$n.csv"
+    "$PROXIMA" -q export "$pg" access_communes -o "$W/parts-$size-$n.csv" 2>/dev/null || rm -f "$W/parts-$size-$n.csv"
     same=$(cmp -s "$W/whole-$size.csv" "$W/parts-$size-$n.csv" && echo "= whole" || echo "DIFFERS")
+    [ ! -s "$W/part-failures-$n" ] || same="$same; failed parts: $(sort -u "$W/part-failures-$n" | tr '\n' ' ')"
     # Sum the counters of the last (timed) run's parts.
     read -r er ne or no < <(cat "$W"/part-*-of-"$n".out | awk '
       $1 == "part_edges_read" { er += $2 } $1 == "network_edges" { ne = $2 }
