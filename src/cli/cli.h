@@ -45,6 +45,12 @@ int px_cli_fail(px_cli *cli, px_status status);
 /* Print "proxima: <cmd>: <fmt...>" and the hint to `proxima help <cmd>`; return 2. */
 int px_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A split run's figures on stdout (part K/N, part_* counts: the buffer
+ * overhead, parts_present K/N) and on stderr (unless --quiet) whether it
+ * completed the set and wrote `tables`, or which parts are missing
+ * (part_report.c). */
+void px_cli_part_report(px_cli *cli, const char *cmd, const px_part_stats *p, const char *tables);
+
 /* Informational line on stderr unless --quiet. */
 void px_cli_info(px_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

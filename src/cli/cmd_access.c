@@ -20,6 +20,7 @@ static const px_opt access_opts[] = {
     PX_OPT_SNAP_M,
     PX_OPT_THREADS,
     {"no-origins-table", 0, PX_OPT_FLAG, .help = "write access_communes only (very large runs)"},
+    PX_OPT_PART,
     {0}};
 
 const px_cmd_spec px_spec_access = {
@@ -39,9 +40,15 @@ const px_cmd_spec px_spec_access = {
              "layer, or give -o DIR) and prints the region's shares on stdout. Needs\n"
              "`proxima network` first. Origins or services farther than --snap-m metres\n"
              "from the network are unreachable (NULL minutes) and counted on stderr.\n"
-             "An unknown category or mode is a usage error (exit 2) and changes nothing.\n",
+             "An unknown category or mode is a usage error (exit 2) and changes nothing.\n"
+             "With --part K/N, only the origins of part K of the communes (cut in N parts\n"
+             "along a Hilbert curve, by population) are computed, reading the network and\n"
+             "services within reach of the part; its rows go to access_part_K_of_N, and the\n"
+             "part that completes the set writes access_origins and access_communes,\n"
+             "identical to a whole run. Parts can run in any order, at the same time.\n",
     .examples = "proxima access demo.sqlite --modes walk,bike --minutes 15 --nth 3\n"
-                "proxima access demo.sqlite --categories health,education -o out/\n",
+                "proxima access demo.sqlite --categories health,education -o out/\n"
+                "proxima access demo.sqlite --part 2/3\n",
 };
 
 static px_status write_files(px_cli *cli, px_store *store, const char *dir, int origins)
@@ -78,6 +85,7 @@ int cmd_access(px_cli *cli, int argc, char **argv)
     o.max_snap_m = px_args_number(a, "snap-m");
     o.n_threads = (int)px_args_int(a, "threads");
     o.no_origins_table = px_args_flag(a, "no-origins-table");
+    int split = px_args_kofn(a, "part", &o.part_k, &o.part_n) == 0;
     if (o.cutoff_minutes > 0 && o.cutoff_minutes < o.minutes)
         rc = px_cli_usage_error("access", "--max-minutes (%g) must be at least --minutes (%g)", o.cutoff_minutes,
                                 o.minutes);
@@ -87,13 +95,15 @@ int cmd_access(px_cli *cli, int argc, char **argv)
     if (rc == PX_EXIT_OK) {
         px_access_report r = {0};
         px_status st = px_access_run(cli->ctx, store, &o, &r);
-        if (st == PX_OK && outdir) st = write_files(cli, store, outdir, !o.no_origins_table);
+        /* A part writes the files once the set is complete (the last one in). */
+        if (st == PX_OK && outdir && (!split || r.part.merged)) st = write_files(cli, store, outdir, !o.no_origins_table);
         if (st != PX_OK) rc = px_cli_fail(cli, st);
         else {
             printf("origins %lld\nresidents %.0f\ncategories %d\ncommunes %d\n", (long long)r.n_origins, r.residents,
                    r.n_categories, r.n_communes);
             for (int c = 0; c < r.n_categories && c < 64; c++)
                 printf("destinations_%s %lld\n", r.category[c], (long long)r.n_category_destinations[c]);
+            if (split) px_cli_part_report(cli, "access", &r.part, "access_origins and access_communes");
             for (int m = 0; m < PX_MODE_COUNT; m++) {
                 if (isnan(r.share_all[m])) continue;
                 printf("%s_unsnapped_origins %lld\n%s_all_share %.4f\n", px_mode_name((px_mode)m),

@@ -24,6 +24,7 @@ static const px_opt cycle_opts[] = {
     {"add-links", 0, PX_OPT_PATH, "FILE", .help = "planned links (lines, any GDAL vector file) for a what-if"},
     {"links-geojson", 0, PX_OPT_PATH, "FILE",
      .help = "also write the ranked missing links to FILE (GeoJSON; folder created when missing)"},
+    PX_OPT_PART,
     {0}};
 
 const px_cmd_spec px_spec_cycle = {
@@ -46,7 +47,11 @@ const px_cmd_spec px_spec_cycle = {
              "                                       -> cycle_connectivity(_origins)\n"
              "  - missing links ranked by benefit per km              -> cycle_missing_links\n"
              "  - with --add-links, per-commune deltas                -> cycle_whatif\n"
-             "Prints a summary on stdout. --links-geojson is checked before anything changes.\n",
+             "Prints a summary on stdout. --links-geojson is checked before anything changes.\n"
+             "With --part K/N, coverage and connectivity are computed for the residents of part\n"
+             "K of the communes only (each part still reads the whole network: islands and\n"
+             "links are network-wide) into cycle_part_K_of_N; the part that completes the set\n"
+             "writes every table, identical to a whole run.\n",
     .examples = "proxima cycle demo.sqlite --top 10 --add-links plan.geojson\n"
                 "proxima cycle demo.sqlite --weight school=2 --links-geojson out/links.geojson\n"
                 "proxima cycle --rules\n",
@@ -84,6 +89,7 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
     o.snap_m = px_args_number(a, "snap-m");
     o.threads = (int)px_args_int(a, "threads");
     o.add_links = px_args_text(a, "add-links");
+    int split = px_args_kofn(a, "part", &o.part_k, &o.part_n) == 0;
     int n_w = px_args_given(a, "weight");
     if (px_args_flag(a, "rules")) {
         rc = print_rules(cli);
@@ -132,14 +138,17 @@ int cmd_cycle(px_cli *cli, int argc, char **argv)
         rc = PX_EXIT_RUNTIME;
         goto done;
     }
-    px_cycle_report r;
+    px_cycle_report r = {0};
     px_status st = px_cycle_run(cli->ctx, store, &o, &r);
-    if (st == PX_OK && geojson) st = px_export(cli->ctx, store, "cycle_missing_links", geojson, NULL);
+    int whole = !split || r.part.merged;
+    if (st == PX_OK && geojson && whole) st = px_export(cli->ctx, store, "cycle_missing_links", geojson, NULL);
     px_store_close(store);
     if (st != PX_OK) {
         rc = px_cli_fail(cli, st);
         goto done;
     }
+    if (split) px_cli_part_report(cli, "cycle", &r.part, "the cycle tables");
+    if (!whole) goto done;
     printf("edges %lld: LTS 1 %lld, LTS 2 %lld, LTS 3 %lld, LTS 4 %lld, not bikeable %lld\n",
            (long long)r.n_edges, (long long)r.n_lts[1], (long long)r.n_lts[2], (long long)r.n_lts[3],
            (long long)r.n_lts[4], (long long)r.n_lts[0]);

@@ -11,6 +11,8 @@ static const px_opt run_opts[] = {
     PX_OPT_OUTPUT("DIR", "output folder (default: the scenario's `output:`, else out/<name>)"),
     {"name", 0, PX_OPT_TEXT, "NAME", .help = "name of the run in the project (default: today's date, YYYY-MM-DD)"},
     {"force", 0, PX_OPT_FLAG, .help = "run every step, changed or not"},
+    {"project", 0, PX_OPT_PATH, "STORE",
+     .help = "use this project (a file, or a PostGIS \"PG:...\" string) instead of the scenario's project.path"},
     {0}};
 
 const px_cmd_spec px_spec_run = {
@@ -29,7 +31,8 @@ const px_cmd_spec px_spec_run = {
              "Prints one line per step on stderr and a table of time and peak memory per step\n"
              "on stdout. The scenario format is in the README (\"Scenario runs\").\n"
              "Exit status: 2 for a bad scenario (FILE:LINE: reason), 1 when a step fails.\n",
-    .examples = "proxima run layers/scenarios/demo.yaml -o out/demo --name baseline\n"};
+    .examples = "proxima run layers/scenarios/demo.yaml -o out/demo --name baseline\n"
+                "proxima run layers/scenarios/demo.yaml --project PG:dbname=plan --name pg\n"};
 
 typedef struct run_view {
     px_cli *cli;
@@ -101,6 +104,7 @@ int cmd_run(px_cli *cli, int argc, char **argv)
     o.output_dir = px_args_text(a, "output");
     o.name = px_args_text(a, "name");
     o.force = px_args_flag(a, "force");
+    o.project = px_args_text(a, "project");
     px_scenario *sc = NULL;
     px_status st = px_scenario_read(cli->ctx, path, &sc);
     if (st != PX_OK) {

@@ -40,8 +40,11 @@ int cmd_synth(px_cli *cli, int argc, char **argv)
     o.nodes_per_service = px_args_int(a, "nodes-per-service");
     const char *path = px_args_pos(a, 0), *crs = px_args_text(a, "crs");
     px_store *store = NULL;
-    px_status st = access(path, F_OK) == 0 ? px_store_open(cli->ctx, path, 0, &store)
-                                           : px_store_create(cli->ctx, path, crs, &store);
+    /* A PostGIS project exists when its schema holds a project (no file to test). */
+    int is_pg = !strncmp(path, "PG:", 3);
+    px_status st = is_pg || access(path, F_OK) == 0 ? px_store_open(cli->ctx, path, 0, &store)
+                                                    : px_store_create(cli->ctx, path, crs, &store);
+    if (is_pg && st == PX_ENOTPROJECT) st = px_store_create(cli->ctx, path, crs, &store);
     if (st == PX_OK) st = px_synth_region(cli->ctx, store, &o);
     px_store_close(store);
     if (st != PX_OK) rc = px_cli_fail(cli, st);

@@ -61,12 +61,16 @@ int cmd_report(px_cli *cli, int argc, char **argv);
 extern const px_cmd_spec px_spec_map, px_spec_report;
 
 extern const px_cmd_spec px_spec_init, px_spec_load, px_spec_layers, px_spec_export;
+/* copy between stores: declarations */
+int cmd_copy(px_cli *cli, int argc, char **argv);
+extern const px_cmd_spec px_spec_copy;
 
 static const px_command commands[] = {
     {"init", cmd_init, "create a project store in a metric CRS", NULL, &px_spec_init},
     {"load", cmd_load, "load the layers a layer definition describes", NULL, &px_spec_load},
     {"layers", cmd_layers, "list the layers and results in a project", NULL, &px_spec_layers},
     {"export", cmd_export, "write a layer to GeoJSON, GeoJSONSeq, GeoPackage, FlatGeobuf or CSV", NULL, &px_spec_export},
+    {"copy", cmd_copy, "copy a whole project between stores (SpatiaLite, PostGIS)", NULL, &px_spec_copy},
     /* network and accessibility: commands */
     {"network", cmd_network, "build the routable walk/bike network from roads and cycle routes", NULL, &px_spec_network},
     {"access", cmd_access, "quarter-hour accessibility: minutes to services per resident and commune", NULL, &px_spec_access},

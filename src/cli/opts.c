@@ -104,6 +104,25 @@ static void choices_text(const char *choices, char *buf, size_t len)
 }
 
 /* "A,B" -> two finite numbers. */
+/* "K/N": digits only, 1 <= K <= N <= max; 0 on success. */
+static int parse_kofn(const char *s, double max, int *k, int *n)
+{
+    long v[2] = {0, 0};
+    const char *p = s;
+    for (int i = 0; i < 2; i++) {
+        if (*p < '0' || *p > '9') return -1;
+        while (*p >= '0' && *p <= '9') {
+            v[i] = v[i] * 10 + (*p++ - '0');
+            if (v[i] > 1000000000L) return -1;
+        }
+        if (i == 0 && *p++ != '/') return -1;
+    }
+    if (*p || v[0] < 1 || v[0] > v[1] || (double)v[1] > max) return -1;
+    if (k) *k = (int)v[0];
+    if (n) *n = (int)v[1];
+    return 0;
+}
+
 static int parse_pair(const char *s, double *a, double *b)
 {
     const char *comma = strchr(s, ',');
@@ -232,6 +251,11 @@ static int take_value(const px_cmd_spec *spec, const px_opt *o, px_optval *v, co
             return usage(spec, "--%s %s: want LON,LAT in degrees WGS84 (lon -180..180, lat -90..90), "
                                "like 9.5209,47.1410",
                          o->name, s);
+        break;
+    case PX_OPT_KOFN:
+        if (parse_kofn(s, o->max, NULL, NULL))
+            return usage(spec, "--%s %s: want K/N, whole numbers with 1 <= K <= N <= %.15g, like 2/3", o->name, s,
+                         o->max);
         break;
     case PX_OPT_XY:
         if (parse_pair(s, &a, &b))
@@ -472,6 +496,12 @@ size_t px_args_numbers(const px_args *a, const char *name, const double **values
     const px_optval *v = get(a, name, NULL);
     *values = v->nums;
     return v->n_nums;
+}
+
+int px_args_kofn(const px_args *a, const char *name, int *k, int *n)
+{
+    const char *s = px_args_text(a, name);
+    return s && !parse_kofn(s, 1e9, k, n) ? 0 : -1;
 }
 
 int px_args_pair(const px_args *a, const char *name, int i, double *x, double *y)

@@ -59,6 +59,7 @@ typedef enum px_opt_kind {
     PX_OPT_PATH,    /* a file or folder name */
     PX_OPT_LONLAT,  /* LON,LAT in degrees WGS84, lon in [-180, 180], lat in [-90, 90] */
     PX_OPT_XY,      /* X,Y in the project CRS (finite numbers) */
+    PX_OPT_KOFN,    /* K/N, whole numbers with 1 <= K <= N <= max (a part of a split run) */
 } px_opt_kind;
 
 /* px_opt.flags */
@@ -113,6 +114,10 @@ typedef struct px_cmd_spec {
     {"baseline", 0, PX_OPT_TEXT, "RUN",                                                                          \
      .help = "with --name: the run the what-if changes (default: the latest run; none: recorded as 'baseline')"}
 #define PX_OPT_THREADS {"threads", 0, PX_OPT_INT, "N", 1, 64, .def = "2", .help = "worker threads"}
+/* Split runs (access, equity, cycle): part K of N; see README "Scaling out". */
+#define PX_OPT_PART                                                                                              \
+    {"part", 0, PX_OPT_KOFN, "K/N", 1, 10000,                                                                    \
+     .help = "compute part K of N of the communes (a batch job); the last part in writes the region's tables"}
 #define PX_OPT_LONLAT(HELP) {"lonlat", 0, PX_OPT_LONLAT, "LON,LAT", .flags = PX_OPTF_REPEAT, .help = HELP}
 
 /* ---- parsing ---- */
@@ -157,6 +162,8 @@ size_t px_args_list(const px_args *a, const char *name, const char *const **item
 size_t px_args_numbers(const px_args *a, const char *name, const double **values);
 /* LONLAT / XY occurrence i as two numbers; 0 on success, -1 past the end. */
 int px_args_pair(const px_args *a, const char *name, int i, double *x, double *y);
+/* KOFN: *k and *n of the last value given; 0 on success, -1 when absent. */
+int px_args_kofn(const px_args *a, const char *name, int *k, int *n);
 /* `--modes` as a bit set (1u << px_mode); `--mode` as one mode. */
 unsigned px_args_modes(const px_args *a);
 px_mode px_args_mode(const px_args *a);

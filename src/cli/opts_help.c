@@ -37,6 +37,7 @@ void px__opts_range(const px_opt *o, char *buf, size_t len)
         break;
     case PX_OPT_LONLAT: snprintf(buf, len, "WGS84 longitude,latitude in degrees"); break;
     case PX_OPT_XY: snprintf(buf, len, "in the project CRS"); break;
+    case PX_OPT_KOFN: snprintf(buf, len, "1 <= K <= N <= %.15g", o->max); break;
     case PX_OPT_FLAG:
     case PX_OPT_PATH: break;
     }
@@ -198,6 +199,7 @@ static const char *kind_name(px_opt_kind k)
     case PX_OPT_PATH: return "path";
     case PX_OPT_LONLAT: return "lonlat";
     case PX_OPT_XY: return "xy";
+    case PX_OPT_KOFN: return "kofn";
     }
     return "?";
 }

@@ -211,7 +211,8 @@ static px_status find_mbtiles(px_ctx *ctx, srv_app *app)
     }
     char *dir = dupstr(app->project);
     if (!dir) return px_ctx_set_error(ctx, PX_ENOMEM, "out of memory");
-    char *slash = strrchr(dir, '/');
+    /* Beside a project file; for a PostGIS project, in the current folder. */
+    char *slash = px_store_is_conninfo(app->project) ? NULL : strrchr(dir, '/');
     if (slash)
         *slash = 0;
     else
@@ -296,7 +297,8 @@ px_status srv_app_open(px_ctx *ctx, const char *project, const px_server_options
     size_t n_infos = 0;
     px_status rc = PX_OK;
     app->project = dupstr(project);
-    app->name = base_name(project, ".sqlite");
+    /* A PostGIS project is named by its schema, never by its connection string. */
+    app->name = px_store_is_conninfo(project) ? px_store_display_name(project) : base_name(project, ".sqlite");
     app->workers = calloc(n_workers, sizeof *app->workers);
     app->cache = srv_cache_new(app->opts.cache_bytes ? app->opts.cache_bytes : (size_t)64 << 20);
     if (!app->project || !app->name || !app->workers || !app->cache) {

@@ -38,6 +38,7 @@ valid_value() {
     path) echo some/file ;;
     lonlat) echo 9.5209,47.1410 ;;
     xy) echo 539497,5220965 ;;
+    kofn) echo 2/3 ;;
   esac
 }
 

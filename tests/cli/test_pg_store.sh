@@ -110,4 +110,10 @@ expect_eq "revisions advanced by two whole loads" "$((r0 + 2 * n_layers))" \
   "$(psql_q "SELECT value FROM conc.px_meta WHERE key = 'revision'")"
 expect_eq "final layers all from the second load (consecutive revisions)" "$((r0 + n_layers + 1)) $((r0 + 2 * n_layers))" \
   "$(psql_q "SELECT min(revision) || ' ' || max(revision) FROM conc.px_tables WHERE kind = 'layer'")"
+# synth creates a PostGIS project on first use and replaces its layers on
+# the next (it used to test for a file, so a second synth said "already exists").
+PS="PG:$ci schemas=synth"
+"$PROXIMA" -q synth "$PS" --nodes 400 --seed 3 >/dev/null || fail "synth into a new PostGIS schema"
+"$PROXIMA" -q synth "$PS" --nodes 900 --seed 3 >/dev/null || fail "synth again into the same PostGIS project"
+expect_eq "second synth replaced the population" 900 "$(psql_q "SELECT count(*) FROM synth.population")"
 finish

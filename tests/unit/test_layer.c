@@ -255,6 +255,117 @@ static void test_px_layer_point_of_rule(void **state)
     px_ctx_free(ctx);
 }
 
+/* Partitions (--part K/N): every commune and every origin (the one outside
+ * every commune too) in exactly one part, whichever part is asked; equal
+ * weights cut into parts of equal size give sizes that differ by one at
+ * most; the part's box holds every origin it owns; bad K/N refused. */
+static void test_px_layer_partition_rule(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *path = NULL;
+    px_store *s = project(ctx, &path);
+    px_communes *c = NULL;
+    assert_int_equal(px_layer_communes_read(ctx, s, 1, &c), PX_OK);
+    px_points p;
+    assert_int_equal(px_layer_population_read(ctx, s, NULL, c, 0, &p), PX_OK);
+    px_layer_part part;
+    for (int n = 1; n <= 6; n++) {
+        size_t total = 0, smallest = 99, largest = 0;
+        int owners[7] = {0};
+        int32_t first[4];
+        for (int k = 1; k <= n; k++) {
+            assert_int_equal(px_layer_partition(ctx, s, c, NULL, k, n, &part), PX_OK);
+            assert_int_equal(part.by_population, 0); /* the population column is all NULL */
+            assert_float_equal(part.weight_total, 4, 0);
+            for (size_t i = 0; i < 4; i++) {
+                if (k == 1) first[i] = part.commune_part[i];
+                assert_int_equal(part.commune_part[i], first[i]); /* the same cut in every part */
+                assert_true(part.commune_part[i] >= 1 && part.commune_part[i] <= n);
+            }
+            total += part.n_communes;
+            if (part.n_communes < smallest) smallest = part.n_communes;
+            if (part.n_communes > largest) largest = part.n_communes;
+            for (size_t i = 0; i < p.n; i++)
+                if (px_layer_part_owns(&part, p.commune[i], p.x[i], p.y[i])) {
+                    owners[i]++;
+                    assert_true(part.has_area);
+                    assert_true(px_bbox_has(&part.area, p.x[i], p.y[i]));
+                }
+            px_layer_part_free(&part);
+        }
+        assert_int_equal(total, 4);
+        if (n <= 4) assert_true(largest - smallest <= 1);
+        for (size_t i = 0; i < p.n; i++) assert_int_equal(owners[i], 1);
+    }
+    /* Points anywhere on the grid: one owner each, inside its box. */
+    px_layer_part parts[3];
+    for (int k = 1; k <= 3; k++) assert_int_equal(px_layer_partition(ctx, s, c, NULL, k, 3, &parts[k - 1]), PX_OK);
+    for (int i = 0; i < 2000; i++) {
+        double x = -50 + (i * 7919 % 1100), y = -50 + (i * 104729 % 1100);
+        int n_own = 0;
+        for (int k = 0; k < 3; k++)
+            if (px_layer_part_owns(&parts[k], -1, x, y)) {
+                n_own++;
+                if (x >= 0 && x <= 1000 && y >= 0 && y <= 1000) assert_true(px_bbox_has(&parts[k].area, x, y));
+            }
+        assert_int_equal(n_own, 1);
+    }
+    for (int k = 0; k < 3; k++) px_layer_part_free(&parts[k]);
+    assert_int_equal(px_layer_partition(ctx, s, c, NULL, 0, 3, &part), PX_EINVAL);
+    assert_int_equal(px_layer_partition(ctx, s, c, NULL, 4, 3, &part), PX_EINVAL);
+    assert_int_equal(px_layer_partition(ctx, s, c, NULL, 1, 10001, &part), PX_EINVAL);
+    assert_non_null(strstr(px_ctx_errmsg(ctx), "want K/N"));
+    px_layer_points_free(&p);
+    px_layer_communes_free(c);
+    px_store_close(s);
+    free(path);
+    px_ctx_free(ctx);
+}
+
+/* With a population column, parts are cut by residents. */
+static void test_px_layer_partition_by_population(void **state)
+{
+    (void)state;
+    px_ctx *ctx = NULL;
+    assert_int_equal(px_ctx_new(&ctx), PX_OK);
+    char *dir = px_test_tmpdir("layer-part");
+    char *path = px_test_path(dir, "w.sqlite");
+    free(dir);
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(ctx, path, "EPSG:2154", &s), PX_OK);
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, px_layer_schema(PX_LAYER_COMMUNES), &w), PX_OK);
+    const double pop[4] = {1, 1, 1, 1000};
+    char wkt[160];
+    for (int i = 0; i < 4; i++) {
+        px_value cv[4] = {PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_REAL(pop[i]), PX_VALUE_NULL};
+        snprintf(wkt, sizeof wkt, "MULTIPOLYGON(((%d 0, %d 0, %d 100, %d 100, %d 0)))", 100 * i, 100 * i + 100,
+                 100 * i + 100, 100 * i, 100 * i);
+        px_test_add_wkt(ctx, w, cv, wkt);
+    }
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    px_communes *c = NULL;
+    assert_int_equal(px_layer_communes_read(ctx, s, 1, &c), PX_OK);
+    px_layer_part a, b;
+    assert_int_equal(px_layer_partition(ctx, s, c, NULL, 1, 2, &a), PX_OK);
+    assert_int_equal(px_layer_partition(ctx, s, c, NULL, 2, 2, &b), PX_OK);
+    assert_int_equal(a.by_population, 1);
+    assert_float_equal(a.weight_total, 1003, 0);
+    assert_float_equal(a.weight + b.weight, 1003, 0);
+    /* The commune of 1000 (half the total and more) shares its part with at
+     * most one other (one resident before it at most). */
+    const px_layer_part *big = a.commune_part[3] == 1 ? &a : &b;
+    assert_true(big->weight >= 1000 && big->weight <= 1001);
+    px_layer_part_free(&a);
+    px_layer_part_free(&b);
+    px_layer_communes_free(c);
+    px_store_close(s);
+    free(path);
+    px_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_px_layer_services_read_categories),
         cmocka_unit_test(test_px_layer_qh_score_rule),
         cmocka_unit_test(test_px_layer_point_of_rule),
+        cmocka_unit_test(test_px_layer_partition_rule),
+        cmocka_unit_test(test_px_layer_partition_by_population),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

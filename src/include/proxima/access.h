@@ -14,6 +14,7 @@
 #define PROXIMA_ACCESS_H
 
 #include "proxima/core.h"
+#include "proxima/layer.h"
 #include "proxima/net.h"
 #include "proxima/store.h"
 
@@ -39,6 +40,8 @@ typedef struct px_access_options {
     int no_origins_table;           /* non-zero: write access_communes only (per-origin minutes
                                        are computed but not stored: for very large runs, where
                                        writing a million-row table costs more than the searches) */
+    int part_k, part_n;             /* split run: part k (1..n) of n (n <= 10000); 0, 0: the whole
+                                       region. See px_access_run and README "Scaling out". */
 } px_access_options;
 
 #define PX_ACCESS_THIN_DESTINATIONS 3
@@ -60,6 +63,8 @@ typedef struct px_access_report {
     /* Region-wide population-weighted share of residents with every category
      * within the threshold, per mode (NaN for modes not run). */
     double share_all[PX_MODE_COUNT];
+    /* Split runs only (part.n > 0); the counts above are then the part's. */
+    px_part_stats part;
 } px_access_report;
 
 /* Run the analysis on the network of `store` (px_graph_load) and write the
@@ -73,7 +78,21 @@ typedef struct px_access_report {
  * other work; the message lists the known ones), PX_EINVAL (bad option),
  * PX_ENOTFOUND (no network, origin or opportunity layer, or a missing
  * column), PX_EDOMAIN (a category name too long for a column), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED.
- * On error the store is unchanged. */
+ * On error the store is unchanged.
+ *
+ * Split runs (opts->part_k/part_n): the communes are cut into part_n parts
+ * (px_layer_partition, proxima/layer.h); this call computes the origins of
+ * part part_k only, reading through its own read-only connection the
+ * origins in the part's box, the destinations within reach + 2 x snapping
+ * of it and the network within reach + 3 x snapping (reach: the fastest
+ * edge speed of the modes run x the cutoff, x 1.001), which holds every
+ * path and snap that can matter: the minutes are exactly those of a whole
+ * run. It then writes table access_part_K_of_N (its rows; replaced on a
+ * rerun) in one short transaction; the part that completes the set (all
+ * part_n tables with the same options and inputs) rebuilds access_origins
+ * and access_communes from them in that transaction, identical to a whole
+ * run's; an incomplete set drops them. Parts may run in any order and at
+ * the same time. Also PX_EINVAL for a bad part. */
 px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *opts, px_access_report *out);
 
 /* ---- isochrones ------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #define PROXIMA_CYCLE_H
 
 #include "proxima/core.h"
+#include "proxima/layer.h"
 #include "proxima/store.h"
 
 #ifdef __cplusplus
@@ -95,6 +96,9 @@ typedef struct px_cycle_options {
      * the analyses run twice, without and with them, and the per-commune
      * deltas are written. Borrowed. */
     const char *add_links;
+    /* Split run: part part_k (1..part_n) of part_n; 0, 0: the whole region.
+     * See px_cycle_run. */
+    int part_k, part_n;
 } px_cycle_options;
 
 /* Headline figures of a run (region-wide). */
@@ -115,6 +119,7 @@ typedef struct px_cycle_report {
     double seconds_links;            /* wall time of the missing-link ranking */
     double cpu_seconds_connectivity; /* the same as CPU time, all threads */
     double cpu_seconds_links;
+    px_part_stats part; /* split runs: what the part read; the figures above only when it merged */
 } px_cycle_report;
 
 /* Run the cycle network analyses on the project's network (built by
@@ -131,7 +136,18 @@ typedef struct px_cycle_report {
  * planned link that is not a line or ends more than 100 m from the network),
  * PX_EGEOS (bad geometry in a layer), PX_ECANCELLED, PX_ENOMEM, PX_ESQLITE.
  * On any error the project's tables are unchanged. `ctx`, `store` and
- * `opts` are borrowed. */
+ * `opts` are borrowed.
+ *
+ * Split runs (opts->part_k/part_n): the part reads the project through a
+ * read-only connection of its own (the whole network: islands and links are
+ * network-wide) and computes coverage and connectivity (the searches) for
+ * the residents of its part of the communes (px_layer_partition) only, from
+ * the destinations within detour x distance + snapping + the longest edge
+ * of them; it writes them to cycle_part_K_of_N in one transaction. The part
+ * that completes the set reads the project again in that transaction,
+ * computes the LTS, islands and missing links, takes coverage and
+ * connectivity from the parts' rows and writes every table, identical to a
+ * whole run's; an incomplete set drops them. */
 px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opts, px_cycle_report *report);
 
 #ifdef __cplusplus

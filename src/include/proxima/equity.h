@@ -17,6 +17,7 @@
 #define PROXIMA_EQUITY_H
 
 #include "proxima/core.h"
+#include "proxima/layer.h"
 #include "proxima/net.h"
 #include "proxima/store.h"
 
@@ -152,6 +153,7 @@ typedef struct px_equity_options {
     double underserved_share; /* underserved below this share of the regional mean; 0 means 0.5 */
     double snap_max_m;        /* farthest a point may be from the network; 0 means PX_LAYER_SNAP_M (300 m) */
     int n_threads;            /* worker threads for the catchments; 0 means 2 (max 16) */
+    int part_k, part_n;       /* split run: part k (1..n) of n; 0, 0: the whole region */
 } px_equity_options;
 
 typedef struct px_equity_report {
@@ -163,6 +165,7 @@ typedef struct px_equity_report {
     size_t n_pairs; /* (origin, service) pairs inside catchments, all runs */
     double population;
     double underserved_population; /* walk, E2SFCA, summed over categories */
+    px_part_stats part;            /* split runs only (the counts above are then the part's) */
 } px_equity_report;
 
 /* Service coverage equity on a project: for each mode and category, 2SFCA
@@ -188,7 +191,20 @@ typedef struct px_equity_report {
  * `opts` may be NULL; `report` may be NULL. Returns PX_ENOTFOUND (a layer
  * missing: population, services or communes), PX_EINVAL / PX_EDOMAIN (bad
  * options), PX_ENOMEM, PX_EGEOS, PX_ESQLITE, PX_ECANCELLED; on error the
- * store is unchanged. */
+ * store is unchanged.
+ *
+ * Split runs (opts->part_k/part_n; `graph` may then be NULL: the part reads
+ * its own): the origins of part part_k of the communes (px_layer_partition)
+ * are computed through a read-only connection of the part's own, from the
+ * services within R + 2S of the box B of the origins and services it owns,
+ * the residents within 2R + 4S (every catchment of those services) and the
+ * network within 2R + 5S (R: the fastest edge speed of the modes run x the
+ * catchment cutoff x 1.001; S: the snapping distance): the values are those
+ * of a whole run. Its rows go to equity_part_K_of_N (and its services'
+ * counts to equity_part_K_of_N_supplies) in one transaction; the part that
+ * completes the set rebuilds every equity_* table from the parts' rows in
+ * that transaction, identical to a whole run's (the indicators over all
+ * communes included); an incomplete set drops them. */
 px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_equity_options *opts,
                         px_equity_report *report);
 

@@ -124,6 +124,15 @@ px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *lay
 px_status px_layer_services_read(px_ctx *ctx, px_store *store, const char *const *layers, const char *const *keep,
                                  const px_communes *communes, px_points *out);
 
+/* The same two readers, keeping only the rows whose geometry's box meets
+ * `box` (read through the spatial index) and whose placed point lies inside
+ * it (borders included); NULL reads everything. For split runs: a part reads
+ * what lies near it. Same statuses. */
+px_status px_layer_population_read_in(px_ctx *ctx, px_store *store, const char *layer, const px_communes *communes,
+                                      unsigned flags, const px_bbox *box, px_points *out);
+px_status px_layer_services_read_in(px_ctx *ctx, px_store *store, const char *const *layers, const char *const *keep,
+                                    const px_communes *communes, const px_bbox *box, px_points *out);
+
 /* The distinct categories of the services layers (as above), sorted, without
  * reading geometry: for validating options before any work. *cats is
  * caller-frees (px_layer_strings_free). Returns PX_ENOTFOUND, PX_ENOMEM, PX_ESQLITE. */
@@ -146,6 +155,64 @@ void px_layer_strings_free(char **v, size_t n);
  * rows without geometry are skipped. *fids (n) and *xy (2n: x0, y0, ...) are
  * caller-frees (free()). Returns PX_ENOTFOUND (no layer), PX_EGEOS, PX_ENOMEM. */
 px_status px_layer_points(px_ctx *ctx, px_store *store, const char *layer, int64_t **fids, double **xy, size_t *n);
+
+/* ---- partitions (--part K/N) -------------------------------------------- */
+
+/* One part of a split run. The communes are put in the order of their
+ * centres (point on surface) along a Hilbert curve over the grid (the
+ * communes' extent joined with the origin layer's), ties in commune order,
+ * and that sequence is cut into n runs of about equal weight: commune i goes
+ * to part floor(n * (W_before_i + w_i / 2) / W) + 1, w being the commune's
+ * `population` column where the layer has one with a positive total, else 1
+ * per commune. Part k also owns the curve's keys from its first commune's
+ * key to the next part's (part 1 from 0, part n to the end): an origin
+ * outside every commune belongs to the part owning its own key. So every
+ * origin has exactly one part, whichever process computes it. */
+typedef struct px_layer_part {
+    int k, n;                  /* this part, 1..n, of n */
+    int32_t *commune_part;     /* per commune of the set given: its part, 1..n */
+    size_t n_communes;         /* communes in part k */
+    double weight, weight_total; /* weight of part k and of all communes */
+    int by_population;         /* weights are the communes' population column */
+    px_bbox grid;              /* the Hilbert grid */
+    uint64_t key_lo, key_hi;   /* part k owns keys [key_lo, key_hi) */
+    int has_area;              /* part k owns some commune or key */
+    px_bbox area;              /* a box holding every origin part k owns */
+} px_layer_part;
+
+/* What a part of a split run read and wrote (access, equity and cycle
+ * reports): the buffer overhead is rows read against rows of the part. */
+typedef struct px_part_stats {
+    int k, n;                    /* this part of n; n == 0: not a split run */
+    int parts_present;           /* parts of this split in the store now (this one included) */
+    int merged;                  /* non-zero: this part completed the set and wrote the region's tables */
+    char parts_missing[256];     /* "1,3" ("..." when long); "" when none */
+    int64_t communes;            /* communes of the part */
+    double reach_m;              /* fastest edge speed of the modes run x the search cutoff x 1.001 */
+    double buffer_m;             /* how far around the part's origins the network was read */
+    int64_t origins_read, origins_in_part;           /* population rows read; those the part owns */
+    int64_t destinations_read, destinations_in_part; /* services read; those in the part's box */
+    int64_t edges_read, edges_in_part, edges_total;  /* edges read; meeting the part's box; whole network */
+} px_part_stats;
+
+/* Part k of n (1 <= k <= n <= 10000) of the communes `com` (borrowed, read
+ * from `store`); `origins_layer` (NULL: "population") only widens the grid.
+ * *out is caller-frees (px_layer_part_free).
+ * Returns PX_EINVAL (k or n out of range), PX_EGEOS, PX_ENOMEM, PX_ESQLITE. */
+px_status px_layer_partition(px_ctx *ctx, px_store *store, const px_communes *com, const char *origins_layer, int k,
+                             int n, px_layer_part *out);
+
+/* Does part `p` own an origin at (x, y) located in commune `commune` (an
+ * index in the communes given to px_layer_partition, -1 outside all)? */
+int px_layer_part_owns(const px_layer_part *p, int32_t commune, double x, double y);
+
+void px_layer_part_free(px_layer_part *p);
+
+/* Is (x, y) inside box `b` (borders included)? */
+static inline int px_bbox_has(const px_bbox *b, double x, double y)
+{
+    return x >= b->minx && x <= b->maxx && y >= b->miny && y <= b->maxy;
+}
 
 /* ---- names and scores ------------------------------------------------------ */
 

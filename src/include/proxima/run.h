@@ -73,6 +73,8 @@ typedef struct px_run_options {
     px_run_site_fn write_site; /* needed by a scenario with `site:`; NULL: refused with
                                   PX_EUNSUPPORTED before anything runs */
     void *site_user;
+    const char *project;    /* NULL: the scenario's `project.path`; else this project (a file,
+                               taken as given, or a "PG:..." string) instead */
 } px_run_options;
 
 typedef struct px_run_report {

@@ -13,6 +13,9 @@
  * Transactions: px_store_begin/commit/rollback bracket every change. A writer
  * used outside a transaction gets its own (begun at px_store_table_create,
  * committed at px_table_writer_finish). Changes are all-or-nothing.
+ *
+ * Threads: a px_store (and its readers and writers) is used by one thread at
+ * a time; a thread that works alongside opens its own (read-only) store.
  */
 #ifndef PROXIMA_STORE_H
 #define PROXIMA_STORE_H
@@ -103,6 +106,16 @@ int px_store_srid(const px_store *store);
 /* Path of the store file, or the "PG:..." string as given; borrowed. */
 const char *px_store_path(const px_store *store);
 
+/* Is `path` a PostGIS project string ("PG:...") rather than a file name?
+ * (Such a string is never resolved against a folder.) NULL gives 0. */
+int px_store_is_conninfo(const char *path);
+
+/* A short name of project `path` to show people (report titles, the
+ * viewer): the file's name without its folder or, for a PostGIS string, its
+ * schema; never the connection parameters, which may hold a password.
+ * Caller-frees (free()); NULL when out of memory. */
+char *px_store_display_name(const char *path);
+
 /* A WGS84 longitude/latitude (degrees) in the project CRS: *x, *y on success.
  * Returns PX_EINVAL (NULL, or lon/lat not finite or out of range), PX_ECRS
  * or PX_EPROJ (PROJ cannot transform the point; the message names it). */
@@ -184,6 +197,26 @@ void px_table_reader_close(px_table_reader *r);
 
 /* Number of rows of table `name`. */
 px_status px_store_count(px_store *store, const char *name, int64_t *out);
+
+/* ---- copying a project ---------------------------------------------------- */
+
+/* Called after each table is copied with its row count; `table` borrowed. */
+typedef void (*px_copy_fn)(void *user, const char *table, int64_t n_rows);
+
+/* Copy the whole project `src` (a file or a "PG:..." string; read in one
+ * snapshot) to `dst` (either kind): every table with its rows, fids,
+ * geometry and spatial index, the px_tables catalogue verbatim (revisions,
+ * inputs, sources, dates: what was stale stays stale), the settings, the
+ * blobs (the graph cache) and the run records; the CRS is the source's.
+ * `dst` must not be a project already unless `replace` is non-zero; a file
+ * that exists but is not a project is never overwritten. All or nothing: a
+ * file is written beside `dst` and renamed over it; a PostGIS schema is
+ * written (and, with `replace`, emptied first) in one transaction holding
+ * the project lock. `on_table` (may be NULL) is called per table. Returns
+ * PX_EIO (missing source, destination exists), PX_ENOTPROJECT, PX_EINVAL
+ * (same project; a table whose fids have gaps), PX_ECRS, PX_ESQLITE. */
+px_status px_store_copy(px_ctx *ctx, const char *src, const char *dst, int replace, px_copy_fn on_table,
+                        void *user);
 
 /* ---- metadata ----------------------------------------------------------- */
 

@@ -89,7 +89,7 @@ static px_status read_inputs(px__eq_run *run, const px_equity_options *o)
 typedef struct worker_buf {
     px_snap *sup_snap;
     uint32_t *sup_idx;
-    double *sup_cap, *acc;
+    double *sup_cap, *acc, *ratio;
     px__pairs pairs;
     px__catch *catchment;
     int catchment_mode; /* index in mode_list of the catchment, -1 none */
@@ -116,14 +116,18 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
 {
     px__eq_run *run = sh->run;
     px_mode mode = (px_mode)run->mode_list[m];
-    size_t ns = 0, n_off = 0, n = run->pop.n;
+    size_t ns = 0, n_off = 0, n = run->pop.n, ns_owned = 0;
     for (size_t j = 0; j < run->svc.n; j++) {
         if (run->svc.cat[j] != (int32_t)c) continue;
         px_snap s;
+        /* A split run counts only the services its part owns (each is
+         * counted by exactly one part); a whole run owns them all. */
+        int owned = !run->svc_owned || run->svc_owned[j];
         if (px_graph_snap(NULL, run->g, mode, run->svc.x[j], run->svc.y[j], run->snap_max_m, &s) != PX_OK) {
-            n_off++;
+            n_off += (size_t)owned;
             continue;
         }
+        ns_owned += (size_t)owned;
         wb->sup_snap[ns] = s;
         wb->sup_idx[ns] = (uint32_t)j;
         wb->sup_cap[ns] = run->svc.weight[j];
@@ -146,8 +150,12 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
     const px_decay_band one = {run->threshold_min, 1.0};
     size_t base = (m * run->n_cats + c) * 2;
     double *a2 = wb->acc, *ae = wb->acc + n;
-    rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1, NULL, a2,
-                &unreached);
+    rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1,
+                run->svc_owned ? wb->ratio : NULL, a2, &unreached);
+    if (rc == PX_OK && run->svc_owned) {
+        unreached = 0;
+        for (size_t k = 0; k < ns; k++) unreached += run->svc_owned[wb->sup_idx[k]] && !(wb->ratio[k] > 0);
+    }
     if (rc == PX_OK)
         rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, run->bands,
                     run->n_bands, NULL, ae, NULL);
@@ -157,7 +165,7 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
         run->acc[(base + 0) * n + i] = (float)(a2[i] * 1000.0);
         run->acc[(base + 1) * n + i] = (float)(ae[i] * 1000.0);
     }
-    run->n_supplies[m * run->n_cats + c] = ns + n_off;
+    run->n_supplies[m * run->n_cats + c] = (run->svc_owned ? ns_owned : ns) + n_off;
     run->n_unreached[m * run->n_cats + c] = unreached + n_off;
     return PX_OK;
 }
@@ -170,8 +178,9 @@ static void work(shared *sh, px_ctx *ctx)
     wb.sup_snap = malloc(nsv * sizeof *wb.sup_snap);
     wb.sup_idx = malloc(nsv * sizeof *wb.sup_idx);
     wb.sup_cap = malloc(nsv * sizeof *wb.sup_cap);
-    wb.acc = malloc(2 * run->pop.n * sizeof *wb.acc);
-    int oom = !wb.sup_snap || !wb.sup_idx || !wb.sup_cap || !wb.acc;
+    wb.acc = malloc(2 * (run->pop.n ? run->pop.n : 1) * sizeof *wb.acc);
+    wb.ratio = malloc(nsv * sizeof *wb.ratio);
+    int oom = !wb.sup_snap || !wb.sup_idx || !wb.sup_cap || !wb.acc || !wb.ratio;
     for (;;) {
         size_t j = atomic_fetch_add(&sh->next, 1);
         if (j >= sh->n_jobs) break;
@@ -187,6 +196,7 @@ static void work(shared *sh, px_ctx *ctx)
     free(wb.sup_idx);
     free(wb.sup_cap);
     free(wb.acc);
+    free(wb.ratio);
     free(wb.pairs.v);
 }
 
@@ -261,16 +271,28 @@ static void run_free(px__eq_run *run)
     free(run->acc);
     free(run->n_supplies);
     free(run->n_unreached);
+    free(run->svc_owned);
+    free(run->pop_owned);
+    px_graph_free(run->own_graph);
+    px_store_close(run->ro);
 }
 
 px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, const px_equity_options *opts,
                         px_equity_report *report)
 {
-    if (!store || !graph) return px__error(ctx, PX_EINVAL, "px_equity_run: NULL argument");
+    int split = opts && (opts->part_n || opts->part_k);
+    if (!store || (!graph && !split)) return px__error(ctx, PX_EINVAL, "px_equity_run: NULL argument");
     px__eq_run run = {.ctx = ctx, .store = store, .g = graph};
     px_status rc = resolve_options(ctx, opts, &run);
+    if (rc == PX_OK && split) {
+        if (!(opts->part_n >= 1 && opts->part_n <= 10000 && opts->part_k >= 1 && opts->part_k <= opts->part_n))
+            rc = px__error(ctx, PX_EINVAL, "equity: part %d/%d: want K/N with 1 <= K <= N <= 10000", opts->part_k,
+                           opts->part_n);
+        run.part_k = opts->part_k;
+        run.part_n = opts->part_n;
+    }
     double t0 = seconds();
-    if (rc == PX_OK) rc = read_inputs(&run, opts);
+    if (rc == PX_OK) rc = split ? px__equity_part_inputs(&run, opts) : read_inputs(&run, opts);
     double t1 = seconds();
     if (rc != PX_OK) goto done;
     for (int m = 0; m < PX_MODE_COUNT; m++)
@@ -291,7 +313,7 @@ px_status px_equity_run(px_ctx *ctx, px_store *store, const px_graph *graph, con
         run.report.population += run.pop.weight[i];
     rc = run_all(&run);
     double t2 = seconds();
-    if (rc == PX_OK) rc = px__equity_write(&run);
+    if (rc == PX_OK) rc = split ? px__equity_part_write(&run) : px__equity_write(&run);
     /* Phase timings for benchmarks (--verbose). */
     px__log(ctx, PX_LOG_DEBUG,
             "equity: read and locate %.2f s, snap and catchments %.2f s, indicators and tables %.2f s",

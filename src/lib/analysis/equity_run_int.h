@@ -31,9 +31,22 @@ typedef struct px__eq_run {
     float *acc;
     size_t *n_supplies, *n_unreached; /* [m * n_cats + c] */
     px_equity_report report;
+    /* split runs (equity_part.c); zero / NULL for a whole run */
+    int part_k, part_n;
+    px_store *ro;         /* the part's read-only connection */
+    px_graph *own_graph;  /* the part's sub-graph, freed with the run */
+    uint8_t *svc_owned;   /* per service: counted in n_supplies / n_unreached by this part */
+    uint8_t *pop_owned;   /* per origin: written by this part */
 } px__eq_run;
 
 /* Compute the indicators and write the equity_* tables in one transaction. */
 px_status px__equity_write(px__eq_run *run);
+/* The same inside the caller's transaction. */
+px_status px__equity_write_tables(px__eq_run *run);
+
+/* Split runs (equity_part.c): read the part's inputs (run->ro open), then
+ * write its rows and, when it completes the set, every equity_* table. */
+px_status px__equity_part_inputs(px__eq_run *run, const px_equity_options *o);
+px_status px__equity_part_write(px__eq_run *run);
 
 #endif

@@ -323,12 +323,10 @@ static double seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-px_status px__equity_write(px__eq_run *run)
+px_status px__equity_write_tables(px__eq_run *run)
 {
-    px_status rc = px_store_begin(run->store);
-    if (rc != PX_OK) return rc;
     double t0 = seconds();
-    rc = write_origins(run);
+    px_status rc = write_origins(run);
     double t1 = seconds();
     if (rc == PX_OK) rc = write_indicators(run);
     px__log(run->ctx, PX_LOG_DEBUG, "equity: equity_origins %.2f s, indicators %.2f s", t1 - t0,
@@ -337,6 +335,14 @@ px_status px__equity_write(px__eq_run *run)
                                          "equity_lorenz", "equity_underserved"};
     for (size_t k = 0; rc == PX_OK && k < 5; k++)
         rc = px_store_set_source(run->store, tables[k], "proxima equity", NULL, NULL, NULL);
+    return rc;
+}
+
+px_status px__equity_write(px__eq_run *run)
+{
+    px_status rc = px_store_begin(run->store);
+    if (rc != PX_OK) return rc;
+    rc = px__equity_write_tables(run);
     if (rc == PX_OK)
         rc = px_store_commit(run->store);
     else

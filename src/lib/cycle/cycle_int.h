@@ -139,6 +139,7 @@ typedef struct px__corigin {
     double snap_m; /* straight distance to that node */
     double pop;
     int32_t commune; /* index into communes, -1 outside every commune */
+    double x, y;     /* the unit's point (split runs: which part owns it) */
 } px__corigin;
 
 typedef struct px__cdest {
@@ -280,6 +281,20 @@ typedef struct px__cresults {
  * rolled back on failure). */
 px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
                           const px__cresults *res);
+/* The same inside the caller's transaction. */
+px_status px__cycle_write_tables(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
+                                 const px__cresults *res);
+
+/* Coverage and connectivity of `in` (cycle_run.c); clear with px__ceval_clear. */
+px_status px__cycle_evaluate(px_ctx *ctx, const px__cinput *in, const px__cparams *p, px__ceval *out);
+void px__ceval_clear(px__ceval *e);
+
+/* The headline figures of `res` (cycle_run.c). */
+px_status px__cycle_report_fill(px_ctx *ctx, const px__cinput *in, const px__cresults *res, px_cycle_report *rep);
+
+/* A split run (cycle_part.c): part opts->part_k of opts->part_n. */
+px_status px__cycle_part_run(px_ctx *ctx, px_store *store, const px__cparams *p, const px_cycle_options *opts,
+                             px_cycle_report *report);
 
 /* Add the planned links of `path` to the graph as two-way LTS 1 tracks
  * between the nodes nearest their ends (within snap_m). *n_added gets the

@@ -150,7 +150,8 @@ static px_status read_origins(px_ctx *ctx, const px_graph *pg, const px_points *
     for (size_t i = 0; i < pop->n && rc == PX_OK; i++) {
         if ((i & 16383) == 0 && (rc = px__progress(ctx, "cycle: place residents", i, pop->n))) break;
         if (!(pop->weight[i] > 0)) continue;
-        px__corigin o = {.fid = pop->fid[i], .pop = pop->weight[i], .commune = pop->commune[i]};
+        px__corigin o = {.fid = pop->fid[i], .pop = pop->weight[i], .commune = pop->commune[i], .x = pop->x[i],
+                         .y = pop->y[i]};
         if (!attach(ctx, pg, pop->x[i], pop->y[i], p->snap_m, &o.node, &o.snap_m)) {
             pr->n_unplaced++, pr->pop_unplaced += pop->weight[i];
             continue;

@@ -32,14 +32,14 @@ static double cpu_s(void)
     return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static void eval_clear(px__ceval *e)
+void px__ceval_clear(px__ceval *e)
 {
     free(e->covered);
     px__cconn_clear(&e->conn);
     memset(e, 0, sizeof *e);
 }
 
-static px_status evaluate(px_ctx *ctx, const px__cinput *in, const px__cparams *p, px__ceval *out)
+px_status px__cycle_evaluate(px_ctx *ctx, const px__cinput *in, const px__cparams *p, px__ceval *out)
 {
     px__ceval e = {0};
     e.covered = calloc(in->n_origins + 1, 1);
@@ -47,7 +47,7 @@ static px_status evaluate(px_ctx *ctx, const px__cinput *in, const px__cparams *
     px_status rc = px__cycle_coverage(ctx, in, p, e.covered);
     if (rc == PX_OK) rc = px__cycle_connectivity(ctx, in, p, &e.conn);
     if (rc != PX_OK) {
-        eval_clear(&e);
+        px__ceval_clear(&e);
         return rc;
     }
     *out = e;
@@ -62,12 +62,44 @@ static double covered_pop(const px__cinput *in, const uint8_t *covered)
     return s;
 }
 
+px_status px__cycle_report_fill(px_ctx *ctx, const px__cinput *in, const px__cresults *res, px_cycle_report *rep)
+{
+    const px__cgraph *g = in->g;
+    for (size_t e = 0; e < res->n_edges_before_whatif; e++)
+        rep->n_lts[g->e_lts[e] <= 4 ? g->e_lts[e] : 0]++;
+    rep->n_edges = (int64_t)res->n_edges_before_whatif;
+    rep->n_islands = (int64_t)res->isl.n;
+    for (size_t o = 0; o < in->n_origins; o++)
+        rep->population += in->origins[o].pop;
+    rep->n_destinations = (int64_t)in->n_dests;
+    rep->n_categories = (int64_t)in->n_cats;
+    rep->covered_population = covered_pop(in, res->base.covered);
+    double region;
+    px_status rc = px__cycle_aggregate(ctx, in, res->base.conn.score, NULL, NULL, &region);
+    if (rc != PX_OK) return rc;
+    rep->score = isnan(region) ? -1 : region;
+    rep->n_links = (int64_t)res->links.n;
+    if (res->has_whatif) {
+        rep->n_added = (int64_t)res->n_added;
+        if ((rc = px__cycle_aggregate(ctx, in, res->whatif.conn.score, NULL, NULL, &region)) != PX_OK) return rc;
+        rep->score_whatif = isnan(region) ? -1 : region;
+        rep->covered_whatif = covered_pop(in, res->whatif.covered);
+    }
+    return PX_OK;
+}
+
 px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opts, px_cycle_report *report)
 {
     if (!ctx || !store) return px__error(ctx, PX_EINVAL, "px_cycle_run: NULL argument");
     px__cparams p;
     px_status rc = px__cycle_params(ctx, opts, &p);
     if (rc != PX_OK) return rc;
+    if (opts && (opts->part_n || opts->part_k)) {
+        if (!(opts->part_n >= 1 && opts->part_n <= 10000 && opts->part_k >= 1 && opts->part_k <= opts->part_n))
+            return px__error(ctx, PX_EINVAL, "cycle: part %d/%d: want K/N with 1 <= K <= N <= 10000", opts->part_k,
+                             opts->part_n);
+        return px__cycle_part_run(ctx, store, &p, opts, report);
+    }
     px__cproject pr = {0};
     px__cresults res = {0};
     px_cycle_report rep = {.score = -1, .score_whatif = -1, .covered_whatif = -1};
@@ -82,7 +114,7 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
 
     if ((rc = px__cycle_islands(ctx, in, &p, &res.isl)) != PX_OK) goto done;
     double t0 = now_s(), c0 = cpu_s();
-    if ((rc = evaluate(ctx, in, &p, &res.base)) != PX_OK) goto done;
+    if ((rc = px__cycle_evaluate(ctx, in, &p, &res.base)) != PX_OK) goto done;
     double t1 = now_s(), c1 = cpu_s();
     if ((rc = px__cycle_links(ctx, in, &p, &res.isl, &res.links)) != PX_OK) goto done;
     double t2 = now_s(), c2 = cpu_s();
@@ -100,7 +132,7 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
         if ((rc = px__cycle_add_links(ctx, store, in, opts->add_links, PLANNED_SNAP_M, &res.n_added)) !=
             PX_OK)
             goto done;
-        if ((rc = evaluate(ctx, in, &p, &res.whatif)) != PX_OK) goto done;
+        if ((rc = px__cycle_evaluate(ctx, in, &p, &res.whatif)) != PX_OK) goto done;
         res.has_whatif = 1;
     }
 
@@ -108,32 +140,12 @@ px_status px_cycle_run(px_ctx *ctx, px_store *store, const px_cycle_options *opt
     if ((rc = px__cycle_write(ctx, store, &pr, &p, &res)) != PX_OK) goto done;
     px__log(ctx, PX_LOG_INFO, "cycle: wrote the result tables in %.2f s", now_s() - tw);
 
-    const px__cgraph *g = in->g;
-    for (size_t e = 0; e < res.n_edges_before_whatif; e++)
-        rep.n_lts[g->e_lts[e] <= 4 ? g->e_lts[e] : 0]++;
-    rep.n_edges = (int64_t)res.n_edges_before_whatif;
-    rep.n_islands = (int64_t)res.isl.n;
-    for (size_t o = 0; o < in->n_origins; o++)
-        rep.population += in->origins[o].pop;
-    rep.n_destinations = (int64_t)in->n_dests;
-    rep.n_categories = (int64_t)in->n_cats;
-    rep.covered_population = covered_pop(in, res.base.covered);
-    double region;
-    if ((rc = px__cycle_aggregate(ctx, in, res.base.conn.score, NULL, NULL, &region)) != PX_OK) goto done;
-    rep.score = isnan(region) ? -1 : region;
-    rep.n_links = (int64_t)res.links.n;
-    if (res.has_whatif) {
-        rep.n_added = (int64_t)res.n_added;
-        if ((rc = px__cycle_aggregate(ctx, in, res.whatif.conn.score, NULL, NULL, &region)) != PX_OK)
-            goto done;
-        rep.score_whatif = isnan(region) ? -1 : region;
-        rep.covered_whatif = covered_pop(in, res.whatif.covered);
-    }
+    if ((rc = px__cycle_report_fill(ctx, in, &res, &rep)) != PX_OK) goto done;
     if (report) *report = rep;
 done:
     px__cislands_clear(&res.isl);
-    eval_clear(&res.base);
-    eval_clear(&res.whatif);
+    px__ceval_clear(&res.base);
+    px__ceval_clear(&res.whatif);
     px__clinks_clear(&res.links);
     px__cproject_clear(&pr);
     return rc;

@@ -424,13 +424,25 @@ static px_status write_whatif(wctx *w)
 px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
                           const px__cresults *res)
 {
+    px_status rc = px_store_begin(store);
+    if (rc == PX_OK) rc = px__cycle_write_tables(ctx, store, pr, p, res);
+    if (rc == PX_OK)
+        rc = px_store_commit(store);
+    else
+        px_store_rollback(store);
+    return rc;
+}
+
+px_status px__cycle_write_tables(px_ctx *ctx, px_store *store, const px__cproject *pr, const px__cparams *p,
+                                 const px__cresults *res)
+{
     GEOSContextHandle_t h = px__geos(ctx);
     wctx w = {ctx, store, pr, p, res, GEOSWKBWriter_create_r(h)};
     if (!w.wkbw) return px__error(ctx, PX_ENOMEM, "GEOS: cannot create a WKB writer");
     GEOSWKBWriter_setOutputDimension_r(h, w.wkbw, 2);
     GEOSWKBWriter_setByteOrder_r(h, w.wkbw, GEOS_WKB_NDR);
     GEOSWKBWriter_setFlavor_r(h, w.wkbw, GEOS_WKB_ISO);
-    px_status rc = px_store_begin(store);
+    px_status rc = PX_OK;
     static const struct {
         const char *name;
         px_status (*fn)(wctx *);
@@ -448,10 +460,6 @@ px_status px__cycle_write(px_ctx *ctx, px_store *store, const px__cproject *pr, 
                 (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
     if (rc == PX_OK) rc = res->has_whatif ? write_whatif(&w) : px_store_drop_table(store, "cycle_whatif");
-    if (rc == PX_OK)
-        rc = px_store_commit(store);
-    else
-        px_store_rollback(store);
     GEOSWKBWriter_destroy_r(h, w.wkbw);
     return rc;
 }

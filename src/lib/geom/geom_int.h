@@ -41,6 +41,16 @@ GEOSGeometry *px__xform_geom(px_ctx *ctx, px__xform *xf, const GEOSGeometry *g);
  * PX_ENOMEM is the only failure. */
 px_status px__hilbert_order(const double *xy, size_t n, int32_t *order);
 
+/* Key of (x, y) on the Hilbert curve filling a 2^16 x 2^16 grid laid over
+ * `grid` (a square of the box's larger side, from its lower-left corner);
+ * points outside are clamped to the border cells. Keys run 0 .. 2^32 - 1. */
+uint64_t px__hilbert_key(const px_bbox *grid, double x, double y);
+
+/* The box of the grid cells whose keys lie in [lo, hi) (the same grid as
+ * px__hilbert_key), widened by one cell so that every point given such a key
+ * lies inside. Returns 0 (and leaves *out) when no key is in the range. */
+int px__hilbert_range_box(const px_bbox *grid, uint64_t lo, uint64_t hi, px_bbox *out);
+
 /* EPSG code of "EPSG:nnnn" (case-insensitive); 0 if not of that form. */
 int px__epsg_code(const char *crs);
 

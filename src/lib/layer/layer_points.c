@@ -94,8 +94,8 @@ static int grow(px_points *p, size_t *cap, int with_cat)
 
 /* Columns of `layer` among `want` (NULL-terminated): the reader is opened on
  * those present; idx[k] is each one's index in the reader or -1. */
-static px_status open_present(px_store *store, const char *layer, const char *const *want, int with_geom, int *idx,
-                              px_table_reader **out)
+static px_status open_present(px_store *store, const char *layer, const char *const *want, int with_geom,
+                              const px_bbox *box, int *idx, px_table_reader **out)
 {
     px_table_reader *probe = NULL;
     px_status rc = px_store_reader_open(store, layer, NULL, 0, NULL, &probe);
@@ -111,11 +111,17 @@ static px_status open_present(px_store *store, const char *layer, const char *co
     }
     cols[n] = NULL;
     px_table_reader_close(probe);
-    return px_store_reader_open(store, layer, cols, with_geom, NULL, out);
+    return px_store_reader_open(store, layer, cols, with_geom, box, out);
 }
 
 px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *layer, const px_communes *communes,
                                    unsigned flags, px_points *out)
+{
+    return px_layer_population_read_in(ctx, store, layer, communes, flags, NULL, out);
+}
+
+px_status px_layer_population_read_in(px_ctx *ctx, px_store *store, const char *layer, const px_communes *communes,
+                                      unsigned flags, const px_bbox *box, px_points *out)
 {
     if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_layer_population_read: NULL argument");
     memset(out, 0, sizeof *out);
@@ -126,7 +132,7 @@ px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *lay
     int64_t total = 0;
     px_table_reader *r = NULL;
     px_status rc = px_store_count(store, layer, &total);
-    if (rc == PX_OK) rc = open_present(store, layer, want, 1, idx, &r);
+    if (rc == PX_OK) rc = open_present(store, layer, want, 1, box, idx, &r);
     if (rc != PX_OK) return rc;
     if (idx[0] < 0) {
         px_table_reader_close(r);
@@ -145,6 +151,7 @@ px_status px_layer_population_read(px_ctx *ctx, px_store *store, const char *lay
             px__log(ctx, PX_LOG_WARN, "%s:%lld: no usable geometry: skipped", layer, (long long)px_table_reader_fid(r));
             continue;
         }
+        if (box && !px_bbox_has(box, x, y)) continue;
         if (!grow(&p, &cap, 0)) {
             rc = px__error(ctx, PX_ENOMEM, "out of memory");
             break;
@@ -183,7 +190,7 @@ px_status px_layer_categories(px_ctx *ctx, px_store *store, const char *const *l
         static const char *const want[] = {"category", NULL};
         int idx[1];
         px_table_reader *r = NULL;
-        if ((rc = open_present(store, *l, want, 0, idx, &r)) != PX_OK) break;
+        if ((rc = open_present(store, *l, want, 0, NULL, idx, &r)) != PX_OK) break;
         int has = 0;
         while ((rc = px_table_reader_next(r, &has)) == PX_OK && has) {
             const char *c = idx[0] >= 0 ? px_table_reader_text(r, (size_t)idx[0]) : *l;
@@ -219,6 +226,12 @@ px_status px_layer_categories(px_ctx *ctx, px_store *store, const char *const *l
 px_status px_layer_services_read(px_ctx *ctx, px_store *store, const char *const *layers, const char *const *keep,
                                  const px_communes *communes, px_points *out)
 {
+    return px_layer_services_read_in(ctx, store, layers, keep, communes, NULL, out);
+}
+
+px_status px_layer_services_read_in(px_ctx *ctx, px_store *store, const char *const *layers, const char *const *keep,
+                                    const px_communes *communes, const px_bbox *box, px_points *out)
+{
     if (!ctx || !store || !out) return px__error(ctx, PX_EINVAL, "px_layer_services_read: NULL argument");
     memset(out, 0, sizeof *out);
     if (!layers) layers = default_layers;
@@ -242,7 +255,7 @@ px_status px_layer_services_read(px_ctx *ctx, px_store *store, const char *const
         static const char *const want[] = {"category", "capacity", "id", NULL};
         int idx[3];
         px_table_reader *r = NULL;
-        if ((rc = open_present(store, *l, want, 1, idx, &r)) != PX_OK) break;
+        if ((rc = open_present(store, *l, want, 1, box, idx, &r)) != PX_OK) break;
         int has = 0;
         while ((rc = px_table_reader_next(r, &has)) == PX_OK && has) {
             const char *cat = idx[0] >= 0 ? px_table_reader_text(r, (size_t)idx[0]) : *l;
@@ -258,6 +271,7 @@ px_status px_layer_services_read(px_ctx *ctx, px_store *store, const char *const
                 px__log(ctx, PX_LOG_WARN, "%s:%lld: no usable geometry: skipped", *l, (long long)px_table_reader_fid(r));
                 continue;
             }
+            if (box && !px_bbox_has(box, x, y)) continue;
             if (!grow(&p, &cap, 1)) {
                 rc = px__error(ctx, PX_ENOMEM, "out of memory");
                 break;

@@ -244,6 +244,8 @@ static px_status resolve(px_ctx *ctx, const px_access_options *in, px__access_re
     if (o.n_threads <= 0) o.n_threads = 2;
     if (o.n_threads > 64) o.n_threads = 64;
     if (!o.origins) o.origins = "population";
+    if ((o.part_n != 0 || o.part_k != 0) && !(o.part_n >= 1 && o.part_n <= 10000 && o.part_k >= 1 && o.part_k <= o.part_n))
+        return px__error(ctx, PX_EINVAL, "access: part %d/%d: want K/N with 1 <= K <= N <= 10000", o.part_k, o.part_n);
     res->o = o;
     for (int m = 0; m < PX_MODE_COUNT; m++) res->modes[m] = (o.modes >> m) & 1;
     return PX_OK;
@@ -270,7 +272,18 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     px__dests dests = {0};
     shared *sh = NULL;
     px_access_report rep = {0};
+    px_store *ro = NULL;
+    graph_task gt = {0};
     double t0 = px__now();
+    if (res.o.part_n > 0) {
+        /* A split run reads through a read-only connection of its own, so
+         * that no lock is held while it computes: parts run side by side. */
+        rc = px_store_open(ctx, px_store_path(store), 1, &ro);
+        if (rc == PX_OK) rc = px__access_part_inputs(ctx, ro, &res, &com, &orig, &svc, &g, &rep);
+        if (rc == PX_OK) rc = dests_group(ctx, &svc, &dests);
+        if (rc != PX_OK) goto done;
+        goto inputs_ready;
+    }
     /* The destinations first: an unknown category in the options is a usage
      * error (PX_EARG) found before any other work. */
     rc = px_layer_services_read(ctx, store, res.o.layers, res.o.categories, NULL, &svc);
@@ -282,7 +295,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     /* The graph (with only the reverse adjacency of the modes run, and the
      * snapping grid) loads on a helper thread while this one reads the
      * origins and destinations: the two share no data. */
-    graph_task gt = {px_store_path(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
+    gt = (graph_task){px_store_path(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (res.modes[m]) gt.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
     /* The network is an input of the results; noting it takes this command's
@@ -305,6 +318,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
         rc = px__error(ctx, gt.rc, "%s", gt.errmsg ? gt.errmsg : "network: cannot load the graph");
     free(gt.errmsg);
     if (rc != PX_OK) goto done;
+inputs_ready:
     if (dests.n_cat == 0) {
         rc = px__error(ctx, PX_ENOTFOUND, "%s: no destination in the opportunity layers", px_store_path(store));
         goto done;
@@ -389,7 +403,8 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
                     (long long)rep.n_unsnapped[m], res.o.max_snap_m, px_mode_name((px_mode)m));
     }
     for (size_t i = 0; i < orig.n; i++) rep.residents += orig.weight[i];
-    rc = px__access_write(ctx, store, &orig, com, &dests, &res, &rep);
+    if (res.o.part_n > 0) rc = px__access_part_write(ctx, store, ro, &orig, com, &dests, &res, &rep);
+    else rc = px__access_write(ctx, store, &orig, com, &dests, &res, &rep);
     px__log(ctx, PX_LOG_DEBUG, "access: tables written at %.3f s (cpu %.3f s)", px__now() - t0, px__cpu_now());
     if (rc == PX_OK && out) *out = rep;
 done:
@@ -403,5 +418,6 @@ done:
     px_layer_points_free(&orig);
     px_layer_communes_free(com);
     px_graph_free(g);
+    px_store_close(ro);
     return rc;
 }

@@ -50,8 +50,9 @@ static void colset_free(colset *cs)
 
 static px_value real_or_null(double v) { return isfinite(v) ? PX_VALUE_REAL(v) : PX_VALUE_NULL; }
 
-static px_status write_origins(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
-                               const px__dests *dests, const px__access_res *res)
+px_status px__access_write_origins(px_ctx *ctx, px_store *store, const char *table, int with_ix,
+                                   const px_points *orig, const px_communes *com, const px__dests *dests,
+                                   const px__access_res *res)
 {
     size_t nc = res->n_cat, per_mode = 2 + nc * (res->o.nth > 1 ? 2 : 1);
     colset cs = {0};
@@ -59,8 +60,8 @@ static px_status write_origins(px_ctx *ctx, px_store *store, const px_points *or
     px__wkbw *wk = NULL;
     px_table_writer *w = NULL;
     px_status rc = PX_OK;
-    if (colset_init(&cs, 3 + PX_MODE_COUNT * per_mode) ||
-        !(v = calloc(3 + PX_MODE_COUNT * per_mode, sizeof *v))) {
+    if (colset_init(&cs, 4 + PX_MODE_COUNT * per_mode) ||
+        !(v = calloc(4 + PX_MODE_COUNT * per_mode, sizeof *v))) {
         rc = px__error(ctx, PX_ENOMEM, "out of memory");
         goto done;
     }
@@ -84,7 +85,8 @@ static px_status write_origins(px_ctx *ctx, px_store *store, const px_points *or
         snprintf(name, sizeof name, "%s_snap_m", mn);
         colset_add(&cs, name, PX_COL_REAL);
     }
-    px_table_schema schema = {"access_origins", "result", PX_GEOM_POINT, cs.n, cs.cols};
+    if (with_ix) colset_add(&cs, PX__ACCESS_IX_COL, PX_COL_INT);
+    px_table_schema schema = {table, "result", PX_GEOM_POINT, cs.n, cs.cols};
     if ((rc = px__wkbw_new(ctx, &wk)) != PX_OK) goto done;
     if ((rc = px_store_table_create(store, &schema, &w)) != PX_OK) goto done;
     /* No R*Tree: a million origins would spend ten seconds building one for a
@@ -105,6 +107,7 @@ static px_status write_origins(px_ctx *ctx, px_store *store, const px_points *or
             v[k++] = PX_VALUE_INT(px_layer_qh_score(res->min[m] + i, res->n_orig, nc, res->o.minutes));
             v[k++] = real_or_null(res->snap_m[m][i]);
         }
+        if (with_ix) v[k++] = PX_VALUE_INT(orig->commune[i]);
         size_t len = 0;
         unsigned char *wkb = px__wkbw_point(wk, orig->x[i], orig->y[i], &len);
         if (!wkb) {
@@ -252,19 +255,28 @@ done:
     return rc;
 }
 
+px_status px__access_write_tables(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
+                                  const px__dests *dests, const px__access_res *res, px_access_report *rep,
+                                  const char *note_extra)
+{
+    px_status rc = PX_OK;
+    if (res->o.no_origins_table) rc = px_store_drop_table(store, "access_origins");
+    else rc = px__access_write_origins(ctx, store, "access_origins", 0, orig, com, dests, res);
+    if (rc == PX_OK) rc = write_communes(ctx, store, orig, com, dests, res, rep);
+    char note[512];
+    snprintf(note, sizeof note, "threshold %.4g min, cutoff %.4g min, snapping %.0f m%s", res->o.minutes,
+             res->o.cutoff_minutes, res->o.max_snap_m, note_extra ? note_extra : "");
+    if (rc == PX_OK && !res->o.no_origins_table)
+        rc = px_store_set_source(store, "access_origins", "proxima access", res->o.origins, NULL, note);
+    if (rc == PX_OK) rc = px_store_set_source(store, "access_communes", "proxima access", "communes", NULL, note);
+    return rc;
+}
+
 px_status px__access_write(px_ctx *ctx, px_store *store, const px_points *orig, const px_communes *com,
                            const px__dests *dests, const px__access_res *res, px_access_report *rep)
 {
     px_status rc = px_store_begin(store);
-    if (rc == PX_OK && res->o.no_origins_table) rc = px_store_drop_table(store, "access_origins");
-    else if (rc == PX_OK) rc = write_origins(ctx, store, orig, com, dests, res);
-    if (rc == PX_OK) rc = write_communes(ctx, store, orig, com, dests, res, rep);
-    char note[160];
-    snprintf(note, sizeof note, "threshold %.4g min, cutoff %.4g min, snapping %.0f m", res->o.minutes,
-             res->o.cutoff_minutes, res->o.max_snap_m);
-    if (rc == PX_OK && !res->o.no_origins_table)
-        rc = px_store_set_source(store, "access_origins", "proxima access", res->o.origins, NULL, note);
-    if (rc == PX_OK) rc = px_store_set_source(store, "access_communes", "proxima access", "communes", NULL, note);
+    if (rc == PX_OK) rc = px__access_write_tables(ctx, store, orig, com, dests, res, rep, NULL);
     if (rc == PX_OK) rc = px_store_commit(store);
     else px_store_rollback(store);
     return rc;

@@ -10,6 +10,7 @@
 #include "net_build_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
     px__wkbw *wk = NULL;
     px_table_writer *w = NULL;
     px_graph *cache = NULL; /* the arrays px_graph_load will read back (graph_cache.c) */
+    double max_mps[PX_MODE_COUNT] = {0};
     px_status rc = px__graph_alloc(ctx, (size_t)b->n_nodes, n_edges, &cache);
     if (rc != PX_OK) return rc;
     memcpy(cache->xy, b->node_xy, 2 * (size_t)b->n_nodes * sizeof *cache->xy);
@@ -94,6 +96,8 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
         cache->ecost[PX_MODE_BIKE][e] = (float)bike_s;
         cache->eflags[e] = ln->flags;
         cache->efid[e] = fid;
+        if (walk_s > 0 && len_m / walk_s > max_mps[PX_MODE_WALK]) max_mps[PX_MODE_WALK] = len_m / walk_s;
+        if (bike_s > 0 && len_m / bike_s > max_mps[PX_MODE_BIKE]) max_mps[PX_MODE_BIKE] = len_m / bike_s;
         rep->total_length_m += len_m;
         if (island) rep->n_island_edges++;
     }
@@ -104,6 +108,11 @@ static px_status write_tables(px__netb *b, px_store *store, const edge_rec *edge
     if (rc == PX_OK)
         rc = px_store_set_source(store, "net_edges", "proxima network", "roads,cycle_routes", NULL,
                                  "one straight segment per edge");
+    /* The fastest edge of each mode bounds how far a search can go: split
+     * runs (--part) read that far around their part. */
+    char speeds[64];
+    snprintf(speeds, sizeof speeds, "%.17g %.17g", max_mps[PX_MODE_WALK], max_mps[PX_MODE_BIKE]);
+    if (rc == PX_OK) rc = px_store_set_setting(store, PX__NET_MAX_MPS, speeds);
     if (rc == PX_OK) rc = px__graph_cache_put(ctx, store, cache);
     if (rc == PX_OK) rc = px_store_commit(store);
 done:

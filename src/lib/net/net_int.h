@@ -15,6 +15,7 @@
 
 #include "../core/core_int.h"
 #include "proxima/net.h"
+#include "proxima/layer.h"
 
 /* One entry of an adjacency: the other node and the cost, side by side so
  * the search reads one 8-byte item per move. */
@@ -99,6 +100,36 @@ int px__graph_cache_peek(px_ctx *ctx, px_store *store, int64_t *n_nodes, int64_t
 /* Fill the arrays of `g` (allocated with the counts px__graph_cache_peek
  * gave) from the cache; 1 if done, 0 if not (then load from the tables). */
 int px__graph_cache_get(px_ctx *ctx, px_store *store, px_graph *g);
+
+/* Setting written by px_net_build: the fastest edge of each mode, metres
+ * per second ("WALK BIKE"), so that a split run knows its reach without
+ * reading the whole network. */
+#define PX__NET_MAX_MPS "network_max_mps"
+
+/* The fastest speed (m/s) of each mode on the network: the setting above,
+ * else a scan of net_edges (networks built before it). Returns PX_ENOTFOUND
+ * (no network), PX_ENOMEM, PX_ESQLITE. */
+px_status px__net_max_speed(px_ctx *ctx, px_store *store, double mps[PX_MODE_COUNT]);
+
+/* The part of the network near `box`: every edge whose box meets it (rows
+ * in fid order, so ties break as in the whole graph) and their end nodes,
+ * renumbered in fid order; then the derived `parts` (px__graph_index).
+ * *n_edges_total gets the whole network's edge count (from the catalogue).
+ * Returns PX_ENOTFOUND, PX_EDOMAIN (an edge with an unknown node),
+ * PX_ENOMEM, PX_ESQLITE. */
+px_status px__graph_load_box(px_ctx *ctx, px_store *store, const px_bbox *box, unsigned parts, px_graph **out,
+                             int64_t *n_edges_total);
+
+/* Split runs' bookkeeping (access_part.c), shared by access, equity, cycle:
+ * the table of part k of n ("ANALYSIS_part_K_of_N"); a signature (the
+ * options text and the revisions of the `inputs` tables, NULL-terminated,
+ * read on `ro`; caller-frees) that parts must share to be merged, stored in
+ * each part table's note after "; "; and the scan of which parts are in
+ * (st->parts_present, parts_missing; *n_rows their rows). */
+void px__part_table(char *buf, size_t n, const char *analysis, int k, int parts);
+char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const char *const *inputs);
+px_status px__part_scan(px_store *store, const char *analysis, int n, const char *sig, px_part_stats *st,
+                        int64_t *n_rows);
 
 /* Build the snapping grid. */
 px_status px__grid_build(px_ctx *ctx, px_graph *g);

@@ -497,11 +497,11 @@ px_status px_report_write(px_ctx *ctx, px_store *store, const char *out_dir, con
     px__rdoc doc = {0};
     char today[16];
     px__today(today, sizeof today);
-    const char *proj = strrchr(px_store_path(store), '/');
-    proj = proj ? proj + 1 : px_store_path(store);
-    doc.project = px__strdup(proj);
+    char *proj = px_store_display_name(px_store_path(store));
+    doc.project = proj ? px__strdup(proj) : NULL;
     doc.date = px__strdup(o.date ? o.date : today);
-    doc.title = o.title ? px__strdup(o.title) : px__asprintf("Council report: %s", proj);
+    doc.title = o.title ? px__strdup(o.title) : px__asprintf("Council report: %s", proj ? proj : "");
+    free(proj);
     if (!doc.project || !doc.date || !doc.title) {
         px__rdoc_free(&doc);
         return px__error(ctx, PX_ENOMEM, "out of memory");

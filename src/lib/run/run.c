@@ -153,11 +153,33 @@ static px_status record_step(px_store *store, const char *run, size_t pos, const
     return rc;
 }
 
+/* Is there a project at `path`? A file that exists; for a PostGIS string,
+ * a schema holding a project (*out then holds it open). A database that
+ * cannot be reached is an error, not a missing project. */
+static px_status project_exists(px_ctx *ctx, const char *path, int *found, px_store **out)
+{
+    *found = 0;
+    if (!px_store_is_conninfo(path)) {
+        *found = exists(path);
+        return PX_OK;
+    }
+    px_status rc = px_store_open(ctx, path, 0, out);
+    if (rc == PX_ENOTPROJECT) {
+        px_ctx_clear_error(ctx);
+        return PX_OK;
+    }
+    *found = rc == PX_OK;
+    return rc;
+}
+
 static px_status open_project(px_ctx *ctx, const px_scenario *sc, const char *path, px_store **out)
 {
-    if (!exists(path)) return px_store_create(ctx, path, sc->crs, out);
-    px_status rc = px_store_open(ctx, path, 0, out);
+    int found = 0;
+    *out = NULL;
+    px_status rc = project_exists(ctx, path, &found, out);
     if (rc != PX_OK) return rc;
+    if (!found) return px_store_create(ctx, path, sc->crs, out);
+    if (!*out && (rc = px_store_open(ctx, path, 0, out)) != PX_OK) return rc;
     if (strcmp(px_store_crs(*out), sc->crs)) {
         rc = px__error(ctx, PX_ECRS, "%s:%d: the project %s is in %s, the scenario says %s", sc->path,
                        sc->project_line, path, px_store_crs(*out), sc->crs);
@@ -252,7 +274,10 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     snprintf(rep.name, sizeof rep.name, "%s", name);
     const char *outdir = opts->output_dir ? opts->output_dir : sc->output;
     snprintf(rep.output_dir, sizeof rep.output_dir, "%s", outdir);
-    if (sc->project[0] == '/')
+    /* A PostGIS project string is not a path: it is kept as written. */
+    if (opts->project)
+        snprintf(rep.project, sizeof rep.project, "%s", opts->project);
+    else if (sc->project[0] == '/' || px_store_is_conninfo(sc->project))
         snprintf(rep.project, sizeof rep.project, "%s", sc->project);
     else
         snprintf(rep.project, sizeof rep.project, "%s/%s", outdir, sc->project);
@@ -265,7 +290,13 @@ px_status px_run(px_ctx *ctx, const px_scenario *sc, const px_run_options *opts,
     px_status rc = px__plan_build(ctx, sc, &plan);
     /* Every hash first: a missing input file stops the run before the
      * project is touched. A step's hash needs only its upstream hashes. */
-    if (rc == PX_OK && exists(rep.project)) rc = open_project(ctx, sc, rep.project, &store);
+    int have_project = 0;
+    if (rc == PX_OK) rc = project_exists(ctx, rep.project, &have_project, &store);
+    if (store) {
+        px_store_close(store);
+        store = NULL;
+    }
+    if (rc == PX_OK && have_project) rc = open_project(ctx, sc, rep.project, &store);
     for (size_t i = 0; rc == PX_OK && i < plan.n; i++)
         rc = step_hash(ctx, sc, &plan, &plan.steps[i], store);
     if (rc == PX_OK) rc = mkdirs(ctx, outdir);

@@ -23,9 +23,16 @@ typedef struct px__pg_reader px__pg_reader;
 
 /* Is `path` a PostGIS project string ("PG:...")? */
 int px__pg_is_conninfo(const char *path);
+/* The schema a project string names ("public" by default). Caller-frees. */
+char *px__pg_schema_of(const char *path);
 
 /* pg_store.c: connection, transactions, settings. */
 px_status px__pg_create(px_ctx *ctx, const char *path, const char *crs, px_store **out);
+/* The same; `replace`: a project already in the schema is dropped first (in
+ * the same transaction); `keep_txn`: the transaction is left open (in_txn 1,
+ * the project lock held) for the caller to fill and commit. */
+px_status px__pg_create_ex(px_ctx *ctx, const char *path, const char *crs, int replace, int keep_txn,
+                           px_store **out);
 px_status px__pg_open(px_ctx *ctx, const char *path, int read_only, px_store **out);
 void px__pg_close(px_store *s);
 px_status px__pg_begin(px_store *s);

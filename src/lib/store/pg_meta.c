@@ -17,10 +17,7 @@
 px_status px__pg_touch_table(px_store *s, const char *name, const char *kind, px_geom_type geom_type, int indexed)
 {
     char now[32], ext[4][40] = {{0}}, n_text[32], rev_text[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    px__store_now(s, now, sizeof now); /* a scenario run's date, as on SpatiaLite */
     int64_t n_rows = 0;
     px_status rc = px__pg_count_rows(s, name, &n_rows);
     if (rc != PX_OK) return rc;

@@ -104,6 +104,14 @@ static px_status parse(px_ctx *ctx, const char *path, char **conninfo, char **sc
     return PX_OK;
 }
 
+char *px__pg_schema_of(const char *path)
+{
+    char *ci = NULL, *schema = NULL;
+    if (parse(NULL, path, &ci, &schema) != PX_OK) return px__strdup("?");
+    free(ci);
+    return schema;
+}
+
 static px_status connect_pg(px_ctx *ctx, const char *path, px_store **out)
 {
     char *ci = NULL, *schema = NULL;
@@ -150,7 +158,35 @@ static px_status lock_project(px_store *s)
     return px__pg_query(s, "SELECT pg_advisory_xact_lock(hashtext('proxima:' || $1))", 1, p, 0, NULL);
 }
 
+/* Drop every table of the project in this schema (the tables its catalogue
+ * lists, then the catalogue and the records); other objects in the schema
+ * are left alone (a view of the user's on a project table makes the drop,
+ * and so the whole transaction, fail: nothing is lost). */
+static px_status drop_project(px_store *s)
+{
+    PGresult *r = NULL;
+    px_status rc = px__pg_query(s, "SELECT name FROM px_tables", 0, NULL, 0, &r);
+    for (int i = 0; rc == PX_OK && i < PQntuples(r); i++) {
+        const char *name = PQgetvalue(r, i, 0);
+        if (!px__store_ident_ok(name) || !strncmp(name, "px_", 3)) continue;
+        char *sql = px__asprintf("DROP TABLE IF EXISTS \"%s\"", name);
+        rc = sql ? px__pg_exec(s, sql) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+        free(sql);
+    }
+    PQclear(r);
+    if (rc == PX_OK)
+        rc = px__pg_exec(s, "DROP TABLE IF EXISTS px_meta, px_tables, px_blobs, px_runs, px_run_steps, px_run_state,"
+                            " px_run_values");
+    return rc;
+}
+
 px_status px__pg_create(px_ctx *ctx, const char *path, const char *crs, px_store **out)
+{
+    return px__pg_create_ex(ctx, path, crs, 0, 0, out);
+}
+
+px_status px__pg_create_ex(px_ctx *ctx, const char *path, const char *crs, int replace, int keep_txn,
+                           px_store **out)
 {
     int srid = px__epsg_code(crs);
     if (!srid) return px__error(ctx, PX_ECRS, "%s: CRS must be given as EPSG:CODE, not '%s'", path, crs);
@@ -179,9 +215,10 @@ px_status px__pg_create(px_ctx *ctx, const char *path, const char *crs, px_store
     const char *p[1] = {s->pg->schema};
     if (rc == PX_OK)
         rc = px__pg_query(s, "SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'px_meta'", 1, p, 0, &r);
-    if (rc == PX_OK && PQntuples(r) > 0)
-        rc = px__error(ctx, PX_EIO, "%s: already exists; choose a new schema", path);
+    int exists = rc == PX_OK && PQntuples(r) > 0;
     PQclear(r);
+    if (exists && replace) rc = drop_project(s);
+    else if (exists) rc = px__error(ctx, PX_EIO, "%s: already exists; choose a new schema", path);
     r = NULL;
     char *sql = px__asprintf(
         "CREATE SCHEMA IF NOT EXISTS \"%s\";"
@@ -204,7 +241,7 @@ px_status px__pg_create(px_ctx *ctx, const char *path, const char *crs, px_store
     if (rc == PX_OK) rc = px__pg_set_meta(s, "crs", s->crs);
     if (rc == PX_OK) rc = px__pg_set_meta(s, "srid", srid_text);
     if (rc == PX_OK) rc = px__pg_set_meta(s, "created_by", "proxima " PX_VERSION_STRING);
-    if (rc == PX_OK) rc = px__pg_commit(s);
+    if (rc == PX_OK && !keep_txn) rc = px__pg_commit(s);
     if (rc != PX_OK) {
         px__pg_close(s); /* rolls back: nothing of the project is left */
         return rc;
@@ -251,6 +288,7 @@ void px__pg_close(px_store *s)
     }
     free(s->path);
     free(s->crs);
+    free(s->clock);
     free(s);
 }
 

@@ -73,6 +73,23 @@ px_geom_type px__geom_type_from_name(const char *name);
 /* Has table `name` SpatiaLite's R*Tree on geom (idx_NAME_geom)? */
 int px__store_has_spatial_index(px_store *s, const char *name);
 
+/* store_sql.c: one statement on either backend (small tables only). */
+typedef struct px__rows {
+    size_t n_rows, n_cols;
+    px_value *cells; /* row-major; texts owned (px__rows_free) */
+} px__rows;
+#define PX__CELL(r, row, col) (&(r)->cells[(row) * (r)->n_cols + (col)])
+
+/* Run `sql` (SQLite's ?N parameters; rewritten to $N for PostgreSQL) with
+ * `params` (borrowed). With `out` non-NULL, the first n_cols columns of every
+ * row are read as `types` into *out (caller-frees with px__rows_free). */
+px_status px__store_sql(px_store *s, const char *sql, size_t n_params, const px_value *params, size_t n_cols,
+                        const px_col_type *types, px__rows *out);
+void px__rows_free(px__rows *r);
+
+/* The time written to px_tables.updated_at: the store's clock, else now. */
+void px__store_now(const px_store *s, char *buf, size_t n);
+
 #include "pg_int.h"
 
 #endif

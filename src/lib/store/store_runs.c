@@ -13,6 +13,7 @@
 
 px_status px__runs_schema(px_store *s)
 {
+    if (s->pg) return px__pg_runs_schema(s);
     return px__store_exec(
         s, "CREATE TABLE IF NOT EXISTS px_runs(name TEXT PRIMARY KEY, scenario TEXT,"
            " scenario_sha256 TEXT, started_at TEXT, seconds REAL, status TEXT,"
@@ -35,6 +36,7 @@ static int has_runs(px_store *s)
 
 px_status px__runs_state_get(px_store *s, const char *step, char *out, char **tables, int *found)
 {
+    if (s->pg) return px__pg_runs_state_get(s, step, out, tables, found);
     sqlite3_stmt *st = NULL;
     *found = 0;
     *tables = NULL;
@@ -74,6 +76,7 @@ static px_status exec_texts(px_store *s, const char *sql, const char *what, int 
 px_status px__runs_state_set(px_store *s, const char *step, const char *hash, const char *run,
                              const char *tables)
 {
+    if (s->pg) return px__pg_runs_state_set(s, step, hash, run, tables);
     const char *v[] = {step, hash, run, tables};
     return exec_texts(s,
                       "INSERT OR REPLACE INTO px_run_state(step, hash, run, tables) VALUES(?1, ?2, ?3, ?4)",
@@ -83,6 +86,7 @@ px_status px__runs_state_set(px_store *s, const char *step, const char *hash, co
 px_status px__runs_begin(px_store *s, const char *name, const char *scenario, const char *scenario_sha,
                          const char *started_at)
 {
+    if (s->pg) return px__pg_runs_begin(s, name, scenario, scenario_sha, started_at);
     const char *v[] = {name, scenario, scenario_sha, started_at};
     px_status rc = exec_texts(s, "DELETE FROM px_runs WHERE name = ?1", "replacing a run", 1, v);
     if (rc == PX_OK) rc = exec_texts(s, "DELETE FROM px_run_steps WHERE run = ?1", "replacing a run", 1, v);
@@ -100,6 +104,7 @@ px_status px__runs_step_add(px_store *s, const char *run, int64_t pos, const cha
                             const char *status, const char *reason, const char *params, double seconds,
                             double cpu_seconds, int64_t peak_rss_kb)
 {
+    if (s->pg) return px__pg_runs_step_add(s, run, pos, step, hash, status, reason, params, seconds, cpu_seconds, peak_rss_kb);
     sqlite3_stmt *st = NULL;
     px_status rc =
         px__store_prepare(s,
@@ -126,6 +131,7 @@ px_status px__runs_step_add(px_store *s, const char *run, int64_t pos, const cha
 px_status px__runs_finish(px_store *s, const char *name, const char *status, double seconds, int64_t n_steps,
                           int64_t n_ran, const char *headline)
 {
+    if (s->pg) return px__pg_runs_finish(s, name, status, seconds, n_steps, n_ran, headline);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s,
                                      "UPDATE px_runs SET status = ?2, seconds = ?3, n_steps = ?4, n_ran = "
@@ -154,6 +160,7 @@ static void append(char **buf, const char *add)
 
 px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
 {
+    if (s->pg) return px__store_ident_ok(table) ? px__pg_runs_snapshot(s, run, table) : px__error(s->ctx, PX_EINVAL, "snapshot: bad table name '%s'", table);
     if (!px__store_ident_ok(table))
         return px__error(s->ctx, PX_EINVAL, "snapshot: bad table name '%s'", table);
     char *sql = px__asprintf("PRAGMA table_info(\"%s\")", table);
@@ -236,6 +243,7 @@ px_status px__runs_snapshot(px_store *s, const char *run, const char *table)
 px_status px__runs_snapshot_columns(px_store *s, const char *run, const char *label, const char *table,
                                     const char *column, const char *indicator)
 {
+    if (s->pg) return px__store_ident_ok(table) && px__store_ident_ok(column) && px__store_ident_ok(label) && px__store_ident_ok(indicator) ? px__pg_runs_snapshot_columns(s, run, label, table, column, indicator) : px__error(s->ctx, PX_EINVAL, "snapshot: bad name");
     if (!px__store_ident_ok(table) || !px__store_ident_ok(column) || !px__store_ident_ok(label) ||
         !px__store_ident_ok(indicator))
         return px__error(s->ctx, PX_EINVAL, "snapshot: bad name");
@@ -273,6 +281,7 @@ px_status px__runs_exists(px_store *s, const char *name, int *exists)
 {
     *exists = 0;
     if (!has_runs(s)) return PX_OK;
+    if (s->pg) return px__pg_runs_exists(s, name, exists);
     sqlite3_stmt *st = NULL;
     px_status rc = px__store_prepare(s, "SELECT 1 FROM px_runs WHERE name = ?1", &st);
     if (rc != PX_OK) return rc;
@@ -285,6 +294,7 @@ px_status px__runs_exists(px_store *s, const char *name, int *exists)
 char *px__runs_values_text(px_store *s, const char *name)
 {
     if (!has_runs(s)) return px__strdup("none");
+    if (s->pg) return px__pg_runs_values_text(s, name);
     sqlite3_stmt *st = NULL;
     if (px__store_prepare(s,
                           "SELECT coalesce(group_concat(line, char(10)), 'none') FROM (SELECT result_table || '|' ||"
@@ -303,6 +313,7 @@ char *px__runs_values_text(px_store *s, const char *name)
 char *px__runs_names(px_store *s)
 {
     if (!has_runs(s)) return px__strdup("");
+    if (s->pg) return px__pg_runs_names(s);
     sqlite3_stmt *st = NULL;
     if (px__store_prepare(s,
                           "SELECT coalesce(group_concat(name, ', '), '') FROM"
@@ -326,6 +337,7 @@ px_status px__runs_list(px_store *s, px_run_info **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (!has_runs(s)) return PX_OK;
+    if (s->pg) return px__pg_runs_list(s, out, n);
     sqlite3_stmt *st = NULL;
     px_status rc =
         px__store_prepare(s,
@@ -375,6 +387,7 @@ px_status px__runs_compare(px_store *s, const char *a, const char *b, px_run_cha
 {
     *out = NULL;
     *n = 0;
+    if (s->pg) return px__pg_runs_compare(s, a, b, out, n);
     sqlite3_stmt *st = NULL;
     /* Values equal to 1e-9 relative are the same: a figure computed along
      * two paths (a table and its what-if twin) may differ in the last bit. */
@@ -462,6 +475,7 @@ void px_run_changes_free(px_run_change *changes, size_t n)
 
 char *px__runs_headline(px_store *s, const char *run)
 {
+    if (s->pg) return px__pg_runs_headline(s, run);
     /* The region-wide figures a council asks first: the quarter-hour share
      * per mode, cycle coverage and connectivity, residents in flood zones. */
     sqlite3_stmt *st = NULL;

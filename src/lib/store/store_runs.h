@@ -83,4 +83,26 @@ px_status px__runs_latest_ok(px_store *s, const char *except, char **out);
 px_status px__runs_list(px_store *s, px_run_info **out, size_t *n);
 px_status px__runs_compare(px_store *s, const char *a, const char *b, px_run_change **out, size_t *n);
 
+/* The same on a PostGIS project (pg_runs.c); the functions above dispatch. */
+px_status px__pg_runs_schema(px_store *s);
+px_status px__pg_runs_state_get(px_store *s, const char *step, char *out, char **tables, int *found);
+px_status px__pg_runs_state_set(px_store *s, const char *step, const char *hash, const char *run,
+                                const char *tables);
+px_status px__pg_runs_begin(px_store *s, const char *name, const char *scenario, const char *scenario_sha,
+                            const char *started_at);
+px_status px__pg_runs_step_add(px_store *s, const char *run, int64_t pos, const char *step, const char *hash,
+                               const char *status, const char *reason, const char *params, double seconds,
+                               double cpu_seconds, int64_t peak_rss_kb);
+px_status px__pg_runs_finish(px_store *s, const char *name, const char *status, double seconds, int64_t n_steps,
+                             int64_t n_ran, const char *headline);
+px_status px__pg_runs_snapshot(px_store *s, const char *run, const char *table);
+px_status px__pg_runs_snapshot_columns(px_store *s, const char *run, const char *label, const char *table,
+                                       const char *column, const char *indicator);
+px_status px__pg_runs_exists(px_store *s, const char *name, int *exists);
+char *px__pg_runs_values_text(px_store *s, const char *name);
+char *px__pg_runs_names(px_store *s);
+char *px__pg_runs_headline(px_store *s, const char *run);
+px_status px__pg_runs_list(px_store *s, px_run_info **out, size_t *n);
+px_status px__pg_runs_compare(px_store *s, const char *a, const char *b, px_run_change **out, size_t *n);
+
 #endif

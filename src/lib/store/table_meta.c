@@ -21,7 +21,7 @@ px_status px_store_set_clock(px_store *store, const char *when)
     return PX_OK;
 }
 
-static void iso_now(const px_store *s, char *buf, size_t n)
+void px__store_now(const px_store *s, char *buf, size_t n)
 {
     if (s->clock) {
         snprintf(buf, n, "%s", s->clock);
@@ -75,7 +75,7 @@ static px_status inputs_json(px_store *s, const char *name, char **out)
 px_status px__store_touch_table(px_store *s, const char *name, const char *kind, px_geom_type geom_type)
 {
     char now[32];
-    iso_now(s, now, sizeof now);
+    px__store_now(s, now, sizeof now);
     int64_t n_rows = 0;
     px_status rc = px__store_count_rows(s, name, &n_rows);
     if (rc != PX_OK) return rc;
