@@ -367,6 +367,9 @@ px_status srv_app_open(px_ctx *ctx, const char *project, const px_server_options
         app->has_bounds = 1;
     }
     px_ctx_clear_error(app->workers[0].ctx);
+    /* A server holds no transaction while idle (srv_worker_put); a static
+     * site is written from this one snapshot. */
+    if (!site) px_store_rollback(store);
 done:
     px_table_info_free(infos, n_infos);
     if (rc != PX_OK) {
@@ -427,6 +430,9 @@ srv_worker *srv_worker_get(srv_app *app)
     srv_worker *mine = pthread_getspecific(app->wkey);
     if (mine) {
         px_ctx_clear_error(mine->ctx);
+        /* Each request reads the project as committed now, as on SpatiaLite
+         * (which reads outside a transaction); see srv_worker_put. */
+        px_store_rollback(mine->store);
         return mine;
     }
     pthread_mutex_lock(&app->wlock);
@@ -438,6 +444,7 @@ srv_worker *srv_worker_get(srv_app *app)
                     app->workers[i].bound = 1;
                 pthread_mutex_unlock(&app->wlock);
                 px_ctx_clear_error(app->workers[i].ctx);
+                px_store_rollback(app->workers[i].store);
                 return &app->workers[i];
             }
         pthread_cond_wait(&app->wcond, &app->wlock);
@@ -446,6 +453,10 @@ srv_worker *srv_worker_get(srv_app *app)
 
 void srv_worker_put(srv_app *app, srv_worker *w)
 {
+    /* End the request's read snapshot (PostGIS): an idle server must hold no
+     * transaction, or its locks would keep a writer (a new `proxima equity`)
+     * waiting on tables it read. No-op on a file. */
+    px_store_rollback(w->store);
     if (w->bound) return; /* stays with its thread */
     pthread_mutex_lock(&app->wlock);
     w->busy = 0;

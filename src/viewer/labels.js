@@ -25,7 +25,8 @@
     share_before: 'Share of residents within reach before', share_after: 'Share of residents within reach after',
     candidate_id: 'Candidate site', objective: 'Objective after this site', objective_name: 'Objective',
     residents_served: 'Residents served', worst_centre_min: 'Minutes from the farthest commune centre',
-    x: 'X (project CRS)', y: 'Y (project CRS)',
+    x: 'X (project CRS)', y: 'Y (project CRS)', residents_gained: 'Residents a service here would bring within reach',
+    layer: 'Candidates from', minutes: 'Minutes (threshold)',
     services_whatif_communes: 'Service what-if: residents gaining and losing access',
     services_sites: 'Proposed service sites', services_shared: 'Shared service sites'
   };

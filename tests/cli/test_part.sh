@@ -1,12 +1,14 @@
 # Split runs (--part K/N) give exactly the tables of one whole run: access,
-# equity and cycle (with planned links), on SpatiaLite (parts one after the other, in any order) and on
-# PostGIS (three processes at once against one schema), on the demo and on a
-# synthetic grid region. Every result table is exported to CSV and GeoJSON
-# and compared byte for byte with a whole run's. Also: an incomplete set has
-# no region table and says which parts are missing; a part run with other
-# options does not count; a part can be rerun; bad --part values are usage
-# errors. Runs a throwaway PostgreSQL 15 + PostGIS 3 cluster
-# (tests/pg/start.sh); skips its PostGIS half when they are not installed.
+# equity and cycle (with planned links), on SpatiaLite (parts one after the
+# other, in any order) and on PostGIS (three processes at once against one
+# schema), on the demo and on a synthetic grid region. Every result table is
+# exported to CSV and GeoJSON and compared byte for byte with a whole run's.
+# Also: an incomplete set has no region table and says which parts are
+# missing; a part run with other options does not count; a part can be
+# rerun; a part waits for a project held by another writer; bad --part
+# values are usage errors. Runs a throwaway PostgreSQL 15 + PostGIS 3
+# cluster (tests/pg/start.sh); skips its PostGIS half when they are not
+# installed.
 source "$(dirname "$0")/lib.sh"
 L="$PX_SOURCE_DIR/layers/demo-liechtenstein.yaml"
 ACCESS="access_origins access_communes"
@@ -89,17 +91,49 @@ rm -rf parts && export_all parts.sqlite parts "$CYCLE" && same_dirs "after a rer
 # A part with other options is not part of this set; the set is then incomplete.
 "$PROXIMA" -q access parts.sqlite --part 2/3 --minutes 10 >a2m.txt || fail "part with other options"
 expect_eq "other options: parts present" 1/3 "$(present a2m.txt)"
-"$PROXIMA" layers parts.sqlite | grep -q '^access_communes ' && fail "access_communes kept with a mixed set"
+"$PROXIMA" layers parts.sqlite >mixed-layers.txt || fail "layers parts.sqlite"
+grep -q '^access_communes ' mixed-layers.txt && fail "access_communes kept with a mixed set"
 # Each part writes with -o once the set is complete only.
 cp demo.sqlite o.sqlite
 "$PROXIMA" -q access o.sqlite --part 1/2 -o o/ >/dev/null || fail "part 1/2 -o"
 [ -e o/access_communes.csv ] && fail "-o wrote files for an incomplete set"
 "$PROXIMA" -q access o.sqlite --part 2/2 -o o/ >/dev/null || fail "part 2/2 -o"
 cmp -s o/access_communes.csv whole/access_communes.csv || fail "2 parts: -o access_communes.csv differs"
-# More parts than communes: empty parts are fine.
+# A complete split drops the part tables of a split into another number of parts.
+"$PROXIMA" -q access o.sqlite --part 1/1 >/dev/null || fail "part 1/1 after 2 parts"
+"$PROXIMA" layers o.sqlite >o-layers.txt || fail "layers o.sqlite"
+grep -q '^access_part_[12]_of_2 ' o-layers.txt && fail "parts of the old 2-part split kept"
+grep -q '^access_part_1_of_1 ' o-layers.txt || fail "access_part_1_of_1 missing"
+# More parts than communes: empty parts (no origin, no resident near) are fine.
 cp demo.sqlite many.sqlite
-for k in $(seq 1 13); do "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "part $k/13"; done
+cp demo.sqlite walk.sqlite
+"$PROXIMA" -q access walk.sqlite --modes walk >/dev/null || fail "whole access, walk"
+"$PROXIMA" -q equity walk.sqlite --modes walk >/dev/null || fail "whole equity, walk"
+for k in $(seq 1 13); do
+  "$PROXIMA" -q access many.sqlite --part $k/13 --modes walk >m$k.txt || fail "access part $k/13"
+  "$PROXIMA" -q equity many.sqlite --part $k/13 --modes walk >me$k.txt || fail "equity part $k/13"
+done
 expect_eq "13 parts of 11 communes" 13/13 "$(present m13.txt)"
+expect_eq "13 equity parts of 11 communes" 13/13 "$(present me13.txt)"
+for t in access_communes equity_communes equity_summary; do
+  "$PROXIMA" -q export walk.sqlite $t -o walk-$t.csv && "$PROXIMA" -q export many.sqlite $t -o many-$t.csv || fail "export $t"
+  cmp -s walk-$t.csv many-$t.csv || fail "13 parts: $t.csv differs from a whole run's"
+done
+
+# A part whose write finds the project held longer than the busy timeout
+# (5 s) waits for it instead of failing: parts finishing together queue.
+cp demo.sqlite held.sqlite
+python3 -c "
+import sqlite3, time
+c = sqlite3.connect('held.sqlite', isolation_level=None)
+c.execute('BEGIN IMMEDIATE'); open('held.flag', 'w').close(); time.sleep(7); c.execute('COMMIT')" &
+holder=$!
+while [ ! -e held.flag ]; do sleep 0.1; done
+start=$(date +%s)
+"$PROXIMA" -q access held.sqlite --part 1/1 --modes walk >held.txt || fail "a part gave up on a held project"
+wait "$holder"
+[ $(($(date +%s) - start)) -ge 6 ] || fail "the part did not wait for the lock"
+expect_eq "held: parts present" 1/1 "$(present held.txt)"
 
 # ---- bad values: usage errors, nothing changes ----------------------------
 for bad in 0/3 4/3 a/b 3 1/0 -1/3 1/3x " 1/3" 1/10001; do

@@ -3,7 +3,8 @@
 # and losing that the what-if wrote (services_whatif_communes), and the
 # residents within reach move by gaining - losing; the same from a scenario
 # (analyses.services, analyses.site_services with add_sites); scenario
-# errors name FILE:LINE; a bad --baseline changes nothing.
+# errors name FILE:LINE; a bad --baseline changes nothing; a PostGIS project
+# gives the same compare.
 source "$(dirname "$0")/lib.sh"
 fx="$PX_SOURCE_DIR/tests/fixtures/cycle"
 
@@ -117,6 +118,22 @@ expect_eq "reopening near East: no change against the baseline" "" \
   "$("$PROXIMA" compare out/p.sqlite baseline reopen | awk '$1 == "services_access" && $5 == "residents_within"')"
 expect_eq "closing -> reopen: East gains 300" "300" \
   "$("$PROXIMA" compare out/p.sqlite closing reopen | awk '$1 == "services_access" && $2 == "B" && $5 == "residents_within" {print $8}')"
+
+# The same two runs on a PostGIS project: the same compare, line for line;
+# and a CLI what-if run there.
+pgdir=$(mktemp -u /tmp/px-pg.XXXXXX)
+trap '"$PX_SOURCE_DIR/tests/pg/stop.sh" "$pgdir"' EXIT
+ci=$("$PX_SOURCE_DIR/tests/pg/start.sh" "$pgdir")
+PG="PG:$ci schemas=svc"
+"$PROXIMA" -q init "$PG" --crs EPSG:2154
+for n in base closing; do sed "s|path: p.sqlite|path: \"$PG\"|" $n.yaml > pg-$n.yaml; done
+"$PROXIMA" -q run pg-base.yaml --name baseline > /dev/null
+"$PROXIMA" -q run pg-closing.yaml --name closing > /dev/null
+"$PROXIMA" compare "$PG" baseline closing > c1-pg.txt
+cmp -s c1.txt c1-pg.txt || fail "PostGIS compare differs from SpatiaLite: $(diff c1.txt c1-pg.txt | head -4)"
+"$PROXIMA" -q services "$PG" --category school --close s1 --minutes 2 --modes walk --name no-s1 --baseline baseline > /dev/null
+expect_eq "PostGIS what-if run: West loses its 100" "100" \
+  "$("$PROXIMA" compare "$PG" baseline no-s1 | awk '$1 == "services_access" && $2 == "A" && $5 == "residents_losing" {print $7}')"
 
 # Siting in a scenario, its sites opened by the what-if (add_sites): West
 # (100 residents at x=0) has no shop within 2 minutes; one new shop on a

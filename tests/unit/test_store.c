@@ -350,6 +350,122 @@ static void test_px_store_read_snapshot_blocks_other_writer(void **state)
     px_ctx_free(ctx2);
 }
 
+/* px_store_copy, file to file: rows, fids, NULLs, geometry, the catalogue
+ * verbatim (a stale result stays stale), settings; the per-table callback. */
+static void count_table(void *user, const char *table, int64_t n_rows)
+{
+    (void)table;
+    int64_t *n = user;
+    n[0]++;
+    n[1] += n_rows;
+}
+
+static void test_px_store_copy_file_to_file(void **state)
+{
+    fixture *f = *state;
+    px_store *s = NULL;
+    assert_int_equal(px_store_create(f->ctx, f->path, "EPSG:2154", &s), PX_OK);
+    write_table(s, "a");
+    read_table(s, "a");
+    /* b: two rows, one with NULLs and no geometry. */
+    px_table_schema sc = schema;
+    sc.name = "b";
+    px_table_writer *w = NULL;
+    assert_int_equal(px_store_table_create(s, &sc, &w), PX_OK);
+    unsigned char wkb[21];
+    point_wkb(wkb, 651000.25, 6862000.5);
+    px_value v1[3] = {PX_VALUE_TEXT("tab\there"), PX_VALUE_INT(-7), PX_VALUE_REAL(0.1)};
+    px_value v2[3] = {PX_VALUE_NULL, PX_VALUE_NULL, PX_VALUE_NULL};
+    assert_int_equal(px_table_writer_add(w, v1, wkb, sizeof wkb, NULL), PX_OK);
+    assert_int_equal(px_table_writer_add(w, v2, NULL, 0, NULL), PX_OK);
+    assert_int_equal(px_table_writer_finish(w), PX_OK);
+    write_table(s, "a"); /* b is now stale */
+    assert_int_equal(px_store_set_source(s, "a", "a.geojson", "lyr", NULL, "proxy: test"), PX_OK);
+    assert_int_equal(px_store_set_setting(s, "region", "Test region"), PX_OK);
+    px_store_close(s);
+
+    char *dst = px_test_path(f->dir, "copy.sqlite");
+    int64_t n[2] = {0, 0};
+    assert_int_equal(px_store_copy(f->ctx, f->path, dst, 0, count_table, n), PX_OK);
+    assert_int_equal(n[0], 2);
+    assert_int_equal(n[1], 3);
+    px_store *c = NULL;
+    assert_int_equal(px_store_open(f->ctx, dst, 1, &c), PX_OK);
+    assert_string_equal(px_store_crs(c), "EPSG:2154");
+    char *why = stale_of(c, "b");
+    assert_string_equal(why, "a changed since");
+    free(why);
+    px_table_info *t = NULL;
+    assert_int_equal(px_store_table_info(c, "a", &t), PX_OK);
+    assert_int_equal(t->revision, 3);
+    assert_string_equal(t->source, "a.geojson");
+    assert_string_equal(t->source_layer, "lyr");
+    assert_string_equal(t->note, "proxy: test");
+    px_table_info_free(t, 1);
+    char *region = NULL;
+    assert_int_equal(px_store_get_setting(c, "region", &region), PX_OK);
+    assert_string_equal(region, "Test region");
+    free(region);
+    px_table_reader *r = NULL;
+    assert_int_equal(px_store_reader_open(c, "b", NULL, 1, NULL, &r), PX_OK);
+    int has = 0;
+    assert_int_equal(px_table_reader_next(r, &has), PX_OK);
+    assert_int_equal(has, 1);
+    assert_int_equal(px_table_reader_fid(r), 1);
+    assert_string_equal(px_table_reader_text(r, 0), "tab\there");
+    assert_int_equal(px_table_reader_int(r, 1), -7);
+    assert_true(px_table_reader_real(r, 2) == 0.1);
+    size_t len = 0;
+    const unsigned char *g = px_table_reader_wkb(r, &len);
+    assert_int_equal(len, sizeof wkb);
+    assert_memory_equal(g, wkb, sizeof wkb);
+    assert_int_equal(px_table_reader_next(r, &has), PX_OK);
+    assert_int_equal(px_table_reader_fid(r), 2);
+    for (size_t i = 0; i < 3; i++) assert_true(px_table_reader_is_null(r, i));
+    assert_null(px_table_reader_wkb(r, &len));
+    assert_int_equal(px_table_reader_next(r, &has), PX_OK);
+    assert_int_equal(has, 0);
+    px_table_reader_close(r);
+    px_store_close(c);
+
+    /* Not over a project without --replace; never over something else. */
+    assert_int_equal(px_store_copy(f->ctx, f->path, dst, 0, NULL, NULL), PX_EIO);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "already a Proxima project; give --replace"));
+    assert_int_equal(px_store_copy(f->ctx, f->path, dst, 1, NULL, NULL), PX_OK);
+    char *junk = px_test_path(f->dir, "junk.sqlite");
+    FILE *j = fopen(junk, "w");
+    assert_non_null(j);
+    fputs("junk\n", j);
+    fclose(j);
+    assert_int_equal(px_store_copy(f->ctx, f->path, junk, 1, NULL, NULL), PX_EIO);
+    assert_non_null(strstr(px_ctx_errmsg(f->ctx), "is not a Proxima project; not overwriting it"));
+    char buf[16] = "";
+    j = fopen(junk, "r");
+    assert_non_null(fgets(buf, sizeof buf, j));
+    fclose(j);
+    assert_string_equal(buf, "junk\n");
+    assert_int_equal(px_store_copy(f->ctx, f->path, f->path, 1, NULL, NULL), PX_EINVAL);
+    free(junk);
+    free(dst);
+}
+
+static void test_px_store_display_name(void **state)
+{
+    (void)state;
+    char *n = px_store_display_name("out/demo/demo.sqlite");
+    assert_string_equal(n, "demo.sqlite");
+    free(n);
+    n = px_store_display_name("PG:host=db port=5432 password=secret schemas=agglo dbname=plan");
+    assert_string_equal(n, "agglo");
+    free(n);
+    n = px_store_display_name("PG:dbname=plan");
+    assert_string_equal(n, "public");
+    free(n);
+    assert_true(px_store_is_conninfo("PG:dbname=plan"));
+    assert_false(px_store_is_conninfo("pg.sqlite"));
+    assert_false(px_store_is_conninfo(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +479,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_store_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_tables_stale_after_input_rewritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_read_snapshot_blocks_other_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_px_store_copy_file_to_file, setup, teardown),
+        cmocka_unit_test(test_px_store_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

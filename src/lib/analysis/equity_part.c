@@ -352,7 +352,7 @@ px_status px__equity_part_write(px__eq_run *run)
     char *sig = signature(run);
     if (!sig) return PX_ENOMEM;
     char *note = px__asprintf("part %d/%d of proxima equity; %s", run->part_k, run->part_n, sig);
-    px_status rc = note ? px_store_begin(run->store) : px__error(ctx, PX_ENOMEM, "out of memory");
+    px_status rc = note ? px__part_begin(ctx, run->store) : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = write_part(run, table, note);
     int64_t n_rows = 0;
     if (rc == PX_OK) rc = px__part_scan(run->store, "equity", run->part_n, sig, st, &n_rows);
@@ -361,6 +361,7 @@ px_status px__equity_part_write(px__eq_run *run)
     if (rc == PX_OK && st->parts_present == run->part_n) {
         rc = merge(run, n_rows);
         if (rc == PX_OK) rc = px__equity_write_tables(run);
+        if (rc == PX_OK) rc = px__part_drop_others(run->store, "equity", run->part_n);
         st->merged = rc == PX_OK;
     } else if (rc == PX_OK) {
         /* No table of the region until every part is in. */

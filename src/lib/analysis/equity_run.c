@@ -150,14 +150,17 @@ static px_status run_category(shared *sh, px_ctx *ctx, size_t m, size_t c, worke
     const px_decay_band one = {run->threshold_min, 1.0};
     size_t base = (m * run->n_cats + c) * 2;
     double *a2 = wb->acc, *ae = wb->acc + n;
-    rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1,
+    /* A part of a split run may have no resident near it at all. */
+    static const double no_demand = 0;
+    const double *demand = run->pop.weight ? run->pop.weight : &no_demand;
+    rc = px_fca(ctx, demand, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, &one, 1,
                 run->svc_owned ? wb->ratio : NULL, a2, &unreached);
     if (rc == PX_OK && run->svc_owned) {
         unreached = 0;
         for (size_t k = 0; k < ns; k++) unreached += run->svc_owned[wb->sup_idx[k]] && !(wb->ratio[k] > 0);
     }
     if (rc == PX_OK)
-        rc = px_fca(ctx, run->pop.weight, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, run->bands,
+        rc = px_fca(ctx, demand, n, wb->sup_cap, ns, wb->pairs.v, wb->pairs.n, run->bands,
                     run->n_bands, NULL, ae, NULL);
     if (rc != PX_OK) return rc;
     for (size_t i = 0; i < n; i++) {

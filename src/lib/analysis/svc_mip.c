@@ -240,7 +240,7 @@ px_status px_site_mip(px_ctx *ctx, const px_site_problem *p, px_site_objective o
                 r.status = PX_SITE_MIP_TIME_LIMIT;
             }
             /* Natural units, as px_site_solve. */
-            double have = ms == GLP_OPT || ms == GLP_FEAS;
+            int have = ms == GLP_OPT || ms == GLP_FEAS;
             if (obj == PX_SITE_PMEDIAN) {
                 r.bound = total_w > 0 ? (sum_c0 - bound) / total_w : 0;
                 r.value = have ? (total_w > 0 ? (sum_c0 - mv) / total_w : 0) : NAN;

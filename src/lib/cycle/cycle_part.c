@@ -231,7 +231,7 @@ px_status px__cycle_part_run(px_ctx *ctx, px_store *store, const px__cparams *p,
     char table[64];
     px__part_table(table, sizeof table, "cycle", opts->part_k, opts->part_n);
     note = px__asprintf("part %d/%d of proxima cycle; %s", opts->part_k, opts->part_n, sig);
-    rc = note ? px_store_begin(store) : px__error(ctx, PX_ENOMEM, "out of memory");
+    rc = note ? px__part_begin(ctx, store) : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = write_part(ctx, store, table, note, &sub, ev, n_ev);
     int64_t n_rows = 0;
     if (rc == PX_OK) rc = px__part_scan(store, "cycle", opts->part_n, sig, st, &n_rows);
@@ -254,6 +254,7 @@ px_status px__cycle_part_run(px_ctx *ctx, px_store *store, const px__cparams *p,
         }
         if ((rc = px__cycle_write_tables(ctx, store, &whole, p, &res)) != PX_OK) goto write_done;
         rc = px__cycle_report_fill(ctx, w, &res, &rep);
+        if (rc == PX_OK) rc = px__part_drop_others(store, "cycle", opts->part_n);
         st->merged = rc == PX_OK;
     } else if (rc == PX_OK) {
         /* No region table until every part is in. */

@@ -174,6 +174,40 @@ px_status px__part_scan(px_store *store, const char *analysis, int n, const char
     return PX_OK;
 }
 
+px_status px__part_begin(px_ctx *ctx, px_store *store)
+{
+    /* Each try waits the store's busy timeout for the lock: parts finishing
+     * together queue for a few seconds each, and a large part's write may
+     * take longer than one timeout. */
+    px_status rc = PX_OK;
+    for (int t = 0; t < PX__PART_LOCK_TRIES; t++) {
+        rc = px_store_begin(store);
+        if (rc != PX_EIO || !strstr(px_ctx_errmsg(ctx), "busy")) break;
+        px__log(ctx, PX_LOG_INFO, "%s: another part is writing; waiting for the project", px_store_path(store));
+    }
+    return rc;
+}
+
+px_status px__part_drop_others(px_store *store, const char *analysis, int n)
+{
+    px_table_info *t = NULL;
+    size_t nt = 0;
+    px_status rc = px_store_tables(store, &t, &nt);
+    if (rc != PX_OK) return rc;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s_part_", analysis);
+    for (size_t i = 0; rc == PX_OK && i < nt; i++) {
+        int k = 0, m = 0, used = 0;
+        if (strncmp(t[i].name, prefix, strlen(prefix))) continue;
+        if (sscanf(t[i].name + strlen(prefix), "%d_of_%d%n", &k, &m, &used) != 2 || m == n) continue;
+        const char *rest = t[i].name + strlen(prefix) + used;
+        if (*rest && strcmp(rest, "_supplies")) continue;
+        rc = px_store_drop_table(store, t[i].name);
+    }
+    px_table_info_free(t, nt);
+    return rc;
+}
+
 char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const char *const *inputs)
 {
     char buf[4096];
@@ -400,7 +434,7 @@ px_status px__access_part_write(px_ctx *ctx, px_store *store, px_store *ro, cons
     char *sig = signature(ctx, ro, res, dests);
     if (!sig) return PX_ENOMEM;
     char *note = px__asprintf("part %d/%d of proxima access; %s", o->part_k, o->part_n, sig);
-    px_status rc = note ? px_store_begin(store) : px__error(ctx, PX_ENOMEM, "out of memory");
+    px_status rc = note ? px__part_begin(ctx, store) : px__error(ctx, PX_ENOMEM, "out of memory");
     if (rc == PX_OK) rc = px__access_write_origins(ctx, store, table, 1, orig, com, dests, res);
     if (rc == PX_OK) rc = px_store_set_source(store, table, "proxima access", o->origins, NULL, note);
     /* Which parts of this split are there, computed with these options and inputs? */
@@ -416,6 +450,7 @@ px_status px__access_part_write(px_ctx *ctx, px_store *store, px_store *ro, cons
         if (rc == PX_OK) {
             px_access_report whole = *rep;
             rc = px__access_write_tables(ctx, store, &m.orig, com, dests, &m.res, &whole, extra);
+            if (rc == PX_OK) rc = px__part_drop_others(store, "access", o->part_n);
             if (rc == PX_OK) memcpy(rep->share_all, whole.share_all, sizeof rep->share_all);
             rep->part.merged = rc == PX_OK;
         }

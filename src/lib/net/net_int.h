@@ -128,6 +128,13 @@ px_status px__graph_load_box(px_ctx *ctx, px_store *store, const px_bbox *box, u
  * (st->parts_present, parts_missing; *n_rows their rows). */
 void px__part_table(char *buf, size_t n, const char *analysis, int k, int parts);
 char *px__part_inputs_sig(px_ctx *ctx, px_store *ro, const char *options, const char *const *inputs);
+/* px_store_begin for a part's write, trying again while another command
+ * holds the project (PX__PART_LOCK_TRIES times the store's busy timeout). */
+#define PX__PART_LOCK_TRIES 24
+/* Drop the part tables of `analysis` left by a split into another number
+ * of parts (at the merge: they can no longer complete a set). */
+px_status px__part_drop_others(px_store *store, const char *analysis, int n);
+px_status px__part_begin(px_ctx *ctx, px_store *store);
 px_status px__part_scan(px_store *store, const char *analysis, int n, const char *sig, px_part_stats *st,
                         int64_t *n_rows);
 

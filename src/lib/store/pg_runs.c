@@ -19,24 +19,26 @@ static const px_col_type T1[] = {PX_COL_TEXT};
 px_status px__pg_runs_schema(px_store *s)
 {
     return px__pg_exec(
-        s, "CREATE TABLE IF NOT EXISTS px_runs(name TEXT PRIMARY KEY, scenario TEXT,"
-           " scenario_sha256 TEXT, started_at TEXT, seconds DOUBLE PRECISION, status TEXT,"
-           " n_steps BIGINT, n_ran BIGINT, headline TEXT, seq BIGSERIAL);"
-           "CREATE TABLE IF NOT EXISTS px_run_steps(run TEXT NOT NULL, pos BIGINT NOT NULL,"
-           " step TEXT NOT NULL, hash TEXT, status TEXT, reason TEXT, params TEXT,"
-           " seconds DOUBLE PRECISION, cpu_seconds DOUBLE PRECISION, peak_rss_kb BIGINT, PRIMARY KEY(run, pos));"
-           "CREATE TABLE IF NOT EXISTS px_run_state(step TEXT PRIMARY KEY, hash TEXT NOT NULL,"
-           " run TEXT, tables TEXT);"
-           "CREATE TABLE IF NOT EXISTS px_run_values(run TEXT NOT NULL, result_table TEXT NOT NULL,"
-           " commune_id TEXT NOT NULL, commune_name TEXT, key TEXT NOT NULL,"
-           " indicator TEXT NOT NULL, value DOUBLE PRECISION,"
-           " PRIMARY KEY(run, result_table, commune_id, key, indicator))");
+        s,
+        "CREATE TABLE IF NOT EXISTS px_runs(name TEXT PRIMARY KEY, scenario TEXT,"
+        " scenario_sha256 TEXT, started_at TEXT, seconds DOUBLE PRECISION, status TEXT,"
+        " n_steps BIGINT, n_ran BIGINT, headline TEXT, seq BIGSERIAL);"
+        "CREATE TABLE IF NOT EXISTS px_run_steps(run TEXT NOT NULL, pos BIGINT NOT NULL,"
+        " step TEXT NOT NULL, hash TEXT, status TEXT, reason TEXT, params TEXT,"
+        " seconds DOUBLE PRECISION, cpu_seconds DOUBLE PRECISION, peak_rss_kb BIGINT, PRIMARY KEY(run, pos));"
+        "CREATE TABLE IF NOT EXISTS px_run_state(step TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+        " run TEXT, tables TEXT);"
+        "CREATE TABLE IF NOT EXISTS px_run_values(run TEXT NOT NULL, result_table TEXT NOT NULL,"
+        " commune_id TEXT NOT NULL, commune_name TEXT, key TEXT NOT NULL,"
+        " indicator TEXT NOT NULL, value DOUBLE PRECISION,"
+        " PRIMARY KEY(run, result_table, commune_id, key, indicator))");
 }
 
 static px_status exec_texts(px_store *s, const char *sql, size_t n, const char *const *texts)
 {
     px_value v[8];
-    for (size_t i = 0; i < n; i++) v[i] = PX_VALUE_TEXT(texts[i]);
+    for (size_t i = 0; i < n; i++)
+        v[i] = PX_VALUE_TEXT(texts[i]);
     return px__store_sql(s, sql, n, v, 0, NULL, NULL);
 }
 
@@ -45,15 +47,17 @@ px_status px__pg_runs_state_get(px_store *s, const char *step, char *out, char *
     px__rows r;
     px_value p = PX_VALUE_TEXT(step);
     static const px_col_type t[] = {PX_COL_TEXT, PX_COL_TEXT};
-    px_status rc =
-        px__store_sql(s, "SELECT hash, coalesce(tables, '') FROM px_run_state WHERE step = ?1", 1, &p, 2, t, &r);
+    px_status rc = px__store_sql(s, "SELECT hash, coalesce(tables, '') FROM px_run_state WHERE step = ?1", 1,
+                                 &p, 2, t, &r);
     if (rc != PX_OK) return rc;
     if (r.n_rows) {
         const px_value *h = PX__CELL(&r, 0, 0), *tb = PX__CELL(&r, 0, 1);
         snprintf(out, 65, "%s", h->is_null ? "" : h->v.s);
         *tables = px__strdup(tb->is_null ? "" : tb->v.s);
-        if (!*tables) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-        else *found = 1;
+        if (!*tables)
+            rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+        else
+            *found = 1;
     }
     px__rows_free(&r);
     return rc;
@@ -78,10 +82,11 @@ px_status px__pg_runs_begin(px_store *s, const char *name, const char *scenario,
     if (rc == PX_OK) rc = exec_texts(s, "DELETE FROM px_run_steps WHERE run = ?1", 1, v);
     if (rc == PX_OK) rc = exec_texts(s, "DELETE FROM px_run_values WHERE run = ?1", 1, v);
     if (rc == PX_OK)
-        rc = exec_texts(s,
-                        "INSERT INTO px_runs(name, scenario, scenario_sha256, started_at, status, n_steps, n_ran,"
-                        " headline) VALUES(?1, ?2, ?3, ?4, 'running', 0, 0, '{}')",
-                        4, v);
+        rc = exec_texts(
+            s,
+            "INSERT INTO px_runs(name, scenario, scenario_sha256, started_at, status, n_steps, n_ran,"
+            " headline) VALUES(?1, ?2, ?3, ?4, 'running', 0, 0, '{}')",
+            4, v);
     return rc;
 }
 
@@ -89,9 +94,9 @@ px_status px__pg_runs_step_add(px_store *s, const char *run, int64_t pos, const 
                                const char *status, const char *reason, const char *params, double seconds,
                                double cpu_seconds, int64_t peak_rss_kb)
 {
-    px_value v[] = {PX_VALUE_TEXT(run),     PX_VALUE_INT(pos),    PX_VALUE_TEXT(step),
-                    PX_VALUE_TEXT(hash),    PX_VALUE_TEXT(status), PX_VALUE_TEXT(reason),
-                    PX_VALUE_TEXT(params),  PX_VALUE_REAL(seconds), PX_VALUE_REAL(cpu_seconds),
+    px_value v[] = {PX_VALUE_TEXT(run),       PX_VALUE_INT(pos),      PX_VALUE_TEXT(step),
+                    PX_VALUE_TEXT(hash),      PX_VALUE_TEXT(status),  PX_VALUE_TEXT(reason),
+                    PX_VALUE_TEXT(params),    PX_VALUE_REAL(seconds), PX_VALUE_REAL(cpu_seconds),
                     PX_VALUE_INT(peak_rss_kb)};
     return px__store_sql(s,
                          "INSERT INTO px_run_steps(run, pos, step, hash, status, reason, params, seconds,"
@@ -103,15 +108,16 @@ px_status px__pg_runs_step_add(px_store *s, const char *run, int64_t pos, const 
                          10, v, 0, NULL, NULL);
 }
 
-px_status px__pg_runs_finish(px_store *s, const char *name, const char *status, double seconds, int64_t n_steps,
-                             int64_t n_ran, const char *headline)
+px_status px__pg_runs_finish(px_store *s, const char *name, const char *status, double seconds,
+                             int64_t n_steps, int64_t n_ran, const char *headline)
 {
-    px_value v[] = {PX_VALUE_TEXT(name),  PX_VALUE_TEXT(status), PX_VALUE_REAL(seconds),
-                    PX_VALUE_INT(n_steps), PX_VALUE_INT(n_ran),  PX_VALUE_TEXT(headline ? headline : "{}")};
-    return px__store_sql(s,
-                         "UPDATE px_runs SET status = ?2, seconds = ?3, n_steps = ?4, n_ran = ?5, headline = ?6"
-                         " WHERE name = ?1",
-                         6, v, 0, NULL, NULL);
+    px_value v[] = {PX_VALUE_TEXT(name),   PX_VALUE_TEXT(status), PX_VALUE_REAL(seconds),
+                    PX_VALUE_INT(n_steps), PX_VALUE_INT(n_ran),   PX_VALUE_TEXT(headline ? headline : "{}")};
+    return px__store_sql(
+        s,
+        "UPDATE px_runs SET status = ?2, seconds = ?3, n_steps = ?4, n_ran = ?5, headline = ?6"
+        " WHERE name = ?1",
+        6, v, 0, NULL, NULL);
 }
 
 /* The commune-name column of a result table, as store_runs.c picks it. */
@@ -126,7 +132,8 @@ static const char *name_column(char **names, size_t n)
 
 static void free_columns(char **names, px_col_type *types, size_t n)
 {
-    for (size_t i = 0; names && i < n; i++) free(names[i]);
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
     free(names);
     free(types);
 }
@@ -148,16 +155,18 @@ px_status px__pg_runs_snapshot(px_store *s, const char *run, const char *table)
     px_status rc = px__pg_table_columns(s, table, &names, &types, &n);
     if (rc != PX_OK) return rc;
     int has_id = 0;
-    for (size_t i = 0; i < n; i++) has_id |= !strcmp(names[i], "commune_id");
+    for (size_t i = 0; i < n; i++)
+        has_id |= !strcmp(names[i], "commune_id");
     const char *name_col = name_column(names, n);
     /* The same key text as on SpatiaLite: '' || 'mode=' || coalesce(...) ... */
     char *key = px__strdup("''");
     int n_key = 0;
     for (size_t i = 0; key && has_id && i < n; i++) {
-        if (types[i] != PX_COL_TEXT || !strcmp(names[i], "commune_id") || (name_col && !strcmp(names[i], name_col)) ||
-            !strcmp(names[i], "props"))
+        if (types[i] != PX_COL_TEXT || !strcmp(names[i], "commune_id") ||
+            (name_col && !strcmp(names[i], name_col)) || !strcmp(names[i], "props"))
             continue;
-        char *part = px__asprintf(" || '%s%s=' || coalesce(\"%s\", '')", n_key ? ";" : "", names[i], names[i]);
+        char *part =
+            px__asprintf(" || '%s%s=' || coalesce(\"%s\", '')", n_key ? ";" : "", names[i], names[i]);
         append(&key, part ? part : "");
         if (!part) {
             free(key);
@@ -181,7 +190,8 @@ px_status px__pg_runs_snapshot(px_store *s, const char *run, const char *table)
             " commune_name = EXCLUDED.commune_name, value = EXCLUDED.value",
             table, "", "cn", "", names[i], name_col ? "\"" : "", name_col ? name_col : "NULL::text",
             name_col ? "\"" : "", key, names[i], table);
-        rc = sql ? px__store_sql(s, sql, 1, &p, 0, NULL, NULL) : px__error(s->ctx, PX_ENOMEM, "out of memory");
+        rc =
+            sql ? px__store_sql(s, sql, 1, &p, 0, NULL, NULL) : px__error(s->ctx, PX_ENOMEM, "out of memory");
         free(sql);
     }
     free(key);
@@ -210,7 +220,11 @@ px_status px__pg_runs_snapshot_columns(px_store *s, const char *run, const char 
         " ORDER BY commune_id, fid DESC"
         " ON CONFLICT(run, result_table, commune_id, key, indicator) DO UPDATE SET"
         " commune_name = EXCLUDED.commune_name, value = EXCLUDED.value",
-        label, indicator, has_name ? "commune_name" : has_commune ? "commune" : "NULL::text", column, table);
+        label, indicator,
+        has_name      ? "commune_name"
+        : has_commune ? "commune"
+                      : "NULL::text",
+        column, table);
     px_value p = PX_VALUE_TEXT(run);
     rc = sql ? px__store_sql(s, sql, 1, &p, 0, NULL, NULL) : px__error(s->ctx, PX_ENOMEM, "out of memory");
     free(sql);
@@ -241,11 +255,12 @@ char *px__pg_runs_values_text(px_store *s, const char *name)
     px__rows r;
     px_value p = PX_VALUE_TEXT(name);
     static const px_col_type t[] = {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL};
-    if (px__store_sql(s,
-                      "SELECT result_table, commune_id, key, indicator, value FROM px_run_values WHERE run = ?1"
-                      " ORDER BY result_table COLLATE \"C\", commune_id COLLATE \"C\", key COLLATE \"C\","
-                      " indicator COLLATE \"C\"",
-                      1, &p, 5, t, &r) != PX_OK)
+    if (px__store_sql(
+            s,
+            "SELECT result_table, commune_id, key, indicator, value FROM px_run_values WHERE run = ?1"
+            " ORDER BY result_table COLLATE \"C\", commune_id COLLATE \"C\", key COLLATE \"C\","
+            " indicator COLLATE \"C\"",
+            1, &p, 5, t, &r) != PX_OK)
         return NULL;
     char *out = px__strdup("");
     for (size_t i = 0; out && i < r.n_rows; i++) {
@@ -253,10 +268,10 @@ char *px__pg_runs_values_text(px_store *s, const char *name)
         /* SQLite's printf('%.17g', NULL) gives "0" (never the coalesce's
          * 'NULL'): the same here, so that both stores hash the same text. */
         char *num = sqlite_fmt("%.17g", v->is_null ? 0.0 : v->v.d);
-        char *line = num ? px__asprintf("%s%s%s|%s|%s|%s|%s", out, i ? "\n" : "", PX__CELL(&r, i, 0)->v.s,
-                                        PX__CELL(&r, i, 1)->v.s, PX__CELL(&r, i, 2)->v.s,
-                                        PX__CELL(&r, i, 3)->v.s, num)
-                         : NULL;
+        char *line =
+            num ? px__asprintf("%s%s%s|%s|%s|%s|%s", out, i ? "\n" : "", PX__CELL(&r, i, 0)->v.s,
+                               PX__CELL(&r, i, 1)->v.s, PX__CELL(&r, i, 2)->v.s, PX__CELL(&r, i, 3)->v.s, num)
+                : NULL;
         free(num);
         free(out);
         out = line;
@@ -272,8 +287,8 @@ char *px__pg_runs_values_text(px_store *s, const char *name)
 char *px__pg_runs_names(px_store *s)
 {
     px__rows r;
-    if (px__store_sql(s, "SELECT name FROM px_runs ORDER BY started_at COLLATE \"C\", seq", 0, NULL, 1, T1, &r) !=
-        PX_OK)
+    if (px__store_sql(s, "SELECT name FROM px_runs ORDER BY started_at COLLATE \"C\", seq", 0, NULL, 1, T1,
+                      &r) != PX_OK)
         return NULL;
     char *out = px__strdup("");
     for (size_t i = 0; out && i < r.n_rows; i++) {
@@ -285,17 +300,21 @@ char *px__pg_runs_names(px_store *s)
     return out;
 }
 
-static char *text_or_empty(const px_value *v) { return px__strdup(v->is_null ? "" : v->v.s); }
+static char *text_or_empty(const px_value *v)
+{
+    return px__strdup(v->is_null ? "" : v->v.s);
+}
 
 px_status px__pg_runs_list(px_store *s, px_run_info **out, size_t *n)
 {
     px__rows r;
     static const px_col_type t[] = {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT,
                                     PX_COL_INT,  PX_COL_INT,  PX_COL_REAL, PX_COL_TEXT};
-    px_status rc = px__store_sql(s,
-                                 "SELECT name, scenario, started_at, status, n_steps, n_ran, seconds, headline"
-                                 " FROM px_runs ORDER BY started_at COLLATE \"C\", seq",
-                                 0, NULL, 8, t, &r);
+    px_status rc =
+        px__store_sql(s,
+                      "SELECT name, scenario, started_at, status, n_steps, n_ran, seconds, headline"
+                      " FROM px_runs ORDER BY started_at COLLATE \"C\", seq",
+                      0, NULL, 8, t, &r);
     if (rc != PX_OK) return rc;
     px_run_info *v = calloc(r.n_rows + 1, sizeof *v);
     if (!v) rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
@@ -376,9 +395,12 @@ static void json_quote(char **buf, const char *t)
     append(buf, "\"");
     for (const unsigned char *p = (const unsigned char *)t; *buf && *p; p++) {
         char one[8];
-        if (*p == '"' || *p == '\\') snprintf(one, sizeof one, "\\%c", *p);
-        else if (*p < 0x20) snprintf(one, sizeof one, "\\u%04x", *p);
-        else snprintf(one, sizeof one, "%c", *p);
+        if (*p == '"' || *p == '\\')
+            snprintf(one, sizeof one, "\\%c", *p);
+        else if (*p < 0x20)
+            snprintf(one, sizeof one, "\\u%04x", *p);
+        else
+            snprintf(one, sizeof one, "%c", *p);
         append(buf, one);
     }
     append(buf, "\"");
@@ -392,10 +414,13 @@ char *px__pg_runs_headline(px_store *s, const char *run)
     if (px__store_sql(
             s,
             "SELECT k, value FROM (SELECT result_table || '.' || indicator || CASE key WHEN '' THEN '' ELSE"
-            " '[' || key || ']' END AS k, value FROM px_run_values WHERE run = ?1 AND commune_id IN ('*', 'region')"
-            " AND value IS NOT NULL AND ((result_table = 'access_communes' AND indicator LIKE '%\\_all\\_share'"
+            " '[' || key || ']' END AS k, value FROM px_run_values WHERE run = ?1 AND commune_id IN ('*', "
+            "'region')"
+            " AND value IS NOT NULL AND ((result_table = 'access_communes' AND indicator LIKE "
+            "'%\\_all\\_share'"
             " ESCAPE '\\') OR (result_table = 'cycle_coverage' AND indicator = 'covered_pct')"
-            " OR (result_table = 'cycle_connectivity' AND indicator = 'score') OR (result_table = 'cycle_plan'))) q"
+            " OR (result_table = 'cycle_connectivity' AND indicator = 'score') OR (result_table = "
+            "'cycle_plan'))) q"
             " ORDER BY k COLLATE \"C\"",
             1, &p, 2, t, &r) != PX_OK)
         return NULL;

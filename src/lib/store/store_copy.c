@@ -34,17 +34,31 @@ typedef struct rec_table {
 } rec_table;
 
 static const rec_table RECORDS[] = {
-    {"px_runs", "name, scenario, scenario_sha256, started_at, seconds, status, n_steps, n_ran, headline", 9,
-     {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL, PX_COL_TEXT, PX_COL_INT, PX_COL_INT, PX_COL_TEXT},
-     "rowid", "seq"},
-    {"px_run_steps", "run, pos, step, hash, status, reason, params, seconds, cpu_seconds, peak_rss_kb", 10,
+    {"px_runs",
+     "name, scenario, scenario_sha256, started_at, seconds, status, n_steps, n_ran, headline",
+     9,
+     {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL, PX_COL_TEXT, PX_COL_INT, PX_COL_INT,
+      PX_COL_TEXT},
+     "rowid",
+     "seq"},
+    {"px_run_steps",
+     "run, pos, step, hash, status, reason, params, seconds, cpu_seconds, peak_rss_kb",
+     10,
      {PX_COL_TEXT, PX_COL_INT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL,
       PX_COL_REAL, PX_COL_INT},
-     "rowid", "run COLLATE \"C\", pos"},
-    {"px_run_state", "step, hash, run, tables", 4, {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT}, "rowid",
+     "rowid",
+     "run COLLATE \"C\", pos"},
+    {"px_run_state",
+     "step, hash, run, tables",
+     4,
+     {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT},
+     "rowid",
      "step COLLATE \"C\""},
-    {"px_run_values", "run, result_table, commune_id, commune_name, key, indicator, value", 7,
-     {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL}, "rowid",
+    {"px_run_values",
+     "run, result_table, commune_id, commune_name, key, indicator, value",
+     7,
+     {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_REAL},
+     "rowid",
      "run COLLATE \"C\", result_table COLLATE \"C\", commune_id COLLATE \"C\", key COLLATE \"C\","
      " indicator COLLATE \"C\""},
 };
@@ -113,10 +127,14 @@ static px_status copy_table(px_store *src, px_store *dst, const px_table_info *t
     while (rc == PX_OK && (rc = px_table_reader_next(r, &has_row)) == PX_OK && has_row) {
         for (size_t i = 0; i < nc; i++) {
             px_col_type t = cols[i].type;
-            if (px_table_reader_is_null(r, i)) vals[i] = (px_value){.type = t, .is_null = 1};
-            else if (t == PX_COL_INT) vals[i] = PX_VALUE_INT(px_table_reader_int(r, i));
-            else if (t == PX_COL_REAL) vals[i] = PX_VALUE_REAL(px_table_reader_real(r, i));
-            else vals[i] = PX_VALUE_TEXT(px_table_reader_text(r, i));
+            if (px_table_reader_is_null(r, i))
+                vals[i] = (px_value){.type = t, .is_null = 1};
+            else if (t == PX_COL_INT)
+                vals[i] = PX_VALUE_INT(px_table_reader_int(r, i));
+            else if (t == PX_COL_REAL)
+                vals[i] = PX_VALUE_REAL(px_table_reader_real(r, i));
+            else
+                vals[i] = PX_VALUE_TEXT(px_table_reader_text(r, i));
         }
         size_t len = 0;
         const unsigned char *wkb = with_geom ? px_table_reader_wkb(r, &len) : NULL;
@@ -125,8 +143,9 @@ static px_status copy_table(px_store *src, px_store *dst, const px_table_info *t
         /* Writers number rows 1, 2, ...; every table is written whole, so the
          * source's fids are the same: a gap would renumber features. */
         if (rc == PX_OK && fid != px_table_reader_fid(r))
-            rc = px__error(src->ctx, PX_EINVAL, "%s: table '%s': fid %lld follows a gap; cannot keep its fids",
-                           src->path, ti->name, (long long)px_table_reader_fid(r));
+            rc =
+                px__error(src->ctx, PX_EINVAL, "%s: table '%s': fid %lld follows a gap; cannot keep its fids",
+                          src->path, ti->name, (long long)px_table_reader_fid(r));
         n++;
     }
     if (rc == PX_OK) {
@@ -159,14 +178,17 @@ static px_status copy_meta(px_store *src, px_store *dst)
 
 static px_status copy_catalogue(px_store *src, px_store *dst)
 {
-    static const char cols[] = "name, kind, geom_type, n_rows, minx, miny, maxx, maxy, source, source_layer, filter,"
-                               " note, updated_at, version, revision, inputs";
-    static const px_col_type t[] = {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_INT,  PX_COL_REAL, PX_COL_REAL,
-                                    PX_COL_REAL, PX_COL_REAL, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT,
+    static const char cols[] =
+        "name, kind, geom_type, n_rows, minx, miny, maxx, maxy, source, source_layer, filter,"
+        " note, updated_at, version, revision, inputs";
+    static const px_col_type t[] = {PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_INT,
+                                    PX_COL_REAL, PX_COL_REAL, PX_COL_REAL, PX_COL_REAL,
+                                    PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT, PX_COL_TEXT,
                                     PX_COL_TEXT, PX_COL_TEXT, PX_COL_INT,  PX_COL_TEXT};
-    char *sql = px__asprintf("SELECT name, kind, geom_type, n_rows, minx, miny, maxx, maxy, source, source_layer,"
-                             " filter, note, updated_at, version, %s FROM px_tables ORDER BY name",
-                             src->has_revision ? "revision, inputs" : "0, NULL");
+    char *sql =
+        px__asprintf("SELECT name, kind, geom_type, n_rows, minx, miny, maxx, maxy, source, source_layer,"
+                     " filter, note, updated_at, version, %s FROM px_tables ORDER BY name",
+                     src->has_revision ? "revision, inputs" : "0, NULL");
     if (!sql) return px__error(src->ctx, PX_ENOMEM, "out of memory");
     px__rows r;
     px_status rc = px__store_sql(src, sql, 0, NULL, 16, t, &r);
@@ -204,9 +226,11 @@ static px_status copy_records(px_store *src, px_store *dst, px_copy_fn on_table,
     for (size_t k = 0; rc == PX_OK && k < sizeof RECORDS / sizeof RECORDS[0]; k++) {
         const rec_table *t = &RECORDS[k];
         if (!px_store_has_table(src, t->name)) continue;
-        char *sql = px__asprintf("SELECT %s FROM %s ORDER BY %s", t->cols, t->name, src->pg ? t->order_pg : t->order_sl);
+        char *sql = px__asprintf("SELECT %s FROM %s ORDER BY %s", t->cols, t->name,
+                                 src->pg ? t->order_pg : t->order_sl);
         px__rows r;
-        rc = sql ? px__store_sql(src, sql, 0, NULL, t->n, t->types, &r) : px__error(src->ctx, PX_ENOMEM, "out of memory");
+        rc = sql ? px__store_sql(src, sql, 0, NULL, t->n, t->types, &r)
+                 : px__error(src->ctx, PX_ENOMEM, "out of memory");
         free(sql);
         if (rc != PX_OK) break;
         rc = insert_rows(dst, t->name, t->cols, &r);
@@ -244,8 +268,8 @@ static px_status check_destination(px_ctx *ctx, const char *dst, int replace)
     return rc;
 }
 
-px_status px_store_copy(px_ctx *ctx, const char *src_path, const char *dst_path, int replace, px_copy_fn on_table,
-                        void *user)
+px_status px_store_copy(px_ctx *ctx, const char *src_path, const char *dst_path, int replace,
+                        px_copy_fn on_table, void *user)
 {
     if (!ctx || !src_path || !dst_path) return px__error(ctx, PX_EINVAL, "px_store_copy: NULL argument");
     px_store *src = NULL, *dst = NULL;

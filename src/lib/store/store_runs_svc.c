@@ -5,6 +5,9 @@
  * copying a run's values into another, and applying a what-if's
  * per-commune changes (services_whatif_communes) to a run's values.
  * Deciding when to do which is src/lib/run's job.
+ * One SQL text for both stores, through px__store_sql: upserts as
+ * "ON CONFLICT ... DO UPDATE" (SQLite wants "WHERE true" before it in an
+ * INSERT ... SELECT), UPDATE ... FROM, no INSERT OR REPLACE/IGNORE.
  */
 #include "store_runs.h"
 #include "store_int.h"
@@ -15,26 +18,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Prepare `sql`, bind run (1) and, when `other` is non-NULL, text (2); step once. */
-static px_status exec_run(px_store *s, const char *sql, const char *run, const char *other, const char *what)
+/* Run `sql` with run (?1) and, when `other` is non-NULL, text (?2). */
+static px_status exec_run(px_store *s, const char *sql, const char *run, const char *other)
 {
-    sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(s, sql, &st);
-    if (rc != PX_OK) return rc;
-    sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
-    if (other) sqlite3_bind_text(st, 2, other, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) rc = px__store_sqlerr(s, what);
-    sqlite3_finalize(st);
-    return rc;
+    px_value v[2] = {PX_VALUE_TEXT(run), PX_VALUE_TEXT(other)};
+    return px__store_sql(s, sql, other ? 2 : 1, v, 0, NULL, NULL);
 }
+
+/* The upsert tail of every INSERT INTO px_run_values ... SELECT here. */
+#define UPSERT                                                                                               \
+    " WHERE true ON CONFLICT(run, result_table, commune_id, key, indicator) DO UPDATE SET"                   \
+    " commune_name = excluded.commune_name, value = excluded.value"
 
 px_status px__runs_copy(px_store *s, const char *from, const char *to)
 {
     return exec_run(s,
-                    "INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key,"
-                    " indicator, value) SELECT ?1, result_table, commune_id, commune_name, key, indicator, value"
-                    " FROM px_run_values WHERE run = ?2",
-                    to, from, "copying a run's values");
+                    "INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key,"
+                    " indicator, value) SELECT ?1, result_table, commune_id, commune_name, key,"
+                    " indicator, value FROM px_run_values WHERE run = ?2 AND true"
+                    " ON CONFLICT(run, result_table, commune_id, key, indicator) DO UPDATE SET"
+                    " commune_name = excluded.commune_name, value = excluded.value",
+                    to, from);
 }
 
 /* Is `col` "<mode>_<category>_min" (not the n-th nearest "..._nK_min")?
@@ -57,16 +61,16 @@ static int min_column(const char *col, char *mode, size_t nm, char *cat, size_t 
 px_status px__runs_access_residents(px_store *s, const char *run, double minutes)
 {
     if (!px_store_has_table(s, "access_origins")) return PX_OK;
-    sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(s, "PRAGMA table_info(\"access_origins\")", &st);
+    px_table_reader *r = NULL;
+    px_status rc = px_store_reader_open(s, "access_origins", NULL, 0, NULL, &r);
     if (rc != PX_OK) return rc;
     char cols[128][96];
     size_t n = 0;
-    while (n < 128 && sqlite3_step(st) == SQLITE_ROW) {
-        const char *c = (const char *)sqlite3_column_text(st, 1);
+    for (size_t i = 0; n < 128 && i < px_table_reader_n_columns(r); i++) {
+        const char *c = px_table_reader_column_name(r, i);
         if (c && strlen(c) < sizeof cols[0]) snprintf(cols[n++], sizeof cols[0], "%s", c);
     }
-    sqlite3_finalize(st);
+    px_table_reader_close(r);
     int has_communes = px_store_has_table(s, "communes");
     for (size_t i = 0; rc == PX_OK && i < n; i++) {
         char mode[16], cat[96];
@@ -79,14 +83,14 @@ px_status px__runs_access_residents(px_store *s, const char *run, double minutes
             " GROUP BY o.commune_id UNION ALL SELECT '%s', '%s', sum(CASE WHEN o.\"%s\" <= %.17g THEN o.count"
             " ELSE 0 END), sum(o.count) FROM access_origins o),"
             " ind(i) AS (VALUES ('residents_within'), ('share'), ('residents_gaining'), ('residents_losing'))"
-            " INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator,"
+            " INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator,"
             " value) SELECT ?1, 'services_access', per.c, per.name, 'mode=%s;category=' || ?2, ind.i,"
             " CASE ind.i WHEN 'residents_within' THEN per.w WHEN 'share' THEN CASE WHEN per.p > 0 THEN per.w /"
-            " per.p END ELSE 0 END FROM per, ind",
+            " per.p END ELSE 0 END FROM per, ind" UPSERT,
             has_communes ? "(SELECT name FROM communes WHERE id = o.commune_id LIMIT 1)" : "NULL", cols[i],
             minutes, "", PX_LAYER_REGION_ID, PX_LAYER_REGION_NAME, cols[i], minutes, mode);
         if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
-        rc = exec_run(s, sql, run, cat, "snapshotting residents within reach");
+        rc = exec_run(s, sql, run, cat);
         free(sql);
     }
     return rc;
@@ -112,36 +116,35 @@ px_status px__runs_apply_whatif(px_store *s, const char *run, int64_t *n_disagre
         " WHERE v.run = ?1 AND v.result_table = 'access_communes' AND v.key = ''"
         " AND v.indicator = w.mode || '_' || w.category || '_share' AND v.commune_id = w.commune_id"
         " AND abs(v.value - w.share_before) <= 1e-9",
-        "INSERT OR IGNORE INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
+        "INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
         " SELECT ?1, 'services_access', w.commune_id, w.commune_name, 'mode=' || w.mode || ';category=' ||"
         " w.category, i.i, CASE i.i WHEN 'residents_within' THEN w.residents_after ELSE w.share_after END"
-        " FROM services_whatif_communes w, (SELECT 'residents_within' AS i UNION ALL SELECT 'share') i",
-        "INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
+        " FROM services_whatif_communes w, (SELECT 'residents_within' AS i UNION ALL SELECT 'share') i"
+        " WHERE true ON CONFLICT(run, result_table, commune_id, key, indicator) DO NOTHING",
+        "INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
         " SELECT ?1, 'services_access', w.commune_id, w.commune_name, 'mode=' || w.mode || ';category=' ||"
         " w.category, i.i, CASE i.i WHEN 'residents_gaining' THEN w.residents_gaining ELSE w.residents_losing"
         " END FROM services_whatif_communes w,"
-        " (SELECT 'residents_gaining' AS i UNION ALL SELECT 'residents_losing') i"};
+        " (SELECT 'residents_gaining' AS i UNION ALL SELECT 'residents_losing') i" UPSERT};
     px_status rc = PX_OK;
     for (size_t i = 0; rc == PX_OK && i < sizeof sql / sizeof *sql; i++)
-        rc = exec_run(s, sql[i], run, NULL, "applying a what-if to a run");
+        rc = exec_run(s, sql[i], run, NULL);
     if (rc != PX_OK) return rc;
     /* Residents within that matched neither side: the run was made with
      * another threshold or other data; reported, left as they were. */
-    sqlite3_stmt *st = NULL;
-    rc = px__store_prepare(
+    px__rows rows;
+    px_value p = PX_VALUE_TEXT(run);
+    static const px_col_type t[] = {PX_COL_INT};
+    rc = px__store_sql(
         s,
         "SELECT count(*) FROM px_run_values v JOIN services_whatif_communes w ON v.commune_id = w.commune_id"
         " AND v.key = 'mode=' || w.mode || ';category=' || w.category WHERE v.run = ?1"
         " AND v.result_table = 'services_access' AND v.indicator = 'residents_within'"
         " AND abs(v.value - w.residents_after) > 1e-6 + 1e-9 * abs(w.residents_after)",
-        &st);
+        1, &p, 1, t, &rows);
     if (rc != PX_OK) return rc;
-    sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n_disagree = sqlite3_column_int64(st, 0);
-    else
-        rc = px__store_sqlerr(s, "checking a what-if against a run");
-    sqlite3_finalize(st);
+    if (rows.n_rows && !PX__CELL(&rows, 0, 0)->is_null) *n_disagree = PX__CELL(&rows, 0, 0)->v.i;
+    px__rows_free(&rows);
     return rc;
 }
 
@@ -150,31 +153,31 @@ px_status px__runs_whatif_before(px_store *s, const char *run)
     if (!px_store_has_table(s, "services_whatif_communes")) return PX_OK;
     return exec_run(
         s,
-        "INSERT OR REPLACE INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
+        "INSERT INTO px_run_values(run, result_table, commune_id, commune_name, key, indicator, value)"
         " SELECT ?1, 'services_access', w.commune_id, w.commune_name, 'mode=' || w.mode || ';category=' ||"
         " w.category, i.i, CASE i.i WHEN 'residents_within' THEN w.residents_before WHEN 'share' THEN"
         " w.share_before ELSE 0 END FROM services_whatif_communes w, (SELECT 'residents_within' AS i UNION ALL"
-        " SELECT 'share' UNION ALL SELECT 'residents_gaining' UNION ALL SELECT 'residents_losing') i",
-        run, NULL, "recording a what-if's baseline");
+        " SELECT 'share' UNION ALL SELECT 'residents_gaining' UNION ALL SELECT 'residents_losing') i" UPSERT,
+        run, NULL);
 }
 
 px_status px__runs_latest_ok(px_store *s, const char *except, char **out)
 {
     *out = NULL;
     if (!px_store_has_table(s, "px_runs")) return PX_OK;
-    sqlite3_stmt *st = NULL;
-    px_status rc = px__store_prepare(
-        s, "SELECT name FROM px_runs WHERE status = 'ok' AND name != ?1 ORDER BY started_at DESC, rowid DESC LIMIT 1",
-        &st);
+    /* The order runs were recorded in: SQLite's rowid, px_runs.seq on PostGIS. */
+    char *sql = px__asprintf("SELECT name FROM px_runs WHERE status = 'ok' AND name != ?1"
+                             " ORDER BY started_at DESC, %s DESC LIMIT 1",
+                             s->pg ? "seq" : "rowid");
+    if (!sql) return px__error(s->ctx, PX_ENOMEM, "out of memory");
+    px__rows rows;
+    px_value p = PX_VALUE_TEXT(except);
+    static const px_col_type t[] = {PX_COL_TEXT};
+    px_status rc = px__store_sql(s, sql, 1, &p, 1, t, &rows);
+    free(sql);
     if (rc != PX_OK) return rc;
-    sqlite3_bind_text(st, 1, except, -1, SQLITE_STATIC);
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (!(*out = px__strdup((const char *)sqlite3_column_text(st, 0))))
-            rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
-    } else if (r != SQLITE_DONE) {
-        rc = px__store_sqlerr(s, "finding the latest run");
-    }
-    sqlite3_finalize(st);
+    if (rows.n_rows && !PX__CELL(&rows, 0, 0)->is_null && !(*out = px__strdup(PX__CELL(&rows, 0, 0)->v.s)))
+        rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
+    px__rows_free(&rows);
     return rc;
 }

@@ -50,11 +50,15 @@ static char *pg_params(const char *sql)
 static const char *pg_text(const px_value *v, char *buf, size_t n)
 {
     if (v->is_null || (v->type == PX_COL_TEXT && !v->v.s)) return NULL;
-    if (v->type == PX_COL_INT) snprintf(buf, n, "%lld", (long long)v->v.i);
+    if (v->type == PX_COL_INT)
+        snprintf(buf, n, "%lld", (long long)v->v.i);
     else if (v->type == PX_COL_REAL) {
-        if (isnan(v->v.d)) snprintf(buf, n, "NaN");
-        else if (isinf(v->v.d)) snprintf(buf, n, "%sInfinity", v->v.d < 0 ? "-" : "");
-        else snprintf(buf, n, "%.17g", v->v.d);
+        if (isnan(v->v.d))
+            snprintf(buf, n, "NaN");
+        else if (isinf(v->v.d))
+            snprintf(buf, n, "%sInfinity", v->v.d < 0 ? "-" : "");
+        else
+            snprintf(buf, n, "%.17g", v->v.d);
     } else
         return v->v.s;
     return buf;
@@ -76,9 +80,10 @@ static px_status sql_pg(px_store *s, const char *sql, size_t n_params, const px_
 {
     char *q = pg_params(sql);
     const char **vals = calloc(n_params + 1, sizeof *vals);
-    char (*bufs)[40] = calloc(n_params + 1, sizeof *bufs);
+    char(*bufs)[40] = calloc(n_params + 1, sizeof *bufs);
     px_status rc = q && vals && bufs ? PX_OK : px__error(s->ctx, PX_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == PX_OK && i < n_params; i++) vals[i] = pg_text(&params[i], bufs[i], sizeof bufs[i]);
+    for (size_t i = 0; rc == PX_OK && i < n_params; i++)
+        vals[i] = pg_text(&params[i], bufs[i], sizeof bufs[i]);
     PGresult *res = NULL;
     if (rc == PX_OK) rc = px__pg_query(s, q, (int)n_params, vals, 0, &res);
     free(q);
@@ -93,7 +98,8 @@ static px_status sql_pg(px_store *s, const char *sql, size_t n_params, const px_
     if ((size_t)PQnfields(res) < n_cols) {
         int got = PQnfields(res);
         PQclear(res);
-        return px__error(s->ctx, PX_EINVAL, "%s: query returns %d columns, %zu expected", s->path, got, n_cols);
+        return px__error(s->ctx, PX_EINVAL, "%s: query returns %d columns, %zu expected", s->path, got,
+                         n_cols);
     }
     for (int i = 0; rc == PX_OK && i < nr; i++) {
         if ((rc = grow(s->ctx, out, &cap)) != PX_OK) break;
@@ -104,8 +110,10 @@ static px_status sql_pg(px_store *s, const char *sql, size_t n_params, const px_
             v->is_null = PQgetisnull(res, i, (int)c);
             if (v->is_null) continue;
             const char *t = PQgetvalue(res, i, (int)c);
-            if (types[c] == PX_COL_INT) v->v.i = strtoll(t, NULL, 10);
-            else if (types[c] == PX_COL_REAL) v->v.d = strtod(t, NULL);
+            if (types[c] == PX_COL_INT)
+                v->v.i = strtoll(t, NULL, 10);
+            else if (types[c] == PX_COL_REAL)
+                v->v.d = strtod(t, NULL);
             else if (!(v->v.s = px__strdup(t))) {
                 v->is_null = 1;
                 rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
@@ -136,10 +144,14 @@ px_status px__store_sql(px_store *s, const char *sql, size_t n_params, const px_
     for (size_t i = 0; i < n_params; i++) {
         const px_value *v = &params[i];
         int col = (int)i + 1;
-        if (v->is_null || (v->type == PX_COL_TEXT && !v->v.s)) sqlite3_bind_null(st, col);
-        else if (v->type == PX_COL_INT) sqlite3_bind_int64(st, col, v->v.i);
-        else if (v->type == PX_COL_REAL) sqlite3_bind_double(st, col, v->v.d);
-        else sqlite3_bind_text(st, col, v->v.s, -1, SQLITE_STATIC);
+        if (v->is_null || (v->type == PX_COL_TEXT && !v->v.s))
+            sqlite3_bind_null(st, col);
+        else if (v->type == PX_COL_INT)
+            sqlite3_bind_int64(st, col, v->v.i);
+        else if (v->type == PX_COL_REAL)
+            sqlite3_bind_double(st, col, v->v.d);
+        else
+            sqlite3_bind_text(st, col, v->v.s, -1, SQLITE_STATIC);
     }
     size_t cap = 0;
     int r;
@@ -151,8 +163,10 @@ px_status px__store_sql(px_store *s, const char *sql, size_t n_params, const px_
             v->type = types[c];
             v->is_null = sqlite3_column_type(st, (int)c) == SQLITE_NULL;
             if (v->is_null) continue;
-            if (types[c] == PX_COL_INT) v->v.i = sqlite3_column_int64(st, (int)c);
-            else if (types[c] == PX_COL_REAL) v->v.d = sqlite3_column_double(st, (int)c);
+            if (types[c] == PX_COL_INT)
+                v->v.i = sqlite3_column_int64(st, (int)c);
+            else if (types[c] == PX_COL_REAL)
+                v->v.d = sqlite3_column_double(st, (int)c);
             else if (!(v->v.s = px__strdup((const char *)sqlite3_column_text(st, (int)c)))) {
                 v->is_null = 1;
                 rc = px__error(s->ctx, PX_ENOMEM, "out of memory");
