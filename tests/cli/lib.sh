@@ -45,6 +45,17 @@ proj() { if [ "${PX_TEST_STORE:-sqlite}" = pg ]; then echo "PG:$PX_PG_CI schemas
 # sqlq PROJECT SQL: the values of a query over the project's layers, one per
 # line, through GDAL (SQLite dialect), so it reads either store.
 sqlq() { ogrinfo -ro -q "$1" -dialect sqlite -sql "$2" | awk -F' = ' '/ = / {print $2}'; }
+# store_hash PROJECT: a hash of the project's whole content, to prove that a
+# refused command changed nothing: the file's bytes, or the schema's pg_dump
+# (without pg_dump's random \restrict key and its comments). A table's FID is
+# `rowid` in sqlq's SQL on either store.
+store_hash() {
+  case $1 in
+    PG:*) local s=${1##*schemas=}
+      /usr/lib/postgresql/15/bin/pg_dump "$PX_PG_CI" -n "${s%% *}" | grep -Ev '^(--|\\(un)?restrict )' | sha256sum ;;
+    *) sha256sum <"$1" ;;
+  esac
+}
 
 finish() {
   if [ "$PX_FAILS" -gt 0 ]; then echo "$PX_FAILS check(s) failed" >&2; exit 1; fi
