@@ -159,10 +159,15 @@ int cmd_services(px_cli *cli, int argc, char **argv)
         for (int m = 0; m < PX_MODE_COUNT; m++) {
             if (!rep.run[m]) continue;
             const px_whatif_mode *s = &rep.m[m];
-            printf("%-5s %-12s %10.0f %10.0f %8.4f %8.4f %9.4f %9.4f %7.4f %7.4f %7.4f %7.4f\n",
+            /* Palma is undefined (NULL in the table) when the bottom 40 % have nothing: shown as "-". */
+            char palma[2][16];
+            const double pv[2] = {s->palma_before, s->palma_after};
+            for (int j = 0; j < 2; j++)
+                snprintf(palma[j], sizeof palma[j], isfinite(pv[j]) ? "%.4f" : "-", pv[j]);
+            printf("%-5s %-12s %10.0f %10.0f %8.4f %8.4f %9.4f %9.4f %7.4f %7.4f %7s %7s\n",
                    px_mode_name((px_mode)m), o.category, s->residents_gaining, s->residents_losing, s->share_before,
-                   s->share_after, s->fca_mean_before, s->fca_mean_after, s->gini_before, s->gini_after,
-                   s->palma_before, s->palma_after);
+                   s->share_after, s->fca_mean_before, s->fca_mean_after, s->gini_before, s->gini_after, palma[0],
+                   palma[1]);
         }
     }
     const char *run = px_args_text(a, "name");

@@ -32,6 +32,31 @@ expect_fail() {
 # Feature count of a vector file, as GDAL sees it.
 ogr_count() { ogrinfo -ro -so -al "$1" 2>/dev/null | awk -F': ' '/^Feature Count/ {s += $2} END {print s + 0}'; }
 
+# The store the test's projects live in: a script marked "# stores: sqlite pg"
+# runs twice (tests/CMakeLists.txt), the second time with PX_TEST_STORE=pg and
+# its projects as schemas of a throwaway PostGIS cluster started here.
+# `proj NAME` is the project string: NAME.sqlite, or "PG:... schemas=NAME".
+if [ "${PX_TEST_STORE:-sqlite}" = pg ]; then
+  PX_PG_DIR=$(mktemp -u /tmp/px-pg.XXXXXX)
+  trap '"$PX_SOURCE_DIR/tests/pg/stop.sh" "$PX_PG_DIR"' EXIT
+  PX_PG_CI=$("$PX_SOURCE_DIR/tests/pg/start.sh" "$PX_PG_DIR")
+fi
+proj() { if [ "${PX_TEST_STORE:-sqlite}" = pg ]; then echo "PG:$PX_PG_CI schemas=$1"; else echo "$1.sqlite"; fi; }
+# sqlq PROJECT SQL: the values of a query over the project's layers, one per
+# line, through GDAL (SQLite dialect), so it reads either store.
+sqlq() { ogrinfo -ro -q "$1" -dialect sqlite -sql "$2" | awk -F' = ' '/ = / {print $2}'; }
+# store_hash PROJECT: a hash of the project's whole content, to prove that a
+# refused command changed nothing: the file's bytes, or the schema's pg_dump
+# (without pg_dump's random \restrict key and its comments). A table's FID is
+# `rowid` in sqlq's SQL on either store.
+store_hash() {
+  case $1 in
+    PG:*) local s=${1##*schemas=}
+      /usr/lib/postgresql/15/bin/pg_dump "$PX_PG_CI" -n "${s%% *}" | grep -Ev '^(--|\\(un)?restrict )' | sha256sum ;;
+    *) sha256sum <"$1" ;;
+  esac
+}
+
 finish() {
   if [ "$PX_FAILS" -gt 0 ]; then echo "$PX_FAILS check(s) failed" >&2; exit 1; fi
   echo "all checks passed"

@@ -2,11 +2,13 @@
 # two flood bands and three brownfield sites written here (Lambert-93
 # coordinates): exit codes, tables, files, exclusion with its rule, the
 # half-in-zone share, byte-for-byte reruns, and usage / input errors.
+# stores: sqlite pg
 source "$(dirname "$0")/lib.sh"
+S=$(proj s)
 SCEN="$PX_SOURCE_DIR/layers/scenarios/mutafriches-like.yaml"
 
-"$PROXIMA" synth s.sqlite --nodes 2500 --seed 3 2>/dev/null || fail "synth"
-"$PROXIMA" network s.sqlite >/dev/null 2>&1 || fail "network"
+"$PROXIMA" synth "$S" --nodes 2500 --seed 3 2>/dev/null || fail "synth"
+"$PROXIMA" network "$S" >/dev/null 2>&1 || fail "network"
 crs='"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}}'
 # High band x 502000..502400 and medium band 502400..502800 across the grid.
 cat > zones.geojson <<JSON
@@ -30,11 +32,11 @@ layers:
     - source: sites.geojson
       fields: {id: id, name: name, kind: kind}
 YAML
-"$PROXIMA" load s.sqlite extra.yaml >/dev/null 2>&1 || fail "load extra layers"
+"$PROXIMA" load "$S" extra.yaml >/dev/null 2>&1 || fail "load extra layers"
 
 # ---- equity
 mkdir -p out1 out2
-"$PROXIMA" equity s.sqlite -o out1 > eq.txt 2>/dev/null || fail "equity"
+"$PROXIMA" equity "$S" -o out1 > eq.txt 2>/dev/null || fail "equity"
 grep -q '^walk  health' eq.txt || fail "equity prints the walk summary"
 # 16 communes x 2 modes x 8 categories x 2 methods rows, plus the header.
 expect_eq "equity_communes.csv rows" 513 "$(wc -l < out1/equity_communes.csv)"
@@ -51,8 +53,8 @@ awk -F, 'NR > 1 && $4 == "walk" && $5 == "health" && $6 == "e2sfca" {print $14}'
 awk -F, 'NR > 1 && $10 != "" && ($10 < 0 || $10 > 1) {bad = 1} END {exit bad}' out1/equity_summary.csv || fail "gini range"
 
 # ---- brownfields: exclusion with its rule, the half share, byte-for-byte reruns
-"$PROXIMA" brownfields s.sqlite --scenario "$SCEN" -o out1 >/dev/null 2>&1 || fail "brownfields"
-"$PROXIMA" brownfields s.sqlite --scenario "$SCEN" -o out2 >/dev/null 2>&1 || fail "brownfields again"
+"$PROXIMA" brownfields "$S" --scenario "$SCEN" -o out1 >/dev/null 2>&1 || fail "brownfields"
+"$PROXIMA" brownfields "$S" --scenario "$SCEN" -o out2 >/dev/null 2>&1 || fail "brownfields again"
 for f in brownfield_sites.csv brownfield_scores.csv brownfield_sites.geojson; do
   cmp -s "out1/$f" "out2/$f" || fail "$f differs between two identical runs"
 done
@@ -66,11 +68,12 @@ expect_eq "site C flood_share_high" 0 "$(awk -F, '$2 == "C" && $4 == "housing" {
 expect_eq "brownfield_sites features" 3 "$(ogr_count out1/brownfield_sites.geojson)"
 
 # ---- flood: exposure and the scenario that cuts the grid in two
-"$PROXIMA" flood s.sqlite --hazard high -o out1 > fl.txt 2>/dev/null || fail "flood"
+"$PROXIMA" flood "$S" --hazard high -o out1 > fl.txt 2>/dev/null || fail "flood"
 grep -q '^closed_edges [1-9]' fl.txt || fail "flood closes edges: $(cat fl.txt)"
 grep -q '^residents_losing_quarter_hour [1-9]' fl.txt || fail "residents lose quarter-hour access"
 # Distinct residents (issue 10, 2.4): never more than live in the region.
-total=$(sqlite3 s.sqlite 'SELECT CAST(round(sum(count)) AS INTEGER) FROM population')
+"$PROXIMA" -q export "$S" population -o pop.csv || fail "export population"
+total=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "count") c = i; next } { s += $c } END { printf "%.0f", s }' pop.csv)
 lost=$(awk '$1 == "residents_losing_quarter_hour" {print $2}' fl.txt)
 [ "$lost" -le "$total" ] || fail "residents losing quarter-hour access $lost > residents $total"
 any=$(awk '$1 == "residents_in_any_zones" {print $2}' fl.txt)
@@ -81,12 +84,13 @@ head -1 out1/flood_exposure.csv | grep -q 'services_health' || fail "services pe
 [ "$(wc -l < out1/flood_scenario_origins.csv)" -gt 1 ] || fail "scenario origins written"
 
 # ---- errors: usage (2) and runtime (1)
-expect_fail 2 "missing --scenario" "$PROXIMA" brownfields s.sqlite
-expect_fail 2 "--hazard: unknown value 'deluge' (valid: high, medium, low)" "$PROXIMA" flood s.sqlite --hazard deluge
-expect_fail 2 "--bands 5: want up to 16 MAX_MIN:WEIGHT pairs" "$PROXIMA" equity s.sqlite --bands 5
+expect_fail 2 "missing --scenario" "$PROXIMA" brownfields "$S"
+expect_fail 2 "--hazard: unknown value 'deluge' (valid: high, medium, low)" "$PROXIMA" flood "$S" --hazard deluge
+expect_fail 2 "--bands 5: want up to 16 MAX_MIN:WEIGHT pairs" "$PROXIMA" equity "$S" --bands 5
 printf 'uses: [housing]\ncriteria:\n  - id: a\n    thresholds: [1]\n    rate: {housing: {weight: 3, ratings: [1, 2]}}\n' > bad.yaml
 expect_fail 1 "bad.yaml:5: criterion 'a': weight of 'housing' must be 0.5, 1 or 2" \
-  "$PROXIMA" brownfields s.sqlite --scenario bad.yaml
-"$PROXIMA" init empty.sqlite --crs EPSG:2154 2>/dev/null
-expect_fail 1 "no layer or table 'flood_zones'" "$PROXIMA" flood empty.sqlite
+  "$PROXIMA" brownfields "$S" --scenario bad.yaml
+E=$(proj empty)
+"$PROXIMA" init "$E" --crs EPSG:2154 2>/dev/null
+expect_fail 1 "no layer or table 'flood_zones'" "$PROXIMA" flood "$E"
 finish

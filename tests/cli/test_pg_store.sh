@@ -1,7 +1,8 @@
 # The PostGIS store against the SpatiaLite store: the same commands on the
 # same inputs give byte-identical outputs (load report, layers, exported
 # GeoJSON and CSV of every table, vector tiles, the reports of network,
-# access, equity, flood and cycle); a failed load
+# access, equity, flood and cycle, a synthetic region and its static site);
+# a failed load
 # leaves the PostGIS schema exactly as it was (pg_dump before and after); a
 # writer waits for, or gives up clearly on, another one holding the project
 # (advisory lock), and two loads at once never interleave their writes.
@@ -116,4 +117,19 @@ PS="PG:$ci schemas=synth"
 "$PROXIMA" -q synth "$PS" --nodes 400 --seed 3 >/dev/null || fail "synth into a new PostGIS schema"
 "$PROXIMA" -q synth "$PS" --nodes 900 --seed 3 >/dev/null || fail "synth again into the same PostGIS project"
 expect_eq "second synth replaced the population" 900 "$(psql_q "SELECT count(*) FROM synth.population")"
+# synth and the static site give the same bytes on both stores (the
+# SpatiaLite file is named as the schema: the site's catalogue names it).
+"$PROXIMA" -q synth synth.sqlite --nodes 900 --seed 3 >/dev/null || fail "synth into SpatiaLite"
+for t in communes population roads services; do
+  "$PROXIMA" -q export synth.sqlite $t -o sl-syn-$t.geojson && "$PROXIMA" -q export "$PS" $t -o pg-syn-$t.geojson ||
+    fail "export synthetic $t"
+  cmp -s sl-syn-$t.geojson pg-syn-$t.geojson || fail "synthetic $t differs between the stores"
+done
+for s in synth.sqlite "$PS"; do
+  "$PROXIMA" -q network "$s" && "$PROXIMA" -q access "$s" --modes walk || fail "network/access on $s"
+done
+"$PROXIMA" -q site synth.sqlite -o site-sl || fail "site from SpatiaLite"
+"$PROXIMA" -q site "$PS" -o site-pg || fail "site from PostGIS"
+expect_eq "site files differing between the stores" "" "$(diff -rq site-sl site-pg)"
+[ "$(find site-pg/tiles -name '*.pbf' | wc -l)" -gt 20 ] || fail "site from PostGIS has too few tiles"
 finish
