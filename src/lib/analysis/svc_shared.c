@@ -38,11 +38,9 @@ static px_status write_rows(px_ctx *ctx, px_store *store, const row *rows, size_
     for (size_t r = 0; rc == PX_OK && r < n; r++) {
         size_t c = used[rows[r].cand];
         double x = xy[2 * c], y = xy[2 * c + 1];
-        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(px__geos(ctx), x, y);
         size_t len = 0;
-        unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
-        if (pt) GEOSGeom_destroy_r(px__geos(ctx), pt);
-        if (!wkb) rc = px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
+        unsigned char *wkb = NULL;
+        if (rc == PX_OK) rc = px__point_wkb(ctx, x, y, &wkb, &len);
         px_value v[7] = {PX_VALUE_INT((int64_t)r + 1), PX_VALUE_TEXT(ids[c]),
                          PX_VALUE_REAL(x),           PX_VALUE_REAL(y),
                          PX_VALUE_REAL(rows[r].residents), PX_VALUE_REAL(rows[r].worst),

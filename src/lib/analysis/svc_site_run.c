@@ -147,11 +147,9 @@ static px_status write_sites(px_ctx *ctx, px_store *store, const px_site_options
     for (size_t r = 0; rc == PX_OK && r < s->k; r++) {
         size_t c = used[s->chosen[r]];
         double x = xy[2 * c], y = xy[2 * c + 1];
-        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(px__geos(ctx), x, y);
         size_t len = 0;
-        unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
-        if (pt) GEOSGeom_destroy_r(px__geos(ctx), pt);
-        if (!wkb) rc = px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
+        unsigned char *wkb = NULL;
+        if (rc == PX_OK) rc = px__point_wkb(ctx, x, y, &wkb, &len);
         px_value v[9] = {PX_VALUE_INT((int64_t)r + 1), PX_VALUE_TEXT(ids[c]), PX_VALUE_REAL(x), PX_VALUE_REAL(y),
                          PX_VALUE_REAL(s->gain[r]), PX_VALUE_REAL(s->objective[r]),
                          PX_VALUE_TEXT(px_mode_name(o->mode)), PX_VALUE_TEXT(o->category),
@@ -187,11 +185,9 @@ static px_status write_gains(px_ctx *ctx, px_store *store, const px_site_options
                 g += pb->weight[i];
         }
         size_t c = used[j];
-        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(px__geos(ctx), xy[2 * c], xy[2 * c + 1]);
         size_t len = 0;
-        unsigned char *wkb = pt ? px__geom_to_wkb(ctx, pt, &len) : NULL;
-        if (pt) GEOSGeom_destroy_r(px__geos(ctx), pt);
-        if (!wkb) rc = px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
+        unsigned char *wkb = NULL;
+        if (rc == PX_OK) rc = px__point_wkb(ctx, xy[2 * c], xy[2 * c + 1], &wkb, &len);
         px_value v[8] = {PX_VALUE_TEXT(ids[c]),
                          PX_VALUE_TEXT(o->candidates_layer ? o->candidates_layer : "grid"),
                          PX_VALUE_REAL(xy[2 * c]),

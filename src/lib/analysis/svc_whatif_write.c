@@ -128,14 +128,6 @@ static px_status write_summary(px__svc_run *r)
     return finish(w, rc);
 }
 
-static px_status point_wkb(px_ctx *ctx, double x, double y, unsigned char **wkb, size_t *len)
-{
-    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(px__geos(ctx), x, y);
-    *wkb = p ? px__geom_to_wkb(ctx, p, len) : NULL;
-    if (p) GEOSGeom_destroy_r(px__geos(ctx), p);
-    return *wkb ? PX_OK : px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
-}
-
 static px_status write_layer(px__svc_run *r, const char *name)
 {
     static const px_column cols[] = {{"id", PX_COL_TEXT}, {"category", PX_COL_TEXT}, {"capacity", PX_COL_REAL}};
@@ -154,7 +146,7 @@ static px_status write_layer(px__svc_run *r, const char *name)
         }
         unsigned char *wkb = NULL;
         size_t len = 0;
-        rc = point_wkb(r->ctx, old ? r->svc.x[k] : r->new_x[k - ns], old ? r->svc.y[k] : r->new_y[k - ns], &wkb, &len);
+        rc = px__point_wkb(r->ctx, old ? r->svc.x[k] : r->new_x[k - ns], old ? r->svc.y[k] : r->new_y[k - ns], &wkb, &len);
         px_value v[3] = {PX_VALUE_TEXT(id), PX_VALUE_TEXT(r->category),
                          PX_VALUE_REAL(old ? r->svc.weight[k] : r->new_cap[k - ns])};
         if (rc == PX_OK) rc = px_table_writer_add(w, v, wkb, len, NULL);

@@ -17,6 +17,9 @@ GEOSGeometry *px__geom_from_wkb(px_ctx *ctx, const unsigned char *wkb, size_t le
 /* ISO WKB of `g` (2D), caller-frees with px__wkb_free; NULL on failure. */
 unsigned char *px__geom_to_wkb(px_ctx *ctx, const GEOSGeometry *g, size_t *len);
 void px__wkb_free(px_ctx *ctx, unsigned char *wkb);
+/* ISO WKB of the point (x, y) into *wkb (caller-frees with px__wkb_free);
+ * PX_EGEOS (message set) on failure, *wkb then NULL. */
+px_status px__point_wkb(px_ctx *ctx, double x, double y, unsigned char **wkb, size_t *len);
 
 /* Box of a geometry; PX_EDOMAIN for an empty one. */
 px_status px__geom_bbox(px_ctx *ctx, const GEOSGeometry *g, px_bbox *out);

@@ -35,6 +35,14 @@ unsigned char *px__geom_to_wkb(px_ctx *ctx, const GEOSGeometry *g, size_t *len)
     return out;
 }
 
+px_status px__point_wkb(px_ctx *ctx, double x, double y, unsigned char **wkb, size_t *len)
+{
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(px__geos(ctx), x, y);
+    *wkb = p ? px__geom_to_wkb(ctx, p, len) : NULL;
+    if (p) GEOSGeom_destroy_r(px__geos(ctx), p);
+    return *wkb ? PX_OK : px__error(ctx, PX_EGEOS, "GEOS: cannot write a point: %s", px__geos_message(ctx));
+}
+
 void px__wkb_free(px_ctx *ctx, unsigned char *wkb)
 {
     if (wkb) GEOSFree_r(px__geos(ctx), wkb);
