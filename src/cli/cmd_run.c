@@ -5,6 +5,7 @@
 #include "opts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const px_opt run_opts[] = {
@@ -81,8 +82,10 @@ static void print_summary(const run_view *v, const px_run_report *r)
         else
             printf("%-40s %-9s %9s %9s %10s\n", v->rows[i].id, "unchanged", "-", "-", "-");
     }
+    char *shown = px_store_redact(r->project); /* a PG string may hold a password */
     printf("run '%s': %zu steps, %zu ran, %zu unchanged, %.2f s; project %s, outputs in %s\n", r->name,
-           r->n_steps, r->n_ran, r->n_unchanged, r->seconds, r->project, r->output_dir);
+           r->n_steps, r->n_ran, r->n_unchanged, r->seconds, shown ? shown : r->project, r->output_dir);
+    free(shown);
 }
 
 #if __has_include("proxima/server.h")

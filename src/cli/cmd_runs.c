@@ -68,7 +68,7 @@ int cmd_runs(px_cli *cli, int argc, char **argv)
             printf("%-24s %-20s %-8s %9s %9.2f  %s\n", runs[i].name, runs[i].started_at, runs[i].status,
                    steps, runs[i].seconds, runs[i].headline);
         }
-        if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", project);
+        if (!n) px_cli_info(cli, "runs: %s has no recorded run (see `proxima run`)\n", px_store_path(store));
     }
     px_run_infos_free(runs, n);
     px_store_close(store);

@@ -111,6 +111,16 @@ expect_eq "revisions advanced by two whole loads" "$((r0 + 2 * n_layers))" \
   "$(psql_q "SELECT value FROM conc.px_meta WHERE key = 'revision'")"
 expect_eq "final layers all from the second load (consecutive revisions)" "$((r0 + n_layers + 1)) $((r0 + 2 * n_layers))" \
   "$(psql_q "SELECT min(revision) || ' ' || max(revision) FROM conc.px_tables WHERE kind = 'layer'")"
+# A password in the project string is never printed (messages, layers) but
+# still used to connect again (access reopens the project for its graph).
+PW="PG:$ci password=s3cretpw schemas=agglo"
+"$PROXIMA" layers "$PW" >pw-layers.txt 2>&1 || fail "layers with a password in the string"
+grep -q s3cretpw pw-layers.txt && fail "layers printed the password"
+grep -q 'password=\*\*\* schemas=agglo' pw-layers.txt || fail "layers names the project without its password: $(head -1 pw-layers.txt)"
+"$PROXIMA" access "$PW" --modes walk >pw-access.txt 2>&1 || fail "access with a password in the string"
+grep -q s3cretpw pw-access.txt && fail "access printed the password"
+expect_fail 1 "password=*** schemas=nothing_here: not a Proxima project" "$PROXIMA" layers "PG:$ci password=s3cretpw schemas=nothing_here"
+grep -q s3cretpw "$PX_TEST_TMP/err.txt" && fail "an error message printed the password"
 # synth creates a PostGIS project on first use and replaces its layers on
 # the next (it used to test for a file, so a second synth said "already exists").
 PS="PG:$ci schemas=synth"

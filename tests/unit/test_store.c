@@ -449,6 +449,29 @@ static void test_px_store_copy_file_to_file(void **state)
     free(dst);
 }
 
+/* Every password of a PostGIS string shown as ***, the rest as written. */
+static void test_px_store_redact(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"out/demo/demo.sqlite", "out/demo/demo.sqlite"},
+        {"PG:host=h password=s3cret dbname=d schemas=x", "PG:host=h password=*** dbname=d schemas=x"},
+        {"PG:password = 'a b\\' c' host=h", "PG:password = *** host=h"},
+        {"PG:postgresql://u:s3cret@h:5432/db?sslmode=require&password=x&user=u",
+         "PG:postgresql://u:***@h:5432/db?sslmode=require&password=***&user=u"},
+        {"PG:host=h mypassword=1 dbname=d", "PG:host=h mypassword=1 dbname=d"},
+        {"PG:postgresql://u@h/db", "PG:postgresql://u@h/db"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *r = px_store_redact(cases[i][0]);
+        assert_non_null(r);
+        assert_string_equal(r, cases[i][1]);
+        assert_null(strstr(r, "s3cret"));
+        free(r);
+    }
+    assert_null(px_store_redact(NULL));
+}
+
 static void test_px_store_display_name(void **state)
 {
     (void)state;
@@ -481,6 +504,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_px_store_read_snapshot_blocks_other_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_px_store_copy_file_to_file, setup, teardown),
         cmocka_unit_test(test_px_store_display_name),
+        cmocka_unit_test(test_px_store_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

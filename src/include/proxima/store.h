@@ -105,6 +105,13 @@ int px_store_srid(const px_store *store);
 
 /* Path of the store file, or the "PG:..." string as given; borrowed. */
 const char *px_store_path(const px_store *store);
+/* The project as given, to open it again (a PostGIS string keeps its
+ * password here, unlike px_store_path, which messages use: never print it). */
+const char *px_store_location(const px_store *store);
+/* `path` for people to read: a PostGIS string with every password shown as
+ * "***" (password=..., and a URI's user:password@); a file path as is.
+ * Caller-frees (free()); NULL when out of memory. */
+char *px_store_redact(const char *path);
 
 /* Is `path` a PostGIS project string ("PG:...") rather than a file name?
  * (Such a string is never resolved against a folder.) NULL gives 0. */

@@ -54,7 +54,7 @@ px_status px__equity_part_inputs(px__eq_run *run, const px_equity_options *o)
     px_points own = {0};
     const px_bbox none = {0, 0, -1, -1};
     /* A read-only connection of the part's own: no lock while computing. */
-    px_status rc = px_store_open(ctx, px_store_path(run->store), 1, &run->ro);
+    px_status rc = px_store_open(ctx, px_store_location(run->store), 1, &run->ro);
     if (rc == PX_OK) rc = px_layer_communes_read(ctx, run->ro, 1, &run->com);
     /* The categories of the whole layer, checked first (PX_EARG). */
     if (rc == PX_OK) rc = px_layer_services_read_in(ctx, run->ro, NULL, keep, run->com, &none, &run->svc);

@@ -169,7 +169,7 @@ px_status px__cycle_part_run(px_ctx *ctx, px_store *store, const px__cparams *p,
     char *sig = NULL, *note = NULL;
     int n_ev = opts->add_links ? 2 : 1;
     /* Everything is read through a read-only connection: no lock while computing. */
-    px_status rc = px_store_open(ctx, px_store_path(store), 1, &ro);
+    px_status rc = px_store_open(ctx, px_store_location(store), 1, &ro);
     if (rc == PX_OK) rc = px__cproject_load(ctx, ro, p, opts, &pr);
     if (rc == PX_OK) rc = px_layer_communes_read(ctx, ro, 0, &com);
     if (rc == PX_OK) rc = px_layer_partition(ctx, ro, com, NULL, opts->part_k, opts->part_n, &part);

@@ -192,9 +192,12 @@ static void *thread_graph(void *arg)
     t->rc = px_store_open(ctx, t->path, 1, &store);
     if (t->rc == PX_OK) t->rc = px__graph_load_arrays(ctx, store, &t->g);
     px_store_close(store);
-    if (t->rc == PX_OK && (t->rc = px__graph_index(t->g, t->parts, 1)) != PX_OK)
-        px__error(ctx, t->rc, "%s: network: %s", t->path,
+    if (t->rc == PX_OK && (t->rc = px__graph_index(t->g, t->parts, 1)) != PX_OK) {
+        char *shown = px_store_redact(t->path); /* t->path may hold a password */
+        px__error(ctx, t->rc, "%s: network: %s", shown ? shown : "project",
                   t->rc == PX_EINVAL ? "an edge has a node out of range" : "out of memory");
+        free(shown);
+    }
     if (t->rc != PX_OK) t->errmsg = px__strdup(px_ctx_errmsg(ctx));
     px_ctx_free(ctx);
     return NULL;
@@ -278,7 +281,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     if (res.o.part_n > 0) {
         /* A split run reads through a read-only connection of its own, so
          * that no lock is held while it computes: parts run side by side. */
-        rc = px_store_open(ctx, px_store_path(store), 1, &ro);
+        rc = px_store_open(ctx, px_store_location(store), 1, &ro);
         if (rc == PX_OK) rc = px__access_part_inputs(ctx, ro, &res, &com, &orig, &svc, &g, &rep);
         if (rc == PX_OK) rc = dests_group(ctx, &svc, &dests);
         if (rc != PX_OK) goto done;
@@ -295,7 +298,7 @@ px_status px_access_run(px_ctx *ctx, px_store *store, const px_access_options *o
     /* The graph (with only the reverse adjacency of the modes run, and the
      * snapping grid) loads on a helper thread while this one reads the
      * origins and destinations: the two share no data. */
-    gt = (graph_task){px_store_path(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
+    gt = (graph_task){px_store_location(store), PX__INDEX_GRID, NULL, PX_OK, NULL};
     for (int m = 0; m < PX_MODE_COUNT; m++)
         if (res.modes[m]) gt.parts |= PX__INDEX_CSR((px_mode)m, PX_DIR_TO_SOURCES);
     /* The network is an input of the results; noting it takes this command's

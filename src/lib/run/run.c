@@ -182,7 +182,7 @@ static px_status open_project(px_ctx *ctx, const px_scenario *sc, const char *pa
     if (!*out && (rc = px_store_open(ctx, path, 0, out)) != PX_OK) return rc;
     if (strcmp(px_store_crs(*out), sc->crs)) {
         rc = px__error(ctx, PX_ECRS, "%s:%d: the project %s is in %s, the scenario says %s", sc->path,
-                       sc->project_line, path, px_store_crs(*out), sc->crs);
+                       sc->project_line, px_store_path(*out), px_store_crs(*out), sc->crs);
         px_store_close(*out);
         *out = NULL;
     }

@@ -332,7 +332,7 @@ px_status px__step_exec(px_ctx *ctx, const px_scenario *sc, const px__plan *plan
         char *dir = px__asprintf("%s/%s", outdir, sc->site_dir);
         if (!dir) rc = px__error(ctx, PX_ENOMEM, "out of memory");
         else if (!env->write_site) rc = px__error(ctx, PX_EUNSUPPORTED, "output 'site' is not available in this build");
-        else rc = env->write_site(ctx, px_store_path(store), dir, env->site_user);
+        else rc = env->write_site(ctx, px_store_location(store), dir, env->site_user);
         free(dir);
         break;
     }

@@ -93,8 +93,11 @@ static px_status parse(px_ctx *ctx, const char *path, char **conninfo, char **sc
         sc = px__strdup("public");
     }
     if (!sc || !px__store_ident_ok(sc)) {
-        px_status st = sc ? px__error(ctx, PX_EINVAL, "%s: bad schema name '%s' (letters, digits, _)", path, sc)
+        char *shown = px_store_redact(path);
+        px_status st = sc ? px__error(ctx, PX_EINVAL, "%s: bad schema name '%s' (letters, digits, _)",
+                                      shown ? shown : "PG:", sc)
                           : px__error(ctx, PX_ENOMEM, "out of memory");
+        free(shown);
         free(ci);
         free(sc);
         return st;
@@ -119,8 +122,8 @@ static px_status connect_pg(px_ctx *ctx, const char *path, px_store **out)
     if (rc != PX_OK) return rc;
     px_store *s = calloc(1, sizeof *s);
     struct px__pg *pg = calloc(1, sizeof *pg);
-    if (!s || !pg || !(s->path = px__strdup(path))) {
-        free(s ? s->path : NULL);
+    if (!s || !pg || !(s->path = px_store_redact(path)) || !(s->location = px__strdup(path))) {
+        if (s) free(s->path), free(s->location);
         free(s);
         free(pg);
         free(ci);
@@ -189,11 +192,16 @@ px_status px__pg_create_ex(px_ctx *ctx, const char *path, const char *crs, int r
                            px_store **out)
 {
     int srid = px__epsg_code(crs);
-    if (!srid) return px__error(ctx, PX_ECRS, "%s: CRS must be given as EPSG:CODE, not '%s'", path, crs);
-    if (!px__crs_is_metric(ctx, crs))
-        return px__error(ctx, PX_ECRS,
-                         "%s: %s is not a projected CRS in metres (use e.g. EPSG:2154, EPSG:3812 or a UTM zone)",
-                         path, crs);
+    if (!srid || !px__crs_is_metric(ctx, crs)) {
+        char *shown = px_store_redact(path);
+        px_status st =
+            !srid ? px__error(ctx, PX_ECRS, "%s: CRS must be given as EPSG:CODE, not '%s'", shown ? shown : "PG:", crs)
+                  : px__error(ctx, PX_ECRS,
+                              "%s: %s is not a projected CRS in metres (use e.g. EPSG:2154, EPSG:3812 or a UTM zone)",
+                              shown ? shown : "PG:", crs);
+        free(shown);
+        return st;
+    }
     px_store *s = NULL;
     px_status rc = connect_pg(ctx, path, &s);
     if (rc != PX_OK) return rc;
@@ -218,7 +226,7 @@ px_status px__pg_create_ex(px_ctx *ctx, const char *path, const char *crs, int r
     int exists = rc == PX_OK && PQntuples(r) > 0;
     PQclear(r);
     if (exists && replace) rc = drop_project(s);
-    else if (exists) rc = px__error(ctx, PX_EIO, "%s: already exists; choose a new schema", path);
+    else if (exists) rc = px__error(ctx, PX_EIO, "%s: already exists; choose a new schema", s->path);
     r = NULL;
     char *sql = px__asprintf(
         "CREATE SCHEMA IF NOT EXISTS \"%s\";"
@@ -234,7 +242,7 @@ px_status px__pg_create_ex(px_ctx *ctx, const char *path, const char *crs, int r
         const char *q[1] = {srid_text};
         rc = px__pg_query(s, "SELECT 1 FROM spatial_ref_sys WHERE srid = $1::int", 1, q, 0, &r);
         if (rc == PX_OK && PQntuples(r) != 1)
-            rc = px__error(ctx, PX_ECRS, "%s: PostGIS does not know EPSG:%d", path, srid);
+            rc = px__error(ctx, PX_ECRS, "%s: PostGIS does not know EPSG:%d", s->path, srid);
         PQclear(r);
     }
     if (rc == PX_OK) rc = px__pg_set_meta(s, "format", PX_STORE_FORMAT);
@@ -266,8 +274,9 @@ px_status px__pg_open(px_ctx *ctx, const char *path, int read_only, px_store **o
     free(format);
     if (ours) ours = px__pg_get_meta(s, "crs", &s->crs) == PX_OK;
     if (!ours) {
+        rc = px__error(ctx, PX_ENOTPROJECT, "%s: not a Proxima project (create one with 'proxima init')", s->path);
         px__pg_close(s);
-        return px__error(ctx, PX_ENOTPROJECT, "%s: not a Proxima project (create one with 'proxima init')", path);
+        return rc;
     }
     s->srid = px__epsg_code(s->crs);
     s->has_revision = 1;
@@ -287,6 +296,7 @@ void px__pg_close(px_store *s)
         free(s->pg);
     }
     free(s->path);
+    free(s->location);
     free(s->crs);
     free(s->clock);
     free(s);

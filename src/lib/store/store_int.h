@@ -22,7 +22,8 @@ struct px_store {
     struct px__pg *pg; /* non-NULL: a PostGIS project (pg_*.c); db is then NULL */
     sqlite3 *db;
     void *spatialite_cache;
-    char *path;
+    char *path;        /* for messages: the file, or the PG string with any password as *** */
+    char *location;    /* the PG string as given, to connect again (NULL for a file: path) */
     char *crs;
     int srid;
     int read_only;

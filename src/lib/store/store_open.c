@@ -238,6 +238,7 @@ void px_store_close(px_store *s)
     sqlite3_close(s->db);
     if (s->spatialite_cache) spatialite_cleanup_ex(s->spatialite_cache);
     free(s->path);
+    free(s->location);
     free(s->crs);
     free(s->clock);
     free(s);
@@ -246,7 +247,65 @@ void px_store_close(px_store *s)
 const char *px_store_crs(const px_store *s) { return s->crs; }
 int px_store_srid(const px_store *s) { return s->srid; }
 const char *px_store_path(const px_store *s) { return s->path; }
+const char *px_store_location(const px_store *s) { return s->location ? s->location : s->path; }
 int px_store_is_conninfo(const char *path) { return px__pg_is_conninfo(path); }
+
+/* Length of a conninfo value starting at v: '...' with \ escapes, or up to a
+ * space (keyword/value form) or '&' (URI query). */
+static size_t value_len(const char *v, int uri)
+{
+    const char *e = v;
+    if (!uri && *e == '\'') {
+        for (e++; *e && *e != '\''; e++)
+            if (*e == '\\' && e[1]) e++;
+        if (*e) e++;
+    } else {
+        while (*e && *e != ' ' && !(uri && *e == '&')) e++;
+    }
+    return (size_t)(e - v);
+}
+
+char *px_store_redact(const char *path)
+{
+    if (!path) return NULL;
+    if (!px__pg_is_conninfo(path)) return px__strdup(path);
+    /* Rebuilt with every password value as "***": "password=..." keys (also
+     * in a URI's query) and a URI's "user:password@". */
+    size_t n = strlen(path);
+    char *out = malloc(n + 4 * 8 + 1), *o = out;
+    if (!out) return NULL;
+    const char *p = path, *uri = strstr(path, "://");
+    const char *at = uri ? strchr(uri + 3, '@') : NULL, *slash = uri ? strchr(uri + 3, '/') : NULL;
+    if (at && slash && slash < at) at = NULL;
+    size_t masked = 0;
+    while (*p) {
+        if (at && p == uri + 3) { /* user[:password]@ */
+            const char *colon = memchr(p, ':', (size_t)(at - p));
+            if (colon) {
+                memcpy(o, p, (size_t)(colon - p + 1)), o += colon - p + 1;
+                memcpy(o, "***", 3), o += 3, masked++;
+                p = at;
+                continue;
+            }
+        }
+        int key_start = p == path + 3 || p[-1] == ' ' || p[-1] == '?' || p[-1] == '&';
+        if (key_start && !strncmp(p, "password", 8) && masked < 8) {
+            const char *q = p + 8;
+            while (*q == ' ') q++;
+            if (*q == '=') {
+                q++;
+                while (*q == ' ') q++;
+                memcpy(o, p, (size_t)(q - p)), o += q - p;
+                memcpy(o, "***", 3), o += 3, masked++;
+                p = q + value_len(q, uri != NULL);
+                continue;
+            }
+        }
+        *o++ = *p++;
+    }
+    *o = 0;
+    return out;
+}
 
 char *px_store_display_name(const char *path)
 {
