@@ -5,6 +5,7 @@
 #include "opts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static const px_opt copy_opts[] = {
     {"replace", 0, PX_OPT_FLAG, .help = "overwrite DST when it is already a Proxima project"}, {0}};
@@ -53,8 +54,13 @@ int cmd_copy(px_cli *cli, int argc, char **argv)
     px_status st = px_store_copy(cli->ctx, src, dst, px_args_flag(a, "replace"), on_table, &v);
     if (st != PX_OK)
         rc = px_cli_fail(cli, st);
-    else
-        px_cli_info(cli, "copy: %zu tables, %lld rows from %s to %s\n", v.n_tables, v.n_rows, src, dst);
+    else {
+        char *s = px_store_redact(src), *d = px_store_redact(dst); /* PG strings may hold passwords */
+        px_cli_info(cli, "copy: %zu tables, %lld rows from %s to %s\n", v.n_tables, v.n_rows, s ? s : "source",
+                    d ? d : "destination");
+        free(s);
+        free(d);
+    }
     px_args_free(a);
     return rc;
 }

@@ -27,7 +27,7 @@ int cmd_init(px_cli *cli, int argc, char **argv)
     px_store *store = NULL;
     px_status st = px_store_create(cli->ctx, path, px_args_text(a, "crs"), &store);
     if (st != PX_OK) rc = px_cli_fail(cli, st);
-    else px_cli_info(cli, "created %s in %s\n", path, px_store_crs(store));
+    else px_cli_info(cli, "created %s in %s\n", px_store_path(store), px_store_crs(store));
     px_store_close(store);
     px_args_free(a);
     return rc;

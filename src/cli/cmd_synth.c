@@ -1,6 +1,7 @@
 /* `proxima synth PROJECT --nodes N --seed S`: write a synthetic grid region. */
 #include "opts.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,7 +49,11 @@ int cmd_synth(px_cli *cli, int argc, char **argv)
     if (st == PX_OK) st = px_synth_region(cli->ctx, store, &o);
     px_store_close(store);
     if (st != PX_OK) rc = px_cli_fail(cli, st);
-    else px_cli_info(cli, "synth: %ld-node grid region written to %s\n", n, path);
+    else {
+        char *shown = px_store_redact(path); /* a PG string may hold a password */
+        px_cli_info(cli, "synth: %ld-node grid region written to %s\n", n, shown ? shown : "the project");
+        free(shown);
+    }
     px_args_free(a);
     return rc;
 }
