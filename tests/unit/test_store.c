@@ -461,6 +461,12 @@ static void test_px_store_redact(void **state)
          "PG:postgresql://u:***@h:5432/db?sslmode=require&password=***&user=u"},
         {"PG:host=h mypassword=1 dbname=d", "PG:host=h mypassword=1 dbname=d"},
         {"PG:postgresql://u@h/db", "PG:postgresql://u@h/db"},
+        {"password=x", "password=x"}, /* not a PG string */
+        {"PG:password=", "PG:password=***"},
+        {"PG:password=1 password=2 password=3 password=4 password=5 password=6 password=7 password=8 password=9 "
+         "password=10",
+         "PG:password=*** password=*** password=*** password=*** password=*** password=*** password=*** "
+         "password=*** password=*** password=***"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *r = px_store_redact(cases[i][0]);

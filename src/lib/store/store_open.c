@@ -272,31 +272,31 @@ char *px_store_redact(const char *path)
     /* Rebuilt with every password value as "***": "password=..." keys (also
      * in a URI's query) and a URI's "user:password@". */
     size_t n = strlen(path);
-    char *out = malloc(n + 4 * 8 + 1), *o = out;
+    /* Each mask adds at most 3 bytes and needs at least 9 of input ("password="). */
+    char *out = malloc(n + 3 * (n / 9 + 2) + 1), *o = out;
     if (!out) return NULL;
     const char *p = path, *uri = strstr(path, "://");
     const char *at = uri ? strchr(uri + 3, '@') : NULL, *slash = uri ? strchr(uri + 3, '/') : NULL;
     if (at && slash && slash < at) at = NULL;
-    size_t masked = 0;
     while (*p) {
         if (at && p == uri + 3) { /* user[:password]@ */
             const char *colon = memchr(p, ':', (size_t)(at - p));
             if (colon) {
                 memcpy(o, p, (size_t)(colon - p + 1)), o += colon - p + 1;
-                memcpy(o, "***", 3), o += 3, masked++;
+                memcpy(o, "***", 3), o += 3;
                 p = at;
                 continue;
             }
         }
-        int key_start = p == path + 3 || p[-1] == ' ' || p[-1] == '?' || p[-1] == '&';
-        if (key_start && !strncmp(p, "password", 8) && masked < 8) {
+        int key_start = p >= path + 3 && (p == path + 3 || p[-1] == ' ' || p[-1] == '?' || p[-1] == '&');
+        if (key_start && !strncmp(p, "password", 8)) {
             const char *q = p + 8;
             while (*q == ' ') q++;
             if (*q == '=') {
                 q++;
                 while (*q == ' ') q++;
                 memcpy(o, p, (size_t)(q - p)), o += q - p;
-                memcpy(o, "***", 3), o += 3, masked++;
+                memcpy(o, "***", 3), o += 3;
                 p = q + value_len(q, uri != NULL);
                 continue;
             }
