@@ -136,6 +136,23 @@ static void test_px_site_solve_equity_lifts_lowest_commune(void **state)
     px_ctx_free(ctx);
 }
 
+/* A random instance of RND_D demand points in 4 communes and RND_C
+ * candidates (rand() in a fixed order: seeded, the same every run); the
+ * arrays hold it and must outlive `in`. */
+enum { RND_D = 40, RND_C = 12 };
+static void random_instance(inst *in, double *w, double *base, double *m, int32_t *grp)
+{
+    for (int i = 0; i < RND_D; i++) {
+        w[i] = 1 + rand() % 50;
+        base[i] = rand() % 4 ? X : rand() % 40;
+        grp[i] = rand() % 4;
+    }
+    for (int j = 0; j < RND_C * RND_D; j++) m[j] = rand() % 3 ? X : rand() % 35;
+    build(in, RND_D, w, base, RND_C, m);
+    in->p.group = grp;
+    in->p.n_groups = 4;
+}
+
 /* Random instances: CELF equals plain greedy; greedy <= greedy + swap <=
  * the enumerated optimum (>= for p-median minutes). */
 static void test_px_site_solve_random_celf_and_bounds(void **state)
@@ -145,19 +162,10 @@ static void test_px_site_solve_random_celf_and_bounds(void **state)
     assert_int_equal(px_ctx_new(&ctx), PX_OK);
     srand(42);
     for (int trial = 0; trial < 30; trial++) {
-        enum { ND = 40, NC = 12 };
-        double w[ND], base[ND], m[NC * ND];
-        int32_t grp[ND];
-        for (int i = 0; i < ND; i++) {
-            w[i] = 1 + rand() % 50;
-            base[i] = rand() % 4 ? X : rand() % 40;
-            grp[i] = rand() % 4;
-        }
-        for (int j = 0; j < NC * ND; j++) m[j] = rand() % 3 ? X : rand() % 35;
+        double w[RND_D], base[RND_D], m[RND_C * RND_D];
+        int32_t grp[RND_D];
         inst in;
-        build(&in, ND, w, base, NC, m);
-        in.p.group = grp;
-        in.p.n_groups = 4;
+        random_instance(&in, w, base, m, grp);
         for (int o = 0; o < 3; o++) {
             px_site_solution a, b;
             size_t k = 1 + (size_t)(trial % 4);
@@ -241,19 +249,10 @@ static void test_px_site_mip_random_equals_enumeration(void **state)
     srand(7);
     int n_strict = 0; /* instances where the heuristic is strictly worse: the check has teeth */
     for (int trial = 0; trial < 40; trial++) {
-        enum { ND = 40, NC = 12 };
-        double w[ND], base[ND], m[NC * ND];
-        int32_t grp[ND];
-        for (int i = 0; i < ND; i++) {
-            w[i] = 1 + rand() % 50;
-            base[i] = rand() % 4 ? X : rand() % 40;
-            grp[i] = rand() % 4;
-        }
-        for (int j = 0; j < NC * ND; j++) m[j] = rand() % 3 ? X : rand() % 35;
+        double w[RND_D], base[RND_D], m[RND_C * RND_D];
+        int32_t grp[RND_D];
         inst in;
-        build(&in, ND, w, base, NC, m);
-        in.p.group = grp;
-        in.p.n_groups = 4;
+        random_instance(&in, w, base, m, grp);
         for (int o = 0; o < 3; o++) {
             size_t k = 1 + (size_t)(trial % 4);
             px_site_solution a;
